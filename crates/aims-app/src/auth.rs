@@ -1,0 +1,356 @@
+//! Identity: first-run setup, users, passwords, sessions, API tokens, throttling.
+
+use crate::{new_id, random_hex, sha256_hex, App, AppError, Result};
+use aims_domain::history::NewEvent;
+use aims_domain::values::check_password;
+use aims_domain::{Email, FieldErrors, Role};
+use aims_store::{NewToken, NewUser, TokenRow, UserRow};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use serde_json::json;
+
+/// Who is making a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub kind: PrincipalKind,
+    /// Readable name: the user's e-mail, or `token:<name>`.
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum PrincipalKind {
+    User { id: String, name: String, is_admin: bool },
+    /// An API token is bound to one workspace with one role.
+    Token { id: String, workspace_id: String, role: Role },
+    /// The operator at the command line, working on the database directly.
+    Operator,
+}
+
+impl Principal {
+    pub fn operator() -> Principal {
+        Principal { kind: PrincipalKind::Operator, label: "operator (command line)".into() }
+    }
+
+    /// The actor string recorded in history.
+    pub fn actor(&self) -> String {
+        match &self.kind {
+            PrincipalKind::User { id, .. } => format!("user:{id}"),
+            PrincipalKind::Token { id, .. } => format!("token:{id}"),
+            PrincipalKind::Operator => "operator".into(),
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        match &self.kind {
+            PrincipalKind::User { is_admin, .. } => *is_admin,
+            PrincipalKind::Operator => true,
+            PrincipalKind::Token { .. } => false,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.kind {
+            PrincipalKind::User { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    fn from_user(u: &UserRow) -> Principal {
+        Principal {
+            kind: PrincipalKind::User { id: u.id.clone(), name: u.name.clone(), is_admin: u.is_admin },
+            label: u.email.clone(),
+        }
+    }
+}
+
+/// A session just created: the raw cookie value and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+    pub max_age_secs: i64,
+}
+
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Success(NewSession, Principal),
+    BadCredentials,
+}
+
+/// A token as created: `secret` is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct TokenCreated {
+    pub row: TokenRow,
+    pub secret: String,
+}
+
+impl App {
+    fn argon2(&self) -> Result<Argon2<'static>> {
+        let params = if self.config.insecure_fast_password_hash {
+            Params::new(1024, 1, 1, None)
+        } else {
+            // OWASP's recommended argon2id minimum: 19 MiB, 2 passes, 1 lane.
+            Params::new(19 * 1024, 2, 1, None)
+        }
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+
+    /// Hashes off the async runtime: argon2 is deliberately slow.
+    async fn hash_password(&self, password: String) -> Result<String> {
+        let argon = self.argon2()?;
+        let salt_hex = random_hex(16)?;
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::encode_b64(salt_hex.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
+            argon
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+
+    async fn verify_password(&self, password: String, phc: String) -> Result<bool> {
+        tokio::task::spawn_blocking(move || {
+            let Ok(parsed) = PasswordHash::new(&phc) else { return false };
+            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// True while no user exists: the web UI then offers first-run setup.
+    pub async fn needs_setup(&self) -> Result<bool> {
+        Ok(self.store.conn().await?.conn().user_count().await? == 0)
+    }
+
+    /// Creates a user. `only_if_first` makes it the first-run setup, which must
+    /// fail once any user exists (so the setup page cannot be replayed).
+    pub async fn add_user(
+        &self,
+        by: &Principal,
+        email: &str,
+        name: &str,
+        password: &str,
+        is_admin: bool,
+        only_if_first: bool,
+    ) -> Result<UserRow> {
+        if !only_if_first && !by.is_admin() {
+            return Err(AppError::Forbidden("only administrators add users".into()));
+        }
+        let mut errors = FieldErrors::new();
+        let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
+        let name = aims_domain::validation::required_text(&mut errors, "name", name, 200);
+        if let Err(m) = check_password(password) {
+            errors.add("password", m);
+        }
+        errors.into_result()?;
+        let Some(email) = email else { return Err(AppError::field("email", "is invalid")) };
+        let hash = self.hash_password(password.to_owned()).await?;
+        let now = self.now();
+        let user = UserRow {
+            id: new_id(),
+            email: email.as_str().to_owned(),
+            name,
+            password_hash: hash,
+            is_admin,
+            created_at: now.clone(),
+        };
+        let mut tx = self.store.begin().await?;
+        if only_if_first && tx.conn().user_count().await? > 0 {
+            return Err(AppError::Conflict {
+                message: "setup is already complete; sign in instead".into(),
+                current_version: None,
+            });
+        }
+        tx.conn()
+            .user_insert(&NewUser {
+                id: &user.id,
+                email: &user.email,
+                name: &user.name,
+                password_hash: &user.password_hash,
+                is_admin,
+                created_at: &now,
+            })
+            .await?;
+        let actor = if only_if_first { Principal::from_user(&user) } else { by.clone() };
+        tx.conn()
+            .history_append(self.event(&actor, "", "create", "user", &user.id,
+                json!({"email": user.email, "name": user.name, "admin": is_admin})))
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn users(&self, by: &Principal) -> Result<Vec<UserRow>> {
+        if !by.is_admin() {
+            return Err(AppError::Forbidden("only administrators list users".into()));
+        }
+        Ok(self.store.conn().await?.conn().users_all().await?)
+    }
+
+    /// Checks e-mail and password, throttling repeated failures per e-mail.
+    pub async fn login(&self, email: &str, password: &str) -> Result<LoginOutcome> {
+        let key = format!("email:{}", email.trim().to_lowercase());
+        let now_t = self.clock.now();
+        let now = crate::clock::format(now_t);
+        let since = crate::clock::format(now_t - time::Duration::seconds(self.config.login_window_secs));
+        let mut c = self.store.conn().await?;
+        if c.conn().login_failures(&key, &since).await? >= self.config.login_max_failures {
+            return Err(AppError::Throttled(self.config.login_window_secs));
+        }
+        let user = c.conn().user_by_email(&email.trim().to_lowercase()).await?;
+        let ok = match &user {
+            Some(u) => self.verify_password(password.to_owned(), u.password_hash.clone()).await?,
+            None => {
+                // Spend the same time on unknown e-mails as on known ones, so
+                // timing does not reveal which e-mails have accounts.
+                self.hash_password(password.to_owned()).await?;
+                false
+            }
+        };
+        let Some(user) = user.filter(|_| ok) else {
+            c.conn().login_failure_record(&key, &since, &now).await?;
+            return Ok(LoginOutcome::BadCredentials);
+        };
+        c.conn().login_failures_clear(&key).await?;
+        let session = self.start_session(&user.id).await?;
+        Ok(LoginOutcome::Success(session, Principal::from_user(&user)))
+    }
+
+    pub async fn start_session(&self, user_id: &str) -> Result<NewSession> {
+        let cookie_value = random_hex(32)?;
+        let csrf_token = random_hex(32)?;
+        let now_t = self.clock.now();
+        let expires = crate::clock::format(now_t + time::Duration::seconds(self.config.session_ttl_secs));
+        let mut c = self.store.conn().await?;
+        c.conn().sessions_delete_expired(&crate::clock::format(now_t)).await?;
+        c.conn()
+            .session_insert(&sha256_hex(&cookie_value), user_id, &csrf_token, &crate::clock::format(now_t), &expires)
+            .await?;
+        Ok(NewSession { cookie_value, csrf_token, max_age_secs: self.config.session_ttl_secs })
+    }
+
+    /// The user behind a session cookie, with the session's CSRF token.
+    pub async fn session_principal(&self, cookie_value: &str) -> Result<Option<(Principal, String)>> {
+        let mut c = self.store.conn().await?;
+        let Some(s) = c.conn().session_get(&sha256_hex(cookie_value)).await? else { return Ok(None) };
+        if s.expires_at < self.now() {
+            return Ok(None);
+        }
+        let Some(user) = c.conn().user_by_id(&s.user_id).await? else { return Ok(None) };
+        Ok(Some((Principal::from_user(&user), s.csrf_token)))
+    }
+
+    pub async fn logout(&self, cookie_value: &str) -> Result<()> {
+        self.store.conn().await?.conn().session_delete(&sha256_hex(cookie_value)).await?;
+        Ok(())
+    }
+
+    /// The principal behind a bearer token, recording its use.
+    pub async fn token_principal(&self, secret: &str) -> Result<Option<Principal>> {
+        if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
+            return Ok(None);
+        }
+        let mut c = self.store.conn().await?;
+        let Some(t) = c.conn().token_by_hash(&sha256_hex(secret)).await? else { return Ok(None) };
+        let Ok(role) = t.role.parse::<Role>() else { return Ok(None) };
+        let now_t = self.clock.now();
+        let recent = crate::clock::format(now_t - time::Duration::seconds(60));
+        c.conn().token_touch(&t.id, &crate::clock::format(now_t), &recent).await?;
+        Ok(Some(Principal {
+            kind: PrincipalKind::Token { id: t.id, workspace_id: t.workspace_id, role },
+            label: format!("token:{}", t.name),
+        }))
+    }
+
+    /// Creates an API token for a workspace; needs the manager role there.
+    pub async fn create_token(&self, by: &Principal, slug: &str, name: &str, role: &str) -> Result<TokenCreated> {
+        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
+        let mut errors = FieldErrors::new();
+        let name = aims_domain::validation::required_text(&mut errors, "name", name, 100);
+        let role = role.parse::<Role>().map_err(|m| errors.add("role", m)).ok();
+        errors.into_result()?;
+        let Some(role) = role else { return Err(AppError::field("role", "is invalid")) };
+        let secret = format!("{TOKEN_PREFIX}{}", random_hex(20)?);
+        let now = self.now();
+        let row = TokenRow {
+            id: new_id(),
+            workspace_id: access.workspace.id.clone(),
+            name,
+            role: role.as_str().into(),
+            prefix: secret.chars().take(TOKEN_PREFIX.len() + 6).collect(),
+            created_at: now.clone(),
+            created_by: by.label.clone(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.conn()
+            .token_insert(&NewToken {
+                id: &row.id,
+                workspace_id: &row.workspace_id,
+                name: &row.name,
+                role: &row.role,
+                token_hash: &sha256_hex(&secret),
+                prefix: &row.prefix,
+                created_at: &now,
+                created_by: &row.created_by,
+            })
+            .await?;
+        tx.conn()
+            .history_append(self.event(by, &row.workspace_id, "create", "api_token", &row.id,
+                json!({"name": row.name, "role": row.role})))
+            .await?;
+        tx.commit().await?;
+        Ok(TokenCreated { row, secret })
+    }
+
+    pub async fn tokens(&self, by: &Principal, slug: &str) -> Result<Vec<TokenRow>> {
+        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
+        Ok(self.store.conn().await?.conn().tokens_of(&access.workspace.id).await?)
+    }
+
+    pub async fn revoke_token(&self, by: &Principal, slug: &str, token_id: &str) -> Result<()> {
+        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
+        let mut tx = self.store.begin().await?;
+        let Some(t) = tx.conn().token_by_id(&access.workspace.id, token_id).await? else {
+            return Err(AppError::NotFound("API token"));
+        };
+        if !tx.conn().token_revoke(&t.id, &self.now()).await? {
+            return Err(AppError::Conflict { message: "the token is already revoked".into(), current_version: None });
+        }
+        tx.conn()
+            .history_append(self.event(by, &access.workspace.id, "revoke", "api_token", &t.id, json!({"name": t.name})))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An unlinked history event by `by`, stamped now.
+    pub(crate) fn event(
+        &self,
+        by: &Principal,
+        workspace_id: &str,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+        change: serde_json::Value,
+    ) -> NewEvent {
+        NewEvent {
+            id: new_id(),
+            at: self.now(),
+            actor: by.actor(),
+            actor_label: by.label.clone(),
+            workspace_id: workspace_id.into(),
+            action: action.into(),
+            record_type: record_type.into(),
+            record_id: record_id.into(),
+            change: change.to_string(),
+        }
+    }
+}
+
+/// Every API token starts with this, so secret scanners can spot leaked ones.
+pub const TOKEN_PREFIX: &str = "aims_";

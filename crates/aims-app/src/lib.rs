@@ -1,0 +1,98 @@
+//! Use cases of `aims`: each checks access, applies a domain rule, writes through
+//! the store and appends a history event in the same transaction.
+//!
+//! Architecture invariant: no HTTP and no SQL here. The web layer and the CLI
+//! call these functions; the store is only reached through `aims-store`.
+
+mod auth;
+mod clock;
+mod demo;
+mod error;
+mod history;
+mod systems;
+mod workspaces;
+
+pub use aims_domain as domain;
+pub use aims_store as store;
+pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
+pub use demo::{DemoReport, DEMO_SLUG};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+pub use history::VerifyReport;
+pub use workspaces::Access;
+
+use aims_store::Store;
+use std::sync::Arc;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Cheap password hashing for tests only; never in production.
+    pub insecure_fast_password_hash: bool,
+    /// Failed logins allowed per e-mail within [`AppConfig::login_window_secs`].
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+    pub session_ttl_secs: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            insecure_fast_password_hash: false,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+            session_ttl_secs: 12 * 60 * 60,
+        }
+    }
+}
+
+/// The application: the store plus clock and configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: AppConfig,
+}
+
+impl App {
+    pub fn new(store: Store, config: AppConfig) -> App {
+        App {
+            store,
+            clock: Arc::new(SystemClock),
+            config,
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {
+        self.clock = clock;
+        self
+    }
+
+    pub(crate) fn now(&self) -> String {
+        clock::format(self.clock.now())
+    }
+
+    /// True when the database answers.
+    pub async fn ready(&self) -> bool {
+        self.store.ping().await
+    }
+}
+
+/// A new, time-ordered unique id (UUID v7).
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// `n` random bytes from the operating system, hex-encoded.
+pub(crate) fn random_hex(n: usize) -> Result<String> {
+    let mut buf = vec![0u8; n];
+    getrandom::getrandom(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(hex::encode(buf))
+}
+
+pub(crate) fn sha256_hex(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(s.as_bytes()))
+}

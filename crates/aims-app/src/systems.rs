@@ -1,0 +1,120 @@
+//! AI systems: create, read, update (optimistic concurrency), delete — each with history.
+
+use crate::{new_id, App, AppError, Principal, Result};
+use aims_domain::system::SystemFields;
+use aims_domain::Action;
+use aims_store::{Page, SystemFilter, SystemRow};
+use serde_json::{json, Map, Value};
+
+pub const RECORD_TYPE: &str = "ai_system";
+
+impl App {
+    pub async fn create_system(&self, by: &Principal, slug: &str, name: &str, purpose: &str) -> Result<SystemRow> {
+        let access = self.access(by, slug, Action::Create).await?;
+        let f = SystemFields::parse(name, purpose)?;
+        let now = self.now();
+        let s = SystemRow {
+            id: new_id(),
+            workspace_id: access.workspace.id.clone(),
+            name: f.name,
+            purpose: f.purpose,
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
+            created_by: by.label.clone(),
+            updated_by: by.label.clone(),
+        };
+        let mut tx = self.store.begin().await?;
+        tx.conn().system_insert(&s).await?;
+        tx.conn()
+            .history_append(self.event(by, &s.workspace_id, "create", RECORD_TYPE, &s.id,
+                json!({"name": s.name, "purpose": s.purpose})))
+            .await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn system(&self, by: &Principal, slug: &str, id: &str) -> Result<SystemRow> {
+        let access = self.access(by, slug, Action::Read).await?;
+        let mut c = self.store.conn().await?;
+        c.conn().system_get(&access.workspace.id, id).await?.ok_or(AppError::NotFound("AI system"))
+    }
+
+    pub async fn systems(&self, by: &Principal, slug: &str, filter: &SystemFilter) -> Result<Page<SystemRow>> {
+        let access = self.access(by, slug, Action::Read).await?;
+        let mut c = self.store.conn().await?;
+        Ok(c.conn().systems_list(&access.workspace.id, filter).await?)
+    }
+
+    /// Replaces name and purpose if `version` is current; a stale version is a
+    /// conflict and writes nothing. An update that changes nothing is a no-op.
+    pub async fn update_system(
+        &self,
+        by: &Principal,
+        slug: &str,
+        id: &str,
+        version: i64,
+        name: &str,
+        purpose: &str,
+    ) -> Result<SystemRow> {
+        let access = self.access(by, slug, Action::Update).await?;
+        let f = SystemFields::parse(name, purpose)?;
+        let mut tx = self.store.begin().await?;
+        let Some(old) = tx.conn().system_get(&access.workspace.id, id).await? else {
+            return Err(AppError::NotFound("AI system"));
+        };
+        if old.version != version {
+            return Err(AppError::stale(old.version));
+        }
+        let mut change = Map::new();
+        diff(&mut change, "name", &old.name, &f.name);
+        diff(&mut change, "purpose", &old.purpose, &f.purpose);
+        if change.is_empty() {
+            return Ok(old);
+        }
+        let new = SystemRow {
+            name: f.name,
+            purpose: f.purpose,
+            version: old.version + 1,
+            updated_at: self.now(),
+            updated_by: by.label.clone(),
+            ..old.clone()
+        };
+        if !tx.conn().system_update(&new, version).await? {
+            return Err(AppError::stale(old.version + 1));
+        }
+        tx.conn()
+            .history_append(self.event(by, &new.workspace_id, "update", RECORD_TYPE, &new.id, Value::Object(change)))
+            .await?;
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    pub async fn delete_system(&self, by: &Principal, slug: &str, id: &str) -> Result<()> {
+        let access = self.access(by, slug, Action::Delete).await?;
+        let mut tx = self.store.begin().await?;
+        let Some(old) = tx.conn().system_get(&access.workspace.id, id).await? else {
+            return Err(AppError::NotFound("AI system"));
+        };
+        tx.conn().system_delete(&access.workspace.id, id).await?;
+        tx.conn()
+            .history_append(self.event(by, &old.workspace_id, "delete", RECORD_TYPE, &old.id,
+                json!({"name": old.name, "purpose": old.purpose, "version": old.version})))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn diff(change: &mut Map<String, Value>, field: &str, old: &str, new: &str) {
+    if old != new {
+        change.insert(field.into(), json!([old, new]));
+    }
+}
+
+impl App {
+    pub async fn count_systems(&self, by: &Principal, slug: &str) -> Result<i64> {
+        let access = self.access(by, slug, Action::Read).await?;
+        Ok(self.store.conn().await?.conn().systems_count(&access.workspace.id).await?)
+    }
+}

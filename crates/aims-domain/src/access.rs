@@ -1,0 +1,107 @@
+//! Roles within a workspace and what each may do.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A member's (or API token's) role in one workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everything, including approvals, deletions and membership.
+    Manager,
+    /// Creates and edits records and adds evidence; cannot approve or delete.
+    Contributor,
+    /// Reads everything in the workspace and may export; changes nothing.
+    Auditor,
+}
+
+/// What a request wants to do inside a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Export,
+    Create,
+    Update,
+    Delete,
+    Approve,
+    /// Manage members and API tokens of the workspace.
+    Administer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Manager, Role::Contributor, Role::Auditor];
+
+    /// The single authorization rule for workspace records.
+    pub fn allows(self, action: Action) -> bool {
+        match self {
+            Role::Manager => true,
+            Role::Contributor => matches!(
+                action,
+                Action::Read | Action::Export | Action::Create | Action::Update
+            ),
+            Role::Auditor => matches!(action, Action::Read | Action::Export),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Contributor => "contributor",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::Manager => "Everything, including approvals, deletions and access management",
+            Role::Contributor => "Creates and edits records and adds evidence",
+            Role::Auditor => "Reads everything and exports; changes nothing",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "manager" => Ok(Role::Manager),
+            "contributor" => Ok(Role::Contributor),
+            "auditor" => Ok(Role::Auditor),
+            _ => Err("must be one of manager, contributor, auditor".into()),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_matrix() {
+        use Action::*;
+        let all = [Read, Export, Create, Update, Delete, Approve, Administer];
+        assert!(all.iter().all(|a| Role::Manager.allows(*a)));
+        assert!(Role::Contributor.allows(Create) && Role::Contributor.allows(Update));
+        assert!(!Role::Contributor.allows(Delete) && !Role::Contributor.allows(Approve));
+        assert!(!Role::Contributor.allows(Administer));
+        assert!(Role::Auditor.allows(Read) && Role::Auditor.allows(Export));
+        for a in [Create, Update, Delete, Approve, Administer] {
+            assert!(!Role::Auditor.allows(a), "auditor must not {a:?}");
+        }
+    }
+
+    #[test]
+    fn role_round_trips() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!("owner".parse::<Role>().is_err());
+    }
+}

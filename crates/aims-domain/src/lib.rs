@@ -1,0 +1,14 @@
+//! The `aims` domain: entities, value types and rules.
+//!
+//! Architecture invariant: this crate does no I/O. No async, no SQL, no
+//! HTTP, no clock and no randomness; time and ids are passed in by callers.
+
+pub mod access;
+pub mod history;
+pub mod system;
+pub mod validation;
+pub mod values;
+
+pub use access::{Action, Role};
+pub use validation::FieldErrors;
+pub use values::{Email, Slug};

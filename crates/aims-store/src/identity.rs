@@ -1,0 +1,277 @@
+//! Users, workspaces, memberships, sessions, API tokens and login throttling.
+
+use crate::conn::{on_conn, Conn, StoreError};
+use crate::Result;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub created_at: String,
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub is_admin: bool,
+    pub created_at: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub workspace_id: String,
+    pub user_id: String,
+    pub role: String,
+    pub created_at: String,
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: String,
+    pub csrf_token: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub role: String,
+    pub prefix: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+pub struct NewToken<'a> {
+    pub id: &'a str,
+    pub workspace_id: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub created_at: &'a str,
+    pub created_by: &'a str,
+}
+
+const USER_COLS: &str = "id, email, name, password_hash, is_admin, created_at";
+const TOKEN_COLS: &str =
+    "id, workspace_id, name, role, prefix, created_at, created_by, last_used_at, revoked_at";
+
+impl Conn<'_> {
+    // ---- users ----
+
+    pub async fn user_count(&mut self) -> Result<i64> {
+        let n: i64 = on_conn!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut **c).await)?;
+        Ok(n)
+    }
+
+    pub async fn user_insert(&mut self, u: &NewUser<'_>) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(u.id).bind(u.email).bind(u.name).bind(u.password_hash).bind(u.is_admin).bind(u.created_at)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))
+            .map_err(|e| StoreError::unique(e, "email"))?;
+        Ok(())
+    }
+
+    pub async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE email = $1");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(email).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn user_by_id(&mut self, id: &str) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn users_all(&mut self) -> Result<Vec<UserRow>> {
+        let sql = format!("SELECT {USER_COLS} FROM users ORDER BY email");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).fetch_all(&mut **c).await)?)
+    }
+
+    // ---- workspaces ----
+
+    pub async fn workspace_insert(&mut self, w: &WorkspaceRow) -> Result<()> {
+        on_conn!(self, c => sqlx::query("INSERT INTO workspaces (id, slug, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&w.id).bind(&w.slug).bind(&w.name).bind(&w.created_at)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))
+            .map_err(|e| StoreError::unique(e, "slug"))?;
+        Ok(())
+    }
+
+    pub async fn workspace_by_slug(&mut self, slug: &str) -> Result<Option<WorkspaceRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces WHERE slug = $1")
+            .bind(slug).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn workspaces_all(&mut self) -> Result<Vec<WorkspaceRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces ORDER BY name")
+            .fetch_all(&mut **c).await)?)
+    }
+
+    /// Workspaces the user belongs to, with the user's role in each.
+    pub async fn workspaces_of_user(&mut self, user_id: &str) -> Result<Vec<(WorkspaceRow, String)>> {
+        #[derive(sqlx::FromRow)]
+        struct WsRole {
+            id: String,
+            slug: String,
+            name: String,
+            created_at: String,
+            role: String,
+        }
+        let rows: Vec<WsRole> = on_conn!(self, c => sqlx::query_as(
+            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+             JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name")
+            .bind(user_id).fetch_all(&mut **c).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    WorkspaceRow { id: r.id, slug: r.slug, name: r.name, created_at: r.created_at },
+                    r.role,
+                )
+            })
+            .collect())
+    }
+
+    // ---- memberships ----
+
+    /// Adds the member or changes the role of an existing one.
+    pub async fn membership_upsert(&mut self, workspace_id: &str, user_id: &str, role: &str, at: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role")
+            .bind(workspace_id).bind(user_id).bind(role).bind(at)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn membership_delete(&mut self, workspace_id: &str, user_id: &str) -> Result<bool> {
+        let r = on_conn!(self, c => sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id).bind(user_id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(r > 0)
+    }
+
+    pub async fn membership_role(&mut self, workspace_id: &str, user_id: &str) -> Result<Option<String>> {
+        Ok(on_conn!(self, c => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id).bind(user_id).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn members_of(&mut self, workspace_id: &str) -> Result<Vec<MemberRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
+             FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.email")
+            .bind(workspace_id).fetch_all(&mut **c).await)?)
+    }
+
+    // ---- sessions ----
+
+    pub async fn session_insert(&mut self, id_hash: &str, user_id: &str, csrf: &str, created_at: &str, expires_at: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id_hash).bind(user_id).bind(csrf).bind(created_at).bind(expires_at)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn session_get(&mut self, id_hash: &str) -> Result<Option<SessionRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")
+            .bind(id_hash).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn session_delete(&mut self, id_hash: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn sessions_delete_expired(&mut self, now: &str) -> Result<u64> {
+        Ok(on_conn!(self, c => sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?)
+    }
+
+    // ---- login throttling ----
+
+    /// Failures recorded for `key` in the window starting at or after `since`.
+    pub async fn login_failures(&mut self, key: &str, since: &str) -> Result<i64> {
+        let n: Option<i64> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start >= $2")
+            .bind(key).bind(since).fetch_optional(&mut **c).await)?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// Counts one more failure; a window older than `since` starts over at `now`.
+    pub async fn login_failure_record(&mut self, key: &str, since: &str, now: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO login_failures (throttle_key, failures, window_start) VALUES ($1, 1, $3)
+             ON CONFLICT (throttle_key) DO UPDATE SET
+               failures = CASE WHEN login_failures.window_start >= $2 THEN login_failures.failures + 1 ELSE 1 END,
+               window_start = CASE WHEN login_failures.window_start >= $2 THEN login_failures.window_start ELSE $3 END")
+            .bind(key).bind(since).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn login_failures_clear(&mut self, key: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1").bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    // ---- API tokens ----
+
+    pub async fn token_insert(&mut self, t: &NewToken<'_>) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO api_tokens (id, workspace_id, name, role, token_hash, prefix, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(t.id).bind(t.workspace_id).bind(t.name).bind(t.role).bind(t.token_hash)
+            .bind(t.prefix).bind(t.created_at).bind(t.created_by)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The live (not revoked) token with this hash.
+    pub async fn token_by_hash(&mut self, token_hash: &str) -> Result<Option<TokenRow>> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn token_by_id(&mut self, workspace_id: &str, id: &str) -> Result<Option<TokenRow>> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 AND id = $2");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?)
+    }
+
+    pub async fn tokens_of(&mut self, workspace_id: &str) -> Result<Vec<TokenRow>> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 ORDER BY created_at, id");
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).fetch_all(&mut **c).await)?)
+    }
+
+    pub async fn token_revoke(&mut self, id: &str, at: &str) -> Result<bool> {
+        let n = on_conn!(self, c => sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Records use; writes at most once a minute per token to keep reads cheap.
+    pub async fn token_touch(&mut self, id: &str, now: &str, unless_after: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)")
+            .bind(id).bind(now).bind(unless_after).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,19 @@
+//! Storage for `aims`: SQLite (embedded, default) and PostgreSQL behind one API.
+//!
+//! Architecture invariant: this is the only crate that contains SQL. Every query
+//! is written once, with `$n` placeholders that both backends accept, and run on
+//! either backend through the [`Conn`] enum.
+
+mod conn;
+mod history;
+mod identity;
+mod systems;
+
+pub use conn::{migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx};
+pub use history::HistoryHead;
+pub use identity::{
+    MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow,
+};
+pub use systems::{Page, SystemFilter, SystemRow};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,112 @@
+//! The history of a record and the activity of a workspace.
+
+use super::ApiQuery;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, Problem};
+use crate::AppState;
+use aims_domain::history::Event;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/workspaces/{workspace}/systems/{id}/history", get(system_history))
+        .route("/api/v1/workspaces/{workspace}/activity", get(activity))
+}
+
+/// One entry of the hash-chained history.
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    seq: i64,
+    id: String,
+    at: String,
+    actor: String,
+    actor_label: String,
+    action: String,
+    record_type: String,
+    record_id: String,
+    /// What changed; for updates each field maps to `[old, new]`.
+    #[schema(value_type = Object)]
+    change: serde_json::Value,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<Event> for EventOut {
+    fn from(e: Event) -> Self {
+        EventOut {
+            seq: e.seq,
+            change: serde_json::from_str(&e.change).unwrap_or(serde_json::Value::String(e.change.clone())),
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            actor_label: e.actor_label,
+            action: e.action,
+            record_type: e.record_type,
+            record_id: e.record_id,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventList {
+    items: Vec<EventOut>,
+    /// Pass as `before` for older events; null when there are none.
+    next: Option<i64>,
+}
+
+/// The history of one AI system, newest first (it outlives the record).
+#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems/{id}/history", tag = "history",
+    params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
+    responses((status = 200, body = EventList), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn system_history(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+    Path((ws, id)): Path<(String, String)>,
+) -> Result<Json<EventList>, ApiError> {
+    let events = s.app.record_history(&p, &ws, "ai_system", &id).await?;
+    if events.is_empty() {
+        return Err(aims_app::AppError::NotFound("AI system").into());
+    }
+    Ok(Json(EventList { items: events.into_iter().map(EventOut::from).collect(), next: None }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ActivityParams {
+    /// Events older than this `seq`.
+    before: Option<String>,
+    /// Page size, 1–500 (default 100).
+    limit: Option<String>,
+}
+
+/// Everything that happened in the workspace, newest first.
+#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/activity", tag = "history",
+    params(("workspace" = String, Path, description = "Workspace slug"), ActivityParams),
+    responses((status = 200, body = EventList), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn activity(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+    Path(ws): Path<String>,
+    ApiQuery(params): ApiQuery<ActivityParams>,
+) -> Result<Json<EventList>, ApiError> {
+    let before = match params.before.as_deref().filter(|b| !b.is_empty()) {
+        None => None,
+        Some(b) => Some(b.parse::<i64>().map_err(|_| ApiError::bad_request(Some("before"), "before must be a whole number"))?),
+    };
+    let limit = match params.limit.as_deref().filter(|b| !b.is_empty()) {
+        None => 100,
+        Some(l) => match l.parse::<i64>() {
+            Ok(n) if (1..=500).contains(&n) => n,
+            _ => return Err(ApiError::bad_request(Some("limit"), "limit must be a whole number from 1 to 500")),
+        },
+    };
+    let events = s.app.activity(&p, &ws, before, limit).await?;
+    let next = (events.len() as i64 == limit).then(|| events.last().map(|e| e.seq)).flatten();
+    Ok(Json(EventList { items: events.into_iter().map(EventOut::from).collect(), next }))
+}

@@ -1,0 +1,135 @@
+//! Who is calling: extractors for API callers (bearer token or session) and
+//! signed-in page users, session cookies and CSRF checks.
+
+use crate::error::ApiError;
+use crate::AppState;
+use aims_app::{AppError, Principal};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use subtle::ConstantTimeEq;
+
+pub const SESSION_COOKIE: &str = "aims_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// True when the browser reached us over https (directly configured, or via a
+/// proxy that says so).
+pub fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
+    state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// `Set-Cookie` for a session: HttpOnly, SameSite=Lax, Secure behind https.
+pub fn session_cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("aims_session=; Path=/; Max-Age=0"))
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("aims_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+pub fn tokens_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// An authenticated API caller. A bearer token wins over a session; a session
+/// caller must send the session's CSRF token in `X-CSRF-Token` on any write.
+pub struct ApiCaller(pub Principal);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let secret = auth
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .map(str::trim)
+                .ok_or_else(|| ApiError::from(AppError::Unauthenticated))?;
+            return match state.app.token_principal(secret).await? {
+                Some(p) => Ok(ApiCaller(p)),
+                None => Err(ApiError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "Authentication required",
+                    "The API token is unknown or revoked.",
+                )),
+            };
+        }
+        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(AppError::Unauthenticated.into());
+        };
+        let Some((principal, csrf)) = state.app.session_principal(&value).await? else {
+            return Err(AppError::Unauthenticated.into());
+        };
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !tokens_equal(sent, &csrf) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "Forbidden",
+                    "A write with a session cookie needs the session's CSRF token in the X-CSRF-Token header; automation should use an API token.",
+                ));
+            }
+        }
+        Ok(ApiCaller(principal))
+    }
+}
+
+/// A signed-in person using the web UI. Without a session the browser is sent
+/// to the sign-in page (or to first-run setup while there is no user).
+pub struct PageUser {
+    pub principal: Principal,
+    pub csrf: String,
+}
+
+impl PageUser {
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), crate::pages::PageError> {
+        if tokens_equal(submitted, &self.csrf) {
+            Ok(())
+        } else {
+            Err(crate::pages::PageError::Csrf)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(v) => state
+                .app
+                .session_principal(&v)
+                .await
+                .map_err(|e| crate::pages::PageError::from(e).into_response())?,
+            None => None,
+        };
+        if let Some((principal, csrf)) = session {
+            return Ok(PageUser { principal, csrf });
+        }
+        let setup = state.app.needs_setup().await.unwrap_or(false);
+        Err(Redirect::to(if setup { "/setup" } else { "/login" }).into_response())
+    }
+}

@@ -1,0 +1,88 @@
+//! HTTP for `aims`: the JSON API under `/api/v1` (with its OpenAPI document) and
+//! the server-rendered HTML pages, sharing one [`AppState`].
+//!
+//! Architecture invariant: handlers parse input, call one `aims-app` use case and
+//! render the result. No SQL and no business rules live here. The server keeps
+//! no state outside the database, so replicas behind a load balancer are safe.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+mod request_id;
+
+use aims_app::App;
+use axum::Router;
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+
+pub use api::openapi_json;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` even without `X-Forwarded-Proto: https`
+    /// (set when the public URL is https).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: WebConfig,
+}
+
+/// Largest request body accepted (JSON or form); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The whole HTTP surface: pages, API, health checks and assets.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .merge(health_router())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(axum::middleware::from_fn(request_id::layer))
+        .with_state(state)
+}
+
+fn health_router() -> Router<AppState> {
+    use axum::extract::State;
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/readyz",
+            get(|State(s): State<AppState>| async move {
+                if s.app.ready().await {
+                    (StatusCode::OK, "ready")
+                } else {
+                    (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+                }
+            }),
+        )
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` resolves, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,104 @@
+//! Instance administration: users, workspaces, the demo organisation.
+
+use super::{render, Layout, PageError};
+use crate::auth::PageUser;
+use crate::AppState;
+use aims_app::store::{UserRow, WorkspaceRow};
+use aims_app::AppError;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin))
+        .route("/admin/users", post(user_add))
+        .route("/admin/workspaces", post(workspace_create))
+        .route("/admin/demo", post(demo))
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    users: Vec<UserRow>,
+    workspaces: Vec<WorkspaceRow>,
+    error: Option<String>,
+}
+
+async fn view(s: &AppState, user: &PageUser, error: Option<String>) -> Result<AdminPage, PageError> {
+    let users = s.app.users(&user.principal).await?;
+    let workspaces = s.app.workspaces(&aims_app::Principal::operator()).await?.into_iter().map(|(w, _)| w).collect();
+    Ok(AdminPage { layout: Layout::new(user, "admin"), users, workspaces, error })
+}
+
+async fn admin(State(s): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    Ok(render(&view(&s, &user, None).await?))
+}
+
+async fn failed(s: &AppState, user: &PageUser, e: AppError) -> Result<Response, PageError> {
+    match e {
+        AppError::Validation(errors) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view(s, user, Some(errors.summary())).await?)).into_response())
+        }
+        e => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    admin: Option<String>,
+}
+
+async fn user_add(State(s): State<AppState>, user: PageUser, Form(f): Form<UserForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.add_user(&user.principal, &f.email, &f.name, &f.password, f.admin.is_some(), false).await {
+        Ok(_) => Ok(Redirect::to("/admin").into_response()),
+        Err(e) => failed(&s, &user, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct WorkspaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    slug: String,
+}
+
+async fn workspace_create(State(s): State<AppState>, user: PageUser, Form(f): Form<WorkspaceForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.create_workspace(&user.principal, &f.name, &f.slug).await {
+        Ok(w) => Ok(Redirect::to(&format!("/w/{}", w.slug)).into_response()),
+        Err(e) => failed(&s, &user, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn demo(State(s): State<AppState>, user: PageUser, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    if !user.principal.is_admin() {
+        return Err(AppError::Forbidden("only administrators load the demo".into()).into());
+    }
+    s.app.load_demo(&user.principal).await?;
+    Ok(Redirect::to(&format!("/w/{}?flash=demo", aims_app::DEMO_SLUG)).into_response())
+}

@@ -1,0 +1,244 @@
+//! Server-rendered HTML pages. Each page is an askama template extending
+//! `base.html`; htmx fragments are separate templates.
+
+mod admin;
+mod session;
+mod workspace;
+
+use crate::auth::PageUser;
+use crate::{request_id, AppState};
+use aims_app::AppError;
+use aims_domain::history::Event;
+use aims_domain::Role;
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(workspace::router())
+        .merge(admin::router())
+        .layer(axum::middleware::from_fn(same_origin_writes))
+}
+
+/// Refuses state-changing page requests that a browser marks as cross-site.
+/// Together with SameSite cookies and per-session form tokens this is our CSRF
+/// defence (the login and setup forms have no session yet, so this guards them).
+async fn same_origin_writes(req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let h = req.headers();
+        let cross_site = h
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_mismatch = match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => {
+                origin.split("://").nth(1).map(|o| o.trim_end_matches('/')) != Some(host)
+            }
+            _ => false,
+        };
+        if cross_site || origin_mismatch {
+            return PageError::Csrf.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Why a page could not be shown; rendered as a friendly page with the request id.
+#[derive(Debug)]
+pub enum PageError {
+    App(AppError),
+    Csrf,
+    BadForm(String),
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::App(e)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: String,
+    request_id: String,
+}
+
+pub fn not_found() -> Response {
+    PageError::App(AppError::NotFound("page")).into_response()
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Form expired",
+                "This form was not sent from an open aims page, or your session changed. Go back, reload the page and try again.".to_owned(),
+            ),
+            PageError::BadForm(m) => (StatusCode::BAD_REQUEST, "Bad request", m),
+            PageError::App(AppError::NotFound(what)) => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                format!("This {what} does not exist, or you do not have access to it."),
+            ),
+            PageError::App(AppError::Forbidden(why)) => (StatusCode::FORBIDDEN, "Not allowed", format!("Your role does not allow this: {why}.")),
+            PageError::App(AppError::Unauthenticated) => (StatusCode::UNAUTHORIZED, "Sign in", "Please sign in.".to_owned()),
+            PageError::App(AppError::Throttled(s)) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("Try again in {s} seconds.")),
+            PageError::App(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot save", e.to_string()),
+            PageError::App(AppError::Internal(details)) => {
+                tracing::error!(error = %details, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Nothing was changed. If it happens again, give your administrator the request id below.".to_owned())
+            }
+        };
+        let page = ErrorPage { title, message, request_id: request_id::current() };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// Renders a template; a template failure is logged and shown as a short error.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// A workspace area in the navigation.
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub path: &'static str,
+    pub ready: bool,
+    pub blurb: &'static str,
+}
+
+const fn item(key: &'static str, label: &'static str, path: &'static str, ready: bool, blurb: &'static str) -> NavItem {
+    NavItem { key, label, path, ready, blurb }
+}
+
+pub const NAV: &[(&str, &[NavItem])] = &[
+    ("Overview", &[item("dashboard", "Dashboard", "", true, "Status of the whole management system.")]),
+    ("Context", &[item("inventory", "Inventory", "/inventory", true, "AI systems, models, data sets and third-party AI services, with owners and roles.")]),
+    ("Plan", &[
+        item("risks", "Risks", "/risks", false, "The AI risk register: likelihood and impact, inherent and residual, treatment by controls."),
+        item("impact", "Impact assessments", "/impact", false, "AI system impact assessments for individuals, groups and society."),
+        item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
+    ]),
+    ("Do", &[
+        item("evidence", "Evidence", "/evidence", false, "Proof for every control: uploaded, linked or pushed from CI."),
+        item("policies", "Policies", "/policies", false, "AI policies with versions and approvals."),
+    ]),
+    ("Check & Act", &[
+        item("audits", "Audits", "/audits", false, "Monitoring, internal audits and management review."),
+        item("improvement", "Improvement", "/improvement", false, "Nonconformities, corrective actions and continual improvement."),
+        item("reports", "Reports", "/reports", false, "Readiness, crosswalks and audit-ready exports."),
+    ]),
+    ("Workspace", &[
+        item("activity", "Activity", "/activity", true, "The tamper-evident history of every change."),
+        item("settings", "Settings", "/settings", true, "Members, roles and API tokens."),
+    ]),
+];
+
+/// The workspace shown in the layout.
+pub struct WsNav {
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// What every page of the signed-in layout needs.
+pub struct Layout {
+    pub user_label: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub workspace: Option<WsNav>,
+    pub active: &'static str,
+    pub flash: Option<String>,
+    pub nav: &'static [(&'static str, &'static [NavItem])],
+}
+
+impl Layout {
+    pub fn new(user: &PageUser, active: &'static str) -> Layout {
+        Layout {
+            user_label: user.principal.label.clone(),
+            is_admin: user.principal.is_admin(),
+            csrf: user.csrf.clone(),
+            workspace: None,
+            active,
+            flash: None,
+            nav: NAV,
+        }
+    }
+
+    pub fn in_workspace(mut self, access: &aims_app::Access) -> Layout {
+        self.workspace = Some(WsNav {
+            slug: access.workspace.slug.clone(),
+            name: access.workspace.name.clone(),
+            role: access.role.to_string(),
+        });
+        self
+    }
+
+    pub fn flash(mut self, msg: Option<String>) -> Layout {
+        self.flash = msg;
+        self
+    }
+}
+
+/// An event as the timeline shows it.
+pub struct EventView {
+    pub seq: i64,
+    pub at: String,
+    pub actor_label: String,
+    pub action: String,
+    pub record_type: String,
+    pub title: String,
+    pub summary: String,
+}
+
+impl From<Event> for EventView {
+    fn from(e: Event) -> Self {
+        let change: serde_json::Value = serde_json::from_str(&e.change).unwrap_or_default();
+        let title = ["name", "email", "slug"]
+            .iter()
+            .find_map(|k| match change.get(*k) {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Array(a)) => a.get(1).and_then(|v| v.as_str()).map(str::to_owned),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let summary = if e.action == "update" {
+            change
+                .as_object()
+                .map(|o| format!("changed {}", o.keys().cloned().collect::<Vec<_>>().join(", ")))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        EventView {
+            seq: e.seq,
+            at: e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
+            actor_label: e.actor_label,
+            action: e.action,
+            record_type: e.record_type.replace('_', " ").replace("ai ", "AI ").replace("api ", "API "),
+            title,
+            summary,
+        }
+    }
+}
+
+pub fn roles() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.as_str(), r.describe())).collect()
+}

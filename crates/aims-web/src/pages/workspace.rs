@@ -1,0 +1,388 @@
+//! Pages inside a workspace: dashboard, inventory, activity, settings and the
+//! planned areas.
+
+use super::{render, roles, EventView, Layout, NavItem, PageError, NAV};
+use crate::auth::PageUser;
+use crate::AppState;
+use aims_app::store::{MemberRow, SystemFilter, SystemRow, TokenRow};
+use aims_app::{Access, AppError};
+use aims_domain::{Action, FieldErrors};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/w/{ws}", get(dashboard))
+        .route("/w/{ws}/inventory", get(inventory).post(inventory_create))
+        .route("/w/{ws}/inventory/rows", get(inventory_rows))
+        .route("/w/{ws}/inventory/{id}", get(system_page).post(system_update))
+        .route("/w/{ws}/inventory/{id}/delete", post(system_delete))
+        .route("/w/{ws}/activity", get(activity))
+        .route("/w/{ws}/settings", get(settings))
+        .route("/w/{ws}/settings/members", post(member_set))
+        .route("/w/{ws}/settings/tokens", post(token_create))
+        .route("/w/{ws}/settings/tokens/{id}/revoke", post(token_revoke))
+        .route("/w/{ws}/{area}", get(area))
+}
+
+#[derive(Deserialize, Default)]
+struct Flash {
+    flash: Option<String>,
+}
+
+impl Flash {
+    /// Only known messages are shown, so a link cannot inject text.
+    fn message(&self) -> Option<String> {
+        let m = match self.flash.as_deref()? {
+            "created" => "AI system added.",
+            "saved" => "Changes saved.",
+            "deleted" => "AI system deleted. Its history is kept in Activity.",
+            "member" => "Member saved.",
+            "revoked" => "Token revoked. It no longer works.",
+            "demo" => "The demo organisation is loaded.",
+            _ => return None,
+        };
+        Some(m.to_owned())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workspace.html")]
+struct DashboardPage {
+    layout: Layout,
+    slug: String,
+    ws_name: String,
+    systems: i64,
+    members: usize,
+    role: String,
+    areas: Vec<&'static NavItem>,
+    events: Vec<EventView>,
+}
+
+async fn dashboard(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    let events = s.app.activity(&user.principal, &ws, None, 8).await?.into_iter().map(Into::into).collect();
+    let systems = s.app.count_systems(&user.principal, &ws).await?;
+    let members = s.app.members(&user.principal, &ws).await?.len();
+    let areas = NAV.iter().flat_map(|g| g.1.iter()).filter(|i| i.key != "dashboard").collect();
+    Ok(render(&DashboardPage {
+        layout: Layout::new(&user, "dashboard").in_workspace(&access).flash(f.message()),
+        slug: access.workspace.slug.clone(),
+        ws_name: access.workspace.name.clone(),
+        systems,
+        members,
+        role: access.role.to_string(),
+        areas,
+        events,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    after: Option<String>,
+    flash: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "systems.html")]
+struct InventoryPage {
+    layout: Layout,
+    slug: String,
+    q: String,
+    systems: Vec<SystemRow>,
+    next: Option<String>,
+    can_create: bool,
+    form_name: String,
+    form_purpose: String,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "systems_rows.html")]
+struct InventoryRows {
+    slug: String,
+    q: String,
+    systems: Vec<SystemRow>,
+    next: Option<String>,
+}
+
+async fn list(s: &AppState, user: &PageUser, ws: &str, q: &ListQuery) -> Result<(Access, aims_app::store::Page<SystemRow>), PageError> {
+    let access = s.app.access(&user.principal, ws, Action::Read).await?;
+    let filter = SystemFilter {
+        q: Some(q.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        after: q.after.clone().filter(|a| !a.is_empty()),
+        limit: 50,
+    };
+    Ok((access, s.app.systems(&user.principal, ws, &filter).await?))
+}
+
+async fn inventory(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let (access, page) = list(&s, &user, &ws, &q).await?;
+    let flash = Flash { flash: q.flash.clone() }.message();
+    Ok(render(&InventoryPage {
+        can_create: access.role.allows(Action::Create),
+        layout: Layout::new(&user, "inventory").in_workspace(&access).flash(flash),
+        slug: access.workspace.slug,
+        q: q.q,
+        systems: page.items,
+        next: page.next,
+        form_name: String::new(),
+        form_purpose: String::new(),
+        errors: FieldErrors::new(),
+    }))
+}
+
+/// The htmx fragment behind the search box.
+async fn inventory_rows(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let (access, page) = list(&s, &user, &ws, &q).await?;
+    Ok(render(&InventoryRows { slug: access.workspace.slug, q: q.q, systems: page.items, next: page.next }))
+}
+
+#[derive(Deserialize)]
+struct SystemForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn inventory_create(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<SystemForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.create_system(&user.principal, &ws, &f.name, &f.purpose).await {
+        Ok(row) => Ok(Redirect::to(&format!("/w/{ws}/inventory/{}?flash=created", row.id)).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let (access, page) = list(&s, &user, &ws, &ListQuery::default()).await?;
+            let page = InventoryPage {
+                can_create: true,
+                layout: Layout::new(&user, "inventory").in_workspace(&access),
+                slug: access.workspace.slug,
+                q: String::new(),
+                systems: page.items,
+                next: page.next,
+                form_name: f.name,
+                form_purpose: f.purpose,
+                errors,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    layout: Layout,
+    slug: String,
+    system: SystemRow,
+    can_edit: bool,
+    can_delete: bool,
+    form_name: String,
+    form_purpose: String,
+    errors: FieldErrors,
+    conflict: Option<String>,
+    events: Vec<EventView>,
+}
+
+async fn system_view(
+    s: &AppState,
+    user: &PageUser,
+    ws: &str,
+    id: &str,
+    flash: Option<String>,
+) -> Result<SystemPage, PageError> {
+    let access = s.app.access(&user.principal, ws, Action::Read).await?;
+    let system = s.app.system(&user.principal, ws, id).await?;
+    let events = s.app.record_history(&user.principal, ws, "ai_system", id).await?.into_iter().map(Into::into).collect();
+    Ok(SystemPage {
+        can_edit: access.role.allows(Action::Update),
+        can_delete: access.role.allows(Action::Delete),
+        layout: Layout::new(user, "inventory").in_workspace(&access).flash(flash),
+        slug: access.workspace.slug,
+        form_name: system.name.clone(),
+        form_purpose: system.purpose.clone(),
+        system,
+        errors: FieldErrors::new(),
+        conflict: None,
+        events,
+    })
+}
+
+async fn system_page(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+    Ok(render(&system_view(&s, &user, &ws, &id, f.message()).await?))
+}
+
+async fn system_update(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<SystemForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let version = f.version.parse::<i64>().map_err(|_| PageError::BadForm("The form lost its version field; reload the page.".into()))?;
+    match s.app.update_system(&user.principal, &ws, &id, version, &f.name, &f.purpose).await {
+        Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/inventory/{id}?flash=saved")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let mut page = system_view(&s, &user, &ws, &id, None).await?;
+            page.errors = errors;
+            page.form_name = f.name;
+            page.form_purpose = f.purpose;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(AppError::Conflict { .. }) => {
+            // Keep what the person typed; show the current version beside it.
+            let mut page = system_view(&s, &user, &ws, &id, None).await?;
+            page.conflict = Some(format!(
+                "Someone else saved this AI system while you were editing (it is now at version {}). Your text is still in the form: check the history, then save again.",
+                page.system.version
+            ));
+            page.form_name = f.name;
+            page.form_purpose = f.purpose;
+            Ok((StatusCode::CONFLICT, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn system_delete(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    s.app.delete_system(&user.principal, &ws, &id).await?;
+    Ok(Redirect::to(&format!("/w/{ws}/inventory?flash=deleted")).into_response())
+}
+
+#[derive(Deserialize)]
+struct ActivityQuery {
+    before: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    layout: Layout,
+    slug: String,
+    events: Vec<EventView>,
+    next: Option<i64>,
+}
+
+async fn activity(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ActivityQuery>) -> Result<Response, PageError> {
+    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    const PAGE: i64 = 50;
+    let events = s.app.activity(&user.principal, &ws, q.before, PAGE).await?;
+    let next = if events.len() as i64 == PAGE { events.last().map(|e| e.seq) } else { None };
+    Ok(render(&ActivityPage {
+        layout: Layout::new(&user, "activity").in_workspace(&access),
+        slug: access.workspace.slug,
+        events: events.into_iter().map(Into::into).collect(),
+        next,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    slug: String,
+    members: Vec<MemberRow>,
+    tokens: Vec<TokenRow>,
+    can_admin: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    new_secret: Option<String>,
+    error: Option<String>,
+}
+
+async fn settings_view(s: &AppState, user: &PageUser, ws: &str, flash: Option<String>) -> Result<SettingsPage, PageError> {
+    let access = s.app.access(&user.principal, ws, Action::Read).await?;
+    let can_admin = access.role.allows(Action::Administer);
+    let tokens = if can_admin { s.app.tokens(&user.principal, ws).await? } else { vec![] };
+    Ok(SettingsPage {
+        layout: Layout::new(user, "settings").in_workspace(&access).flash(flash),
+        slug: access.workspace.slug,
+        members: s.app.members(&user.principal, ws).await?,
+        tokens,
+        can_admin,
+        roles: roles(),
+        new_secret: None,
+        error: None,
+    })
+}
+
+async fn settings(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+    Ok(render(&settings_view(&s, &user, &ws, f.message()).await?))
+}
+
+#[derive(Deserialize)]
+struct NamedRoleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn member_set(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<NamedRoleForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.set_member(&user.principal, &ws, &f.email, &f.role).await {
+        Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/settings?flash=member")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let mut page = settings_view(&s, &user, &ws, None).await?;
+            page.error = Some(errors.summary());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_create(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<NamedRoleForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.create_token(&user.principal, &ws, &f.name, &f.role).await {
+        Ok(created) => {
+            // Rendered directly (not redirected) so the secret never sits in a URL.
+            let mut page = settings_view(&s, &user, &ws, None).await?;
+            page.new_secret = Some(created.secret);
+            Ok(render(&page))
+        }
+        Err(AppError::Validation(errors)) => {
+            let mut page = settings_view(&s, &user, &ws, None).await?;
+            page.error = Some(errors.summary());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_revoke(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    s.app.revoke_token(&user.principal, &ws, &id).await?;
+    Ok(Redirect::to(&format!("/w/{ws}/settings?flash=revoked")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "area.html")]
+struct AreaPage {
+    layout: Layout,
+    slug: String,
+    area: &'static NavItem,
+}
+
+async fn area(State(s): State<AppState>, user: PageUser, Path((ws, area)): Path<(String, String)>) -> Result<Response, PageError> {
+    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    let Some(item) = NAV.iter().flat_map(|g| g.1.iter()).find(|i| !i.ready && i.path.trim_start_matches('/') == area) else {
+        return Err(AppError::NotFound("page").into());
+    };
+    Ok(render(&AreaPage { layout: Layout::new(&user, item.key).in_workspace(&access), slug: access.workspace.slug, area: item }))
+}
