@@ -47,6 +47,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(None, format!("The body is not valid JSON: {e}.")))?;
+    if !value.is_object() {
+        return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "body", "must be a JSON object"));
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let msg = err.into_inner().to_string();

@@ -1,0 +1,13 @@
+//! One integration-test binary (each file in tests/ would be another binary to
+//! link). Every test starts the real server on a random port against a fresh
+//! database — SQLite by default, PostgreSQL with AIMS_TEST_BACKEND=postgres —
+//! and talks HTTP to it.
+
+mod helpers;
+
+mod api;
+mod authz;
+mod browser;
+mod cli;
+mod history;
+mod web;
