@@ -19,16 +19,27 @@ pub struct Principal {
 
 #[derive(Debug, Clone)]
 pub enum PrincipalKind {
-    User { id: String, name: String, is_admin: bool },
+    User {
+        id: String,
+        name: String,
+        is_admin: bool,
+    },
     /// An API token is bound to one workspace with one role.
-    Token { id: String, workspace_id: String, role: Role },
+    Token {
+        id: String,
+        workspace_id: String,
+        role: Role,
+    },
     /// The operator at the command line, working on the database directly.
     Operator,
 }
 
 impl Principal {
     pub fn operator() -> Principal {
-        Principal { kind: PrincipalKind::Operator, label: "operator (command line)".into() }
+        Principal {
+            kind: PrincipalKind::Operator,
+            label: "operator (command line)".into(),
+        }
     }
 
     /// The actor string recorded in history.
@@ -57,7 +68,11 @@ impl Principal {
 
     fn from_user(u: &UserRow) -> Principal {
         Principal {
-            kind: PrincipalKind::User { id: u.id.clone(), name: u.name.clone(), is_admin: u.is_admin },
+            kind: PrincipalKind::User {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                is_admin: u.is_admin,
+            },
             label: u.email.clone(),
         }
     }
@@ -101,7 +116,8 @@ impl App {
         let argon = self.argon2()?;
         let salt_hex = random_hex(16)?;
         tokio::task::spawn_blocking(move || {
-            let salt = SaltString::encode_b64(salt_hex.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
+            let salt = SaltString::encode_b64(salt_hex.as_bytes())
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             argon
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
@@ -113,8 +129,12 @@ impl App {
 
     async fn verify_password(&self, password: String, phc: String) -> Result<bool> {
         tokio::task::spawn_blocking(move || {
-            let Ok(parsed) = PasswordHash::new(&phc) else { return false };
-            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+            let Ok(parsed) = PasswordHash::new(&phc) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))
@@ -146,7 +166,9 @@ impl App {
             errors.add("password", m);
         }
         errors.into_result()?;
-        let Some(email) = email else { return Err(AppError::field("email", "is invalid")) };
+        let Some(email) = email else {
+            return Err(AppError::field("email", "is invalid"));
+        };
         let hash = self.hash_password(password.to_owned()).await?;
         let now = self.now();
         let user = UserRow {
@@ -174,10 +196,20 @@ impl App {
                 created_at: &now,
             })
             .await?;
-        let actor = if only_if_first { Principal::from_user(&user) } else { by.clone() };
+        let actor = if only_if_first {
+            Principal::from_user(&user)
+        } else {
+            by.clone()
+        };
         tx.conn()
-            .history_append(self.event(&actor, "", "create", "user", &user.id,
-                json!({"email": user.email, "name": user.name, "admin": is_admin})))
+            .history_append(self.event(
+                &actor,
+                "",
+                "create",
+                "user",
+                &user.id,
+                json!({"email": user.email, "name": user.name, "admin": is_admin}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(user)
@@ -195,14 +227,18 @@ impl App {
         let key = format!("email:{}", email.trim().to_lowercase());
         let now_t = self.clock.now();
         let now = crate::clock::format(now_t);
-        let since = crate::clock::format(now_t - time::Duration::seconds(self.config.login_window_secs));
+        let since =
+            crate::clock::format(now_t - time::Duration::seconds(self.config.login_window_secs));
         let mut c = self.store.conn().await?;
         if c.conn().login_failures(&key, &since).await? >= self.config.login_max_failures {
             return Err(AppError::Throttled(self.config.login_window_secs));
         }
         let user = c.conn().user_by_email(&email.trim().to_lowercase()).await?;
         let ok = match &user {
-            Some(u) => self.verify_password(password.to_owned(), u.password_hash.clone()).await?,
+            Some(u) => {
+                self.verify_password(password.to_owned(), u.password_hash.clone())
+                    .await?
+            }
             None => {
                 // Spend the same time on unknown e-mails as on known ones, so
                 // timing does not reveal which e-mails have accounts.
@@ -223,28 +259,53 @@ impl App {
         let cookie_value = random_hex(32)?;
         let csrf_token = random_hex(32)?;
         let now_t = self.clock.now();
-        let expires = crate::clock::format(now_t + time::Duration::seconds(self.config.session_ttl_secs));
+        let expires =
+            crate::clock::format(now_t + time::Duration::seconds(self.config.session_ttl_secs));
         let mut c = self.store.conn().await?;
-        c.conn().sessions_delete_expired(&crate::clock::format(now_t)).await?;
         c.conn()
-            .session_insert(&sha256_hex(&cookie_value), user_id, &csrf_token, &crate::clock::format(now_t), &expires)
+            .sessions_delete_expired(&crate::clock::format(now_t))
             .await?;
-        Ok(NewSession { cookie_value, csrf_token, max_age_secs: self.config.session_ttl_secs })
+        c.conn()
+            .session_insert(
+                &sha256_hex(&cookie_value),
+                user_id,
+                &csrf_token,
+                &crate::clock::format(now_t),
+                &expires,
+            )
+            .await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            max_age_secs: self.config.session_ttl_secs,
+        })
     }
 
     /// The user behind a session cookie, with the session's CSRF token.
-    pub async fn session_principal(&self, cookie_value: &str) -> Result<Option<(Principal, String)>> {
+    pub async fn session_principal(
+        &self,
+        cookie_value: &str,
+    ) -> Result<Option<(Principal, String)>> {
         let mut c = self.store.conn().await?;
-        let Some(s) = c.conn().session_get(&sha256_hex(cookie_value)).await? else { return Ok(None) };
+        let Some(s) = c.conn().session_get(&sha256_hex(cookie_value)).await? else {
+            return Ok(None);
+        };
         if s.expires_at < self.now() {
             return Ok(None);
         }
-        let Some(user) = c.conn().user_by_id(&s.user_id).await? else { return Ok(None) };
+        let Some(user) = c.conn().user_by_id(&s.user_id).await? else {
+            return Ok(None);
+        };
         Ok(Some((Principal::from_user(&user), s.csrf_token)))
     }
 
     pub async fn logout(&self, cookie_value: &str) -> Result<()> {
-        self.store.conn().await?.conn().session_delete(&sha256_hex(cookie_value)).await?;
+        self.store
+            .conn()
+            .await?
+            .conn()
+            .session_delete(&sha256_hex(cookie_value))
+            .await?;
         Ok(())
     }
 
@@ -254,25 +315,45 @@ impl App {
             return Ok(None);
         }
         let mut c = self.store.conn().await?;
-        let Some(t) = c.conn().token_by_hash(&sha256_hex(secret)).await? else { return Ok(None) };
-        let Ok(role) = t.role.parse::<Role>() else { return Ok(None) };
+        let Some(t) = c.conn().token_by_hash(&sha256_hex(secret)).await? else {
+            return Ok(None);
+        };
+        let Ok(role) = t.role.parse::<Role>() else {
+            return Ok(None);
+        };
         let now_t = self.clock.now();
         let recent = crate::clock::format(now_t - time::Duration::seconds(60));
-        c.conn().token_touch(&t.id, &crate::clock::format(now_t), &recent).await?;
+        c.conn()
+            .token_touch(&t.id, &crate::clock::format(now_t), &recent)
+            .await?;
         Ok(Some(Principal {
-            kind: PrincipalKind::Token { id: t.id, workspace_id: t.workspace_id, role },
+            kind: PrincipalKind::Token {
+                id: t.id,
+                workspace_id: t.workspace_id,
+                role,
+            },
             label: format!("token:{}", t.name),
         }))
     }
 
     /// Creates an API token for a workspace; needs the manager role there.
-    pub async fn create_token(&self, by: &Principal, slug: &str, name: &str, role: &str) -> Result<TokenCreated> {
-        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
+    pub async fn create_token(
+        &self,
+        by: &Principal,
+        slug: &str,
+        name: &str,
+        role: &str,
+    ) -> Result<TokenCreated> {
+        let access = self
+            .access(by, slug, aims_domain::Action::Administer)
+            .await?;
         let mut errors = FieldErrors::new();
         let name = aims_domain::validation::required_text(&mut errors, "name", name, 100);
         let role = role.parse::<Role>().map_err(|m| errors.add("role", m)).ok();
         errors.into_result()?;
-        let Some(role) = role else { return Err(AppError::field("role", "is invalid")) };
+        let Some(role) = role else {
+            return Err(AppError::field("role", "is invalid"));
+        };
         let secret = format!("{TOKEN_PREFIX}{}", random_hex(20)?);
         let now = self.now();
         let row = TokenRow {
@@ -300,29 +381,59 @@ impl App {
             })
             .await?;
         tx.conn()
-            .history_append(self.event(by, &row.workspace_id, "create", "api_token", &row.id,
-                json!({"name": row.name, "role": row.role})))
+            .history_append(self.event(
+                by,
+                &row.workspace_id,
+                "create",
+                "api_token",
+                &row.id,
+                json!({"name": row.name, "role": row.role}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(TokenCreated { row, secret })
     }
 
     pub async fn tokens(&self, by: &Principal, slug: &str) -> Result<Vec<TokenRow>> {
-        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
-        Ok(self.store.conn().await?.conn().tokens_of(&access.workspace.id).await?)
+        let access = self
+            .access(by, slug, aims_domain::Action::Administer)
+            .await?;
+        Ok(self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .tokens_of(&access.workspace.id)
+            .await?)
     }
 
     pub async fn revoke_token(&self, by: &Principal, slug: &str, token_id: &str) -> Result<()> {
-        let access = self.access(by, slug, aims_domain::Action::Administer).await?;
+        let access = self
+            .access(by, slug, aims_domain::Action::Administer)
+            .await?;
         let mut tx = self.store.begin().await?;
-        let Some(t) = tx.conn().token_by_id(&access.workspace.id, token_id).await? else {
+        let Some(t) = tx
+            .conn()
+            .token_by_id(&access.workspace.id, token_id)
+            .await?
+        else {
             return Err(AppError::NotFound("API token"));
         };
         if !tx.conn().token_revoke(&t.id, &self.now()).await? {
-            return Err(AppError::Conflict { message: "the token is already revoked".into(), current_version: None });
+            return Err(AppError::Conflict {
+                message: "the token is already revoked".into(),
+                current_version: None,
+            });
         }
         tx.conn()
-            .history_append(self.event(by, &access.workspace.id, "revoke", "api_token", &t.id, json!({"name": t.name})))
+            .history_append(self.event(
+                by,
+                &access.workspace.id,
+                "revoke",
+                "api_token",
+                &t.id,
+                json!({"name": t.name}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(())

@@ -28,7 +28,8 @@ const FORMAT: &[FormatItem<'static>] =
 
 pub fn format(t: OffsetDateTime) -> String {
     let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(FORMAT).unwrap_or_else(|_| utc.unix_timestamp().to_string())
+    utc.format(FORMAT)
+        .unwrap_or_else(|_| utc.unix_timestamp().to_string())
 }
 
 #[cfg(test)]

@@ -34,21 +34,45 @@ impl App {
     pub async fn load_demo(&self, by: &Principal) -> Result<DemoReport> {
         let mut report = DemoReport::default();
         let op = Principal::operator();
-        let exists = self.store.conn().await?.conn().workspace_by_slug(DEMO_SLUG).await?.is_some();
+        let exists = self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .workspace_by_slug(DEMO_SLUG)
+            .await?
+            .is_some();
         if !exists {
             self.create_workspace(by, DEMO_NAME, DEMO_SLUG).await?;
             report.workspace_created = true;
         }
-        let admins: Vec<_> = self.store.conn().await?.conn().users_all().await?.into_iter().filter(|u| u.is_admin).collect();
+        let admins: Vec<_> = self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .users_all()
+            .await?
+            .into_iter()
+            .filter(|u| u.is_admin)
+            .collect();
         let members = self.members(&op, DEMO_SLUG).await?;
         for admin in admins {
             if !members.iter().any(|m| m.user_id == admin.id) {
-                self.set_member(&op, DEMO_SLUG, &admin.email, Role::Manager.as_str()).await?;
+                self.set_member(&op, DEMO_SLUG, &admin.email, Role::Manager.as_str())
+                    .await?;
                 report.managers_added += 1;
             }
         }
         let existing = self
-            .systems(&op, DEMO_SLUG, &SystemFilter { limit: 500, ..Default::default() })
+            .systems(
+                &op,
+                DEMO_SLUG,
+                &SystemFilter {
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
             .await?
             .items;
         for (name, purpose) in SYSTEMS {

@@ -29,31 +29,59 @@ impl App {
             after = last.seq;
             for e in &chunk {
                 if let Err(err) = verifier.push(e) {
-                    return Ok(VerifyReport { events: seen, head_hash: String::new(), error: Some(err) });
+                    return Ok(VerifyReport {
+                        events: seen,
+                        head_hash: String::new(),
+                        error: Some(err),
+                    });
                 }
                 seen += 1;
             }
         }
         match verifier.finish((head.seq, &head.hash)) {
-            Ok(summary) => Ok(VerifyReport { events: summary.events, head_hash: summary.head_hash, error: None }),
-            Err(err) => Ok(VerifyReport { events: seen, head_hash: String::new(), error: Some(err) }),
+            Ok(summary) => Ok(VerifyReport {
+                events: summary.events,
+                head_hash: summary.head_hash,
+                error: None,
+            }),
+            Err(err) => Ok(VerifyReport {
+                events: seen,
+                head_hash: String::new(),
+                error: Some(err),
+            }),
         }
     }
 
     /// A record's history, newest first.
-    pub async fn record_history(&self, by: &Principal, slug: &str, record_type: &str, record_id: &str) -> Result<Vec<Event>> {
+    pub async fn record_history(
+        &self,
+        by: &Principal,
+        slug: &str,
+        record_type: &str,
+        record_id: &str,
+    ) -> Result<Vec<Event>> {
         let access = self.access(by, slug, Action::Read).await?;
         let mut c = self.store.conn().await?;
-        Ok(c.conn().history_of_record(&access.workspace.id, record_type, record_id, 500).await?)
+        Ok(c.conn()
+            .history_of_record(&access.workspace.id, record_type, record_id, 500)
+            .await?)
     }
 
     /// A workspace's activity, newest first, paged by `before_seq`.
-    pub async fn activity(&self, by: &Principal, slug: &str, before_seq: Option<i64>, limit: i64) -> Result<Vec<Event>> {
+    pub async fn activity(
+        &self,
+        by: &Principal,
+        slug: &str,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
         let access = self.access(by, slug, Action::Read).await?;
         if limit < 1 {
             return Err(AppError::field("limit", "must be at least 1"));
         }
         let mut c = self.store.conn().await?;
-        Ok(c.conn().history_of_workspace(&access.workspace.id, before_seq, limit.min(500)).await?)
+        Ok(c.conn()
+            .history_of_workspace(&access.workspace.id, before_seq, limit.min(500))
+            .await?)
     }
 }

@@ -15,8 +15,8 @@ mod workspaces;
 pub use aims_domain as domain;
 pub use aims_store as store;
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
-pub use demo::{DemoReport, DEMO_SLUG};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;
 pub use history::VerifyReport;
 pub use workspaces::Access;
@@ -88,7 +88,8 @@ pub(crate) fn new_id() -> String {
 /// `n` random bytes from the operating system, hex-encoded.
 pub(crate) fn random_hex(n: usize) -> Result<String> {
     let mut buf = vec![0u8; n];
-    getrandom::getrandom(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    getrandom::getrandom(&mut buf)
+        .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
     Ok(hex::encode(buf))
 }
 

@@ -9,7 +9,13 @@ use serde_json::{json, Map, Value};
 pub const RECORD_TYPE: &str = "ai_system";
 
 impl App {
-    pub async fn create_system(&self, by: &Principal, slug: &str, name: &str, purpose: &str) -> Result<SystemRow> {
+    pub async fn create_system(
+        &self,
+        by: &Principal,
+        slug: &str,
+        name: &str,
+        purpose: &str,
+    ) -> Result<SystemRow> {
         let access = self.access(by, slug, Action::Create).await?;
         let f = SystemFields::parse(name, purpose)?;
         let now = self.now();
@@ -27,8 +33,14 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.conn().system_insert(&s).await?;
         tx.conn()
-            .history_append(self.event(by, &s.workspace_id, "create", RECORD_TYPE, &s.id,
-                json!({"name": s.name, "purpose": s.purpose})))
+            .history_append(self.event(
+                by,
+                &s.workspace_id,
+                "create",
+                RECORD_TYPE,
+                &s.id,
+                json!({"name": s.name, "purpose": s.purpose}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(s)
@@ -37,10 +49,18 @@ impl App {
     pub async fn system(&self, by: &Principal, slug: &str, id: &str) -> Result<SystemRow> {
         let access = self.access(by, slug, Action::Read).await?;
         let mut c = self.store.conn().await?;
-        c.conn().system_get(&access.workspace.id, id).await?.ok_or(AppError::NotFound("AI system"))
+        c.conn()
+            .system_get(&access.workspace.id, id)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))
     }
 
-    pub async fn systems(&self, by: &Principal, slug: &str, filter: &SystemFilter) -> Result<Page<SystemRow>> {
+    pub async fn systems(
+        &self,
+        by: &Principal,
+        slug: &str,
+        filter: &SystemFilter,
+    ) -> Result<Page<SystemRow>> {
         let access = self.access(by, slug, Action::Read).await?;
         let mut c = self.store.conn().await?;
         Ok(c.conn().systems_list(&access.workspace.id, filter).await?)
@@ -84,7 +104,14 @@ impl App {
             return Err(AppError::stale(old.version + 1));
         }
         tx.conn()
-            .history_append(self.event(by, &new.workspace_id, "update", RECORD_TYPE, &new.id, Value::Object(change)))
+            .history_append(self.event(
+                by,
+                &new.workspace_id,
+                "update",
+                RECORD_TYPE,
+                &new.id,
+                Value::Object(change),
+            ))
             .await?;
         tx.commit().await?;
         Ok(new)
@@ -98,8 +125,14 @@ impl App {
         };
         tx.conn().system_delete(&access.workspace.id, id).await?;
         tx.conn()
-            .history_append(self.event(by, &old.workspace_id, "delete", RECORD_TYPE, &old.id,
-                json!({"name": old.name, "purpose": old.purpose, "version": old.version})))
+            .history_append(self.event(
+                by,
+                &old.workspace_id,
+                "delete",
+                RECORD_TYPE,
+                &old.id,
+                json!({"name": old.name, "purpose": old.purpose, "version": old.version}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(())
@@ -115,6 +148,12 @@ fn diff(change: &mut Map<String, Value>, field: &str, old: &str, new: &str) {
 impl App {
     pub async fn count_systems(&self, by: &Principal, slug: &str) -> Result<i64> {
         let access = self.access(by, slug, Action::Read).await?;
-        Ok(self.store.conn().await?.conn().systems_count(&access.workspace.id).await?)
+        Ok(self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .systems_count(&access.workspace.id)
+            .await?)
     }
 }

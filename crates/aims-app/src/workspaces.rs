@@ -24,16 +24,18 @@ impl App {
         };
         let role = match &by.kind {
             PrincipalKind::Operator => Some(Role::Manager),
-            PrincipalKind::Token { workspace_id, role, .. } => {
-                (workspace_id == &workspace.id).then_some(*role)
-            }
+            PrincipalKind::Token {
+                workspace_id, role, ..
+            } => (workspace_id == &workspace.id).then_some(*role),
             PrincipalKind::User { id, .. } => c
                 .conn()
                 .membership_role(&workspace.id, id)
                 .await?
                 .and_then(|r| r.parse().ok()),
         };
-        let Some(role) = role else { return Err(AppError::NotFound("workspace")) };
+        let Some(role) = role else {
+            return Err(AppError::NotFound("workspace"));
+        };
         if !role.allows(action) {
             return Err(AppError::Forbidden(format!(
                 "the {role} role cannot {} here",
@@ -62,7 +64,9 @@ impl App {
                 .into_iter()
                 .filter_map(|(w, r)| r.parse().ok().map(|r| (w, r)))
                 .collect()),
-            PrincipalKind::Token { workspace_id, role, .. } => Ok(c
+            PrincipalKind::Token {
+                workspace_id, role, ..
+            } => Ok(c
                 .conn()
                 .workspaces_all()
                 .await?
@@ -81,26 +85,56 @@ impl App {
     }
 
     /// Creates a workspace (administrators only); a user who creates one becomes its manager.
-    pub async fn create_workspace(&self, by: &Principal, name: &str, slug: &str) -> Result<WorkspaceRow> {
+    pub async fn create_workspace(
+        &self,
+        by: &Principal,
+        name: &str,
+        slug: &str,
+    ) -> Result<WorkspaceRow> {
         if !by.is_admin() {
-            return Err(AppError::Forbidden("only administrators create workspaces".into()));
+            return Err(AppError::Forbidden(
+                "only administrators create workspaces".into(),
+            ));
         }
         let mut errors = FieldErrors::new();
         let name = aims_domain::validation::required_text(&mut errors, "name", name, 200);
         let slug = Slug::parse(slug).map_err(|m| errors.add("slug", m)).ok();
         errors.into_result()?;
-        let Some(slug) = slug else { return Err(AppError::field("slug", "is invalid")) };
+        let Some(slug) = slug else {
+            return Err(AppError::field("slug", "is invalid"));
+        };
         let now = self.now();
-        let w = WorkspaceRow { id: new_id(), slug: slug.as_str().into(), name, created_at: now.clone() };
+        let w = WorkspaceRow {
+            id: new_id(),
+            slug: slug.as_str().into(),
+            name,
+            created_at: now.clone(),
+        };
         let mut tx = self.store.begin().await?;
         tx.conn().workspace_insert(&w).await?;
         tx.conn()
-            .history_append(self.event(by, &w.id, "create", "workspace", &w.id, json!({"name": w.name, "slug": w.slug})))
+            .history_append(self.event(
+                by,
+                &w.id,
+                "create",
+                "workspace",
+                &w.id,
+                json!({"name": w.name, "slug": w.slug}),
+            ))
             .await?;
         if let Some(uid) = by.user_id() {
-            tx.conn().membership_upsert(&w.id, uid, Role::Manager.as_str(), &now).await?;
             tx.conn()
-                .history_append(self.event(by, &w.id, "add", "member", uid, json!({"email": by.label, "role": "manager"})))
+                .membership_upsert(&w.id, uid, Role::Manager.as_str(), &now)
+                .await?;
+            tx.conn()
+                .history_append(self.event(
+                    by,
+                    &w.id,
+                    "add",
+                    "member",
+                    uid,
+                    json!({"email": by.label, "role": "manager"}),
+                ))
                 .await?;
         }
         tx.commit().await?;
@@ -108,25 +142,43 @@ impl App {
     }
 
     /// Adds a user to a workspace or changes their role. Managers and administrators may.
-    pub async fn set_member(&self, by: &Principal, slug: &str, email: &str, role: &str) -> Result<MemberRow> {
+    pub async fn set_member(
+        &self,
+        by: &Principal,
+        slug: &str,
+        email: &str,
+        role: &str,
+    ) -> Result<MemberRow> {
         let ws = self.administered_workspace(by, slug).await?;
         let mut errors = FieldErrors::new();
         let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
         let role = role.parse::<Role>().map_err(|m| errors.add("role", m)).ok();
         errors.into_result()?;
-        let (Some(email), Some(role)) = (email, role) else { return Err(AppError::field("email", "is invalid")) };
+        let (Some(email), Some(role)) = (email, role) else {
+            return Err(AppError::field("email", "is invalid"));
+        };
         let mut tx = self.store.begin().await?;
         let Some(user) = tx.conn().user_by_email(email.as_str()).await? else {
-            return Err(AppError::field("email", "no user has this e-mail; add the user first"));
+            return Err(AppError::field(
+                "email",
+                "no user has this e-mail; add the user first",
+            ));
         };
         let before = tx.conn().membership_role(&ws.id, &user.id).await?;
         let now = self.now();
-        tx.conn().membership_upsert(&ws.id, &user.id, role.as_str(), &now).await?;
+        tx.conn()
+            .membership_upsert(&ws.id, &user.id, role.as_str(), &now)
+            .await?;
         let (action, change) = match before {
-            Some(old) => ("update", json!({"email": user.email, "role": [old, role.as_str()]})),
+            Some(old) => (
+                "update",
+                json!({"email": user.email, "role": [old, role.as_str()]}),
+            ),
             None => ("add", json!({"email": user.email, "role": role.as_str()})),
         };
-        tx.conn().history_append(self.event(by, &ws.id, action, "member", &user.id, change)).await?;
+        tx.conn()
+            .history_append(self.event(by, &ws.id, action, "member", &user.id, change))
+            .await?;
         tx.commit().await?;
         Ok(MemberRow {
             workspace_id: ws.id,
@@ -144,21 +196,33 @@ impl App {
         if !tx.conn().membership_delete(&ws.id, user_id).await? {
             return Err(AppError::NotFound("member"));
         }
-        tx.conn().history_append(self.event(by, &ws.id, "remove", "member", user_id, json!({}))).await?;
+        tx.conn()
+            .history_append(self.event(by, &ws.id, "remove", "member", user_id, json!({})))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn members(&self, by: &Principal, slug: &str) -> Result<Vec<MemberRow>> {
         let access = self.access(by, slug, Action::Read).await?;
-        Ok(self.store.conn().await?.conn().members_of(&access.workspace.id).await?)
+        Ok(self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .members_of(&access.workspace.id)
+            .await?)
     }
 
     /// Managers of the workspace and instance administrators administer it.
     async fn administered_workspace(&self, by: &Principal, slug: &str) -> Result<WorkspaceRow> {
         if by.is_admin() {
             let mut c = self.store.conn().await?;
-            return c.conn().workspace_by_slug(slug).await?.ok_or(AppError::NotFound("workspace"));
+            return c
+                .conn()
+                .workspace_by_slug(slug)
+                .await?
+                .ok_or(AppError::NotFound("workspace"));
         }
         Ok(self.access(by, slug, Action::Administer).await?.workspace)
     }

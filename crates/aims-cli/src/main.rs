@@ -3,8 +3,8 @@
 
 mod config;
 
-use aims_app::{App, AppConfig, AppError, Principal};
 use aims_app::store::Store;
+use aims_app::{App, AppConfig, AppError, Principal};
 use clap::{Args, Parser, Subcommand};
 use config::{redact_url, FileConfig};
 use std::io::Read;
@@ -165,13 +165,27 @@ struct Settings {
 
 fn settings(g: &Global) -> Result<Settings, String> {
     let file = FileConfig::load(g.config.as_deref())?;
-    let log_format = g.log_format.clone().or(file.log_format.clone()).unwrap_or_else(|| "text".into());
+    let log_format = g
+        .log_format
+        .clone()
+        .or(file.log_format.clone())
+        .unwrap_or_else(|| "text".into());
     if log_format != "text" && log_format != "json" {
-        return Err(format!("--log-format must be text or json, not '{log_format}'"));
+        return Err(format!(
+            "--log-format must be text or json, not '{log_format}'"
+        ));
     }
     Ok(Settings {
-        data_dir: g.data_dir.clone().or(file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("aims-data")),
-        database_url: g.database_url.clone().or(file.database_url.clone()).filter(|u| !u.is_empty()),
+        data_dir: g
+            .data_dir
+            .clone()
+            .or(file.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("aims-data")),
+        database_url: g
+            .database_url
+            .clone()
+            .or(file.database_url.clone())
+            .filter(|u| !u.is_empty()),
         log_format,
         file,
     })
@@ -180,7 +194,9 @@ fn settings(g: &Global) -> Result<Settings, String> {
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AIMS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().flatten_event(true).init();
     } else {
@@ -190,10 +206,17 @@ fn init_logging(format: &str) {
 
 async fn open_store(s: &Settings) -> Result<Store, String> {
     let store = match &s.database_url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Store::open_postgres(url)
-            .await
-            .map_err(|e| format!("cannot connect to {}: {e}", redact_url(url)))?,
-        Some(url) => return Err(format!("--database-url must start with postgres:// (got {})", redact_url(url))),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Store::open_postgres(url)
+                .await
+                .map_err(|e| format!("cannot connect to {}: {e}", redact_url(url)))?
+        }
+        Some(url) => {
+            return Err(format!(
+                "--database-url must start with postgres:// (got {})",
+                redact_url(url)
+            ))
+        }
         None => Store::open_sqlite(&s.data_dir)
             .await
             .map_err(|e| format!("cannot open the database in {}: {e}", s.data_dir.display()))?,
@@ -215,7 +238,10 @@ fn app_error(e: AppError) -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -240,16 +266,36 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::CheckConfig => {
             println!("data_dir = {:?}", s.data_dir.display().to_string());
-            println!("database_url = {:?}", s.database_url.as_deref().map(redact_url).unwrap_or_default());
+            println!(
+                "database_url = {:?}",
+                s.database_url
+                    .as_deref()
+                    .map(redact_url)
+                    .unwrap_or_default()
+            );
             println!("log_format = {:?}", s.log_format);
-            println!("backend = {:?}", if s.database_url.is_some() { "postgres" } else { "sqlite" });
+            println!(
+                "backend = {:?}",
+                if s.database_url.is_some() {
+                    "postgres"
+                } else {
+                    "sqlite"
+                }
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Serve { listen, secure_cookies } => {
+        Command::Serve {
+            listen,
+            secure_cookies,
+        } => {
             init_logging(&s.log_format);
-            let listen = listen.or(s.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listen = listen
+                .or(s.file.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
             let secure_cookies = secure_cookies.or(s.file.secure_cookies).unwrap_or(false);
-            return serve(&s, &listen, secure_cookies).await.map(|_| ExitCode::SUCCESS);
+            return serve(&s, &listen, secure_cookies)
+                .await
+                .map(|_| ExitCode::SUCCESS);
         }
         _ => {}
     }
@@ -263,20 +309,44 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 
 async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::User(UserCmd::Add { email, name, admin, password_stdin: _ }) => {
+        Command::User(UserCmd::Add {
+            email,
+            name,
+            admin,
+            password_stdin: _,
+        }) => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']);
-            let user = app.add_user(op, &email, &name, password, admin, false).await.map_err(app_error)?;
-            println!("added user {} ({}){}", user.email, user.id, if admin { " as administrator" } else { "" });
+            let user = app
+                .add_user(op, &email, &name, password, admin, false)
+                .await
+                .map_err(app_error)?;
+            println!(
+                "added user {} ({}){}",
+                user.email,
+                user.id,
+                if admin { " as administrator" } else { "" }
+            );
         }
         Command::User(UserCmd::List) => {
             for u in app.users(op).await.map_err(app_error)? {
-                println!("{}\t{}\t{}\t{}", u.id, u.email, u.name, if u.is_admin { "admin" } else { "" });
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.id,
+                    u.email,
+                    u.name,
+                    if u.is_admin { "admin" } else { "" }
+                );
             }
         }
         Command::Workspace(WorkspaceCmd::Create { name, slug }) => {
-            let w = app.create_workspace(op, &name, &slug).await.map_err(app_error)?;
+            let w = app
+                .create_workspace(op, &name, &slug)
+                .await
+                .map_err(app_error)?;
             println!("created workspace {} ({})", w.slug, w.name);
         }
         Command::Workspace(WorkspaceCmd::List) => {
@@ -284,13 +354,30 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 println!("{}\t{}", w.slug, w.name);
             }
         }
-        Command::Member(MemberCmd::Add { workspace, email, role }) => {
-            let m = app.set_member(op, &workspace, &email, &role).await.map_err(app_error)?;
+        Command::Member(MemberCmd::Add {
+            workspace,
+            email,
+            role,
+        }) => {
+            let m = app
+                .set_member(op, &workspace, &email, &role)
+                .await
+                .map_err(app_error)?;
             println!("{} is now {} in {}", m.email, m.role, workspace);
         }
-        Command::Token(TokenCmd::Create { workspace, role, name }) => {
-            let t = app.create_token(op, &workspace, &name, &role).await.map_err(app_error)?;
-            println!("created API token '{}' ({}) with role {} in workspace {}", t.row.name, t.row.id, t.row.role, workspace);
+        Command::Token(TokenCmd::Create {
+            workspace,
+            role,
+            name,
+        }) => {
+            let t = app
+                .create_token(op, &workspace, &name, &role)
+                .await
+                .map_err(app_error)?;
+            println!(
+                "created API token '{}' ({}) with role {} in workspace {}",
+                t.row.name, t.row.id, t.row.role, workspace
+            );
             println!("store it now; it will not be shown again:");
             println!("{}", t.secret);
         }
@@ -305,19 +392,28 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                     t.prefix,
                     t.created_at,
                     t.last_used_at.as_deref().unwrap_or("never"),
-                    if t.revoked_at.is_some() { "revoked" } else { "active" }
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    }
                 );
             }
         }
         Command::Token(TokenCmd::Revoke { workspace, id }) => {
-            app.revoke_token(op, &workspace, &id).await.map_err(app_error)?;
+            app.revoke_token(op, &workspace, &id)
+                .await
+                .map_err(app_error)?;
             println!("revoked API token {id}");
         }
         Command::Audit(AuditCmd::Verify) => {
             let report = app.verify_history().await.map_err(app_error)?;
             return Ok(match report.error {
                 None => {
-                    println!("history intact: {} events, head {}", report.events, report.head_hash);
+                    println!(
+                        "history intact: {} events, head {}",
+                        report.events, report.head_hash
+                    );
                     ExitCode::SUCCESS
                 }
                 Some(err) => {
@@ -357,7 +453,9 @@ async fn serve(s: &Settings, listen: &str, secure_cookies: bool) -> Result<(), S
         backend = if s.database_url.is_some() { "postgres" } else { "sqlite" },
         "aims is listening on http://{addr}"
     );
-    aims_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    aims_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("aims stopped");
     Ok(())

@@ -230,7 +230,10 @@ mod tests {
         c[2].change = r#"{"name":"y"}"#.into();
         assert_eq!(
             verify(&c, (5, &head)),
-            Err(ChainError::Altered { seq: 3, id: "ev3".into() })
+            Err(ChainError::Altered {
+                seq: 3,
+                id: "ev3".into()
+            })
         );
     }
 
@@ -242,7 +245,10 @@ mod tests {
         c[2].hash = event_hash(&c[2]);
         assert_eq!(
             verify(&c, (5, &head)),
-            Err(ChainError::BrokenLink { seq: 4, id: "ev4".into() })
+            Err(ChainError::BrokenLink {
+                seq: 4,
+                id: "ev4".into()
+            })
         );
     }
 
@@ -252,12 +258,18 @@ mod tests {
         let head = c[4].hash.clone();
         let mut removed = c.clone();
         removed.remove(1);
-        assert!(matches!(verify(&removed, (5, &head)), Err(ChainError::Gap { found: 3, .. })));
+        assert!(matches!(
+            verify(&removed, (5, &head)),
+            Err(ChainError::Gap { found: 3, .. })
+        ));
         let mut last_removed = c.clone();
         last_removed.pop();
         assert!(matches!(
             verify(&last_removed, (5, &head)),
-            Err(ChainError::Truncated { last_seq: 4, head_seq: 5 })
+            Err(ChainError::Truncated {
+                last_seq: 4,
+                head_seq: 5
+            })
         ));
         let mut swapped = c.clone();
         swapped.swap(1, 2);

@@ -148,7 +148,15 @@ mod tests {
             Email::parse(" Ada@Example.ORG ").unwrap().as_str(),
             "ada@example.org"
         );
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@x.org", "a@@x.org"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@x.org",
+            "a@@x.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -11,7 +11,9 @@ use std::time::Duration;
 pub enum StoreError {
     #[error("a record with this {field} already exists")]
     Duplicate { field: &'static str },
-    #[error("the database schema is newer than this binary (migration {0} is unknown); upgrade aims")]
+    #[error(
+        "the database schema is newer than this binary (migration {0} is unknown); upgrade aims"
+    )]
     SchemaTooNew(i64),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -215,6 +217,9 @@ mod tests {
         let sqlite = migration_versions(Backend::Sqlite);
         let postgres = migration_versions(Backend::Postgres);
         assert!(!sqlite.is_empty());
-        assert_eq!(sqlite, postgres, "every migration needs a twin in the other backend");
+        assert_eq!(
+            sqlite, postgres,
+            "every migration needs a twin in the other backend"
+        );
     }
 }

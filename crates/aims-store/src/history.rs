@@ -67,7 +67,9 @@ impl Conn<'_> {
     }
 
     pub async fn history_head(&mut self) -> Result<HistoryHead> {
-        Ok(on_conn!(self, c => sqlx::query_as("SELECT seq, hash FROM history_head WHERE id = 1").fetch_one(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_as("SELECT seq, hash FROM history_head WHERE id = 1").fetch_one(&mut **c).await)?,
+        )
     }
 
     /// Events with `seq > after_seq` in order, at most `limit` (for chunked verification).
@@ -78,7 +80,13 @@ impl Conn<'_> {
     }
 
     /// A record's events, newest first.
-    pub async fn history_of_record(&mut self, workspace_id: &str, record_type: &str, record_id: &str, limit: i64) -> Result<Vec<Event>> {
+    pub async fn history_of_record(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        record_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
         let sql = format!("SELECT {COLS} FROM history_events WHERE record_type = $1 AND record_id = $2 AND workspace_id = $3 ORDER BY seq DESC LIMIT $4");
         let rows: Vec<EventRow> = on_conn!(self, c => sqlx::query_as(&sql)
             .bind(record_type).bind(record_id).bind(workspace_id).bind(limit).fetch_all(&mut **c).await)?;
@@ -86,7 +94,12 @@ impl Conn<'_> {
     }
 
     /// A workspace's events, newest first, before `before_seq` when given.
-    pub async fn history_of_workspace(&mut self, workspace_id: &str, before_seq: Option<i64>, limit: i64) -> Result<Vec<Event>> {
+    pub async fn history_of_workspace(
+        &mut self,
+        workspace_id: &str,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
         let sql = format!("SELECT {COLS} FROM history_events WHERE workspace_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3");
         let rows: Vec<EventRow> = on_conn!(self, c => sqlx::query_as(&sql)
             .bind(workspace_id).bind(before_seq.unwrap_or(i64::MAX)).bind(limit).fetch_all(&mut **c).await)?;

@@ -118,17 +118,24 @@ impl Conn<'_> {
     }
 
     pub async fn workspace_by_slug(&mut self, slug: &str) -> Result<Option<WorkspaceRow>> {
-        Ok(on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces WHERE slug = $1")
-            .bind(slug).fetch_optional(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces WHERE slug = $1")
+            .bind(slug).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn workspaces_all(&mut self) -> Result<Vec<WorkspaceRow>> {
-        Ok(on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces ORDER BY name")
-            .fetch_all(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_as("SELECT id, slug, name, created_at FROM workspaces ORDER BY name")
+            .fetch_all(&mut **c).await)?,
+        )
     }
 
     /// Workspaces the user belongs to, with the user's role in each.
-    pub async fn workspaces_of_user(&mut self, user_id: &str) -> Result<Vec<(WorkspaceRow, String)>> {
+    pub async fn workspaces_of_user(
+        &mut self,
+        user_id: &str,
+    ) -> Result<Vec<(WorkspaceRow, String)>> {
         #[derive(sqlx::FromRow)]
         struct WsRole {
             id: String,
@@ -145,7 +152,12 @@ impl Conn<'_> {
             .into_iter()
             .map(|r| {
                 (
-                    WorkspaceRow { id: r.id, slug: r.slug, name: r.name, created_at: r.created_at },
+                    WorkspaceRow {
+                        id: r.id,
+                        slug: r.slug,
+                        name: r.name,
+                        created_at: r.created_at,
+                    },
                     r.role,
                 )
             })
@@ -155,7 +167,13 @@ impl Conn<'_> {
     // ---- memberships ----
 
     /// Adds the member or changes the role of an existing one.
-    pub async fn membership_upsert(&mut self, workspace_id: &str, user_id: &str, role: &str, at: &str) -> Result<()> {
+    pub async fn membership_upsert(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        role: &str,
+        at: &str,
+    ) -> Result<()> {
         on_conn!(self, c => sqlx::query(
             "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role")
@@ -170,9 +188,15 @@ impl Conn<'_> {
         Ok(r > 0)
     }
 
-    pub async fn membership_role(&mut self, workspace_id: &str, user_id: &str) -> Result<Option<String>> {
-        Ok(on_conn!(self, c => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(workspace_id).bind(user_id).fetch_optional(&mut **c).await)?)
+    pub async fn membership_role(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<Option<String>> {
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id).bind(user_id).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn members_of(&mut self, workspace_id: &str) -> Result<Vec<MemberRow>> {
@@ -184,7 +208,14 @@ impl Conn<'_> {
 
     // ---- sessions ----
 
-    pub async fn session_insert(&mut self, id_hash: &str, user_id: &str, csrf: &str, created_at: &str, expires_at: &str) -> Result<()> {
+    pub async fn session_insert(
+        &mut self,
+        id_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<()> {
         on_conn!(self, c => sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id_hash).bind(user_id).bind(csrf).bind(created_at).bind(expires_at)
@@ -193,8 +224,10 @@ impl Conn<'_> {
     }
 
     pub async fn session_get(&mut self, id_hash: &str) -> Result<Option<SessionRow>> {
-        Ok(on_conn!(self, c => sqlx::query_as("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")
-            .bind(id_hash).fetch_optional(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_as("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")
+            .bind(id_hash).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn session_delete(&mut self, id_hash: &str) -> Result<()> {
@@ -203,8 +236,10 @@ impl Conn<'_> {
     }
 
     pub async fn sessions_delete_expired(&mut self, now: &str) -> Result<u64> {
-        Ok(on_conn!(self, c => sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now)
-            .execute(&mut **c).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on_conn!(self, c => sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     // ---- login throttling ----
@@ -247,17 +282,26 @@ impl Conn<'_> {
 
     /// The live (not revoked) token with this hash.
     pub async fn token_by_hash(&mut self, token_hash: &str) -> Result<Option<TokenRow>> {
-        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
-        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut **c).await)?)
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+        );
+        Ok(
+            on_conn!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn token_by_id(&mut self, workspace_id: &str, id: &str) -> Result<Option<TokenRow>> {
-        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 AND id = $2");
-        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?)
+        let sql =
+            format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 AND id = $2");
+        Ok(
+            on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?,
+        )
     }
 
     pub async fn tokens_of(&mut self, workspace_id: &str) -> Result<Vec<TokenRow>> {
-        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 ORDER BY created_at, id");
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE workspace_id = $1 ORDER BY created_at, id"
+        );
         Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).fetch_all(&mut **c).await)?)
     }
 

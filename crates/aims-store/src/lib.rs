@@ -11,9 +11,7 @@ mod systems;
 
 pub use conn::{migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx};
 pub use history::HistoryHead;
-pub use identity::{
-    MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow,
-};
+pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
 pub use systems::{Page, SystemFilter, SystemRow};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

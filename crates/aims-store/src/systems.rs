@@ -32,7 +32,8 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-const COLS: &str = "id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by";
+const COLS: &str =
+    "id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by";
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 fn like_pattern(q: &str) -> String {
@@ -61,7 +62,9 @@ impl Conn<'_> {
 
     pub async fn system_get(&mut self, workspace_id: &str, id: &str) -> Result<Option<SystemRow>> {
         let sql = format!("SELECT {COLS} FROM ai_systems WHERE workspace_id = $1 AND id = $2");
-        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?,
+        )
     }
 
     /// Writes `s` if the stored version is `expected_version`; false when it is not
@@ -82,11 +85,17 @@ impl Conn<'_> {
         Ok(n == 1)
     }
 
-    pub async fn systems_list(&mut self, workspace_id: &str, f: &SystemFilter) -> Result<Page<SystemRow>> {
+    pub async fn systems_list(
+        &mut self,
+        workspace_id: &str,
+        f: &SystemFilter,
+    ) -> Result<Page<SystemRow>> {
         let limit = f.limit.clamp(1, 500);
         let mut sql = format!("SELECT {COLS} FROM ai_systems WHERE workspace_id = $1 AND id > $2");
         if f.q.is_some() {
-            sql.push_str(" AND (LOWER(name) LIKE $4 ESCAPE '\\' OR LOWER(purpose) LIKE $4 ESCAPE '\\')");
+            sql.push_str(
+                " AND (LOWER(name) LIKE $4 ESCAPE '\\' OR LOWER(purpose) LIKE $4 ESCAPE '\\')",
+            );
         }
         sql.push_str(" ORDER BY id LIMIT $3");
         let after = f.after.clone().unwrap_or_default();
@@ -106,8 +115,10 @@ impl Conn<'_> {
     }
 
     pub async fn systems_count(&mut self, workspace_id: &str) -> Result<i64> {
-        Ok(on_conn!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM ai_systems WHERE workspace_id = $1")
-            .bind(workspace_id).fetch_one(&mut **c).await)?)
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM ai_systems WHERE workspace_id = $1")
+            .bind(workspace_id).fetch_one(&mut **c).await)?,
+        )
     }
 }
 

@@ -27,7 +27,10 @@ async fn asset(Path(file): Path<String>) -> Response {
         _ => "application/octet-stream",
     };
     (
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         content.data.into_owned(),
     )
         .into_response()

@@ -45,14 +45,24 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError { status, title, detail: detail.into(), errors: vec![], current_version: None, retry_after: None }
+        ApiError {
+            status,
+            title,
+            detail: detail.into(),
+            errors: vec![],
+            current_version: None,
+            retry_after: None,
+        }
     }
 
     pub fn bad_request(field: Option<&str>, detail: impl Into<String>) -> ApiError {
         let detail = detail.into();
         let mut e = ApiError::new(StatusCode::BAD_REQUEST, "Bad request", detail.clone());
         if let Some(f) = field {
-            e.errors.push(FieldProblem { field: f.into(), message: detail });
+            e.errors.push(FieldProblem {
+                field: f.into(),
+                message: detail,
+            });
         }
         e
     }
@@ -60,7 +70,10 @@ impl ApiError {
     pub fn field(status: StatusCode, field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         let mut e = ApiError::new(status, "Invalid input", format!("{field}: {message}"));
-        e.errors.push(FieldProblem { field: field.into(), message });
+        e.errors.push(FieldProblem {
+            field: field.into(),
+            message,
+        });
         e
     }
 }
@@ -68,32 +81,57 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         match e {
-            AppError::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "Not found", format!("{what} not found")),
-            AppError::Forbidden(why) => ApiError::new(StatusCode::FORBIDDEN, "Forbidden", format!("Your role does not allow this: {why}.")),
+            AppError::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                format!("{what} not found"),
+            ),
+            AppError::Forbidden(why) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                format!("Your role does not allow this: {why}."),
+            ),
             AppError::Unauthenticated => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "Authentication required",
                 "Send an API token as 'Authorization: Bearer <token>', or sign in.",
             ),
             AppError::Validation(fields) => {
-                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", fields.summary());
+                let mut err = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid input",
+                    fields.summary(),
+                );
                 for (field, msgs) in fields.iter() {
                     for m in msgs {
-                        err.errors.push(FieldProblem { field: field.into(), message: m.clone() });
+                        err.errors.push(FieldProblem {
+                            field: field.into(),
+                            message: m.clone(),
+                        });
                     }
                 }
                 err
             }
-            AppError::Conflict { message, current_version } => {
+            AppError::Conflict {
+                message,
+                current_version,
+            } => {
                 let mut err = ApiError::new(StatusCode::CONFLICT, "Conflict", message);
                 if current_version.is_some() {
-                    err.errors.push(FieldProblem { field: "version".into(), message: "is not the current version".into() });
+                    err.errors.push(FieldProblem {
+                        field: "version".into(),
+                        message: "is not the current version".into(),
+                    });
                 }
                 err.current_version = current_version;
                 err
             }
             AppError::Throttled(secs) => {
-                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", AppError::Throttled(secs).to_string());
+                let mut err = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many attempts",
+                    AppError::Throttled(secs).to_string(),
+                );
                 err.retry_after = Some(secs);
                 err
             }
@@ -122,10 +160,13 @@ impl IntoResponse for ApiError {
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.status, body).into_response();
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {

@@ -11,7 +11,14 @@ async fn systems_lifecycle_with_optimistic_concurrency() {
     let t = TestApp::new().await;
     let tok = t.token("acme", "manager").await;
 
-    let created = t.call(Method::POST, SYSTEMS, Some(&tok), Some(json!({"name": "Claims triage", "purpose": "Routes claims"}))).await;
+    let created = t
+        .call(
+            Method::POST,
+            SYSTEMS,
+            Some(&tok),
+            Some(json!({"name": "Claims triage", "purpose": "Routes claims"})),
+        )
+        .await;
     assert_eq!(created.status, 201, "{}", created.text);
     let s = created.json();
     let id = s["id"].as_str().unwrap().to_owned();
@@ -22,12 +29,26 @@ async fn systems_lifecycle_with_optimistic_concurrency() {
     let got = t.call(Method::GET, &path, Some(&tok), None).await;
     assert_eq!(got.json()["purpose"], "Routes claims");
 
-    let updated = t.call(Method::PUT, &path, Some(&tok), Some(json!({"name": "Claims triage v2", "purpose": "Routes claims", "version": 1}))).await;
+    let updated = t
+        .call(
+            Method::PUT,
+            &path,
+            Some(&tok),
+            Some(json!({"name": "Claims triage v2", "purpose": "Routes claims", "version": 1})),
+        )
+        .await;
     assert_eq!(updated.status, 200, "{}", updated.text);
     assert_eq!(updated.json()["version"], 2);
 
     // A second writer still holding version 1 is refused and overwrites nothing.
-    let stale = t.call(Method::PUT, &path, Some(&tok), Some(json!({"name": "Lost update", "purpose": "", "version": 1}))).await;
+    let stale = t
+        .call(
+            Method::PUT,
+            &path,
+            Some(&tok),
+            Some(json!({"name": "Lost update", "purpose": "", "version": 1})),
+        )
+        .await;
     let p = stale.problem(409);
     assert_eq!(p["current_version"], 2);
     assert_eq!(problem_fields(&p), ["version"]);
@@ -36,19 +57,37 @@ async fn systems_lifecycle_with_optimistic_concurrency() {
     assert_eq!(now["version"], 2);
 
     // A PUT without version is refused naming the field.
-    let p = t.call(Method::PUT, &path, Some(&tok), Some(json!({"name": "x"}))).await.problem(422);
+    let p = t
+        .call(Method::PUT, &path, Some(&tok), Some(json!({"name": "x"})))
+        .await
+        .problem(422);
     assert_eq!(problem_fields(&p), ["version"]);
 
     let del = t.call(Method::DELETE, &path, Some(&tok), None).await;
     assert_eq!(del.status, 204);
-    t.call(Method::GET, &path, Some(&tok), None).await.problem(404);
-    t.call(Method::DELETE, &path, Some(&tok), None).await.problem(404);
+    t.call(Method::GET, &path, Some(&tok), None)
+        .await
+        .problem(404);
+    t.call(Method::DELETE, &path, Some(&tok), None)
+        .await
+        .problem(404);
 
     // The history outlives the record: create, update, delete.
-    let h = t.call(Method::GET, &format!("{path}/history"), Some(&tok), None).await.json();
-    let actions: Vec<_> = h["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    let h = t
+        .call(Method::GET, &format!("{path}/history"), Some(&tok), None)
+        .await
+        .json();
+    let actions: Vec<_> = h["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(actions, ["delete", "update", "create"]);
-    assert_eq!(h["items"][1]["change"]["name"], json!(["Claims triage", "Claims triage v2"]));
+    assert_eq!(
+        h["items"][1]["change"]["name"],
+        json!(["Claims triage", "Claims triage v2"])
+    );
     t.stop().await;
 }
 
@@ -56,15 +95,36 @@ async fn systems_lifecycle_with_optimistic_concurrency() {
 async fn lists_are_paginated_and_filterable() {
     let t = TestApp::new().await;
     let tok = t.token("acme", "contributor").await;
-    for name in ["Alpha model", "Beta chatbot", "Gamma model", "Delta scorer", "Epsilon model"] {
-        let r = t.call(Method::POST, SYSTEMS, Some(&tok), Some(json!({"name": name, "purpose": "test"}))).await;
+    for name in [
+        "Alpha model",
+        "Beta chatbot",
+        "Gamma model",
+        "Delta scorer",
+        "Epsilon model",
+    ] {
+        let r = t
+            .call(
+                Method::POST,
+                SYSTEMS,
+                Some(&tok),
+                Some(json!({"name": name, "purpose": "test"})),
+            )
+            .await;
         assert_eq!(r.status, 201);
     }
     let mut names = vec![];
     let mut after = String::new();
     let mut pages = 0;
     loop {
-        let page = t.call(Method::GET, &format!("{SYSTEMS}?limit=2&after={after}"), Some(&tok), None).await.json();
+        let page = t
+            .call(
+                Method::GET,
+                &format!("{SYSTEMS}?limit=2&after={after}"),
+                Some(&tok),
+                None,
+            )
+            .await
+            .json();
         pages += 1;
         for s in page["items"].as_array().unwrap() {
             names.push(s["name"].as_str().unwrap().to_owned());
@@ -75,16 +135,45 @@ async fn lists_are_paginated_and_filterable() {
         }
     }
     assert_eq!(pages, 3);
-    assert_eq!(names, ["Alpha model", "Beta chatbot", "Gamma model", "Delta scorer", "Epsilon model"]);
+    assert_eq!(
+        names,
+        [
+            "Alpha model",
+            "Beta chatbot",
+            "Gamma model",
+            "Delta scorer",
+            "Epsilon model"
+        ]
+    );
 
-    let found = t.call(Method::GET, &format!("{SYSTEMS}?q=MODEL"), Some(&tok), None).await.json();
+    let found = t
+        .call(Method::GET, &format!("{SYSTEMS}?q=MODEL"), Some(&tok), None)
+        .await
+        .json();
     assert_eq!(found["items"].as_array().unwrap().len(), 3);
-    let none = t.call(Method::GET, &format!("{SYSTEMS}?q=%25"), Some(&tok), None).await.json();
-    assert_eq!(none["items"].as_array().unwrap().len(), 0, "% must be matched literally");
+    let none = t
+        .call(Method::GET, &format!("{SYSTEMS}?q=%25"), Some(&tok), None)
+        .await
+        .json();
+    assert_eq!(
+        none["items"].as_array().unwrap().len(),
+        0,
+        "% must be matched literally"
+    );
 
-    let p = t.call(Method::GET, &format!("{SYSTEMS}?limit=abc"), Some(&tok), None).await.problem(400);
+    let p = t
+        .call(
+            Method::GET,
+            &format!("{SYSTEMS}?limit=abc"),
+            Some(&tok),
+            None,
+        )
+        .await
+        .problem(400);
     assert_eq!(problem_fields(&p), ["limit"]);
-    t.call(Method::GET, &format!("{SYSTEMS}?limit=0"), Some(&tok), None).await.problem(400);
+    t.call(Method::GET, &format!("{SYSTEMS}?limit=0"), Some(&tok), None)
+        .await
+        .problem(400);
     t.stop().await;
 }
 
@@ -93,41 +182,96 @@ async fn bad_input_gets_a_clear_4xx_and_writes_nothing() {
     let t = TestApp::new().await;
     let tok = t.token("acme", "manager").await;
     let send_raw = |body: &'static str, ct: &'static str| {
-        let req = t.client.post(t.url(SYSTEMS)).bearer_auth(&tok).header("content-type", ct).body(body);
+        let req = t
+            .client
+            .post(t.url(SYSTEMS))
+            .bearer_auth(&tok)
+            .header("content-type", ct)
+            .body(body);
         async move { crate::helpers::Resp::from(req.send().await.unwrap()).await }
     };
 
-    let p = send_raw("{\"name\": \"x\",", "application/json").await.problem(400);
+    let p = send_raw("{\"name\": \"x\",", "application/json")
+        .await
+        .problem(400);
     assert!(p["detail"].as_str().unwrap().contains("not valid JSON"));
-    send_raw("{\"name\":5", "application/json").await.problem(400);
+    send_raw("{\"name\":5", "application/json")
+        .await
+        .problem(400);
 
-    let p = send_raw("{\"name\": 5}", "application/json").await.problem(422);
+    let p = send_raw("{\"name\": 5}", "application/json")
+        .await
+        .problem(422);
     assert_eq!(problem_fields(&p), ["name"]);
 
     let p = send_raw("[1,2]", "application/json").await.problem(422);
     assert_eq!(problem_fields(&p), ["body"]);
 
-    let p = send_raw("{\"name\": \"   \", \"purpose\": \"p\"}", "application/json").await.problem(422);
+    let p = send_raw(
+        "{\"name\": \"   \", \"purpose\": \"p\"}",
+        "application/json",
+    )
+    .await
+    .problem(422);
     assert_eq!(problem_fields(&p), ["name"]);
     assert!(p["detail"].as_str().unwrap().contains("name: is required"));
 
-    let long = t.call(Method::POST, SYSTEMS, Some(&tok), Some(json!({"name": "n".repeat(201)}))).await.problem(422);
+    let long = t
+        .call(
+            Method::POST,
+            SYSTEMS,
+            Some(&tok),
+            Some(json!({"name": "n".repeat(201)})),
+        )
+        .await
+        .problem(422);
     assert_eq!(problem_fields(&long), ["name"]);
 
-    send_raw("name=x", "application/x-www-form-urlencoded").await.problem(415);
+    send_raw("name=x", "application/x-www-form-urlencoded")
+        .await
+        .problem(415);
 
-    let huge = format!("{{\"name\": \"x\", \"purpose\": \"{}\"}}", "p".repeat(2 * 1024 * 1024));
+    let huge = format!(
+        "{{\"name\": \"x\", \"purpose\": \"{}\"}}",
+        "p".repeat(2 * 1024 * 1024)
+    );
     let r = crate::helpers::Resp::from(
-        t.client.post(t.url(SYSTEMS)).bearer_auth(&tok).header("content-type", "application/json").body(huge).send().await.unwrap(),
+        t.client
+            .post(t.url(SYSTEMS))
+            .bearer_auth(&tok)
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     r.problem(413);
 
-    t.call(Method::GET, &format!("{SYSTEMS}/does-not-exist"), Some(&tok), None).await.problem(404);
-    t.call(Method::GET, "/api/v1/no-such-route", Some(&tok), None).await.problem(404);
+    t.call(
+        Method::GET,
+        &format!("{SYSTEMS}/does-not-exist"),
+        Some(&tok),
+        None,
+    )
+    .await
+    .problem(404);
+    t.call(Method::GET, "/api/v1/no-such-route", Some(&tok), None)
+        .await
+        .problem(404);
     t.call(Method::GET, SYSTEMS, None, None).await.problem(401);
-    t.call(Method::GET, SYSTEMS, Some("aims_0000"), None).await.problem(401);
-    let bad_scheme = crate::helpers::Resp::from(t.client.get(t.url(SYSTEMS)).header("authorization", "Basic Zm9vOmJhcg==").send().await.unwrap()).await;
+    t.call(Method::GET, SYSTEMS, Some("aims_0000"), None)
+        .await
+        .problem(401);
+    let bad_scheme = crate::helpers::Resp::from(
+        t.client
+            .get(t.url(SYSTEMS))
+            .header("authorization", "Basic Zm9vOmJhcg==")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     bad_scheme.problem(401);
 
     // Nothing of the above was written.
@@ -144,7 +288,11 @@ async fn openapi_document_describes_the_api() {
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/api/v1/workspaces/{workspace}/systems", "/api/v1/workspaces/{workspace}/systems/{id}", "/api/v1/workspaces/{workspace}/tokens"] {
+    for p in [
+        "/api/v1/workspaces/{workspace}/systems",
+        "/api/v1/workspaces/{workspace}/systems/{id}",
+        "/api/v1/workspaces/{workspace}/tokens",
+    ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -154,7 +302,10 @@ async fn openapi_document_describes_the_api() {
 #[tokio::test]
 async fn health_and_readiness() {
     let t = TestApp::new().await;
-    assert_eq!(t.call(Method::GET, "/healthz", None, None).await.status, 200);
+    assert_eq!(
+        t.call(Method::GET, "/healthz", None, None).await.status,
+        200
+    );
     assert_eq!(t.call(Method::GET, "/readyz", None, None).await.status, 200);
     let r = t.call(Method::GET, "/healthz", None, None).await;
     assert!(r.headers.contains_key("x-request-id"));

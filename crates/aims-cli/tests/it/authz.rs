@@ -31,8 +31,20 @@ struct Case {
     expect: [u16; 3],
 }
 
-fn case(method: Method, template: &'static str, body: Option<Value>, target: Target, expect: [u16; 3]) -> Case {
-    Case { method, template, body, target, expect }
+fn case(
+    method: Method,
+    template: &'static str,
+    body: Option<Value>,
+    target: Target,
+    expect: [u16; 3],
+) -> Case {
+    Case {
+        method,
+        template,
+        body,
+        target,
+        expect,
+    }
 }
 
 fn cases() -> Vec<Case> {
@@ -40,17 +52,83 @@ fn cases() -> Vec<Case> {
     let sys = "/api/v1/workspaces/{workspace}/systems";
     vec![
         case(Method::GET, sys, None, Ws, [200, 200, 200]),
-        case(Method::POST, sys, Some(json!({"name": "New system"})), Ws, [201, 201, 403]),
-        case(Method::GET, "/api/v1/workspaces/{workspace}/systems/{id}", None, Shared, [200, 200, 200]),
-        case(Method::PUT, "/api/v1/workspaces/{workspace}/systems/{id}", Some(json!({"name": "Renamed"})), Shared, [200, 200, 403]),
-        case(Method::DELETE, "/api/v1/workspaces/{workspace}/systems/{id}", None, FreshSystem, [204, 403, 403]),
-        case(Method::GET, "/api/v1/workspaces/{workspace}/systems/{id}/history", None, Shared, [200, 200, 200]),
-        case(Method::GET, "/api/v1/workspaces/{workspace}/activity", None, Ws, [200, 200, 200]),
-        case(Method::GET, "/api/v1/workspaces/{workspace}/members", None, Ws, [200, 200, 200]),
-        case(Method::PUT, "/api/v1/workspaces/{workspace}/members", Some(json!({"email": ADMIN_EMAIL, "role": "manager"})), Ws, [200, 403, 403]),
-        case(Method::GET, "/api/v1/workspaces/{workspace}/tokens", None, Ws, [200, 403, 403]),
-        case(Method::POST, "/api/v1/workspaces/{workspace}/tokens", Some(json!({"name": "x", "role": "auditor"})), Ws, [201, 403, 403]),
-        case(Method::DELETE, "/api/v1/workspaces/{workspace}/tokens/{id}", None, FreshToken, [204, 403, 403]),
+        case(
+            Method::POST,
+            sys,
+            Some(json!({"name": "New system"})),
+            Ws,
+            [201, 201, 403],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/workspaces/{workspace}/systems/{id}",
+            None,
+            Shared,
+            [200, 200, 200],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/workspaces/{workspace}/systems/{id}",
+            Some(json!({"name": "Renamed"})),
+            Shared,
+            [200, 200, 403],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/workspaces/{workspace}/systems/{id}",
+            None,
+            FreshSystem,
+            [204, 403, 403],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/workspaces/{workspace}/systems/{id}/history",
+            None,
+            Shared,
+            [200, 200, 200],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/workspaces/{workspace}/activity",
+            None,
+            Ws,
+            [200, 200, 200],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/workspaces/{workspace}/members",
+            None,
+            Ws,
+            [200, 200, 200],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/workspaces/{workspace}/members",
+            Some(json!({"email": ADMIN_EMAIL, "role": "manager"})),
+            Ws,
+            [200, 403, 403],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/workspaces/{workspace}/tokens",
+            None,
+            Ws,
+            [200, 403, 403],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/workspaces/{workspace}/tokens",
+            Some(json!({"name": "x", "role": "auditor"})),
+            Ws,
+            [201, 403, 403],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/workspaces/{workspace}/tokens/{id}",
+            None,
+            FreshToken,
+            [204, 403, 403],
+        ),
     ]
 }
 
@@ -59,8 +137,18 @@ async fn every_route_for_every_role() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
     let op = Principal::operator();
-    let shared = t.app.create_system(&op, "acme", "Shared", "").await.unwrap().id;
-    let foreign = t.app.create_system(&op, "other", "Foreign", "").await.unwrap().id;
+    let shared = t
+        .app
+        .create_system(&op, "acme", "Shared", "")
+        .await
+        .unwrap()
+        .id;
+    let foreign = t
+        .app
+        .create_system(&op, "other", "Foreign", "")
+        .await
+        .unwrap()
+        .id;
     let roles = ["manager", "contributor", "auditor"];
     let mut tokens = vec![];
     for r in roles {
@@ -74,39 +162,108 @@ async fn every_route_for_every_role() {
             .iter()
             .enumerate()
             .map(|(i, r)| (Some(tokens[i].as_str()), c.expect[i], r.to_string()))
-            .chain([(None, 401, "no token".to_string()), (Some(other_manager.as_str()), 404, "other workspace".to_string())])
+            .chain([
+                (None, 401, "no token".to_string()),
+                (
+                    Some(other_manager.as_str()),
+                    404,
+                    "other workspace".to_string(),
+                ),
+            ])
             .collect();
         for (token, expected, who) in callers {
             let id = match c.target {
                 Target::Shared => shared.clone(),
-                Target::FreshSystem => t.app.create_system(&op, "acme", "Doomed", "").await.unwrap().id,
-                Target::FreshToken => t.app.create_token(&op, "acme", "doomed", "auditor").await.unwrap().row.id,
+                Target::FreshSystem => {
+                    t.app
+                        .create_system(&op, "acme", "Doomed", "")
+                        .await
+                        .unwrap()
+                        .id
+                }
+                Target::FreshToken => {
+                    t.app
+                        .create_token(&op, "acme", "doomed", "auditor")
+                        .await
+                        .unwrap()
+                        .row
+                        .id
+                }
                 Target::Ws => String::new(),
             };
-            let path = c.template.replace("{workspace}", "acme").replace("{id}", &id);
+            let path = c
+                .template
+                .replace("{workspace}", "acme")
+                .replace("{id}", &id);
             let mut body = c.body.clone();
             if c.method == Method::PUT && c.template.ends_with("{id}") {
                 let v = t.app.system(&op, "acme", &id).await.unwrap().version;
                 body = Some(json!({"name": format!("Renamed {v}"), "version": v}));
             }
             let r = t.call(c.method.clone(), &path, token, body).await;
-            assert_eq!(r.status.as_u16(), expected, "{} {} as {who}: {}", c.method, c.template, r.text);
+            assert_eq!(
+                r.status.as_u16(),
+                expected,
+                "{} {} as {who}: {}",
+                c.method,
+                c.template,
+                r.text
+            );
             if expected >= 400 {
-                assert_eq!(r.content_type, "application/problem+json", "{} {} as {who}", c.method, c.template);
+                assert_eq!(
+                    r.content_type, "application/problem+json",
+                    "{} {} as {who}",
+                    c.method, c.template
+                );
             }
         }
     }
 
     // Forbidden writes changed nothing: only the manager's and contributor's creates exist.
-    let page = t.app.systems(&op, "acme", &SystemFilter { limit: 500, ..Default::default() }).await.unwrap();
-    assert_eq!(page.items.iter().filter(|s| s.name == "New system").count(), 2);
+    let page = t
+        .app
+        .systems(
+            &op,
+            "acme",
+            &SystemFilter {
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().filter(|s| s.name == "New system").count(),
+        2
+    );
 
     // A record of another workspace answers 404 even through a valid workspace.
-    let r = t.call(Method::GET, &format!("/api/v1/workspaces/acme/systems/{foreign}"), Some(&tokens[0]), None).await;
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/acme/systems/{foreign}"),
+            Some(&tokens[0]),
+            None,
+        )
+        .await;
     r.problem(404);
-    let r = t.call(Method::GET, "/api/v1/workspaces/other/systems", Some(&tokens[0]), None).await;
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/other/systems",
+            Some(&tokens[0]),
+            None,
+        )
+        .await;
     r.problem(404);
-    let r = t.call(Method::GET, "/api/v1/workspaces/nope/systems", Some(&tokens[0]), None).await;
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/nope/systems",
+            Some(&tokens[0]),
+            None,
+        )
+        .await;
     r.problem(404);
     t.stop().await;
 }
@@ -117,16 +274,45 @@ async fn instance_routes() {
     t.add_workspace("other").await;
     let tok = t.token("acme", "manager").await;
     // A token sees only its own workspace.
-    let ws = t.call(Method::GET, "/api/v1/workspaces", Some(&tok), None).await.json();
-    let slugs: Vec<_> = ws["items"].as_array().unwrap().iter().map(|w| w["slug"].as_str().unwrap().to_owned()).collect();
+    let ws = t
+        .call(Method::GET, "/api/v1/workspaces", Some(&tok), None)
+        .await
+        .json();
+    let slugs: Vec<_> = ws["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["slug"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(slugs, ["acme"]);
-    t.call(Method::GET, "/api/v1/workspaces", None, None).await.problem(401);
-    let me = t.call(Method::GET, "/api/v1/me", Some(&tok), None).await.json();
+    t.call(Method::GET, "/api/v1/workspaces", None, None)
+        .await
+        .problem(401);
+    let me = t
+        .call(Method::GET, "/api/v1/me", Some(&tok), None)
+        .await
+        .json();
     assert_eq!(me["kind"], "token");
-    t.call(Method::GET, "/api/v1/me", None, None).await.problem(401);
+    t.call(Method::GET, "/api/v1/me", None, None)
+        .await
+        .problem(401);
     // Creating workspaces is for administrators, never for tokens.
-    t.call(Method::POST, "/api/v1/workspaces", Some(&tok), Some(json!({"name": "X", "slug": "x-org"}))).await.problem(403);
-    t.call(Method::POST, "/api/v1/workspaces", None, Some(json!({"name": "X", "slug": "x-org"}))).await.problem(401);
+    t.call(
+        Method::POST,
+        "/api/v1/workspaces",
+        Some(&tok),
+        Some(json!({"name": "X", "slug": "x-org"})),
+    )
+    .await
+    .problem(403);
+    t.call(
+        Method::POST,
+        "/api/v1/workspaces",
+        None,
+        Some(json!({"name": "X", "slug": "x-org"})),
+    )
+    .await
+    .problem(401);
     t.stop().await;
 }
 
@@ -139,25 +325,56 @@ async fn the_matrix_covers_every_documented_route() {
             documented.insert(format!("{} {path}", method.to_uppercase()));
         }
     }
-    let mut covered: BTreeSet<String> = cases().iter().map(|c| format!("{} {}", c.method, c.template)).collect();
+    let mut covered: BTreeSet<String> = cases()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.template))
+        .collect();
     // Instance-level routes are covered by `instance_routes`.
-    for extra in ["GET /api/v1/me", "GET /api/v1/workspaces", "POST /api/v1/workspaces"] {
+    for extra in [
+        "GET /api/v1/me",
+        "GET /api/v1/workspaces",
+        "POST /api/v1/workspaces",
+    ] {
         covered.insert(extra.into());
     }
-    assert_eq!(documented, covered, "every API route needs a row in the authorization matrix");
+    assert_eq!(
+        documented, covered,
+        "every API route needs a row in the authorization matrix"
+    );
 }
 
 #[tokio::test]
 async fn revoked_tokens_stop_working_and_use_is_recorded() {
     let t = TestApp::new().await;
     let op = Principal::operator();
-    let created = t.app.create_token(&op, "acme", "ci", "contributor").await.unwrap();
+    let created = t
+        .app
+        .create_token(&op, "acme", "ci", "contributor")
+        .await
+        .unwrap();
     assert!(created.secret.starts_with("aims_"));
-    let r = t.call(Method::GET, "/api/v1/workspaces/acme/systems", Some(&created.secret), None).await;
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/acme/systems",
+            Some(&created.secret),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 200);
     let listed = t.app.tokens(&op, "acme").await.unwrap();
     assert!(listed[0].last_used_at.is_some(), "last use is recorded");
-    t.app.revoke_token(&op, "acme", &created.row.id).await.unwrap();
-    t.call(Method::GET, "/api/v1/workspaces/acme/systems", Some(&created.secret), None).await.problem(401);
+    t.app
+        .revoke_token(&op, "acme", &created.row.id)
+        .await
+        .unwrap();
+    t.call(
+        Method::GET,
+        "/api/v1/workspaces/acme/systems",
+        Some(&created.secret),
+        None,
+    )
+    .await
+    .problem(401);
     t.stop().await;
 }

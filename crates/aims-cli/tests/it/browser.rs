@@ -20,19 +20,36 @@ struct Driver {
 
 impl Driver {
     async fn start() -> Option<Driver> {
-        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
         let Some(exe) = exe else {
-            assert!(std::env::var_os("CI").is_none(), "chromedriver is missing in CI: install chromium and chromium-driver");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "chromedriver is missing in CI: install chromium and chromium-driver"
+            );
             eprintln!("skipping browser test: chromedriver is not installed (apt-get install chromium chromium-driver)");
             return None;
         };
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = Command::new(exe).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
         let start = Instant::now();
         while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = crate::helpers::tempdir::TempDir::new();
@@ -42,9 +59,26 @@ impl Driver {
                      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())]
         }}}});
-        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
-        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
-        Some(Driver { http, base, session, process, _profile: profile })
+        let r: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {r}"))
+            .to_owned();
+        Some(Driver {
+            http,
+            base,
+            session,
+            process,
+            _profile: profile,
+        })
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -61,32 +95,61 @@ impl Driver {
     }
 
     async fn goto(&self, url: &str) {
-        self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
+        self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
     }
 
     async fn find(&self, css: &str) -> String {
-        let v = self.cmd(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
-        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {v}")).to_owned()
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_owned()
     }
 
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
-        self.cmd(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let id = self.find(css).await;
-        self.cmd(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
     }
 
     async fn url(&self) -> String {
-        self.cmd(reqwest::Method::GET, "/url", None).await.as_str().unwrap().to_owned()
+        self.cmd(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     async fn text(&self) -> String {
         // A script, not an element reference: the page may be navigating.
-        let script = json!({"script": "return document.body ? document.body.innerText : '';", "args": []});
-        self.cmd(reqwest::Method::POST, "/execute/sync", Some(script)).await.as_str().unwrap_or("").to_owned()
+        let script =
+            json!({"script": "return document.body ? document.body.innerText : '';", "args": []});
+        self.cmd(reqwest::Method::POST, "/execute/sync", Some(script))
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
     }
 
     /// Waits until the page's visible text contains `needle`.
@@ -97,19 +160,27 @@ impl Driver {
             if text.contains(needle) {
                 return text;
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "page never showed {needle:?}; it shows:\n{text}");
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "page never showed {needle:?}; it shows:\n{text}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn screenshot(&self, name: &str) {
         let b64 = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
-        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png.b64"));
+        let path =
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png.b64"));
         let _ = std::fs::write(path, b64.as_str().unwrap_or(""));
     }
 
     async fn quit(mut self) {
-        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -118,10 +189,15 @@ impl Driver {
 #[tokio::test]
 async fn first_run_setup_sign_in_and_dashboard_in_chromium() {
     let t = TestApp::empty().await;
-    let Some(d) = Driver::start().await else { return };
+    let Some(d) = Driver::start().await else {
+        return;
+    };
 
     d.goto(&t.url("/")).await;
-    assert!(d.url().await.ends_with("/setup"), "a fresh instance opens on setup");
+    assert!(
+        d.url().await.ends_with("/setup"),
+        "a fresh instance opens on setup"
+    );
     d.wait_for_text("Create the administrator account").await;
     d.type_into("#name", "Ada Admin").await;
     d.type_into("#email", ADMIN_EMAIL).await;
@@ -136,7 +212,8 @@ async fn first_run_setup_sign_in_and_dashboard_in_chromium() {
     d.screenshot("dashboard").await;
 
     d.click("form[action='/logout'] button").await;
-    d.wait_for_text("Sign in to your AI management system").await;
+    d.wait_for_text("Sign in to your AI management system")
+        .await;
     d.type_into("#email", ADMIN_EMAIL).await;
     d.type_into("#password", ADMIN_PASSWORD).await;
     d.click("button[type=submit]").await;
@@ -151,7 +228,10 @@ async fn first_run_setup_sign_in_and_dashboard_in_chromium() {
         if text.contains("Fraud signal model") && !text.contains("Member support chatbot") {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "search did not filter: {text}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "search did not filter: {text}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     d.quit().await;

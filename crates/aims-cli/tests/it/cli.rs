@@ -15,7 +15,12 @@ fn aims(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -30,39 +35,146 @@ fn stdout(o: &Output) -> String {
 async fn administration_from_the_command_line_drives_the_running_server() {
     let t = TestApp::empty().await;
     let db = &t.db;
-    let o = aims(db, &["user", "add", "--email", "Grace@Example.org", "--name", "Grace", "--admin", "--password-stdin"], Some("a long enough password\n"));
+    let o = aims(
+        db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Grace@Example.org",
+            "--name",
+            "Grace",
+            "--admin",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("grace@example.org"));
 
-    let o = aims(db, &["user", "add", "--email", "bad", "--name", "", "--password-stdin"], Some("short"));
+    let o = aims(
+        db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "bad",
+            "--name",
+            "",
+            "--password-stdin",
+        ],
+        Some("short"),
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--email") && err.contains("--name") && err.contains("--password"), "{err}");
+    assert!(
+        err.contains("--email") && err.contains("--name") && err.contains("--password"),
+        "{err}"
+    );
 
-    assert!(aims(db, &["workspace", "create", "--name", "Acme AI", "--slug", "acme"], None).status.success());
-    let dup = aims(db, &["workspace", "create", "--name", "Again", "--slug", "acme"], None);
+    assert!(aims(
+        db,
+        &["workspace", "create", "--name", "Acme AI", "--slug", "acme"],
+        None
+    )
+    .status
+    .success());
+    let dup = aims(
+        db,
+        &["workspace", "create", "--name", "Again", "--slug", "acme"],
+        None,
+    );
     assert_eq!(dup.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&dup.stderr).contains("slug"));
-    assert!(aims(db, &["member", "add", "--workspace", "acme", "--email", "grace@example.org", "--role", "auditor"], None).status.success());
+    assert!(aims(
+        db,
+        &[
+            "member",
+            "add",
+            "--workspace",
+            "acme",
+            "--email",
+            "grace@example.org",
+            "--role",
+            "auditor"
+        ],
+        None
+    )
+    .status
+    .success());
 
-    let o = aims(db, &["token", "create", "--workspace", "acme", "--role", "contributor", "--name", "ci"], None);
+    let o = aims(
+        db,
+        &[
+            "token",
+            "create",
+            "--workspace",
+            "acme",
+            "--role",
+            "contributor",
+            "--name",
+            "ci",
+        ],
+        None,
+    );
     assert!(o.status.success());
     let out = stdout(&o);
     let token = out.lines().last().unwrap().to_owned();
-    assert!(token.starts_with("aims_") && !token.contains(' '), "token alone on the last line: {out}");
+    assert!(
+        token.starts_with("aims_") && !token.contains(' '),
+        "token alone on the last line: {out}"
+    );
 
     // The running server accepts the token created by the CLI at once.
-    let r = t.call(Method::POST, "/api/v1/workspaces/acme/systems", Some(&token), Some(serde_json::json!({"name": "From CI"}))).await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/workspaces/acme/systems",
+            Some(&token),
+            Some(serde_json::json!({"name": "From CI"})),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
 
     let list = stdout(&aims(db, &["token", "list", "--workspace", "acme"], None));
     assert!(list.contains("ci") && list.contains("contributor"));
     assert!(!list.contains(&token), "the secret is never listed");
-    let id = list.lines().nth(1).unwrap().split('\t').next().unwrap().to_owned();
-    assert!(aims(db, &["token", "revoke", "--workspace", "acme", &id], None).status.success());
-    t.call(Method::GET, "/api/v1/workspaces/acme/systems", Some(&token), None).await.problem(401);
+    let id = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        aims(db, &["token", "revoke", "--workspace", "acme", &id], None)
+            .status
+            .success()
+    );
+    t.call(
+        Method::GET,
+        "/api/v1/workspaces/acme/systems",
+        Some(&token),
+        None,
+    )
+    .await
+    .problem(401);
 
-    let unknown = aims(db, &["member", "add", "--workspace", "nope", "--email", "grace@example.org", "--role", "auditor"], None);
+    let unknown = aims(
+        db,
+        &[
+            "member",
+            "add",
+            "--workspace",
+            "nope",
+            "--email",
+            "grace@example.org",
+            "--role",
+            "auditor",
+        ],
+        None,
+    );
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("workspace not found"));
     t.stop().await;
@@ -72,14 +184,24 @@ async fn administration_from_the_command_line_drives_the_running_server() {
 async fn demo_is_idempotent() {
     let t = TestApp::new().await;
     let first = aims(&t.db, &["demo"], None);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(stdout(&first).contains("8 AI systems added"));
     let again = aims(&t.db, &["demo"], None);
-    assert!(stdout(&again).contains("0 AI systems added"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("0 AI systems added"),
+        "{}",
+        stdout(&again)
+    );
     // The administrator can open it.
     let op = aims_app::Principal::operator();
     let members = t.app.members(&op, "demo").await.unwrap();
-    assert!(members.iter().any(|m| m.email == crate::helpers::ADMIN_EMAIL && m.role == "manager"));
+    assert!(members
+        .iter()
+        .any(|m| m.email == crate::helpers::ADMIN_EMAIL && m.role == "manager"));
     assert_eq!(t.app.count_systems(&op, "demo").await.unwrap(), 8);
     t.stop().await;
 }
@@ -88,10 +210,21 @@ async fn demo_is_idempotent() {
 fn help_documents_configuration() {
     let o = Command::new(TestApp::bin()).arg("--help").output().unwrap();
     let help = stdout(&o);
-    for needle in ["serve", "demo", "audit", "token", "AIMS_DATA_DIR", "--database-url", "TOML"] {
+    for needle in [
+        "serve",
+        "demo",
+        "audit",
+        "token",
+        "AIMS_DATA_DIR",
+        "--database-url",
+        "TOML",
+    ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
-    let o = Command::new(TestApp::bin()).args(["serve", "--help"]).output().unwrap();
+    let o = Command::new(TestApp::bin())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
     assert!(stdout(&o).contains("--listen"));
 }
 
@@ -102,7 +235,12 @@ fn flags_beat_environment_beat_config_file() {
     std::fs::write(&file, "data_dir = \"/from/file\"\nlog_format = \"json\"\ndatabase_url = \"postgres://u:secret@db/aims\"\n").unwrap();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut c = Command::new(TestApp::bin());
-        c.arg("--config").arg(&file).args(args).arg("check-config").env_remove("AIMS_DATA_DIR").env_remove("AIMS_DATABASE_URL");
+        c.arg("--config")
+            .arg(&file)
+            .args(args)
+            .arg("check-config")
+            .env_remove("AIMS_DATA_DIR")
+            .env_remove("AIMS_DATABASE_URL");
         for (k, v) in env {
             c.env(k, v);
         }
@@ -110,10 +248,16 @@ fn flags_beat_environment_beat_config_file() {
     };
     let from_file = run(&[], &[]);
     assert!(from_file.contains("/from/file") && from_file.contains("json"));
-    assert!(!from_file.contains("secret"), "passwords are redacted: {from_file}");
+    assert!(
+        !from_file.contains("secret"),
+        "passwords are redacted: {from_file}"
+    );
     let from_env = run(&[], &[("AIMS_DATA_DIR", "/from/env")]);
     assert!(from_env.contains("/from/env"));
-    let from_flag = run(&["--data-dir", "/from/flag"], &[("AIMS_DATA_DIR", "/from/env")]);
+    let from_flag = run(
+        &["--data-dir", "/from/flag"],
+        &[("AIMS_DATA_DIR", "/from/env")],
+    );
     assert!(from_flag.contains("/from/flag"));
 }
 
@@ -125,7 +269,15 @@ fn serve_starts_and_stops_gracefully_on_sigterm() {
         l.local_addr().unwrap().port()
     };
     let mut child = Command::new(TestApp::bin())
-        .args(["--data-dir", dir.path().to_str().unwrap(), "--log-format", "json", "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--log-format",
+            "json",
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env_remove("AIMS_DATABASE_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -136,7 +288,8 @@ fn serve_starts_and_stops_gracefully_on_sigterm() {
     while start.elapsed() < std::time::Duration::from_secs(20) {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
-            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
             let mut buf = String::new();
             let _ = s.read_to_string(&mut buf);
             if buf.starts_with("HTTP/1.1 200") {
@@ -147,12 +300,27 @@ fn serve_starts_and_stops_gracefully_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(ready, "server never became ready");
-    assert!(dir.path().join("aims.db").exists(), "database created on first start");
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(
+        dir.path().join("aims.db").exists(),
+        "database created on first start"
+    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "exit after SIGTERM: {status}");
     let mut log = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
-    assert!(log.lines().any(|l| l.starts_with('{') && l.contains("shutting down")), "json logs: {log}");
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with('{') && l.contains("shutting down")),
+        "json logs: {log}"
+    );
 }

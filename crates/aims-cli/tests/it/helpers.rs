@@ -22,7 +22,8 @@ pub fn backend() -> Backend {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("AIMS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("AIMS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh database: a temporary data dir, or a new PostgreSQL database.
@@ -36,7 +37,11 @@ impl TestDb {
     pub async fn new() -> TestDb {
         let dir = tempdir::TempDir::new();
         match backend() {
-            Backend::Sqlite => TestDb { dir, database_url: None, pg_name: None },
+            Backend::Sqlite => TestDb {
+                dir,
+                database_url: None,
+                pg_name: None,
+            },
             Backend::Postgres => {
                 use sqlx::Connection;
                 let admin = postgres_admin_url();
@@ -44,9 +49,16 @@ impl TestDb {
                     panic!("PostgreSQL is not reachable at {admin} ({e}); the postgres suite must not be skipped")
                 });
                 let name = format!("aims_test_{}", uuid::Uuid::now_v7().simple());
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
                 let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-                TestDb { dir, database_url: Some(format!("{base}/{name}")), pg_name: Some(name) }
+                TestDb {
+                    dir,
+                    database_url: Some(format!("{base}/{name}")),
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -91,11 +103,17 @@ impl Drop for TestDb {
             let admin = postgres_admin_url();
             // A fresh thread and runtime: Drop may run inside another runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut c)
+                                .await;
                     }
                 });
             })
@@ -112,7 +130,8 @@ pub mod tempdir {
 
     impl TempDir {
         pub fn new() -> TempDir {
-            let p = std::env::temp_dir().join(format!("aims-test-{}", uuid::Uuid::now_v7().simple()));
+            let p =
+                std::env::temp_dir().join(format!("aims-test-{}", uuid::Uuid::now_v7().simple()));
             std::fs::create_dir_all(&p).unwrap();
             TempDir(p)
         }
@@ -146,10 +165,19 @@ impl TestApp {
     pub async fn empty() -> TestApp {
         let db = TestDb::new().await;
         let store = db.store().await;
-        let app = App::new(store, AppConfig { insecure_fast_password_hash: true, ..AppConfig::default() });
+        let app = App::new(
+            store,
+            AppConfig {
+                insecure_fast_password_hash: true,
+                ..AppConfig::default()
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = aims_web::AppState { app: app.clone(), config: aims_web::WebConfig::default() };
+        let state = aims_web::AppState {
+            app: app.clone(),
+            config: aims_web::WebConfig::default(),
+        };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             aims_web::serve(listener, state, async {
@@ -158,26 +186,49 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { db, app, base, client: Client::new(), shutdown: Some(tx), handle: Some(handle) }
+        TestApp {
+            db,
+            app,
+            base,
+            client: Client::new(),
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
     }
 
     /// A server with an administrator (manager of `acme`) already set up.
     pub async fn new() -> TestApp {
         let t = TestApp::empty().await;
         let op = Principal::operator();
-        t.app.add_user(&op, ADMIN_EMAIL, "Ada Admin", ADMIN_PASSWORD, true, true).await.unwrap();
-        t.app.create_workspace(&op, "Acme AI", "acme").await.unwrap();
-        t.app.set_member(&op, "acme", ADMIN_EMAIL, "manager").await.unwrap();
+        t.app
+            .add_user(&op, ADMIN_EMAIL, "Ada Admin", ADMIN_PASSWORD, true, true)
+            .await
+            .unwrap();
+        t.app
+            .create_workspace(&op, "Acme AI", "acme")
+            .await
+            .unwrap();
+        t.app
+            .set_member(&op, "acme", ADMIN_EMAIL, "manager")
+            .await
+            .unwrap();
         t
     }
 
     /// Creates a workspace token with `role` and returns its secret.
     pub async fn token(&self, workspace: &str, role: &str) -> String {
-        self.app.create_token(&Principal::operator(), workspace, role, role).await.unwrap().secret
+        self.app
+            .create_token(&Principal::operator(), workspace, role, role)
+            .await
+            .unwrap()
+            .secret
     }
 
     pub async fn add_workspace(&self, slug: &str) {
-        self.app.create_workspace(&Principal::operator(), &format!("{slug} org"), slug).await.unwrap();
+        self.app
+            .create_workspace(&Principal::operator(), &format!("{slug} org"), slug)
+            .await
+            .unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -185,7 +236,13 @@ impl TestApp {
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -224,8 +281,17 @@ impl Resp {
     pub async fn from(r: reqwest::Response) -> Resp {
         let status = r.status();
         let headers = r.headers().clone();
-        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        Resp { status, content_type, headers, text: r.text().await.unwrap() }
+        let content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        Resp {
+            status,
+            content_type,
+            headers,
+            text: r.text().await.unwrap(),
+        }
     }
 
     pub fn json(&self) -> Value {
@@ -235,7 +301,11 @@ impl Resp {
     /// Asserts a problem document with `status` and returns it.
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
-        assert_eq!(self.content_type, "application/problem+json", "body: {}", self.text);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "body: {}",
+            self.text
+        );
         let p = self.json();
         assert_eq!(p["status"], status);
         assert!(p["title"].as_str().is_some_and(|t| !t.is_empty()));
@@ -245,5 +315,12 @@ impl Resp {
 
 /// The field names a problem document blames.
 pub fn problem_fields(p: &Value) -> Vec<String> {
-    p["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    p["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }

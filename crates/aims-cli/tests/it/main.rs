@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 //! One integration-test binary (each file in tests/ would be another binary to
 //! link). Every test starts the real server on a random port against a fresh
 //! database — SQLite by default, PostgreSQL with AIMS_TEST_BACKEND=postgres —

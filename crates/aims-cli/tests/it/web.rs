@@ -5,16 +5,27 @@ use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
 fn browser() -> Client {
-    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 fn location(r: &reqwest::Response) -> String {
-    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The CSRF token embedded in a page's forms.
 fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("page has a form with a CSRF token") + 19;
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("page has a form with a CSRF token")
+        + 19;
     html[at..at + 64].to_owned()
 }
 
@@ -24,11 +35,23 @@ async fn first_run_setup_then_sign_in() {
     let b = browser();
     let r = b.get(t.url("/")).send().await.unwrap();
     assert_eq!(location(&r), "/setup");
-    let page = b.get(t.url("/setup")).send().await.unwrap().text().await.unwrap();
+    let page = b
+        .get(t.url("/setup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Create administrator"));
 
     // Invalid input re-renders the form naming each field, keeping what was typed.
-    let r = b.post(t.url("/setup")).form(&[("name", "Ada"), ("email", "nope"), ("password", "short")]).send().await.unwrap();
+    let r = b
+        .post(t.url("/setup"))
+        .form(&[("name", "Ada"), ("email", "nope"), ("password", "short")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("E-mail must be an e-mail address"), "{html}");
@@ -37,33 +60,74 @@ async fn first_run_setup_then_sign_in() {
 
     let r = b
         .post(t.url("/setup"))
-        .form(&[("name", "Ada"), ("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .form(&[
+            ("name", "Ada"),
+            ("email", ADMIN_EMAIL),
+            ("password", ADMIN_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "no Secure flag over plain http");
-    let home = b.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    let home = b
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(home.contains("Your workspaces") && home.contains(ADMIN_EMAIL));
 
     // Setup cannot be replayed once a user exists.
     let r = browser()
         .post(t.url("/setup"))
-        .form(&[("name", "Eve"), ("email", "eve@example.org"), ("password", "evil password 123")])
+        .form(&[
+            ("name", "Eve"),
+            ("email", "eve@example.org"),
+            ("password", "evil password 123"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(location(&r), "/login");
-    assert!(t.app.users(&aims_app::Principal::operator()).await.unwrap().len() == 1);
+    assert!(
+        t.app
+            .users(&aims_app::Principal::operator())
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
 
     // Sign out, then in again.
     let csrf = csrf_of(&home);
-    let r = b.post(t.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let r = b
+        .post(t.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&r), "/login");
     assert_eq!(location(&b.get(t.url("/")).send().await.unwrap()), "/login");
-    let r = b.post(t.url("/login")).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let r = b
+        .post(t.url("/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&r), "/");
     t.stop().await;
 }
@@ -88,11 +152,21 @@ async fn repeated_failed_logins_are_throttled() {
     let t = TestApp::new().await;
     let b = browser();
     for _ in 0..5 {
-        let r = b.post(t.url("/login")).form(&[("email", ADMIN_EMAIL), ("password", "wrong password")]).send().await.unwrap();
+        let r = b
+            .post(t.url("/login"))
+            .form(&[("email", ADMIN_EMAIL), ("password", "wrong password")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused while throttled.
-    let r = b.post(t.url("/login")).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let r = b
+        .post(t.url("/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.text().await.unwrap().contains("Too many failed attempts"));
     t.stop().await;
@@ -100,7 +174,12 @@ async fn repeated_failed_logins_are_throttled() {
 
 async fn signed_in(t: &TestApp) -> Client {
     let b = browser();
-    let r = b.post(t.url("/login")).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let r = b
+        .post(t.url("/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     b
 }
@@ -109,10 +188,22 @@ async fn signed_in(t: &TestApp) -> Client {
 async fn forms_need_the_session_csrf_token_and_same_origin() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b.get(t.url("/w/acme/inventory")).send().await.unwrap().text().await.unwrap();
+    let page = b
+        .get(t.url("/w/acme/inventory"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_of(&page);
 
-    let r = b.post(t.url("/w/acme/inventory")).form(&[("csrf", "0".repeat(64).as_str()), ("name", "Sneaky")]).send().await.unwrap();
+    let r = b
+        .post(t.url("/w/acme/inventory"))
+        .form(&[("csrf", "0".repeat(64).as_str()), ("name", "Sneaky")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b
         .post(t.url("/w/acme/inventory"))
@@ -130,10 +221,21 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(t.app.count_systems(&aims_app::Principal::operator(), "acme").await.unwrap(), 0);
+    assert_eq!(
+        t.app
+            .count_systems(&aims_app::Principal::operator(), "acme")
+            .await
+            .unwrap(),
+        0
+    );
 
     // The API refuses a cookie-authenticated write without the CSRF header.
-    let r = b.post(t.url("/api/v1/workspaces/acme/systems")).json(&serde_json::json!({"name": "x"})).send().await.unwrap();
+    let r = b
+        .post(t.url("/api/v1/workspaces/acme/systems"))
+        .json(&serde_json::json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b
         .post(t.url("/api/v1/workspaces/acme/systems"))
@@ -150,49 +252,139 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
 async fn inventory_pages_create_edit_conflict_and_history() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b.get(t.url("/w/acme/inventory")).send().await.unwrap().text().await.unwrap();
+    let page = b
+        .get(t.url("/w/acme/inventory"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_of(&page);
 
-    let r = b.post(t.url("/w/acme/inventory")).form(&[("csrf", csrf.as_str()), ("name", ""), ("purpose", "kept")]).send().await.unwrap();
+    let r = b
+        .post(t.url("/w/acme/inventory"))
+        .form(&[("csrf", csrf.as_str()), ("name", ""), ("purpose", "kept")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("Name is required") && html.contains(">kept</textarea>"));
 
     let r = b
         .post(t.url("/w/acme/inventory"))
-        .form(&[("csrf", csrf.as_str()), ("name", "<script>alert(1)</script>"), ("purpose", "Answers members")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "<script>alert(1)</script>"),
+            ("purpose", "Answers members"),
+        ])
         .send()
         .await
         .unwrap();
     let to = location(&r);
     assert!(to.starts_with("/w/acme/inventory/"), "{to}");
-    let detail = b.get(t.url(&to)).send().await.unwrap().text().await.unwrap();
+    let detail = b
+        .get(t.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(detail.contains("AI system added."));
-    assert!(!detail.contains("<script>alert(1)</script>") && detail.contains("&#60;script&#62;"), "templates escape: {detail}");
+    assert!(
+        !detail.contains("<script>alert(1)</script>") && detail.contains("&#60;script&#62;"),
+        "templates escape: {detail}"
+    );
     let path = to.split('?').next().unwrap().to_owned();
 
-    let r = b.post(t.url(&path)).form(&[("csrf", csrf.as_str()), ("version", "1"), ("name", "Member chatbot"), ("purpose", "Answers")]).send().await.unwrap();
+    let r = b
+        .post(t.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("name", "Member chatbot"),
+            ("purpose", "Answers"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // A second editor with the old version keeps their text and sees a conflict.
-    let r = b.post(t.url(&path)).form(&[("csrf", csrf.as_str()), ("version", "1"), ("name", "Stale edit"), ("purpose", "x")]).send().await.unwrap();
+    let r = b
+        .post(t.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("name", "Stale edit"),
+            ("purpose", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("Someone else saved") && html.contains("value=\"Stale edit\""));
 
-    let detail = b.get(t.url(&path)).send().await.unwrap().text().await.unwrap();
+    let detail = b
+        .get(t.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(detail.contains("Version 2") && detail.contains("changed name, purpose"));
 
-    let rows = b.get(t.url("/w/acme/inventory/rows?q=chat")).send().await.unwrap().text().await.unwrap();
-    assert!(rows.contains("Member chatbot") && !rows.contains("<html"), "htmx fragment");
+    let rows = b
+        .get(t.url("/w/acme/inventory/rows?q=chat"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        rows.contains("Member chatbot") && !rows.contains("<html"),
+        "htmx fragment"
+    );
 
-    let activity = b.get(t.url("/w/acme/activity")).send().await.unwrap().text().await.unwrap();
+    let activity = b
+        .get(t.url("/w/acme/activity"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(activity.contains("Member chatbot"));
 
-    for area in ["risks", "controls", "evidence", "policies", "audits", "improvement", "reports", "impact"] {
-        let r = b.get(t.url(&format!("/w/acme/{area}"))).send().await.unwrap();
+    for area in [
+        "risks",
+        "controls",
+        "evidence",
+        "policies",
+        "audits",
+        "improvement",
+        "reports",
+        "impact",
+    ] {
+        let r = b
+            .get(t.url(&format!("/w/acme/{area}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{area}");
     }
-    assert_eq!(b.get(t.url("/w/acme/nonsense")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(t.url("/w/acme/nonsense"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     t.stop().await;
 }
 
@@ -212,16 +404,42 @@ async fn pages_of_other_workspaces_are_not_found() {
 async fn tokens_from_the_settings_page() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b.get(t.url("/w/acme/settings")).send().await.unwrap().text().await.unwrap();
+    let page = b
+        .get(t.url("/w/acme/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_of(&page);
-    let r = b.post(t.url("/w/acme/settings/tokens")).form(&[("csrf", csrf.as_str()), ("name", "ci"), ("role", "auditor")]).send().await.unwrap();
+    let r = b
+        .post(t.url("/w/acme/settings/tokens"))
+        .form(&[("csrf", csrf.as_str()), ("name", "ci"), ("role", "auditor")])
+        .send()
+        .await
+        .unwrap();
     let html = r.text().await.unwrap();
     let at = html.find("id=\"new-token\">").unwrap() + 15;
     let secret = html[at..].split('<').next().unwrap().to_owned();
     assert!(secret.starts_with("aims_"));
-    let r = t.call(reqwest::Method::POST, "/api/v1/workspaces/acme/systems", Some(&secret), Some(serde_json::json!({"name": "x"}))).await;
+    let r = t
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/workspaces/acme/systems",
+            Some(&secret),
+            Some(serde_json::json!({"name": "x"})),
+        )
+        .await;
     r.problem(403);
-    let again = b.get(t.url("/w/acme/settings")).send().await.unwrap().text().await.unwrap();
+    let again = b
+        .get(t.url("/w/acme/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!again.contains(&secret), "the secret is shown only once");
     t.stop().await;
 }

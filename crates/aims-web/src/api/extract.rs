@@ -34,7 +34,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
             let status = rej.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(status, "Payload too large", format!("The body is larger than {} bytes.", crate::MAX_BODY_BYTES))
+                ApiError::new(
+                    status,
+                    "Payload too large",
+                    format!("The body is larger than {} bytes.", crate::MAX_BODY_BYTES),
+                )
             } else {
                 ApiError::bad_request(None, "The request body could not be read.")
             }
@@ -48,7 +52,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(None, format!("The body is not valid JSON: {e}.")))?;
     if !value.is_object() {
-        return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "body", "must be a JSON object"));
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "must be a JSON object",
+        ));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
@@ -71,12 +79,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::bad_request(None, "The query string is malformed."))?)
-        .map(|axum::extract::Query(v)| v)
-        .map_err(|rej| {
-            let text = rej.body_text();
-            let detail = text.trim_start_matches("Failed to deserialize query string: ").to_owned();
-            let field = detail.split(':').next().filter(|f| !f.contains(' ')).map(str::to_owned);
-            ApiError::bad_request(field.as_deref(), detail)
-        })
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{q}")
+            .parse()
+            .map_err(|_| ApiError::bad_request(None, "The query string is malformed."))?,
+    )
+    .map(|axum::extract::Query(v)| v)
+    .map_err(|rej| {
+        let text = rej.body_text();
+        let detail = text
+            .trim_start_matches("Failed to deserialize query string: ")
+            .to_owned();
+        let field = detail
+            .split(':')
+            .next()
+            .filter(|f| !f.contains(' '))
+            .map(str::to_owned);
+        ApiError::bad_request(field.as_deref(), detail)
+    })
 }

@@ -13,7 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/workspaces/{workspace}/systems/{id}/history", get(system_history))
+        .route(
+            "/api/v1/workspaces/{workspace}/systems/{id}/history",
+            get(system_history),
+        )
         .route("/api/v1/workspaces/{workspace}/activity", get(activity))
 }
 
@@ -39,7 +42,8 @@ impl From<Event> for EventOut {
     fn from(e: Event) -> Self {
         EventOut {
             seq: e.seq,
-            change: serde_json::from_str(&e.change).unwrap_or(serde_json::Value::String(e.change.clone())),
+            change: serde_json::from_str(&e.change)
+                .unwrap_or(serde_json::Value::String(e.change.clone())),
             id: e.id,
             at: e.at,
             actor: e.actor,
@@ -73,7 +77,10 @@ pub async fn system_history(
     if events.is_empty() {
         return Err(aims_app::AppError::NotFound("AI system").into());
     }
-    Ok(Json(EventList { items: events.into_iter().map(EventOut::from).collect(), next: None }))
+    Ok(Json(EventList {
+        items: events.into_iter().map(EventOut::from).collect(),
+        next: None,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -95,18 +102,31 @@ pub async fn activity(
     Path(ws): Path<String>,
     ApiQuery(params): ApiQuery<ActivityParams>,
 ) -> Result<Json<EventList>, ApiError> {
-    let before = match params.before.as_deref().filter(|b| !b.is_empty()) {
-        None => None,
-        Some(b) => Some(b.parse::<i64>().map_err(|_| ApiError::bad_request(Some("before"), "before must be a whole number"))?),
-    };
+    let before =
+        match params.before.as_deref().filter(|b| !b.is_empty()) {
+            None => None,
+            Some(b) => Some(b.parse::<i64>().map_err(|_| {
+                ApiError::bad_request(Some("before"), "before must be a whole number")
+            })?),
+        };
     let limit = match params.limit.as_deref().filter(|b| !b.is_empty()) {
         None => 100,
         Some(l) => match l.parse::<i64>() {
             Ok(n) if (1..=500).contains(&n) => n,
-            _ => return Err(ApiError::bad_request(Some("limit"), "limit must be a whole number from 1 to 500")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    Some("limit"),
+                    "limit must be a whole number from 1 to 500",
+                ))
+            }
         },
     };
     let events = s.app.activity(&p, &ws, before, limit).await?;
-    let next = (events.len() as i64 == limit).then(|| events.last().map(|e| e.seq)).flatten();
-    Ok(Json(EventList { items: events.into_iter().map(EventOut::from).collect(), next }))
+    let next = (events.len() as i64 == limit)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten();
+    Ok(Json(EventList {
+        items: events.into_iter().map(EventOut::from).collect(),
+        next,
+    }))
 }

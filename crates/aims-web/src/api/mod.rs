@@ -71,7 +71,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/api/openapi.json",
-            get(|| async { ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json()) }),
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json(),
+                )
+            }),
         )
         .merge(workspaces::router())
         .merge(systems::router())
@@ -83,8 +88,12 @@ pub fn router() -> Router<AppState> {
 async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "Not found", format!("no API route {}", uri.path()))
-            .into_response()
+        crate::error::ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "Not found",
+            format!("no API route {}", uri.path()),
+        )
+        .into_response()
     } else {
         crate::pages::not_found().into_response()
     }

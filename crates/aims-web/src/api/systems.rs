@@ -14,7 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/workspaces/{workspace}/systems", get(list_systems).post(create_system))
+        .route(
+            "/api/v1/workspaces/{workspace}/systems",
+            get(list_systems).post(create_system),
+        )
         .route(
             "/api/v1/workspaces/{workspace}/systems/{id}",
             get(get_system).put(update_system).delete(delete_system),
@@ -82,16 +85,27 @@ pub async fn list_systems(
         None | Some("") => 50,
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if (1..=500).contains(&n) => n,
-            _ => return Err(ApiError::bad_request(Some("limit"), "limit must be a whole number from 1 to 500")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    Some("limit"),
+                    "limit must be a whole number from 1 to 500",
+                ))
+            }
         },
     };
     let filter = SystemFilter {
-        q: params.q.filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_owned()),
+        q: params
+            .q
+            .filter(|q| !q.trim().is_empty())
+            .map(|q| q.trim().to_owned()),
         after: params.after.filter(|a| !a.is_empty()),
         limit,
     };
     let page = s.app.systems(&p, &ws, &filter).await?;
-    Ok(Json(SystemList { items: page.items.into_iter().map(SystemOut::from).collect(), next: page.next }))
+    Ok(Json(SystemList {
+        items: page.items.into_iter().map(SystemOut::from).collect(),
+        next: page.next,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -114,7 +128,10 @@ pub async fn create_system(
     Path(ws): Path<String>,
     ApiJson(body): ApiJson<SystemIn>,
 ) -> Result<(StatusCode, Json<SystemOut>), ApiError> {
-    let row = s.app.create_system(&p, &ws, &body.name, &body.purpose).await?;
+    let row = s
+        .app
+        .create_system(&p, &ws, &body.name, &body.purpose)
+        .await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -153,9 +170,18 @@ pub async fn update_system(
     ApiJson(body): ApiJson<SystemUpdate>,
 ) -> Result<Json<SystemOut>, ApiError> {
     let Some(version) = body.version else {
-        return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "version", "is required: send the version you read"));
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "version",
+            "is required: send the version you read",
+        ));
     };
-    Ok(Json(s.app.update_system(&p, &ws, &id, version, &body.name, &body.purpose).await?.into()))
+    Ok(Json(
+        s.app
+            .update_system(&p, &ws, &id, version, &body.name, &body.purpose)
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes an AI system (managers). Its history stays.

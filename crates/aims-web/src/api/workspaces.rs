@@ -15,10 +15,22 @@ use utoipa::ToSchema;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/me", get(me))
-        .route("/api/v1/workspaces", get(list_workspaces).post(create_workspace))
-        .route("/api/v1/workspaces/{workspace}/members", get(list_members).put(set_member))
-        .route("/api/v1/workspaces/{workspace}/tokens", get(list_tokens).post(create_token))
-        .route("/api/v1/workspaces/{workspace}/tokens/{id}", delete(revoke_token))
+        .route(
+            "/api/v1/workspaces",
+            get(list_workspaces).post(create_workspace),
+        )
+        .route(
+            "/api/v1/workspaces/{workspace}/members",
+            get(list_members).put(set_member),
+        )
+        .route(
+            "/api/v1/workspaces/{workspace}/tokens",
+            get(list_tokens).post(create_token),
+        )
+        .route(
+            "/api/v1/workspaces/{workspace}/tokens/{id}",
+            delete(revoke_token),
+        )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -46,19 +58,32 @@ pub struct WorkspaceOut {
 pub async fn me(State(s): State<AppState>, ApiCaller(p): ApiCaller) -> Result<Json<Me>, ApiError> {
     let workspaces = workspaces_out(&s, &p).await?;
     Ok(Json(Me {
-        kind: if matches!(p.kind, PrincipalKind::Token { .. }) { "token" } else { "user" },
+        kind: if matches!(p.kind, PrincipalKind::Token { .. }) {
+            "token"
+        } else {
+            "user"
+        },
         label: p.label.clone(),
         is_admin: p.is_admin(),
         workspaces,
     }))
 }
 
-async fn workspaces_out(s: &AppState, p: &aims_app::Principal) -> Result<Vec<WorkspaceOut>, ApiError> {
+async fn workspaces_out(
+    s: &AppState,
+    p: &aims_app::Principal,
+) -> Result<Vec<WorkspaceOut>, ApiError> {
     Ok(s.app
         .workspaces(p)
         .await?
         .into_iter()
-        .map(|(w, role)| WorkspaceOut { id: w.id, slug: w.slug, name: w.name, role: role.to_string(), created_at: w.created_at })
+        .map(|(w, role)| WorkspaceOut {
+            id: w.id,
+            slug: w.slug,
+            name: w.name,
+            role: role.to_string(),
+            created_at: w.created_at,
+        })
         .collect())
 }
 
@@ -70,8 +95,13 @@ pub struct WorkspaceList {
 /// Workspaces the caller belongs to.
 #[utoipa::path(get, path = "/api/v1/workspaces", tag = "workspaces",
     responses((status = 200, body = WorkspaceList), (status = 401, body = Problem, content_type = "application/problem+json")))]
-pub async fn list_workspaces(State(s): State<AppState>, ApiCaller(p): ApiCaller) -> Result<Json<WorkspaceList>, ApiError> {
-    Ok(Json(WorkspaceList { items: workspaces_out(&s, &p).await? }))
+pub async fn list_workspaces(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+) -> Result<Json<WorkspaceList>, ApiError> {
+    Ok(Json(WorkspaceList {
+        items: workspaces_out(&s, &p).await?,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,7 +123,16 @@ pub async fn create_workspace(
     ApiJson(body): ApiJson<WorkspaceIn>,
 ) -> Result<(StatusCode, Json<WorkspaceOut>), ApiError> {
     let w = s.app.create_workspace(&p, &body.name, &body.slug).await?;
-    Ok((StatusCode::CREATED, Json(WorkspaceOut { id: w.id, slug: w.slug, name: w.name, role: "manager".into(), created_at: w.created_at })))
+    Ok((
+        StatusCode::CREATED,
+        Json(WorkspaceOut {
+            id: w.id,
+            slug: w.slug,
+            name: w.name,
+            role: "manager".into(),
+            created_at: w.created_at,
+        }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -111,15 +150,31 @@ pub struct MemberList {
 }
 
 fn member_out(m: aims_app::store::MemberRow) -> MemberOut {
-    MemberOut { user_id: m.user_id, email: m.email, name: m.name, role: m.role, since: m.created_at }
+    MemberOut {
+        user_id: m.user_id,
+        email: m.email,
+        name: m.name,
+        role: m.role,
+        since: m.created_at,
+    }
 }
 
 /// Members of a workspace and their roles.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/members", tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = MemberList), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn list_members(State(s): State<AppState>, ApiCaller(p): ApiCaller, Path(ws): Path<String>) -> Result<Json<MemberList>, ApiError> {
-    let items = s.app.members(&p, &ws).await?.into_iter().map(member_out).collect();
+pub async fn list_members(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+    Path(ws): Path<String>,
+) -> Result<Json<MemberList>, ApiError> {
+    let items = s
+        .app
+        .members(&p, &ws)
+        .await?
+        .into_iter()
+        .map(member_out)
+        .collect();
     Ok(Json(MemberList { items }))
 }
 
@@ -143,7 +198,9 @@ pub async fn set_member(
     Path(ws): Path<String>,
     ApiJson(body): ApiJson<MemberIn>,
 ) -> Result<Json<MemberOut>, ApiError> {
-    Ok(Json(member_out(s.app.set_member(&p, &ws, &body.email, &body.role).await?)))
+    Ok(Json(member_out(
+        s.app.set_member(&p, &ws, &body.email, &body.role).await?,
+    )))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -187,8 +244,18 @@ pub struct TokenList {
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/tokens", tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = TokenList), (status = 403, body = Problem, content_type = "application/problem+json")))]
-pub async fn list_tokens(State(s): State<AppState>, ApiCaller(p): ApiCaller, Path(ws): Path<String>) -> Result<Json<TokenList>, ApiError> {
-    let items = s.app.tokens(&p, &ws).await?.into_iter().map(TokenOut::from).collect();
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+    Path(ws): Path<String>,
+) -> Result<Json<TokenList>, ApiError> {
+    let items = s
+        .app
+        .tokens(&p, &ws)
+        .await?
+        .into_iter()
+        .map(TokenOut::from)
+        .collect();
     Ok(Json(TokenList { items }))
 }
 

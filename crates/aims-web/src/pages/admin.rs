@@ -30,10 +30,25 @@ struct AdminPage {
     error: Option<String>,
 }
 
-async fn view(s: &AppState, user: &PageUser, error: Option<String>) -> Result<AdminPage, PageError> {
+async fn view(
+    s: &AppState,
+    user: &PageUser,
+    error: Option<String>,
+) -> Result<AdminPage, PageError> {
     let users = s.app.users(&user.principal).await?;
-    let workspaces = s.app.workspaces(&aims_app::Principal::operator()).await?.into_iter().map(|(w, _)| w).collect();
-    Ok(AdminPage { layout: Layout::new(user, "admin"), users, workspaces, error })
+    let workspaces = s
+        .app
+        .workspaces(&aims_app::Principal::operator())
+        .await?
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    Ok(AdminPage {
+        layout: Layout::new(user, "admin"),
+        users,
+        workspaces,
+        error,
+    })
 }
 
 async fn admin(State(s): State<AppState>, user: PageUser) -> Result<Response, PageError> {
@@ -42,9 +57,11 @@ async fn admin(State(s): State<AppState>, user: PageUser) -> Result<Response, Pa
 
 async fn failed(s: &AppState, user: &PageUser, e: AppError) -> Result<Response, PageError> {
     match e {
-        AppError::Validation(errors) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view(s, user, Some(errors.summary())).await?)).into_response())
-        }
+        AppError::Validation(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&view(s, user, Some(errors.summary())).await?),
+        )
+            .into_response()),
         e => Err(e.into()),
     }
 }
@@ -62,9 +79,24 @@ struct UserForm {
     admin: Option<String>,
 }
 
-async fn user_add(State(s): State<AppState>, user: PageUser, Form(f): Form<UserForm>) -> Result<Response, PageError> {
+async fn user_add(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(f): Form<UserForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.add_user(&user.principal, &f.email, &f.name, &f.password, f.admin.is_some(), false).await {
+    match s
+        .app
+        .add_user(
+            &user.principal,
+            &f.email,
+            &f.name,
+            &f.password,
+            f.admin.is_some(),
+            false,
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
         Err(e) => failed(&s, &user, e).await,
     }
@@ -80,9 +112,17 @@ struct WorkspaceForm {
     slug: String,
 }
 
-async fn workspace_create(State(s): State<AppState>, user: PageUser, Form(f): Form<WorkspaceForm>) -> Result<Response, PageError> {
+async fn workspace_create(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(f): Form<WorkspaceForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.create_workspace(&user.principal, &f.name, &f.slug).await {
+    match s
+        .app
+        .create_workspace(&user.principal, &f.name, &f.slug)
+        .await
+    {
         Ok(w) => Ok(Redirect::to(&format!("/w/{}", w.slug)).into_response()),
         Err(e) => failed(&s, &user, e).await,
     }
@@ -94,7 +134,11 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn demo(State(s): State<AppState>, user: PageUser, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+async fn demo(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     if !user.principal.is_admin() {
         return Err(AppError::Forbidden("only administrators load the demo".into()).into());

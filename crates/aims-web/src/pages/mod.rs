@@ -99,7 +99,11 @@ impl IntoResponse for PageError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Nothing was changed. If it happens again, give your administrator the request id below.".to_owned())
             }
         };
-        let page = ErrorPage { title, message, request_id: request_id::current() };
+        let page = ErrorPage {
+            title,
+            message,
+            request_id: request_id::current(),
+        };
         (status, render(&page)).into_response()
     }
 }
@@ -124,8 +128,20 @@ pub struct NavItem {
     pub blurb: &'static str,
 }
 
-const fn item(key: &'static str, label: &'static str, path: &'static str, ready: bool, blurb: &'static str) -> NavItem {
-    NavItem { key, label, path, ready, blurb }
+const fn item(
+    key: &'static str,
+    label: &'static str,
+    path: &'static str,
+    ready: bool,
+    blurb: &'static str,
+) -> NavItem {
+    NavItem {
+        key,
+        label,
+        path,
+        ready,
+        blurb,
+    }
 }
 
 pub const NAV: &[(&str, &[NavItem])] = &[
@@ -215,14 +231,21 @@ impl From<Event> for EventView {
             .iter()
             .find_map(|k| match change.get(*k) {
                 Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Array(a)) => a.get(1).and_then(|v| v.as_str()).map(str::to_owned),
+                Some(serde_json::Value::Array(a)) => {
+                    a.get(1).and_then(|v| v.as_str()).map(str::to_owned)
+                }
                 _ => None,
             })
             .unwrap_or_default();
         let summary = if e.action == "update" {
             change
                 .as_object()
-                .map(|o| format!("changed {}", o.keys().cloned().collect::<Vec<_>>().join(", ")))
+                .map(|o| {
+                    format!(
+                        "changed {}",
+                        o.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                })
                 .unwrap_or_default()
         } else {
             String::new()
@@ -232,7 +255,11 @@ impl From<Event> for EventView {
             at: e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
             actor_label: e.actor_label,
             action: e.action,
-            record_type: e.record_type.replace('_', " ").replace("ai ", "AI ").replace("api ", "API "),
+            record_type: e
+                .record_type
+                .replace('_', " ")
+                .replace("ai ", "AI ")
+                .replace("api ", "API "),
             title,
             summary,
         }
@@ -240,5 +267,8 @@ impl From<Event> for EventView {
 }
 
 pub fn roles() -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().map(|r| (r.as_str(), r.describe())).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.describe()))
+        .collect()
 }

@@ -1,7 +1,9 @@
 //! First-run setup, sign-in and sign-out, and the start page.
 
 use super::{render, Layout, PageError};
-use crate::auth::{clear_session_cookie, cookie, is_https, session_cookie, PageUser, SESSION_COOKIE};
+use crate::auth::{
+    clear_session_cookie, cookie, is_https, session_cookie, PageUser, SESSION_COOKIE,
+};
 use crate::AppState;
 use aims_app::{AppError, LoginOutcome, Principal};
 use aims_domain::FieldErrors;
@@ -77,18 +79,43 @@ async fn setup_page(State(s): State<AppState>) -> Result<Response, PageError> {
     if !s.app.needs_setup().await? {
         return Ok(Redirect::to("/login").into_response());
     }
-    Ok(render(&setup_form(String::new(), String::new(), None, FieldErrors::new())))
+    Ok(render(&setup_form(
+        String::new(),
+        String::new(),
+        None,
+        FieldErrors::new(),
+    )))
 }
 
-async fn setup_submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<SetupForm>) -> Result<Response, PageError> {
-    match s.app.add_user(&Principal::operator(), &f.email, &f.name, &f.password, true, true).await {
+async fn setup_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<SetupForm>,
+) -> Result<Response, PageError> {
+    match s
+        .app
+        .add_user(
+            &Principal::operator(),
+            &f.email,
+            &f.name,
+            &f.password,
+            true,
+            true,
+        )
+        .await
+    {
         Ok(user) => {
             let session = s.app.start_session(&user.id).await?;
             signed_in(&s, &headers, session.cookie_value, session.max_age_secs)
         }
         Err(AppError::Validation(errors)) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            render(&setup_form(f.name, f.email, Some("Please correct the fields below.".into()), errors)),
+            render(&setup_form(
+                f.name,
+                f.email,
+                Some("Please correct the fields below.".into()),
+                errors,
+            )),
         )
             .into_response()),
         Err(AppError::Conflict { .. }) => Ok(Redirect::to("/login").into_response()),
@@ -96,10 +123,17 @@ async fn setup_submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Fo
     }
 }
 
-fn signed_in(s: &AppState, headers: &HeaderMap, cookie_value: String, max_age: i64) -> Result<Response, PageError> {
+fn signed_in(
+    s: &AppState,
+    headers: &HeaderMap,
+    cookie_value: String,
+    max_age: i64,
+) -> Result<Response, PageError> {
     let mut resp = Redirect::to("/").into_response();
-    resp.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&cookie_value, max_age, is_https(headers, s)));
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&cookie_value, max_age, is_https(headers, s)),
+    );
     Ok(resp)
 }
 
@@ -118,19 +152,31 @@ struct LoginForm {
     password: String,
 }
 
-async fn login_submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, PageError> {
+async fn login_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
     match s.app.login(&f.email, &f.password).await {
-        Ok(LoginOutcome::Success(session, _)) => signed_in(&s, &headers, session.cookie_value, session.max_age_secs),
+        Ok(LoginOutcome::Success(session, _)) => {
+            signed_in(&s, &headers, session.cookie_value, session.max_age_secs)
+        }
         Ok(LoginOutcome::BadCredentials) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
-            render(&login_form(f.email, Some("The e-mail or password is not right.".into()))),
+            render(&login_form(
+                f.email,
+                Some("The e-mail or password is not right.".into()),
+            )),
         )
             .into_response()),
         Err(AppError::Throttled(secs)) => Ok((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             render(&login_form(
                 f.email,
-                Some(format!("Too many failed attempts for this account. Try again in {} minutes.", (secs + 59) / 60)),
+                Some(format!(
+                    "Too many failed attempts for this account. Try again in {} minutes.",
+                    (secs + 59) / 60
+                )),
             )),
         )
             .into_response()),
@@ -144,13 +190,19 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(s): State<AppState>, user: PageUser, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+async fn logout(
+    State(s): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     if let Some(v) = cookie(&headers, SESSION_COOKIE) {
         s.app.logout(&v).await?;
     }
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, clear_session_cookie());
     Ok(resp)
 }
 
@@ -173,7 +225,14 @@ async fn home(State(s): State<AppState>, user: PageUser) -> Result<Response, Pag
         .workspaces(&user.principal)
         .await?
         .into_iter()
-        .map(|(w, r)| WorkspaceCard { slug: w.slug, name: w.name, role: r.to_string() })
+        .map(|(w, r)| WorkspaceCard {
+            slug: w.slug,
+            name: w.name,
+            role: r.to_string(),
+        })
         .collect();
-    Ok(render(&HomePage { layout: Layout::new(&user, "home"), workspaces }))
+    Ok(render(&HomePage {
+        layout: Layout::new(&user, "home"),
+        workspaces,
+    }))
 }

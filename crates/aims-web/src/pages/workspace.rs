@@ -20,7 +20,10 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}", get(dashboard))
         .route("/w/{ws}/inventory", get(inventory).post(inventory_create))
         .route("/w/{ws}/inventory/rows", get(inventory_rows))
-        .route("/w/{ws}/inventory/{id}", get(system_page).post(system_update))
+        .route(
+            "/w/{ws}/inventory/{id}",
+            get(system_page).post(system_update),
+        )
         .route("/w/{ws}/inventory/{id}/delete", post(system_delete))
         .route("/w/{ws}/activity", get(activity))
         .route("/w/{ws}/settings", get(settings))
@@ -64,14 +67,31 @@ struct DashboardPage {
     events: Vec<EventView>,
 }
 
-async fn dashboard(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+async fn dashboard(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let access = s.app.access(&user.principal, &ws, Action::Read).await?;
-    let events = s.app.activity(&user.principal, &ws, None, 8).await?.into_iter().map(Into::into).collect();
+    let events = s
+        .app
+        .activity(&user.principal, &ws, None, 8)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     let systems = s.app.count_systems(&user.principal, &ws).await?;
     let members = s.app.members(&user.principal, &ws).await?.len();
-    let areas = NAV.iter().flat_map(|g| g.1.iter()).filter(|i| i.key != "dashboard").collect();
+    let areas = NAV
+        .iter()
+        .flat_map(|g| g.1.iter())
+        .filter(|i| i.key != "dashboard")
+        .collect();
     Ok(render(&DashboardPage {
-        layout: Layout::new(&user, "dashboard").in_workspace(&access).flash(f.message()),
+        layout: Layout::new(&user, "dashboard")
+            .in_workspace(&access)
+            .flash(f.message()),
         slug: access.workspace.slug.clone(),
         ws_name: access.workspace.name.clone(),
         systems,
@@ -113,7 +133,12 @@ struct InventoryRows {
     next: Option<String>,
 }
 
-async fn list(s: &AppState, user: &PageUser, ws: &str, q: &ListQuery) -> Result<(Access, aims_app::store::Page<SystemRow>), PageError> {
+async fn list(
+    s: &AppState,
+    user: &PageUser,
+    ws: &str,
+    q: &ListQuery,
+) -> Result<(Access, aims_app::store::Page<SystemRow>), PageError> {
     let access = s.app.access(&user.principal, ws, Action::Read).await?;
     let filter = SystemFilter {
         q: Some(q.q.trim().to_owned()).filter(|q| !q.is_empty()),
@@ -123,12 +148,22 @@ async fn list(s: &AppState, user: &PageUser, ws: &str, q: &ListQuery) -> Result<
     Ok((access, s.app.systems(&user.principal, ws, &filter).await?))
 }
 
-async fn inventory(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn inventory(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let (access, page) = list(&s, &user, &ws, &q).await?;
-    let flash = Flash { flash: q.flash.clone() }.message();
+    let flash = Flash {
+        flash: q.flash.clone(),
+    }
+    .message();
     Ok(render(&InventoryPage {
         can_create: access.role.allows(Action::Create),
-        layout: Layout::new(&user, "inventory").in_workspace(&access).flash(flash),
+        layout: Layout::new(&user, "inventory")
+            .in_workspace(&access)
+            .flash(flash),
         slug: access.workspace.slug,
         q: q.q,
         systems: page.items,
@@ -140,9 +175,19 @@ async fn inventory(State(s): State<AppState>, user: PageUser, Path(ws): Path<Str
 }
 
 /// The htmx fragment behind the search box.
-async fn inventory_rows(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn inventory_rows(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let (access, page) = list(&s, &user, &ws, &q).await?;
-    Ok(render(&InventoryRows { slug: access.workspace.slug, q: q.q, systems: page.items, next: page.next }))
+    Ok(render(&InventoryRows {
+        slug: access.workspace.slug,
+        q: q.q,
+        systems: page.items,
+        next: page.next,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -157,10 +202,21 @@ struct SystemForm {
     version: String,
 }
 
-async fn inventory_create(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<SystemForm>) -> Result<Response, PageError> {
+async fn inventory_create(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.create_system(&user.principal, &ws, &f.name, &f.purpose).await {
-        Ok(row) => Ok(Redirect::to(&format!("/w/{ws}/inventory/{}?flash=created", row.id)).into_response()),
+    match s
+        .app
+        .create_system(&user.principal, &ws, &f.name, &f.purpose)
+        .await
+    {
+        Ok(row) => Ok(
+            Redirect::to(&format!("/w/{ws}/inventory/{}?flash=created", row.id)).into_response(),
+        ),
         Err(AppError::Validation(errors)) => {
             let (access, page) = list(&s, &user, &ws, &ListQuery::default()).await?;
             let page = InventoryPage {
@@ -204,11 +260,19 @@ async fn system_view(
 ) -> Result<SystemPage, PageError> {
     let access = s.app.access(&user.principal, ws, Action::Read).await?;
     let system = s.app.system(&user.principal, ws, id).await?;
-    let events = s.app.record_history(&user.principal, ws, "ai_system", id).await?.into_iter().map(Into::into).collect();
+    let events = s
+        .app
+        .record_history(&user.principal, ws, "ai_system", id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     Ok(SystemPage {
         can_edit: access.role.allows(Action::Update),
         can_delete: access.role.allows(Action::Delete),
-        layout: Layout::new(user, "inventory").in_workspace(&access).flash(flash),
+        layout: Layout::new(user, "inventory")
+            .in_workspace(&access)
+            .flash(flash),
         slug: access.workspace.slug,
         form_name: system.name.clone(),
         form_purpose: system.purpose.clone(),
@@ -219,14 +283,32 @@ async fn system_view(
     })
 }
 
-async fn system_page(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Query(f): Query<Flash>) -> Result<Response, PageError> {
-    Ok(render(&system_view(&s, &user, &ws, &id, f.message()).await?))
+async fn system_page(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, id)): Path<(String, String)>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &system_view(&s, &user, &ws, &id, f.message()).await?,
+    ))
 }
 
-async fn system_update(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<SystemForm>) -> Result<Response, PageError> {
+async fn system_update(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, id)): Path<(String, String)>,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    let version = f.version.parse::<i64>().map_err(|_| PageError::BadForm("The form lost its version field; reload the page.".into()))?;
-    match s.app.update_system(&user.principal, &ws, &id, version, &f.name, &f.purpose).await {
+    let version = f.version.parse::<i64>().map_err(|_| {
+        PageError::BadForm("The form lost its version field; reload the page.".into())
+    })?;
+    match s
+        .app
+        .update_system(&user.principal, &ws, &id, version, &f.name, &f.purpose)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/inventory/{id}?flash=saved")).into_response()),
         Err(AppError::Validation(errors)) => {
             let mut page = system_view(&s, &user, &ws, &id, None).await?;
@@ -256,7 +338,12 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn system_delete(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+async fn system_delete(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, id)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     s.app.delete_system(&user.principal, &ws, &id).await?;
     Ok(Redirect::to(&format!("/w/{ws}/inventory?flash=deleted")).into_response())
@@ -276,11 +363,20 @@ struct ActivityPage {
     next: Option<i64>,
 }
 
-async fn activity(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(q): Query<ActivityQuery>) -> Result<Response, PageError> {
+async fn activity(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Query(q): Query<ActivityQuery>,
+) -> Result<Response, PageError> {
     let access = s.app.access(&user.principal, &ws, Action::Read).await?;
     const PAGE: i64 = 50;
     let events = s.app.activity(&user.principal, &ws, q.before, PAGE).await?;
-    let next = if events.len() as i64 == PAGE { events.last().map(|e| e.seq) } else { None };
+    let next = if events.len() as i64 == PAGE {
+        events.last().map(|e| e.seq)
+    } else {
+        None
+    };
     Ok(render(&ActivityPage {
         layout: Layout::new(&user, "activity").in_workspace(&access),
         slug: access.workspace.slug,
@@ -302,12 +398,23 @@ struct SettingsPage {
     error: Option<String>,
 }
 
-async fn settings_view(s: &AppState, user: &PageUser, ws: &str, flash: Option<String>) -> Result<SettingsPage, PageError> {
+async fn settings_view(
+    s: &AppState,
+    user: &PageUser,
+    ws: &str,
+    flash: Option<String>,
+) -> Result<SettingsPage, PageError> {
     let access = s.app.access(&user.principal, ws, Action::Read).await?;
     let can_admin = access.role.allows(Action::Administer);
-    let tokens = if can_admin { s.app.tokens(&user.principal, ws).await? } else { vec![] };
+    let tokens = if can_admin {
+        s.app.tokens(&user.principal, ws).await?
+    } else {
+        vec![]
+    };
     Ok(SettingsPage {
-        layout: Layout::new(user, "settings").in_workspace(&access).flash(flash),
+        layout: Layout::new(user, "settings")
+            .in_workspace(&access)
+            .flash(flash),
         slug: access.workspace.slug,
         members: s.app.members(&user.principal, ws).await?,
         tokens,
@@ -318,7 +425,12 @@ async fn settings_view(s: &AppState, user: &PageUser, ws: &str, flash: Option<St
     })
 }
 
-async fn settings(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+async fn settings(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     Ok(render(&settings_view(&s, &user, &ws, f.message()).await?))
 }
 
@@ -334,9 +446,18 @@ struct NamedRoleForm {
     role: String,
 }
 
-async fn member_set(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<NamedRoleForm>) -> Result<Response, PageError> {
+async fn member_set(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Form(f): Form<NamedRoleForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.set_member(&user.principal, &ws, &f.email, &f.role).await {
+    match s
+        .app
+        .set_member(&user.principal, &ws, &f.email, &f.role)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/settings?flash=member")).into_response()),
         Err(AppError::Validation(errors)) => {
             let mut page = settings_view(&s, &user, &ws, None).await?;
@@ -347,9 +468,18 @@ async fn member_set(State(s): State<AppState>, user: PageUser, Path(ws): Path<St
     }
 }
 
-async fn token_create(State(s): State<AppState>, user: PageUser, Path(ws): Path<String>, Form(f): Form<NamedRoleForm>) -> Result<Response, PageError> {
+async fn token_create(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(ws): Path<String>,
+    Form(f): Form<NamedRoleForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.create_token(&user.principal, &ws, &f.name, &f.role).await {
+    match s
+        .app
+        .create_token(&user.principal, &ws, &f.name, &f.role)
+        .await
+    {
         Ok(created) => {
             // Rendered directly (not redirected) so the secret never sits in a URL.
             let mut page = settings_view(&s, &user, &ws, None).await?;
@@ -365,7 +495,12 @@ async fn token_create(State(s): State<AppState>, user: PageUser, Path(ws): Path<
     }
 }
 
-async fn token_revoke(State(s): State<AppState>, user: PageUser, Path((ws, id)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> Result<Response, PageError> {
+async fn token_revoke(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, id)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     s.app.revoke_token(&user.principal, &ws, &id).await?;
     Ok(Redirect::to(&format!("/w/{ws}/settings?flash=revoked")).into_response())
@@ -379,10 +514,22 @@ struct AreaPage {
     area: &'static NavItem,
 }
 
-async fn area(State(s): State<AppState>, user: PageUser, Path((ws, area)): Path<(String, String)>) -> Result<Response, PageError> {
+async fn area(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, area)): Path<(String, String)>,
+) -> Result<Response, PageError> {
     let access = s.app.access(&user.principal, &ws, Action::Read).await?;
-    let Some(item) = NAV.iter().flat_map(|g| g.1.iter()).find(|i| !i.ready && i.path.trim_start_matches('/') == area) else {
+    let Some(item) = NAV
+        .iter()
+        .flat_map(|g| g.1.iter())
+        .find(|i| !i.ready && i.path.trim_start_matches('/') == area)
+    else {
         return Err(AppError::NotFound("page").into());
     };
-    Ok(render(&AreaPage { layout: Layout::new(&user, item.key).in_workspace(&access), slug: access.workspace.slug, area: item }))
+    Ok(render(&AreaPage {
+        layout: Layout::new(&user, item.key).in_workspace(&access),
+        slug: access.workspace.slug,
+        area: item,
+    }))
 }
