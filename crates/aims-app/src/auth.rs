@@ -323,9 +323,16 @@ impl App {
         };
         let now_t = self.clock.now();
         let recent = crate::clock::format(now_t - time::Duration::seconds(60));
-        c.conn()
-            .token_touch(&t.id, &crate::clock::format(now_t), &recent)
-            .await?;
+        // Record use at most once a minute, so a busy pipeline does not turn
+        // every read into a write.
+        if t.last_used_at
+            .as_deref()
+            .is_none_or(|u| u < recent.as_str())
+        {
+            c.conn()
+                .token_touch(&t.id, &crate::clock::format(now_t), &recent)
+                .await?;
+        }
         Ok(Some(Principal {
             kind: PrincipalKind::Token {
                 id: t.id,
