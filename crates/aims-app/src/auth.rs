@@ -4,7 +4,7 @@ use crate::{new_id, random_hex, sha256_hex, App, AppError, Result};
 use aims_domain::history::NewEvent;
 use aims_domain::values::check_password;
 use aims_domain::{Email, FieldErrors, Role};
-use aims_store::{NewToken, NewUser, TokenRow, UserRow};
+use aims_store::{NewToken, NewUser, TokenRow, UserRow, WorkspaceRow};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use serde_json::json;
@@ -27,7 +27,7 @@ pub enum PrincipalKind {
     /// An API token is bound to one workspace with one role.
     Token {
         id: String,
-        workspace_id: String,
+        workspace: Box<WorkspaceRow>,
         role: Role,
     },
     /// The operator at the command line, working on the database directly.
@@ -315,7 +315,7 @@ impl App {
             return Ok(None);
         }
         let mut c = self.store.conn().await?;
-        let Some(t) = c.conn().token_by_hash(&sha256_hex(secret)).await? else {
+        let Some((t, workspace)) = c.conn().token_with_workspace(&sha256_hex(secret)).await? else {
             return Ok(None);
         };
         let Ok(role) = t.role.parse::<Role>() else {
@@ -336,7 +336,7 @@ impl App {
         Ok(Some(Principal {
             kind: PrincipalKind::Token {
                 id: t.id,
-                workspace_id: t.workspace_id,
+                workspace: Box::new(workspace),
                 role,
             },
             label: format!("token:{}", t.name),

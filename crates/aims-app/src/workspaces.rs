@@ -18,20 +18,30 @@ impl App {
     /// to answers "not found" (never "forbidden"), so its existence stays secret;
     /// a member whose role does not allow `action` gets "forbidden".
     pub async fn access(&self, by: &Principal, slug: &str, action: Action) -> Result<Access> {
-        let mut c = self.store.conn().await?;
-        let Some(workspace) = c.conn().workspace_by_slug(slug).await? else {
-            return Err(AppError::NotFound("workspace"));
-        };
-        let role = match &by.kind {
-            PrincipalKind::Operator => Some(Role::Manager),
+        let (workspace, role) = match &by.kind {
+            // A token knows its workspace: no query at all.
             PrincipalKind::Token {
-                workspace_id, role, ..
-            } => (workspace_id == &workspace.id).then_some(*role),
-            PrincipalKind::User { id, .. } => c
-                .conn()
-                .membership_role(&workspace.id, id)
-                .await?
-                .and_then(|r| r.parse().ok()),
+                workspace, role, ..
+            } => {
+                if workspace.slug != slug {
+                    return Err(AppError::NotFound("workspace"));
+                }
+                ((**workspace).clone(), Some(*role))
+            }
+            PrincipalKind::User { id, .. } => {
+                let mut c = self.store.conn().await?;
+                let Some((w, role)) = c.conn().workspace_with_role(slug, id).await? else {
+                    return Err(AppError::NotFound("workspace"));
+                };
+                (w, role.and_then(|r| r.parse().ok()))
+            }
+            PrincipalKind::Operator => {
+                let mut c = self.store.conn().await?;
+                let Some(w) = c.conn().workspace_by_slug(slug).await? else {
+                    return Err(AppError::NotFound("workspace"));
+                };
+                (w, Some(Role::Manager))
+            }
         };
         let Some(role) = role else {
             return Err(AppError::NotFound("workspace"));
@@ -65,15 +75,8 @@ impl App {
                 .filter_map(|(w, r)| r.parse().ok().map(|r| (w, r)))
                 .collect()),
             PrincipalKind::Token {
-                workspace_id, role, ..
-            } => Ok(c
-                .conn()
-                .workspaces_all()
-                .await?
-                .into_iter()
-                .filter(|w| &w.id == workspace_id)
-                .map(|w| (w, *role))
-                .collect()),
+                workspace, role, ..
+            } => Ok(vec![((**workspace).clone(), *role)]),
             PrincipalKind::Operator => Ok(c
                 .conn()
                 .workspaces_all()

@@ -164,6 +164,38 @@ impl Conn<'_> {
             .collect())
     }
 
+    /// A workspace by slug with `user_id`'s role in it (None when not a member), in one query.
+    pub async fn workspace_with_role(
+        &mut self,
+        slug: &str,
+        user_id: &str,
+    ) -> Result<Option<(WorkspaceRow, Option<String>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Joined {
+            id: String,
+            slug: String,
+            name: String,
+            created_at: String,
+            role: Option<String>,
+        }
+        let row: Option<Joined> = on_conn!(self, c => sqlx::query_as(
+            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+             LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
+             WHERE w.slug = $1")
+            .bind(slug).bind(user_id).fetch_optional(&mut **c).await)?;
+        Ok(row.map(|r| {
+            (
+                WorkspaceRow {
+                    id: r.id,
+                    slug: r.slug,
+                    name: r.name,
+                    created_at: r.created_at,
+                },
+                r.role,
+            )
+        }))
+    }
+
     // ---- memberships ----
 
     /// Adds the member or changes the role of an existing one.
@@ -280,14 +312,53 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// The live (not revoked) token with this hash.
-    pub async fn token_by_hash(&mut self, token_hash: &str) -> Result<Option<TokenRow>> {
-        let sql = format!(
-            "SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
-        );
-        Ok(
-            on_conn!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut **c).await)?,
-        )
+    /// The live token with this hash and its workspace, in one query (the hot
+    /// path of every API request).
+    pub async fn token_with_workspace(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<(TokenRow, WorkspaceRow)>> {
+        #[derive(sqlx::FromRow)]
+        struct Joined {
+            id: String,
+            workspace_id: String,
+            name: String,
+            role: String,
+            prefix: String,
+            created_at: String,
+            created_by: String,
+            last_used_at: Option<String>,
+            revoked_at: Option<String>,
+            ws_slug: String,
+            ws_name: String,
+            ws_created_at: String,
+        }
+        let row: Option<Joined> = on_conn!(self, c => sqlx::query_as(
+            "SELECT t.id, t.workspace_id, t.name, t.role, t.prefix, t.created_at, t.created_by, t.last_used_at, t.revoked_at,
+                    w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at
+             FROM api_tokens t JOIN workspaces w ON w.id = t.workspace_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+            .bind(token_hash).fetch_optional(&mut **c).await)?;
+        Ok(row.map(|r| {
+            let ws = WorkspaceRow {
+                id: r.workspace_id.clone(),
+                slug: r.ws_slug,
+                name: r.ws_name,
+                created_at: r.ws_created_at,
+            };
+            let t = TokenRow {
+                id: r.id,
+                workspace_id: r.workspace_id,
+                name: r.name,
+                role: r.role,
+                prefix: r.prefix,
+                created_at: r.created_at,
+                created_by: r.created_by,
+                last_used_at: r.last_used_at,
+                revoked_at: r.revoked_at,
+            };
+            (t, ws)
+        }))
     }
 
     pub async fn token_by_id(&mut self, workspace_id: &str, id: &str) -> Result<Option<TokenRow>> {

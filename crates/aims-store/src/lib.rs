@@ -4,11 +4,13 @@
 //! is written once, with `$n` placeholders that both backends accept, and run on
 //! either backend through the [`Conn`] enum.
 
+mod catalog;
 mod conn;
 mod history;
 mod identity;
 mod systems;
 
+pub use catalog::CatalogImportRow;
 pub use conn::{migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
