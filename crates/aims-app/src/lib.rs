@@ -5,6 +5,7 @@
 //! call these functions; the store is only reached through `aims-store`.
 
 mod auth;
+mod catalog;
 mod clock;
 mod demo;
 mod error;
@@ -12,9 +13,11 @@ mod history;
 mod systems;
 mod workspaces;
 
+pub use aims_catalog as catalogue;
 pub use aims_domain as domain;
 pub use aims_store as store;
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
+pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;
@@ -54,6 +57,7 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
+    catalog_cache: Arc<catalog::CatalogCache>,
 }
 
 impl App {
@@ -62,6 +66,7 @@ impl App {
             store,
             clock: Arc::new(SystemClock),
             config,
+            catalog_cache: Arc::default(),
         }
     }
 

@@ -6,14 +6,17 @@ use crate::parse::{parse_framework, parse_mapping_set};
 use crate::{CatalogError, BUILTIN_FRAMEWORKS, BUILTIN_MAPPINGS};
 use std::collections::HashMap;
 
+/// A pair mentioning an item: (mapping set index, pair index, item is the pair's source).
+type Link = (usize, usize, bool);
+
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     frameworks: Vec<Framework>,
     mappings: Vec<MappingSet>,
     /// (framework index, item id) → item index.
     items: HashMap<(usize, String), usize>,
-    /// (framework id, item id) → (mapping set index, pair index, item is the pair's source).
-    links: HashMap<(String, String), Vec<(usize, usize, bool)>>,
+    /// (framework id, item id) → the pairs that mention it.
+    links: HashMap<(String, String), Vec<Link>>,
     /// Lowercased searchable text per (framework index, item index).
     haystacks: Vec<(usize, usize, String)>,
 }
@@ -252,7 +255,7 @@ impl Catalog {
                 }
             })
             .collect();
-        hits.sort_by(|a, b| b.score.cmp(&a.score));
+        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         hits.truncate(limit);
         hits
     }

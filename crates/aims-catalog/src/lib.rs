@@ -18,7 +18,7 @@ mod parse;
 pub use catalog::{Catalog, Hit, Mapped};
 pub use error::CatalogError;
 pub use model::{Framework, Item, MappingSet, Pair, Relationship, AIMS_RECORDS};
-pub use parse::{parse_any, parse_framework, parse_mapping_set, Parsed};
+pub use parse::{check_id, parse_any, parse_framework, parse_mapping_set, Parsed};
 
 /// The built-in framework files, in display order.
 pub const BUILTIN_FRAMEWORKS: &[(&str, &str)] = &[

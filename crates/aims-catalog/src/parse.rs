@@ -136,7 +136,7 @@ fn spanned_line<T>(text: &str, s: &Spanned<T>) -> Option<usize> {
 }
 
 /// A framework or mapping-set id: 2–64 characters of a-z, 0-9, '-' and '.'.
-pub(crate) fn check_id(id: &str) -> Result<(), String> {
+pub fn check_id(id: &str) -> Result<(), String> {
     let ok = (2..=64).contains(&id.len())
         && id
             .bytes()

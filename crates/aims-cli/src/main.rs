@@ -69,6 +69,9 @@ enum Command {
     /// The tamper-evident history
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Browse and extend the framework catalogue (built-in frameworks work without a database)
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
     /// Load the sample organisation into the workspace `demo` (idempotent)
     Demo,
     /// Print the effective configuration, secrets redacted
@@ -146,6 +149,31 @@ enum TokenCmd {
         #[arg(long)]
         workspace: String,
         id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// List frameworks and crosswalks
+    List,
+    /// Show one item: title, guidance, expected evidence and mappings (e.g. A.6.2.6 or iso27001:A.5.1)
+    Show {
+        /// Item id, optionally prefixed with the framework id and ':'
+        reference: String,
+    },
+    /// Search every framework
+    Search {
+        /// Words to find
+        text: Vec<String>,
+        #[arg(long, default_value_t = 25)]
+        limit: usize,
+    },
+    /// Import a framework (aims TOML or OSCAL catalog JSON) or a mapping set (aims TOML)
+    Import {
+        file: PathBuf,
+        /// Framework id to use for an OSCAL catalog
+        #[arg(long)]
+        id: Option<String>,
     },
 }
 
@@ -297,6 +325,25 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .await
                 .map(|_| ExitCode::SUCCESS);
         }
+        Command::Catalog(cmd) if !matches!(cmd, CatalogCmd::Import { .. }) => {
+            // Built-in frameworks need no database; imported ones are included
+            // when a data dir or database was named explicitly.
+            let explicit = cli.global.data_dir.is_some()
+                || s.database_url.is_some()
+                || s.file.data_dir.is_some();
+            let catalog = if explicit {
+                let store = open_store(&s).await?;
+                let c = App::new(store.clone(), AppConfig::default())
+                    .catalog()
+                    .await
+                    .map_err(app_error);
+                store.close().await;
+                c?
+            } else {
+                aims_app::builtin_catalog().map_err(app_error)?
+            };
+            return catalog_cmd(&catalog, cmd);
+        }
         _ => {}
     }
     let store = open_store(&s).await?;
@@ -423,6 +470,38 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 }
             });
         }
+        Command::Catalog(CatalogCmd::Import { file, id }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let r = app
+                .import_catalog(op, &text, id.as_deref())
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(fields) => format!(
+                        "{} was not imported (nothing was saved):\n{}",
+                        file.display(),
+                        fields
+                            .iter()
+                            .flat_map(|(_, m)| m.iter().cloned())
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    ),
+                    other => other.to_string(),
+                })?;
+            println!(
+                "imported {} '{}' ({}) as version {} with {} {}",
+                r.kind.replace('_', " "),
+                r.name,
+                r.id,
+                r.version,
+                r.entries,
+                if r.kind == "framework" {
+                    "items"
+                } else {
+                    "pairs"
+                }
+            );
+        }
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
             println!(
@@ -433,7 +512,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 if r.workspace_created { " (workspace created)" } else { "" }
             );
         }
-        Command::Serve { .. } | Command::CheckConfig | Command::Openapi => {}
+        Command::Serve { .. } | Command::CheckConfig | Command::Openapi | Command::Catalog(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -482,4 +561,104 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<ExitCode, String> {
+    match cmd {
+        CatalogCmd::List => {
+            println!("FRAMEWORKS");
+            for f in c.frameworks() {
+                let origin = if f.builtin { "built-in" } else { "imported" };
+                println!(
+                    "  {:<20} {:<24} {:>4} items  {} ({origin})",
+                    f.id,
+                    f.name,
+                    f.items.len(),
+                    f.kind
+                );
+            }
+            println!("CROSSWALKS");
+            for m in c.mapping_sets() {
+                println!(
+                    "  {:<32} {} -> {}  {} pairs",
+                    m.id,
+                    m.source,
+                    m.target,
+                    m.pairs.len()
+                );
+            }
+        }
+        CatalogCmd::Show { reference } => {
+            let found = c.resolve(&reference);
+            let Some((f, item)) = found.first() else {
+                return Err(format!(
+                    "no catalogue item '{reference}'; try 'aims catalog search {reference}', or name the framework as in iso42001:A.6.2.6"
+                ));
+            };
+            println!("{} {} — {}", item.id, item.title, f.name);
+            let mut facts = vec![item.kind.clone()];
+            if let Some(p) = &item.parent {
+                facts.push(format!("part of {p}"));
+            }
+            if !item.applies_to.is_empty() {
+                facts.push(format!("applies to {}", item.applies_to));
+            }
+            if !item.applies_from.is_empty() {
+                facts.push(format!("applies from {}", item.applies_from));
+            }
+            println!("{}", facts.join(" · "));
+            if !item.summary.is_empty() {
+                println!("\nIn short\n  {}", item.summary);
+            }
+            if !item.asks.is_empty() {
+                println!("\nWhat it asks (our guidance)\n  {}", item.asks);
+            }
+            if !item.evidence.is_empty() {
+                println!("\nEvidence auditors expect");
+                for e in &item.evidence {
+                    println!("  - {e}");
+                }
+            }
+            if !item.aims_records.is_empty() {
+                println!(
+                    "\nRecords in aims that satisfy it\n  {}",
+                    item.aims_records.join(", ")
+                );
+            }
+            let maps = c.mappings_of(&f.id, &item.id);
+            let mut frameworks: Vec<&str> =
+                maps.iter().map(|m| m.framework.name.as_str()).collect();
+            frameworks.dedup();
+            let mut shown = std::collections::BTreeSet::new();
+            for name in frameworks {
+                if !shown.insert(name) {
+                    continue;
+                }
+                println!("\nMaps to {name}");
+                for m in maps.iter().filter(|m| m.framework.name == name) {
+                    let strength = m.strength.map(|s| format!(", {s}")).unwrap_or_default();
+                    println!(
+                        "  {} {} ({}{strength})",
+                        m.item.id, m.item.title, m.relationship
+                    );
+                }
+            }
+            for (other, _) in found.iter().skip(1) {
+                println!("\n(also in {}: use {}:{})", other.name, other.id, item.id);
+            }
+        }
+        CatalogCmd::Search { text, limit } => {
+            let q = text.join(" ");
+            let hits = c.search(&q, limit);
+            if hits.is_empty() {
+                println!("nothing matches '{q}'");
+                return Ok(ExitCode::from(1));
+            }
+            for h in hits {
+                println!("{:<14} {:<16} {}", h.framework.id, h.item.id, h.item.title);
+            }
+        }
+        CatalogCmd::Import { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }

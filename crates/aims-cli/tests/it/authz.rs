@@ -329,11 +329,17 @@ async fn the_matrix_covers_every_documented_route() {
         .iter()
         .map(|c| format!("{} {}", c.method, c.template))
         .collect();
-    // Instance-level routes are covered by `instance_routes`.
+    // Instance-level routes are covered by `instance_routes` and `catalogue_routes`.
     for extra in [
         "GET /api/v1/me",
         "GET /api/v1/workspaces",
         "POST /api/v1/workspaces",
+        "GET /api/v1/catalog/frameworks",
+        "GET /api/v1/catalog/frameworks/{framework}",
+        "GET /api/v1/catalog/frameworks/{framework}/items/{item}",
+        "GET /api/v1/catalog/mappings",
+        "GET /api/v1/catalog/search",
+        "POST /api/v1/catalog/imports",
     ] {
         covered.insert(extra.into());
     }
@@ -376,5 +382,43 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
     )
     .await
     .problem(401);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn catalogue_routes() {
+    let t = TestApp::new().await;
+    let reads = [
+        "/api/v1/catalog/frameworks",
+        "/api/v1/catalog/frameworks/iso42001",
+        "/api/v1/catalog/frameworks/iso42001/items/A.2.2",
+        "/api/v1/catalog/mappings",
+        "/api/v1/catalog/search?q=policy",
+    ];
+    for role in ["manager", "contributor", "auditor"] {
+        let tok = t.token("acme", role).await;
+        for path in reads {
+            assert_eq!(
+                t.call(Method::GET, path, Some(&tok), None).await.status,
+                200,
+                "{path} as {role}"
+            );
+        }
+        let r = t
+            .client
+            .post(t.url("/api/v1/catalog/imports"))
+            .bearer_auth(&tok)
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "only administrators import");
+    }
+    for path in reads {
+        t.call(Method::GET, path, None, None).await.problem(401);
+    }
+    t.call(Method::POST, "/api/v1/catalog/imports", None, None)
+        .await
+        .problem(401);
     t.stop().await;
 }

@@ -10,6 +10,7 @@ mod helpers;
 mod api;
 mod authz;
 mod browser;
+mod catalog;
 mod cli;
 mod history;
 mod web;

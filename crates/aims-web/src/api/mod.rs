@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
 //! Each module owns its routes; they are merged here.
 
+mod catalog;
 mod extract;
 mod history;
 mod systems;
@@ -37,6 +38,12 @@ pub use extract::{ApiJson, ApiQuery};
         systems::delete_system,
         history::system_history,
         history::activity,
+        catalog::list_frameworks,
+        catalog::get_framework,
+        catalog::get_item,
+        catalog::list_mappings,
+        catalog::search,
+        catalog::import,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
     modifiers(&BearerAuth),
@@ -45,6 +52,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "workspaces", description = "Workspaces, members and API tokens"),
         (name = "systems", description = "The AI system inventory"),
         (name = "history", description = "The tamper-evident change history"),
+        (name = "catalog", description = "Frameworks, controls and crosswalks"),
     )
 )]
 struct ApiDoc;
@@ -81,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .merge(workspaces::router())
         .merge(systems::router())
         .merge(history::router())
+        .merge(catalog::router())
         .fallback(fallback)
 }
 

@@ -2,6 +2,7 @@
 //! `base.html`; htmx fragments are separate templates.
 
 mod admin;
+mod catalog;
 mod session;
 mod workspace;
 
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(workspace::router())
         .merge(admin::router())
+        .merge(catalog::router())
         .layer(axum::middleware::from_fn(same_origin_writes))
 }
 
