@@ -234,6 +234,15 @@ async fn first_run_setup_sign_in_and_dashboard_in_chromium() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // The catalogue: a control with our guidance and its crosswalks.
+    d.goto(&t.url("/catalog/iso42001/item/A.6.2.6")).await;
+    let text = d.wait_for_text("Evidence auditors expect").await;
+    assert!(text.contains("NIST AI RMF 1.0") && text.contains("EU AI Act"));
+    d.screenshot("catalog_item").await;
+    d.goto(&t.url("/catalog/iso42001")).await;
+    d.wait_for_text("A.10.4").await;
+    d.screenshot("catalog_framework").await;
     d.quit().await;
     t.stop().await;
 }
