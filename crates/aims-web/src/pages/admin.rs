@@ -1,6 +1,6 @@
 //! Instance administration: users, workspaces, the demo organisation.
 
-use super::{render, Layout, PageError};
+use super::{render, CsrfForm, Layout, PageError};
 use crate::auth::PageUser;
 use crate::AppState;
 use aims_app::store::{UserRow, WorkspaceRow};
@@ -126,12 +126,6 @@ async fn workspace_create(
         Ok(w) => Ok(Redirect::to(&format!("/w/{}", w.slug)).into_response()),
         Err(e) => failed(&s, &user, e).await,
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn demo(

@@ -52,6 +52,13 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// A form whose only field is the session's CSRF token (sign-out, delete, revoke…).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// Why a page could not be shown; rendered as a friendly page with the request id.
 #[derive(Debug)]
 pub enum PageError {

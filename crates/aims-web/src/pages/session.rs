@@ -1,6 +1,6 @@
 //! First-run setup, sign-in and sign-out, and the start page.
 
-use super::{render, Layout, PageError};
+use super::{render, CsrfForm, Layout, PageError};
 use crate::auth::{
     clear_session_cookie, cookie, is_https, session_cookie, PageUser, SESSION_COOKIE,
 };
@@ -182,12 +182,6 @@ async fn login_submit(
             .into_response()),
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn logout(

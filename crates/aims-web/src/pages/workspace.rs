@@ -1,7 +1,7 @@
 //! Pages inside a workspace: dashboard, inventory, activity, settings and the
 //! planned areas.
 
-use super::{render, roles, EventView, Layout, NavItem, PageError, NAV};
+use super::{render, roles, CsrfForm, EventView, Layout, NavItem, PageError, NAV};
 use crate::auth::PageUser;
 use crate::AppState;
 use aims_app::store::{MemberRow, SystemFilter, SystemRow, TokenRow};
@@ -330,12 +330,6 @@ async fn system_update(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn system_delete(
