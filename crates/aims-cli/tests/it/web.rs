@@ -443,3 +443,84 @@ async fn tokens_from_the_settings_page() {
     assert!(!again.contains(&secret), "the secret is shown only once");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn administrators_add_users_and_grant_access_from_the_admin_page() {
+    let t = TestApp::new().await;
+    t.add_workspace("other").await;
+    let b = signed_in(&t).await;
+    let page = b
+        .get(t.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = b
+        .post(t.url("/admin/users"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Olu Auditor"),
+            ("email", "olu@example.org"),
+            ("password", "auditor password 1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The administrator is not a member of `other`, and still grants access to it.
+    let r = b
+        .post(t.url("/admin/members"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("workspace", "other"),
+            ("email", "olu@example.org"),
+            ("role", "auditor"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("olu@example.org is now auditor in other"));
+
+    let olu = browser();
+    olu.post(t.url("/login"))
+        .form(&[
+            ("email", "olu@example.org"),
+            ("password", "auditor password 1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let home = olu
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("other org") && !home.contains("Acme AI"));
+    let settings = olu
+        .get(t.url("/w/other/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !settings.contains("Create token"),
+        "auditors do not manage tokens"
+    );
+    assert_eq!(
+        olu.get(t.url("/admin")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    t.stop().await;
+}

@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin))
         .route("/admin/users", post(user_add))
         .route("/admin/workspaces", post(workspace_create))
+        .route("/admin/members", post(member_set))
         .route("/admin/demo", post(demo))
 }
 
@@ -27,7 +28,9 @@ struct AdminPage {
     layout: Layout,
     users: Vec<UserRow>,
     workspaces: Vec<WorkspaceRow>,
+    roles: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    saved: Option<String>,
 }
 
 async fn view(
@@ -47,7 +50,9 @@ async fn view(
         layout: Layout::new(user, "admin"),
         users,
         workspaces,
+        roles: super::roles(),
         error,
+        saved: None,
     })
 }
 
@@ -139,4 +144,40 @@ async fn demo(
     }
     s.app.load_demo(&user.principal).await?;
     Ok(Redirect::to(&format!("/w/{}?flash=demo", aims_app::DEMO_SLUG)).into_response())
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    workspace: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Administrators grant access to any workspace, member or not.
+async fn member_set(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    if !user.principal.is_admin() {
+        return Err(AppError::Forbidden("only administrators manage access here".into()).into());
+    }
+    match s
+        .app
+        .set_member(&user.principal, &f.workspace, &f.email, &f.role)
+        .await
+    {
+        Ok(m) => {
+            let mut page = view(&s, &user, None).await?;
+            page.saved = Some(format!("{} is now {} in {}.", m.email, m.role, f.workspace));
+            Ok(render(&page))
+        }
+        Err(e) => failed(&s, &user, e).await,
+    }
 }
