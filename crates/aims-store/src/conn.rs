@@ -147,8 +147,10 @@ impl Store {
     /// Connects to PostgreSQL. The URL is never logged.
     pub async fn open_postgres(url: &str) -> crate::Result<Store> {
         let opts = PgConnectOptions::from_str(url)?;
+        // More connections only add contention on a small machine: on 2 cores,
+        // 16 gave a list p99 of 10.8 ms, 8 gave 7.6 ms (bench/serve.py).
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
