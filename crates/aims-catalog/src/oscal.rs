@@ -197,11 +197,33 @@ fn slug(title: &str) -> String {
             s.push('-');
         }
     }
-    let s: String = s.trim_matches('-').chars().take(48).collect();
-    let s = s.trim_end_matches('-').to_owned();
+    let mut s = s.trim_matches(|c| c == '-' || c == '.').to_owned();
+    if s.len() > 48 {
+        // Cut at a word boundary so the id stays readable.
+        let cut = s[..48].rfind('-').filter(|i| *i >= 2).unwrap_or(48);
+        s.truncate(cut);
+    }
     if s.len() < 2 {
         "oscal-catalog".into()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn ids_from_titles_are_valid_and_readable() {
+        assert_eq!(
+            slug("Sample Security Catalog *for Demonstration* and Testing"),
+            "sample-security-catalog-for-demonstration-and"
+        );
+        assert_eq!(slug(".NET controls"), "net-controls");
+        assert_eq!(slug("   "), "oscal-catalog");
+        for t in ["NIST SP 800-53 Rev 5.1.1", "é", "a", &"x".repeat(100)] {
+            assert!(crate::check_id(&slug(t)).is_ok(), "{t}");
+        }
     }
 }
