@@ -224,7 +224,13 @@ impl App {
 
     /// Checks e-mail and password, throttling repeated failures per e-mail.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginOutcome> {
-        let key = format!("email:{}", email.trim().to_lowercase());
+        // Something that is not an e-mail address cannot be an account: refuse it
+        // before it reaches the throttle table or the database.
+        let Ok(email) = Email::parse(email) else {
+            return Ok(LoginOutcome::BadCredentials);
+        };
+        let email = email.as_str();
+        let key = format!("email:{email}");
         let now_t = self.clock.now();
         let now = crate::clock::format(now_t);
         let since =
@@ -233,7 +239,7 @@ impl App {
         if c.conn().login_failures(&key, &since).await? >= self.config.login_max_failures {
             return Err(AppError::Throttled(self.config.login_window_secs));
         }
-        let user = c.conn().user_by_email(&email.trim().to_lowercase()).await?;
+        let user = c.conn().user_by_email(email).await?;
         let ok = match &user {
             Some(u) => {
                 self.verify_password(password.to_owned(), u.password_hash.clone())
@@ -248,6 +254,8 @@ impl App {
         };
         let Some(user) = user.filter(|_| ok) else {
             c.conn().login_failure_record(&key, &since, &now).await?;
+            // Windows that have run out say nothing any more: keep the table small.
+            c.conn().login_failures_purge(&since).await?;
             return Ok(LoginOutcome::BadCredentials);
         };
         c.conn().login_failures_clear(&key).await?;

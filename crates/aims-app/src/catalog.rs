@@ -58,24 +58,28 @@ impl App {
                 }
             }
         }
-        let mut catalog = (*builtin).clone();
-        for row in c.conn().catalog_imports_latest().await? {
-            // Imports were validated when they came in; one that no longer fits
-            // (say, a mapping whose framework changed) is logged and left out.
-            let added = parse_any(&row.content, &catalog).and_then(|parsed| match parsed {
-                Parsed::Framework(mut f) => {
-                    f.id = row.catalog_id.clone();
-                    f.version = format!("{} (import v{})", f.version, row.version)
-                        .trim()
-                        .to_owned();
-                    catalog.add_framework(f)
+        let rows = c.conn().catalog_imports_latest().await?;
+        let catalog = tokio::task::spawn_blocking(move || {
+            let mut catalog = (*builtin).clone();
+            for row in rows {
+                // Imports were validated when they came in; one that no longer fits
+                // (say, a mapping whose framework changed) is logged and left out.
+                let added = parse_any(&row.content, &catalog).and_then(|parsed| match parsed {
+                    Parsed::Framework(mut f) => {
+                        f.id = row.catalog_id.clone();
+                        f.version = format!("{} (import v{})", f.version, row.version).trim().to_owned();
+                        catalog.add_framework(f)
+                    }
+                    Parsed::MappingSet(m) => catalog.add_mapping_set(m),
+                });
+                if let Err(e) = added {
+                    tracing::warn!(catalog_id = %row.catalog_id, version = row.version, error = %e, "imported catalogue file skipped");
                 }
-                Parsed::MappingSet(m) => catalog.add_mapping_set(m),
-            });
-            if let Err(e) = added {
-                tracing::warn!(catalog_id = %row.catalog_id, version = row.version, error = %e, "imported catalogue file skipped");
             }
-        }
+            catalog
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         let catalog = Arc::new(catalog);
         if let Ok(mut guard) = self.catalog_cache.0.lock() {
             *guard = Some((fingerprint, catalog.clone()));
@@ -103,8 +107,16 @@ impl App {
                 format!("is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024),
             ));
         }
+        if text.contains('\0') {
+            return Err(AppError::field("file", "must be text without NUL bytes"));
+        }
         let catalog = self.catalog().await?;
-        let parsed = parse_any(text, &catalog).map_err(invalid)?;
+        // Parsing a large OSCAL catalog takes a while: keep it off the async workers.
+        let owned = text.to_owned();
+        let parsed = tokio::task::spawn_blocking(move || parse_any(&owned, &catalog))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(invalid)?;
         let (kind, id, name, format, entries) = match &parsed {
             Parsed::Framework(f) => {
                 let id = match id_override {

@@ -24,7 +24,13 @@ impl App {
         let mut after = 0;
         let mut seen = 0;
         loop {
-            let chunk = c.conn().history_chunk(after, CHUNK).await?;
+            // Stop at the head read above: events appended while we verify
+            // (the server may be running) are for the next verification.
+            let limit = CHUNK.min(head.seq - after);
+            if limit <= 0 {
+                break;
+            }
+            let chunk = c.conn().history_chunk(after, limit).await?;
             let Some(last) = chunk.last() else { break };
             after = last.seq;
             for e in &chunk {

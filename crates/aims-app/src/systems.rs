@@ -2,6 +2,7 @@
 
 use crate::{new_id, App, AppError, Principal, Result};
 use aims_domain::system::SystemFields;
+use aims_domain::validation::is_record_id;
 use aims_domain::Action;
 use aims_store::{Page, SystemFilter, SystemRow};
 use serde_json::{json, Map, Value};
@@ -47,6 +48,9 @@ impl App {
     }
 
     pub async fn system(&self, by: &Principal, slug: &str, id: &str) -> Result<SystemRow> {
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("AI system"));
+        }
         let access = self.access(by, slug, Action::Read).await?;
         let mut c = self.store.conn().await?;
         c.conn()
@@ -77,6 +81,9 @@ impl App {
         name: &str,
         purpose: &str,
     ) -> Result<SystemRow> {
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("AI system"));
+        }
         let access = self.access(by, slug, Action::Update).await?;
         let f = SystemFields::parse(name, purpose)?;
         let mut tx = self.store.begin().await?;
@@ -118,6 +125,9 @@ impl App {
     }
 
     pub async fn delete_system(&self, by: &Principal, slug: &str, id: &str) -> Result<()> {
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("AI system"));
+        }
         let access = self.access(by, slug, Action::Delete).await?;
         let mut tx = self.store.begin().await?;
         let Some(old) = tx.conn().system_get(&access.workspace.id, id).await? else {

@@ -18,6 +18,9 @@ impl App {
     /// to answers "not found" (never "forbidden"), so its existence stays secret;
     /// a member whose role does not allow `action` gets "forbidden".
     pub async fn access(&self, by: &Principal, slug: &str, action: Action) -> Result<Access> {
+        if Slug::parse(slug).is_err() {
+            return Err(AppError::NotFound("workspace"));
+        }
         let (workspace, role) = match &by.kind {
             // A token knows its workspace: no query at all.
             PrincipalKind::Token {
@@ -25,6 +28,13 @@ impl App {
             } => {
                 if workspace.slug != slug {
                     return Err(AppError::NotFound("workspace"));
+                }
+                // Access is managed by people: a leaked token must not be able
+                // to mint more tokens or grant itself allies.
+                if action == Action::Administer {
+                    return Err(AppError::Forbidden(
+                        "API tokens cannot manage members or tokens; a manager does that signed in or at the command line".into(),
+                    ));
                 }
                 ((**workspace).clone(), Some(*role))
             }
@@ -172,6 +182,17 @@ impl App {
         tx.conn()
             .membership_upsert(&ws.id, &user.id, role.as_str(), &now)
             .await?;
+        if before.as_deref() == Some(role.as_str()) {
+            tx.commit().await?;
+            return Ok(MemberRow {
+                workspace_id: ws.id,
+                user_id: user.id,
+                role: role.as_str().into(),
+                created_at: now,
+                email: user.email,
+                name: user.name,
+            });
+        }
         let (action, change) = match before {
             Some(old) => (
                 "update",
@@ -193,14 +214,38 @@ impl App {
         })
     }
 
+    /// Takes a user's access to the workspace away. The last manager stays.
     pub async fn remove_member(&self, by: &Principal, slug: &str, user_id: &str) -> Result<()> {
         let ws = self.administered_workspace(by, slug).await?;
-        let mut tx = self.store.begin().await?;
-        if !tx.conn().membership_delete(&ws.id, user_id).await? {
+        if !aims_domain::validation::is_record_id(user_id) {
             return Err(AppError::NotFound("member"));
         }
+        let mut tx = self.store.begin().await?;
+        let members = tx.conn().members_of(&ws.id).await?;
+        let Some(member) = members.iter().find(|m| m.user_id == user_id) else {
+            return Err(AppError::NotFound("member"));
+        };
+        let managers = members
+            .iter()
+            .filter(|m| m.role == Role::Manager.as_str())
+            .count();
+        if member.role == Role::Manager.as_str() && managers == 1 {
+            return Err(AppError::Conflict {
+                message: "this is the workspace's last manager; make someone else manager first"
+                    .into(),
+                current_version: None,
+            });
+        }
+        tx.conn().membership_delete(&ws.id, user_id).await?;
         tx.conn()
-            .history_append(self.event(by, &ws.id, "remove", "member", user_id, json!({})))
+            .history_append(self.event(
+                by,
+                &ws.id,
+                "remove",
+                "member",
+                user_id,
+                json!({"email": member.email, "role": member.role}),
+            ))
             .await?;
         tx.commit().await?;
         Ok(())

@@ -26,18 +26,38 @@ impl FileConfig {
     }
 }
 
-/// A database URL with any password replaced, safe to print or log.
+/// A database URL with any password replaced, safe to print or log: the
+/// password in the user info (everything up to the last `@` of the authority)
+/// and any `password=` query parameter.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
-    }
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 #[cfg(test)]
@@ -51,6 +71,14 @@ mod tests {
             "postgres://aims:***@db:5432/aims"
         );
         assert_eq!(redact_url("postgres://db/aims"), "postgres://db/aims");
+        assert_eq!(
+            redact_url("postgres://u:p@ss@db/x"),
+            "postgres://u:***@db/x"
+        );
+        assert_eq!(
+            redact_url("postgres://db/x?user=u&password=s3cret"),
+            "postgres://db/x?user=u&password=***"
+        );
     }
 
     #[test]

@@ -125,6 +125,18 @@ enum MemberCmd {
         #[arg(long)]
         role: String,
     },
+    /// Take a user's access to a workspace away
+    Remove {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// List a workspace's members
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -411,6 +423,22 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 .await
                 .map_err(app_error)?;
             println!("{} is now {} in {}", m.email, m.role, workspace);
+        }
+        Command::Member(MemberCmd::Remove { workspace, email }) => {
+            let wanted = email.trim().to_lowercase();
+            let members = app.members(op, &workspace).await.map_err(app_error)?;
+            let Some(m) = members.iter().find(|m| m.email == wanted) else {
+                return Err(format!("{email} is not a member of {workspace}"));
+            };
+            app.remove_member(op, &workspace, &m.user_id)
+                .await
+                .map_err(app_error)?;
+            println!("{} no longer has access to {workspace}", m.email);
+        }
+        Command::Member(MemberCmd::List { workspace }) => {
+            for m in app.members(op, &workspace).await.map_err(app_error)? {
+                println!("{}\t{}\t{}", m.email, m.role, m.name);
+            }
         }
         Command::Token(TokenCmd::Create {
             workspace,

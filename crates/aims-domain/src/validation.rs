@@ -70,8 +70,26 @@ pub fn required_text(
         errors.add(field, "is required");
     } else if trimmed.chars().count() > max_chars {
         errors.add(field, format!("must be at most {max_chars} characters"));
+    } else if has_control_chars(trimmed) {
+        errors.add(field, CONTROL_MESSAGE);
     }
     trimmed.to_owned()
+}
+
+const CONTROL_MESSAGE: &str =
+    "must not contain control characters (other than tabs and line breaks)";
+
+/// True when `s` holds a control character other than tab, line feed or carriage
+/// return (PostgreSQL refuses NUL in text, and none of them belongs in a record).
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// True for a record id as aims issues them (a UUID); anything else cannot
+/// exist, so callers answer "not found" without asking the database.
+pub fn is_record_id(s: &str) -> bool {
+    s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
 /// Like [`required_text`] but an empty value is allowed.
@@ -84,6 +102,8 @@ pub fn optional_text(
     let trimmed = value.trim();
     if trimmed.chars().count() > max_chars {
         errors.add(field, format!("must be at most {max_chars} characters"));
+    } else if has_control_chars(trimmed) {
+        errors.add(field, CONTROL_MESSAGE);
     }
     trimmed.to_owned()
 }
@@ -102,5 +122,16 @@ mod tests {
         assert_eq!(e.get("purpose"), ["must be at most 10 characters"]);
         assert!(e.summary().contains("name: is required"));
         assert!(e.into_result().is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_are_fine() {
+        let mut e = FieldErrors::new();
+        required_text(&mut e, "name", "a\0b", 10);
+        optional_text(&mut e, "purpose", "line one\nline two\ttabbed", 100);
+        assert_eq!(e.get("name").len(), 1);
+        assert!(e.get("purpose").is_empty());
+        assert!(is_record_id("01a20aff-0ff3-762d-a3d6-b19374940cea"));
+        assert!(!is_record_id("../etc") && !is_record_id("\0"));
     }
 }

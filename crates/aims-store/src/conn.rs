@@ -183,13 +183,21 @@ impl Store {
         })
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`) so a transaction that reads before it writes cannot
-    /// fail half-way when another process writes concurrently.
+    /// Starts a write transaction holding the write lock from its first
+    /// statement, so what it reads stays true until it commits (first-run setup,
+    /// the next import version, a member's old role) and every change appends to
+    /// the history chain in order. SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the
+    /// history head row, locked `FOR UPDATE`. Writers queue; readers never wait.
     pub async fn begin(&self) -> crate::Result<Tx> {
         Ok(match self {
             Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Store::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT seq FROM history_head WHERE id = 1 FOR UPDATE")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
         })
     }
 

@@ -295,6 +295,12 @@ impl Conn<'_> {
         Ok(())
     }
 
+    pub async fn login_failures_purge(&mut self, before: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query("DELETE FROM login_failures WHERE window_start < $1")
+            .bind(before).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     pub async fn login_failures_clear(&mut self, key: &str) -> Result<()> {
         on_conn!(self, c => sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1").bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())

@@ -146,3 +146,43 @@ impl FromRequestParts<AppState> for PageUser {
         Err(Redirect::to(if setup { "/setup" } else { "/login" }).into_response())
     }
 }
+
+/// An API caller who is an instance administrator. Checked before the body is
+/// read, so nobody else can make the server buffer a large upload.
+pub struct AdminCaller(pub Principal);
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ApiCaller(p) = ApiCaller::from_request_parts(parts, state).await?;
+        if !p.is_admin() {
+            return Err(AppError::Forbidden("only administrators do this".into()).into());
+        }
+        Ok(AdminCaller(p))
+    }
+}
+
+/// A signed-in instance administrator using the web UI (checked before any body is read).
+pub struct PageAdmin(pub PageUser);
+
+impl FromRequestParts<AppState> for PageAdmin {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        if !user.principal.is_admin() {
+            return Err(crate::pages::PageError::from(AppError::Forbidden(
+                "only administrators do this".into(),
+            ))
+            .into_response());
+        }
+        Ok(PageAdmin(user))
+    }
+}

@@ -17,6 +17,8 @@ enum Target {
     FreshSystem,
     /// A new token per call (for revokes).
     FreshToken,
+    /// A new member per call (for removals).
+    FreshMember,
     /// Only the workspace.
     Ws,
 }
@@ -106,28 +108,36 @@ fn cases() -> Vec<Case> {
             "/api/v1/workspaces/{workspace}/members",
             Some(json!({"email": ADMIN_EMAIL, "role": "manager"})),
             Ws,
-            [200, 403, 403],
+            [403, 403, 403],
         ),
         case(
             Method::GET,
             "/api/v1/workspaces/{workspace}/tokens",
             None,
             Ws,
-            [200, 403, 403],
+            [403, 403, 403],
         ),
         case(
             Method::POST,
             "/api/v1/workspaces/{workspace}/tokens",
             Some(json!({"name": "x", "role": "auditor"})),
             Ws,
-            [201, 403, 403],
+            [403, 403, 403],
         ),
         case(
             Method::DELETE,
             "/api/v1/workspaces/{workspace}/tokens/{id}",
             None,
             FreshToken,
-            [204, 403, 403],
+            [403, 403, 403],
+        ),
+        // Access is managed by people, never by API tokens.
+        case(
+            Method::DELETE,
+            "/api/v1/workspaces/{workspace}/members/{id}",
+            None,
+            FreshMember,
+            [403, 403, 403],
         ),
     ]
 }
@@ -188,6 +198,19 @@ async fn every_route_for_every_role() {
                         .unwrap()
                         .row
                         .id
+                }
+                Target::FreshMember => {
+                    let email = format!("m{}@example.org", uuid::Uuid::now_v7().simple());
+                    let u = t
+                        .app
+                        .add_user(&op, &email, "Member", "member password 1", false, false)
+                        .await
+                        .unwrap();
+                    t.app
+                        .set_member(&op, "acme", &email, "auditor")
+                        .await
+                        .unwrap();
+                    u.id
                 }
                 Target::Ws => String::new(),
             };

@@ -160,6 +160,14 @@ async fn repeated_failed_logins_are_throttled() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
+    // Junk in the e-mail field is a failed sign-in, never a server error.
+    let r = browser()
+        .post(t.url("/login"))
+        .form(&[("email", "a\0b"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // Even the right password is refused while throttled.
     let r = b
         .post(t.url("/login"))
@@ -522,5 +530,56 @@ async fn administrators_add_users_and_grant_access_from_the_admin_page() {
         olu.get(t.url("/admin")).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn managers_remove_members_but_never_the_last_manager() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let olu = t
+        .app
+        .add_user(
+            &op,
+            "olu@example.org",
+            "Olu",
+            "auditor password 1",
+            false,
+            false,
+        )
+        .await
+        .unwrap();
+    t.app
+        .set_member(&op, "acme", "olu@example.org", "auditor")
+        .await
+        .unwrap();
+    let b = signed_in(&t).await;
+    let page = b
+        .get(t.url("/w/acme/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let del = |id: String| {
+        let req = b
+            .delete(t.url(&format!("/api/v1/workspaces/acme/members/{id}")))
+            .header("x-csrf-token", &csrf);
+        async move { req.send().await.unwrap().status() }
+    };
+    assert_eq!(del(olu.id.clone()).await, StatusCode::NO_CONTENT);
+    assert_eq!(del(olu.id.clone()).await, StatusCode::NOT_FOUND);
+    let me = t.app.members(&op, "acme").await.unwrap()[0].user_id.clone();
+    assert_eq!(
+        del(me).await,
+        StatusCode::CONFLICT,
+        "the last manager stays"
+    );
+    let events = t.app.activity(&op, "acme", None, 5).await.unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.action == "remove" && e.change.contains("olu@example.org")));
     t.stop().await;
 }

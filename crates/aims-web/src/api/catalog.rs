@@ -2,7 +2,7 @@
 //! imports of an organisation's own frameworks (administrators).
 
 use super::ApiQuery;
-use crate::auth::ApiCaller;
+use crate::auth::{AdminCaller, ApiCaller};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_app::catalogue::{Framework, Item, Mapped};
@@ -355,10 +355,24 @@ pub struct ImportOut {
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn import(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
+    AdminCaller(p): AdminCaller,
     ApiQuery(q): ApiQuery<ImportParams>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportOut>), ApiError> {
+    let body = body.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                rej.status(),
+                "Payload too large",
+                format!(
+                    "The file is larger than {} MB.",
+                    aims_app::MAX_IMPORT_BYTES / 1024 / 1024
+                ),
+            )
+        } else {
+            ApiError::bad_request(Some("file"), "The file could not be read.")
+        }
+    })?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::bad_request(Some("file"), "the file must be UTF-8 text"))?;
     let r = s

@@ -28,6 +28,7 @@ pub use extract::{ApiJson, ApiQuery};
         workspaces::create_workspace,
         workspaces::list_members,
         workspaces::set_member,
+        workspaces::remove_member,
         workspaces::list_tokens,
         workspaces::create_token,
         workspaces::revoke_token,

@@ -16,6 +16,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/me", get(me))
         .route(
+            "/api/v1/workspaces/{workspace}/members/{id}",
+            delete(remove_member),
+        )
+        .route(
             "/api/v1/workspaces",
             get(list_workspaces).post(create_workspace),
         )
@@ -201,6 +205,21 @@ pub async fn set_member(
     Ok(Json(member_out(
         s.app.set_member(&p, &ws, &body.email, &body.role).await?,
     )))
+}
+
+/// Takes a member's access away (managers, signed in). The last manager stays.
+#[utoipa::path(delete, path = "/api/v1/workspaces/{workspace}/members/{id}", tag = "workspaces",
+    params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "The member's user id")),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn remove_member(
+    State(s): State<AppState>,
+    ApiCaller(p): ApiCaller,
+    Path((ws, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    s.app.remove_member(&p, &ws, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,7 +2,7 @@
 //! mappings, search, and the import form for administrators.
 
 use super::{render, Layout, PageError};
-use crate::auth::PageUser;
+use crate::auth::{PageAdmin, PageUser};
 use crate::AppState;
 use aims_app::catalogue::{Catalog, Framework, Item};
 use aims_app::AppError;
@@ -328,7 +328,7 @@ struct ImportForm {
 
 async fn import(
     State(s): State<AppState>,
-    user: PageUser,
+    PageAdmin(user): PageAdmin,
     Form(f): Form<ImportForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;

@@ -27,25 +27,33 @@ pub fn router() -> Router<AppState> {
         .layer(axum::middleware::from_fn(same_origin_writes))
 }
 
-/// Refuses state-changing page requests that a browser marks as cross-site.
+/// Refuses state-changing page requests that a browser marks as cross-site
+/// (`Sec-Fetch-Site`), or whose `Origin` is another site when that header is absent.
 /// Together with SameSite cookies and per-session form tokens this is our CSRF
 /// defence (the login and setup forms have no session yet, so this guards them).
 async fn same_origin_writes(req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let h = req.headers();
-        let cross_site = h
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v == "cross-site");
-        let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
-        let origin_mismatch = match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
-            (Some("null"), _) => true,
-            (Some(origin), Some(host)) => {
-                origin.split("://").nth(1).map(|o| o.trim_end_matches('/')) != Some(host)
+        let refused = match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            // Every current browser says where a request comes from.
+            Some(site) => site == "cross-site",
+            // Older clients: compare Origin with the host they asked for (a
+            // proxy may set X-Forwarded-Host).
+            None => {
+                let host = h
+                    .get("x-forwarded-host")
+                    .or_else(|| h.get(header::HOST))
+                    .and_then(|v| v.to_str().ok());
+                match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+                    (Some("null"), _) => true,
+                    (Some(origin), Some(host)) => {
+                        origin.split("://").nth(1).map(|o| o.trim_end_matches('/')) != Some(host)
+                    }
+                    _ => false,
+                }
             }
-            _ => false,
         };
-        if cross_site || origin_mismatch {
+        if refused {
             return PageError::Csrf.into_response();
         }
     }

@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/activity", get(activity))
         .route("/w/{ws}/settings", get(settings))
         .route("/w/{ws}/settings/members", post(member_set))
+        .route(
+            "/w/{ws}/settings/members/{user_id}/remove",
+            post(member_remove),
+        )
         .route("/w/{ws}/settings/tokens", post(token_create))
         .route("/w/{ws}/settings/tokens/{id}/revoke", post(token_revoke))
         .route("/w/{ws}/{area}", get(area))
@@ -46,6 +50,7 @@ impl Flash {
             "saved" => "Changes saved.",
             "deleted" => "AI system deleted. Its history is kept in Activity.",
             "member" => "Member saved.",
+            "removed" => "Member removed. They no longer see this workspace.",
             "revoked" => "Token revoked. It no longer works.",
             "demo" => "The demo organisation is loaded.",
             _ => return None,
@@ -526,4 +531,22 @@ async fn area(
         slug: access.workspace.slug,
         area: item,
     }))
+}
+
+async fn member_remove(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((ws, user_id)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match s.app.remove_member(&user.principal, &ws, &user_id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/w/{ws}/settings?flash=removed")).into_response()),
+        Err(AppError::Conflict { message, .. }) => {
+            let mut page = settings_view(&s, &user, &ws, None).await?;
+            page.error = Some(message);
+            Ok((StatusCode::CONFLICT, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
