@@ -35,6 +35,12 @@ pub struct Page<T> {
 const COLS: &str =
     "id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by";
 
+/// What the list filter searches: name and purpose, lowercased by Rust's full
+/// Unicode rules so both backends match the same rows.
+fn search_text(s: &SystemRow) -> String {
+    format!("{} {}", s.name, s.purpose).to_lowercase()
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 fn like_pattern(q: &str) -> String {
     let mut p = String::with_capacity(q.len() + 2);
@@ -52,10 +58,10 @@ fn like_pattern(q: &str) -> String {
 impl Conn<'_> {
     pub async fn system_insert(&mut self, s: &SystemRow) -> Result<()> {
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO ai_systems (id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            "INSERT INTO ai_systems (id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by, search_text)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(&s.id).bind(&s.workspace_id).bind(&s.name).bind(&s.purpose).bind(s.version)
-            .bind(&s.created_at).bind(&s.updated_at).bind(&s.created_by).bind(&s.updated_by)
+            .bind(&s.created_at).bind(&s.updated_at).bind(&s.created_by).bind(&s.updated_by).bind(search_text(s))
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
@@ -71,10 +77,10 @@ impl Conn<'_> {
     /// (or the record is gone), in which case nothing was written.
     pub async fn system_update(&mut self, s: &SystemRow, expected_version: i64) -> Result<bool> {
         let n = on_conn!(self, c => sqlx::query(
-            "UPDATE ai_systems SET name = $3, purpose = $4, version = $5, updated_at = $6, updated_by = $7
+            "UPDATE ai_systems SET name = $3, purpose = $4, version = $5, updated_at = $6, updated_by = $7, search_text = $9
              WHERE workspace_id = $1 AND id = $2 AND version = $8")
             .bind(&s.workspace_id).bind(&s.id).bind(&s.name).bind(&s.purpose).bind(s.version)
-            .bind(&s.updated_at).bind(&s.updated_by).bind(expected_version)
+            .bind(&s.updated_at).bind(&s.updated_by).bind(expected_version).bind(search_text(s))
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -93,9 +99,7 @@ impl Conn<'_> {
         let limit = f.limit.clamp(1, 500);
         let mut sql = format!("SELECT {COLS} FROM ai_systems WHERE workspace_id = $1 AND id > $2");
         if f.q.is_some() {
-            sql.push_str(
-                " AND (LOWER(name) LIKE $4 ESCAPE '\\' OR LOWER(purpose) LIKE $4 ESCAPE '\\')",
-            );
+            sql.push_str(" AND search_text LIKE $4 ESCAPE '\\'");
         }
         sql.push_str(" ORDER BY id LIMIT $3");
         let after = f.after.clone().unwrap_or_default();

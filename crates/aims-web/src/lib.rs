@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(axum::middleware::from_fn(request_id::layer))
+        // A bug must never drop the connection: it becomes a logged 500.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
 

@@ -151,6 +151,26 @@ async fn lists_are_paginated_and_filterable() {
         .await
         .json();
     assert_eq!(found["items"].as_array().unwrap().len(), 3);
+    // Case folding follows Unicode on both backends (SQLite's own LOWER is ASCII-only).
+    let r = t
+        .call(
+            Method::POST,
+            SYSTEMS,
+            Some(&tok),
+            Some(json!({"name": "Überwachung der Modelle"})),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let found = t
+        .call(
+            Method::GET,
+            &format!("{SYSTEMS}?q=%C3%BCBERWACHUNG"),
+            Some(&tok),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let none = t
         .call(Method::GET, &format!("{SYSTEMS}?q=%25"), Some(&tok), None)
         .await
