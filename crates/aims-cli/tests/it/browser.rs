@@ -199,11 +199,13 @@ async fn first_run_setup_sign_in_and_dashboard_in_chromium() {
         "a fresh instance opens on setup"
     );
     d.wait_for_text("Create the administrator account").await;
+    d.screenshot("setup").await;
     d.type_into("#name", "Ada Admin").await;
     d.type_into("#email", ADMIN_EMAIL).await;
     d.type_into("#password", ADMIN_PASSWORD).await;
     d.click("button[type=submit]").await;
     d.wait_for_text("Your workspaces").await;
+    d.screenshot("home_first_run").await;
 
     d.click("form[action='/admin/demo'] button").await;
     let dash = d.wait_for_text("Plan – Do – Check – Act").await;

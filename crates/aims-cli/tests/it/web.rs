@@ -505,8 +505,13 @@ async fn administrators_add_users_and_grant_access_from_the_admin_page() {
         .send()
         .await
         .unwrap();
+    // With a single workspace the start page opens its dashboard.
+    assert_eq!(
+        location(&olu.get(t.url("/")).send().await.unwrap()),
+        "/w/other"
+    );
     let home = olu
-        .get(t.url("/"))
+        .get(t.url("/?all=1"))
         .send()
         .await
         .unwrap()

@@ -213,7 +213,17 @@ struct HomePage {
     workspaces: Vec<WorkspaceCard>,
 }
 
-async fn home(State(s): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+#[derive(Deserialize)]
+struct HomeQuery {
+    /// Show the list even with a single workspace (the "Workspaces" link).
+    all: Option<String>,
+}
+
+async fn home(
+    State(s): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(q): axum::extract::Query<HomeQuery>,
+) -> Result<Response, PageError> {
     let workspaces: Vec<WorkspaceCard> = s
         .app
         .workspaces(&user.principal)
@@ -225,6 +235,10 @@ async fn home(State(s): State<AppState>, user: PageUser) -> Result<Response, Pag
             role: r.to_string(),
         })
         .collect();
+    // Someone with a single workspace goes straight to its dashboard.
+    if let ([only], None) = (workspaces.as_slice(), &q.all) {
+        return Ok(Redirect::to(&format!("/w/{}", only.slug)).into_response());
+    }
     Ok(render(&HomePage {
         layout: Layout::new(&user, "home"),
         workspaces,
