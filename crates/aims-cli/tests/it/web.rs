@@ -588,3 +588,132 @@ async fn managers_remove_members_but_never_the_last_manager() {
         .any(|e| e.action == "remove" && e.change.contains("olu@example.org")));
     t.stop().await;
 }
+
+/// Signs in a new user with `role` in `acme`; returns the client and its CSRF token.
+async fn member_session(t: &TestApp, email: &str, role: &str) -> (Client, String) {
+    let op = aims_app::Principal::operator();
+    t.app
+        .add_user(&op, email, "Member", "member password 1", false, false)
+        .await
+        .unwrap();
+    t.app.set_member(&op, "acme", email, role).await.unwrap();
+    let b = browser();
+    b.post(t.url("/login"))
+        .form(&[("email", email), ("password", "member password 1")])
+        .send()
+        .await
+        .unwrap();
+    let page = b
+        .get(t.url("/w/acme/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    (b, csrf)
+}
+
+#[tokio::test]
+async fn page_routes_enforce_roles() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let sys = t
+        .app
+        .create_system(&op, "acme", "Shared", "")
+        .await
+        .unwrap();
+    let token = t
+        .app
+        .create_token(&op, "acme", "ci", "auditor")
+        .await
+        .unwrap()
+        .row;
+    let admin_id = t.app.members(&op, "acme").await.unwrap()[0].user_id.clone();
+    let (auditor, a_csrf) = member_session(&t, "aud@example.org", "auditor").await;
+    let (contrib, c_csrf) = member_session(&t, "con@example.org", "contributor").await;
+
+    // Everyone in the workspace reads every page.
+    for b in [&auditor, &contrib] {
+        for path in [
+            "/w/acme",
+            "/w/acme/inventory",
+            &format!("/w/acme/inventory/{}", sys.id),
+            "/w/acme/activity",
+            "/w/acme/settings",
+            "/catalog",
+        ] {
+            assert_eq!(
+                b.get(t.url(path)).send().await.unwrap().status(),
+                StatusCode::OK,
+                "{path}"
+            );
+        }
+    }
+    // (path, form, auditor status, contributor status)
+    let create = [("name", "New"), ("purpose", "")];
+    let update = [("version", "1"), ("name", "Renamed"), ("purpose", "")];
+    let token_form = [("name", "x"), ("role", "auditor")];
+    let member_form = [("email", "aud@example.org"), ("role", "manager")];
+    let sys_path = format!("/w/acme/inventory/{}", sys.id);
+    let delete_path = format!("/w/acme/inventory/{}/delete", sys.id);
+    let revoke_path = format!("/w/acme/settings/tokens/{}/revoke", token.id);
+    let remove_path = format!("/w/acme/settings/members/{admin_id}/remove");
+    let cases: Vec<(&str, &[(&str, &str)], u16, u16)> = vec![
+        ("/w/acme/inventory", &create, 403, 303),
+        (&sys_path, &update, 403, 303),
+        (&delete_path, &[], 403, 403),
+        ("/w/acme/settings/tokens", &token_form, 403, 403),
+        (&revoke_path, &[], 403, 403),
+        ("/w/acme/settings/members", &member_form, 403, 403),
+        (&remove_path, &[], 403, 403),
+        (
+            "/admin/users",
+            &[
+                ("name", "X"),
+                ("email", "x@example.org"),
+                ("password", "long password 1"),
+            ],
+            403,
+            403,
+        ),
+        (
+            "/admin/workspaces",
+            &[("name", "X"), ("slug", "x-org")],
+            403,
+            403,
+        ),
+        ("/admin/demo", &[], 403, 403),
+    ];
+    for (path, form, a, c) in cases {
+        for (b, csrf, expected, who) in [
+            (&auditor, &a_csrf, a, "auditor"),
+            (&contrib, &c_csrf, c, "contributor"),
+        ] {
+            let mut fields: Vec<(&str, &str)> = form.to_vec();
+            fields.push(("csrf", csrf.as_str()));
+            let r = b.post(t.url(path)).form(&fields).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), expected, "POST {path} as {who}");
+        }
+    }
+    // Nothing that was refused happened: the token is live, the admin is still a manager.
+    assert!(t
+        .app
+        .tokens(&op, "acme")
+        .await
+        .unwrap()
+        .iter()
+        .all(|t| t.revoked_at.is_none()));
+    assert_eq!(
+        t.app
+            .members(&op, "acme")
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.role == "manager")
+            .count(),
+        1
+    );
+    t.stop().await;
+}
