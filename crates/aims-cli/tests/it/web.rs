@@ -589,6 +589,9 @@ async fn managers_remove_members_but_never_the_last_manager() {
     t.stop().await;
 }
 
+/// Form fields of a page request.
+type Form = [(&'static str, &'static str)];
+
 /// Signs in a new user with `role` in `acme`; returns the client and its CSRF token.
 async fn member_session(t: &TestApp, email: &str, role: &str) -> (Client, String) {
     let op = aims_app::Principal::operator();
@@ -660,7 +663,7 @@ async fn page_routes_enforce_roles() {
     let delete_path = format!("/w/acme/inventory/{}/delete", sys.id);
     let revoke_path = format!("/w/acme/settings/tokens/{}/revoke", token.id);
     let remove_path = format!("/w/acme/settings/members/{admin_id}/remove");
-    let cases: Vec<(&str, &[(&str, &str)], u16, u16)> = vec![
+    let cases: Vec<(&str, &Form, u16, u16)> = vec![
         ("/w/acme/inventory", &create, 403, 303),
         (&sys_path, &update, 403, 303),
         (&delete_path, &[], 403, 403),
