@@ -130,12 +130,21 @@ def eu():
             notes[a["article"]] = a
     for a in e["risk_tiers"]["gpai_models"]["articles"]:
         notes.setdefault(a["article"], a)
+    chapter_titles = {
+        "I": "General provisions", "II": "Prohibited AI practices", "III": "High-risk AI systems",
+        "IV": "Transparency obligations for providers and deployers of certain AI systems",
+        "V": "General-purpose AI models", "VI": "Measures in support of innovation", "VII": "Governance",
+        "VIII": "EU database for high-risk AI systems",
+        "IX": "Post-market monitoring, information sharing and market surveillance",
+        "X": "Codes of conduct and guidelines", "XI": "Delegation of power and committee procedure",
+        "XII": "Penalties", "XIII": "Final provisions",
+    }
     chapters = []
     for a in e["all_article_titles"]:
         ch = f"Chapter {a['chapter']}"
         if ch not in chapters:
             chapters.append(ch)
-            items.append({"id": ch, "kind": "chapter", "title": ch, "summary": ""})
+            items.append({"id": ch, "kind": "chapter", "title": chapter_titles.get(a["chapter"], ch), "summary": ""})
     for a in e["all_article_titles"]:
         n = notes.get(a["article"], {})
         items.append({"id": f"Art. {a['article']}", "kind": "article", "parent": f"Chapter {a['chapter']}", "title": a["title"],
