@@ -436,3 +436,57 @@ fn malformed_oscal_is_refused_with_line_or_path() {
     let e = refused("{\"catalog\": {\"metadata\": {}}}");
     assert_eq!(e.field.as_deref(), Some("catalog.metadata.title"));
 }
+
+/// A small deterministic generator (xorshift), so the test needs no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn mangled_files_are_refused_or_accepted_but_never_panic() {
+    let c = catalog();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let junk = [
+        "",
+        "\"",
+        "[",
+        "]",
+        "=",
+        "{",
+        "}",
+        ",",
+        "\n",
+        "[[item]]\n",
+        "\u{0}",
+        "é",
+        "999999999999999999999",
+        "null",
+    ];
+    for base in [GOOD, OSCAL] {
+        for _ in 0..400 {
+            let mut text: Vec<char> = base.chars().collect();
+            for _ in 0..(1 + rng.next() % 4) {
+                let at = (rng.next() as usize) % (text.len() + 1);
+                let cut = ((rng.next() % 6) as usize).min(text.len() - at.min(text.len()));
+                let with: Vec<char> = junk[(rng.next() as usize) % junk.len()].chars().collect();
+                text.splice(at..at + cut, with);
+            }
+            let text: String = text.into_iter().collect();
+            if let Err(e) = parse_any(&text, &c) {
+                assert!(!e.message.is_empty());
+                assert!(
+                    e.line.is_none_or(|l| l <= text.lines().count() + 1),
+                    "line {:?} beyond the file",
+                    e.line
+                );
+            }
+        }
+    }
+}
