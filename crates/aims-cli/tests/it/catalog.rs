@@ -1,6 +1,6 @@
 //! The framework catalogue through the API, the pages and the CLI.
 
-use crate::helpers::{problem_fields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{fetch_text, problem_fields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Method, StatusCode};
 use std::process::Command;
 
@@ -22,14 +22,7 @@ async fn admin(t: &TestApp) -> (Client, String) {
         .send()
         .await
         .unwrap();
-    let page = b
-        .get(t.url("/catalog"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/catalog")).await;
     let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     let csrf = page[at..at + 64].to_owned();
     (b, csrf)

@@ -324,3 +324,8 @@ pub fn problem_fields(p: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// GETs `url` with a browser-like client and returns the page's text.
+pub async fn fetch_text(client: &Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}

@@ -1,6 +1,6 @@
 //! The web UI over HTTP: first-run setup, sign-in, sessions, CSRF and pages.
 
-use crate::helpers::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{fetch_text, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
@@ -35,14 +35,7 @@ async fn first_run_setup_then_sign_in() {
     let b = browser();
     let r = b.get(t.url("/")).send().await.unwrap();
     assert_eq!(location(&r), "/setup");
-    let page = b
-        .get(t.url("/setup"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/setup")).await;
     assert!(page.contains("Create administrator"));
 
     // Invalid input re-renders the form naming each field, keeping what was typed.
@@ -81,14 +74,7 @@ async fn first_run_setup_then_sign_in() {
         "{cookie}"
     );
     assert!(!cookie.contains("Secure"), "no Secure flag over plain http");
-    let home = b
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = fetch_text(&b, &t.url("/")).await;
     assert!(home.contains("Your workspaces") && home.contains(ADMIN_EMAIL));
 
     // Setup cannot be replayed once a user exists.
@@ -196,14 +182,7 @@ async fn signed_in(t: &TestApp) -> Client {
 async fn forms_need_the_session_csrf_token_and_same_origin() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b
-        .get(t.url("/w/acme/inventory"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/w/acme/inventory")).await;
     let csrf = csrf_of(&page);
 
     let r = b
@@ -260,14 +239,7 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
 async fn inventory_pages_create_edit_conflict_and_history() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b
-        .get(t.url("/w/acme/inventory"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/w/acme/inventory")).await;
     let csrf = csrf_of(&page);
 
     let r = b
@@ -292,14 +264,7 @@ async fn inventory_pages_create_edit_conflict_and_history() {
         .unwrap();
     let to = location(&r);
     assert!(to.starts_with("/w/acme/inventory/"), "{to}");
-    let detail = b
-        .get(t.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = fetch_text(&b, &t.url(&to)).await;
     assert!(detail.contains("AI system added."));
     assert!(
         !detail.contains("<script>alert(1)</script>") && detail.contains("&#60;script&#62;"),
@@ -335,37 +300,16 @@ async fn inventory_pages_create_edit_conflict_and_history() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Someone else saved") && html.contains("value=\"Stale edit\""));
 
-    let detail = b
-        .get(t.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = fetch_text(&b, &t.url(&path)).await;
     assert!(detail.contains("Version 2") && detail.contains("changed name, purpose"));
 
-    let rows = b
-        .get(t.url("/w/acme/inventory/rows?q=chat"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let rows = fetch_text(&b, &t.url("/w/acme/inventory/rows?q=chat")).await;
     assert!(
         rows.contains("Member chatbot") && !rows.contains("<html"),
         "htmx fragment"
     );
 
-    let activity = b
-        .get(t.url("/w/acme/activity"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let activity = fetch_text(&b, &t.url("/w/acme/activity")).await;
     assert!(activity.contains("Member chatbot"));
 
     for area in [
@@ -412,14 +356,7 @@ async fn pages_of_other_workspaces_are_not_found() {
 async fn tokens_from_the_settings_page() {
     let t = TestApp::new().await;
     let b = signed_in(&t).await;
-    let page = b
-        .get(t.url("/w/acme/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
     let csrf = csrf_of(&page);
     let r = b
         .post(t.url("/w/acme/settings/tokens"))
@@ -440,14 +377,7 @@ async fn tokens_from_the_settings_page() {
         )
         .await;
     r.problem(403);
-    let again = b
-        .get(t.url("/w/acme/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = fetch_text(&b, &t.url("/w/acme/settings")).await;
     assert!(!again.contains(&secret), "the secret is shown only once");
     t.stop().await;
 }
@@ -457,14 +387,7 @@ async fn administrators_add_users_and_grant_access_from_the_admin_page() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
     let b = signed_in(&t).await;
-    let page = b
-        .get(t.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/admin")).await;
     let csrf = csrf_of(&page);
     let r = b
         .post(t.url("/admin/users"))
@@ -510,23 +433,9 @@ async fn administrators_add_users_and_grant_access_from_the_admin_page() {
         location(&olu.get(t.url("/")).send().await.unwrap()),
         "/w/other"
     );
-    let home = olu
-        .get(t.url("/?all=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = fetch_text(&olu, &t.url("/?all=1")).await;
     assert!(home.contains("other org") && !home.contains("Acme AI"));
-    let settings = olu
-        .get(t.url("/w/other/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settings = fetch_text(&olu, &t.url("/w/other/settings")).await;
     assert!(
         !settings.contains("Create token"),
         "auditors do not manage tokens"
@@ -559,14 +468,7 @@ async fn managers_remove_members_but_never_the_last_manager() {
         .await
         .unwrap();
     let b = signed_in(&t).await;
-    let page = b
-        .get(t.url("/w/acme/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
     let csrf = csrf_of(&page);
     let del = |id: String| {
         let req = b
@@ -606,14 +508,7 @@ async fn member_session(t: &TestApp, email: &str, role: &str) -> (Client, String
         .send()
         .await
         .unwrap();
-    let page = b
-        .get(t.url("/w/acme/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
     let csrf = csrf_of(&page);
     (b, csrf)
 }
