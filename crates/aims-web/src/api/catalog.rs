@@ -264,6 +264,7 @@ pub async fn list_mappings(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to find in ids, titles, summaries and guidance.
     q: Option<String>,
@@ -330,6 +331,7 @@ pub async fn search(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Framework id to use for an OSCAL catalog (default: derived from its title).
     id: Option<String>,

@@ -84,6 +84,7 @@ pub async fn system_history(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActivityParams {
     /// Events older than this `seq`.
     before: Option<String>,

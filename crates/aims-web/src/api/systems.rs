@@ -61,6 +61,7 @@ pub struct SystemList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1–500 (default 50).
     limit: Option<String>,
