@@ -269,6 +269,7 @@ pub struct SearchParams {
     /// Words to find in ids, titles, summaries and guidance.
     q: Option<String>,
     /// At most this many hits, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
 }
 

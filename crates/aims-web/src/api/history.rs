@@ -87,8 +87,10 @@ pub async fn system_history(
 #[into_params(parameter_in = Query)]
 pub struct ActivityParams {
     /// Events older than this `seq`.
+    #[param(value_type = Option<i64>, minimum = 1)]
     before: Option<String>,
     /// Page size, 1–500 (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<String>,
 }
 

@@ -64,6 +64,7 @@ pub struct SystemList {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<String>,
     /// The `next` cursor of the previous page.
     after: Option<String>,
