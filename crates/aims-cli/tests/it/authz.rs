@@ -260,34 +260,18 @@ async fn every_route_for_every_role() {
         2
     );
 
-    // A record of another workspace answers 404 even through a valid workspace.
-    let r = t
-        .call(
-            Method::GET,
-            &format!("/api/v1/workspaces/acme/systems/{foreign}"),
-            Some(&tokens[0]),
-            None,
-        )
-        .await;
-    r.problem(404);
-    let r = t
-        .call(
-            Method::GET,
-            "/api/v1/workspaces/other/systems",
-            Some(&tokens[0]),
-            None,
-        )
-        .await;
-    r.problem(404);
-    let r = t
-        .call(
-            Method::GET,
-            "/api/v1/workspaces/nope/systems",
-            Some(&tokens[0]),
-            None,
-        )
-        .await;
-    r.problem(404);
+    // A record of another workspace answers 404 even through a valid workspace,
+    // and so do another workspace and one that does not exist.
+    let foreign_record = format!("/api/v1/workspaces/acme/systems/{foreign}");
+    for path in [
+        foreign_record.as_str(),
+        "/api/v1/workspaces/other/systems",
+        "/api/v1/workspaces/nope/systems",
+    ] {
+        t.call(Method::GET, path, Some(&tokens[0]), None)
+            .await
+            .problem(404);
+    }
     t.stop().await;
 }
 

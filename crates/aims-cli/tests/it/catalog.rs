@@ -1,6 +1,6 @@
 //! The framework catalogue through the API, the pages and the CLI.
 
-use crate::helpers::{fetch_text, problem_fields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{problem_fields, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Method, StatusCode};
 use std::process::Command;
 
@@ -12,20 +12,7 @@ const OSCAL: &str = r#"{ "catalog": { "uuid": "0b0e5c3a-0000-4000-8000-000000000
 
 /// A signed-in administrator's client and the session's CSRF token.
 async fn admin(t: &TestApp) -> (Client, String) {
-    let b = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    b.post(t.url("/login"))
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let page = fetch_text(&b, &t.url("/catalog")).await;
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = page[at..at + 64].to_owned();
-    (b, csrf)
+    sign_in(t, ADMIN_EMAIL, ADMIN_PASSWORD).await
 }
 
 async fn import(

@@ -329,3 +329,45 @@ pub fn problem_fields(p: &Value) -> Vec<String> {
 pub async fn fetch_text(client: &Client, url: &str) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Where a redirect points.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The CSRF token embedded in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("page has a form with a CSRF token")
+        + 19;
+    html[at..at + 64].to_owned()
+}
+
+/// Signs in through the login form; returns the browser and its session's CSRF
+/// token (read from the sign-out form every signed-in page carries).
+pub async fn sign_in(t: &TestApp, email: &str, password: &str) -> (Client, String) {
+    let b = browser();
+    let r = b
+        .post(t.url("/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in as {email}");
+    let csrf = csrf_of(&fetch_text(&b, &t.url("/?all=1")).await);
+    (b, csrf)
+}

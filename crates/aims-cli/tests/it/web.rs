@@ -1,33 +1,9 @@
 //! The web UI over HTTP: first-run setup, sign-in, sessions, CSRF and pages.
 
-use crate::helpers::{fetch_text, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use reqwest::redirect::Policy;
+use crate::helpers::{
+    browser, csrf_of, fetch_text, location, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+};
 use reqwest::{Client, StatusCode};
-
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
-}
-
-/// The CSRF token embedded in a page's forms.
-fn csrf_of(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf\" value=\"")
-        .expect("page has a form with a CSRF token")
-        + 19;
-    html[at..at + 64].to_owned()
-}
 
 #[tokio::test]
 async fn first_run_setup_then_sign_in() {
@@ -166,24 +142,15 @@ async fn repeated_failed_logins_are_throttled() {
     t.stop().await;
 }
 
-async fn signed_in(t: &TestApp) -> Client {
-    let b = browser();
-    let r = b
-        .post(t.url("/login"))
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    b
+/// The administrator, signed in, with the session's CSRF token.
+async fn signed_in(t: &TestApp) -> (Client, String) {
+    sign_in(t, ADMIN_EMAIL, ADMIN_PASSWORD).await
 }
 
 #[tokio::test]
 async fn forms_need_the_session_csrf_token_and_same_origin() {
     let t = TestApp::new().await;
-    let b = signed_in(&t).await;
-    let page = fetch_text(&b, &t.url("/w/acme/inventory")).await;
-    let csrf = csrf_of(&page);
+    let (b, csrf) = signed_in(&t).await;
 
     let r = b
         .post(t.url("/w/acme/inventory"))
@@ -238,9 +205,7 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
 #[tokio::test]
 async fn inventory_pages_create_edit_conflict_and_history() {
     let t = TestApp::new().await;
-    let b = signed_in(&t).await;
-    let page = fetch_text(&b, &t.url("/w/acme/inventory")).await;
-    let csrf = csrf_of(&page);
+    let (b, csrf) = signed_in(&t).await;
 
     let r = b
         .post(t.url("/w/acme/inventory"))
@@ -344,7 +309,7 @@ async fn inventory_pages_create_edit_conflict_and_history() {
 async fn pages_of_other_workspaces_are_not_found() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
-    let b = signed_in(&t).await;
+    let (b, _) = signed_in(&t).await;
     let r = b.get(t.url("/w/other")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let html = r.text().await.unwrap();
@@ -355,9 +320,7 @@ async fn pages_of_other_workspaces_are_not_found() {
 #[tokio::test]
 async fn tokens_from_the_settings_page() {
     let t = TestApp::new().await;
-    let b = signed_in(&t).await;
-    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
-    let csrf = csrf_of(&page);
+    let (b, csrf) = signed_in(&t).await;
     let r = b
         .post(t.url("/w/acme/settings/tokens"))
         .form(&[("csrf", csrf.as_str()), ("name", "ci"), ("role", "auditor")])
@@ -386,9 +349,7 @@ async fn tokens_from_the_settings_page() {
 async fn administrators_add_users_and_grant_access_from_the_admin_page() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
-    let b = signed_in(&t).await;
-    let page = fetch_text(&b, &t.url("/admin")).await;
-    let csrf = csrf_of(&page);
+    let (b, csrf) = signed_in(&t).await;
     let r = b
         .post(t.url("/admin/users"))
         .form(&[
@@ -467,9 +428,7 @@ async fn managers_remove_members_but_never_the_last_manager() {
         .set_member(&op, "acme", "olu@example.org", "auditor")
         .await
         .unwrap();
-    let b = signed_in(&t).await;
-    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
-    let csrf = csrf_of(&page);
+    let (b, csrf) = signed_in(&t).await;
     let del = |id: String| {
         let req = b
             .delete(t.url(&format!("/api/v1/workspaces/acme/members/{id}")))
@@ -502,15 +461,7 @@ async fn member_session(t: &TestApp, email: &str, role: &str) -> (Client, String
         .await
         .unwrap();
     t.app.set_member(&op, "acme", email, role).await.unwrap();
-    let b = browser();
-    b.post(t.url("/login"))
-        .form(&[("email", email), ("password", "member password 1")])
-        .send()
-        .await
-        .unwrap();
-    let page = fetch_text(&b, &t.url("/w/acme/settings")).await;
-    let csrf = csrf_of(&page);
-    (b, csrf)
+    sign_in(t, email, "member password 1").await
 }
 
 #[tokio::test]
