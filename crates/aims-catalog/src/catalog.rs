@@ -52,6 +52,15 @@ impl Framework {
             .filter(move |i| i.parent.as_deref() == parent)
     }
 
+    /// Number of items of each kind, by kind.
+    pub fn counts(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for i in &self.items {
+            *counts.entry(i.kind.clone()).or_insert(0) += 1;
+        }
+        counts
+    }
+
     /// Number of items of `kind`.
     pub fn count(&self, kind: &str) -> usize {
         self.items.iter().filter(|i| i.kind == kind).count()

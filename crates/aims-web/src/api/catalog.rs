@@ -50,10 +50,6 @@ pub struct FrameworkOut {
 
 impl From<&Framework> for FrameworkOut {
     fn from(f: &Framework) -> Self {
-        let mut counts = BTreeMap::new();
-        for i in &f.items {
-            *counts.entry(i.kind.clone()).or_insert(0) += 1;
-        }
         FrameworkOut {
             id: f.id.clone(),
             name: f.name.clone(),
@@ -64,7 +60,7 @@ impl From<&Framework> for FrameworkOut {
             description: f.description.clone(),
             builtin: f.builtin,
             format: f.format.clone(),
-            counts,
+            counts: f.counts(),
         }
     }
 }

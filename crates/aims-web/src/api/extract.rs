@@ -66,35 +66,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Query parameters as a problem document on failure. Handlers take their
+/// parameters as text and parse numbers themselves, so a bad `limit` is named.
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        let de = serde_urlencoded_de(q);
-        de.map(ApiQuery)
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|rej| {
+                let text = rej.body_text();
+                let detail = text.trim_start_matches("Failed to deserialize query string: ");
+                ApiError::bad_request(None, format!("The query string is malformed: {detail}"))
+            })
     }
-}
-
-fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{q}")
-            .parse()
-            .map_err(|_| ApiError::bad_request(None, "The query string is malformed."))?,
-    )
-    .map(|axum::extract::Query(v)| v)
-    .map_err(|rej| {
-        let text = rej.body_text();
-        let detail = text
-            .trim_start_matches("Failed to deserialize query string: ")
-            .to_owned();
-        let field = detail
-            .split(':')
-            .next()
-            .filter(|f| !f.contains(' '))
-            .map(str::to_owned);
-        ApiError::bad_request(field.as_deref(), detail)
-    })
 }

@@ -1,7 +1,8 @@
-//! Instance administration: users, workspaces, the demo organisation.
+//! Instance administration: users, workspaces, access, the demo organisation.
+//! Every route takes [`PageAdmin`]: only instance administrators get here.
 
 use super::{render, CsrfForm, Layout, PageError};
-use crate::auth::PageUser;
+use crate::auth::{PageAdmin, PageUser};
 use crate::AppState;
 use aims_app::store::{UserRow, WorkspaceRow};
 use aims_app::AppError;
@@ -56,7 +57,10 @@ async fn view(
     })
 }
 
-async fn admin(State(s): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+async fn admin(
+    State(s): State<AppState>,
+    PageAdmin(user): PageAdmin,
+) -> Result<Response, PageError> {
     Ok(render(&view(&s, &user, None).await?))
 }
 
@@ -86,7 +90,7 @@ struct UserForm {
 
 async fn user_add(
     State(s): State<AppState>,
-    user: PageUser,
+    PageAdmin(user): PageAdmin,
     Form(f): Form<UserForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
@@ -119,7 +123,7 @@ struct WorkspaceForm {
 
 async fn workspace_create(
     State(s): State<AppState>,
-    user: PageUser,
+    PageAdmin(user): PageAdmin,
     Form(f): Form<WorkspaceForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
@@ -135,13 +139,10 @@ async fn workspace_create(
 
 async fn demo(
     State(s): State<AppState>,
-    user: PageUser,
+    PageAdmin(user): PageAdmin,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    if !user.principal.is_admin() {
-        return Err(AppError::Forbidden("only administrators load the demo".into()).into());
-    }
     s.app.load_demo(&user.principal).await?;
     Ok(Redirect::to(&format!("/w/{}?flash=demo", aims_app::DEMO_SLUG)).into_response())
 }
@@ -161,13 +162,10 @@ struct MemberForm {
 /// Administrators grant access to any workspace, member or not.
 async fn member_set(
     State(s): State<AppState>,
-    user: PageUser,
+    PageAdmin(user): PageAdmin,
     Form(f): Form<MemberForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    if !user.principal.is_admin() {
-        return Err(AppError::Forbidden("only administrators manage access here".into()).into());
-    }
     match s
         .app
         .set_member(&user.principal, &f.workspace, &f.email, &f.role)
