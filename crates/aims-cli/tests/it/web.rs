@@ -566,3 +566,36 @@ async fn page_routes_enforce_roles() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn sessions_expire_after_twelve_hours() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let user = t.app.users(&op).await.unwrap().remove(0);
+    let session = t.app.start_session(&user.id).await.unwrap();
+    assert!(t
+        .app
+        .session_principal(&session.cookie_value)
+        .await
+        .unwrap()
+        .is_some());
+    let later = |hours: i64| {
+        let at = std::time::SystemTime::now() + std::time::Duration::from_secs(hours as u64 * 3600);
+        let clock = aims_app::FixedClock(at.into());
+        t.app.clone().with_clock(std::sync::Arc::new(clock))
+    };
+    assert!(later(11)
+        .session_principal(&session.cookie_value)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        later(13)
+            .session_principal(&session.cookie_value)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    t.stop().await;
+}
