@@ -2,6 +2,7 @@
 
 use crate::{new_id, random_hex, sha256_hex, App, AppError, Result};
 use aims_domain::history::NewEvent;
+use aims_domain::throttle::{Attempts, Decision};
 use aims_domain::values::check_password;
 use aims_domain::{Email, FieldErrors, Role};
 use aims_store::{NewToken, NewUser, TokenRow, UserRow, WorkspaceRow};
@@ -111,11 +112,40 @@ impl App {
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// Hashes off the async runtime: argon2 is deliberately slow.
+    /// Runs argon2 off the async runtime, at most `hash_concurrency` at a
+    /// time (about one per core), with a bounded queue: past it the caller is
+    /// told to retry, so a flood of sign-ins can neither exhaust memory (each
+    /// hash takes 19 MiB) nor starve other requests of CPU. Callers never hold a
+    /// database connection while they wait here.
+    async fn with_hasher<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let hashing = &self.hashing;
+        let queued = hashing
+            .waiting
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let _leave = scopeguard(&hashing.waiting);
+        if queued >= self.config.hash_queue {
+            return Err(AppError::Unavailable {
+                message: "the server is busy checking passwords; try again in a moment".into(),
+                retry_after_secs: 1,
+            });
+        }
+        let _permit = hashing
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+
     async fn hash_password(&self, password: String) -> Result<String> {
         let argon = self.argon2()?;
         let salt_hex = random_hex(16)?;
-        tokio::task::spawn_blocking(move || {
+        self.with_hasher(move || {
             let salt = SaltString::encode_b64(salt_hex.as_bytes())
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             argon
@@ -124,20 +154,18 @@ impl App {
                 .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
     }
 
     async fn verify_password(&self, password: String, phc: String) -> Result<bool> {
-        tokio::task::spawn_blocking(move || {
+        self.with_hasher(move || {
             let Ok(parsed) = PasswordHash::new(&phc) else {
-                return false;
+                return Ok(false);
             };
-            Argon2::default()
+            Ok(Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+                .is_ok())
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// True while no user exists: the web UI then offers first-run setup.
@@ -169,6 +197,10 @@ impl App {
         let Some(email) = email else {
             return Err(AppError::field("email", "is invalid"));
         };
+        if only_if_first && !self.needs_setup().await? {
+            // Refuse before spending a hash on it (checked again when writing).
+            return Err(setup_done());
+        }
         let hash = self.hash_password(password.to_owned()).await?;
         let now = self.now();
         let user = UserRow {
@@ -181,10 +213,7 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         if only_if_first && tx.conn().user_count().await? > 0 {
-            return Err(AppError::Conflict {
-                message: "setup is already complete; sign in instead".into(),
-                current_version: None,
-            });
+            return Err(setup_done());
         }
         tx.conn()
             .user_insert(&NewUser {
@@ -222,24 +251,64 @@ impl App {
         Ok(self.store.conn().await?.conn().users_all().await?)
     }
 
-    /// Checks e-mail and password, throttling repeated failures per e-mail.
-    pub async fn login(&self, email: &str, password: &str) -> Result<LoginOutcome> {
+    /// Checks e-mail and password. Every attempt is counted first, atomically,
+    /// against the client address, the account from that address and the
+    /// account from anywhere; [`ThrottlePolicy`] then says whether to check the
+    /// password now, later, or not at all. The password is checked holding no
+    /// database connection, and a success takes the account's attempts back.
+    pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<LoginOutcome> {
         // Something that is not an e-mail address cannot be an account: refuse it
         // before it reaches the throttle table or the database.
         let Ok(email) = Email::parse(email) else {
             return Ok(LoginOutcome::BadCredentials);
         };
         let email = email.as_str();
-        let key = format!("email:{email}");
+        let client: String = client
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
+        let keys = [
+            format!("ip:{client}"),
+            format!("pair:{email}|{client}"),
+            format!("email:{email}"),
+        ];
         let now_t = self.clock.now();
         let now = crate::clock::format(now_t);
-        let since =
-            crate::clock::format(now_t - time::Duration::seconds(self.config.login_window_secs));
-        let mut c = self.store.conn().await?;
-        if c.conn().login_failures(&key, &since).await? >= self.config.login_max_failures {
-            return Err(AppError::Throttled(self.config.login_window_secs));
+        let window = self.config.login_window_secs;
+        let since = crate::clock::format(now_t - time::Duration::seconds(window));
+        let (user, counts, oldest_window) = {
+            let mut tx = self.store.begin().await?;
+            let mut counts = [0i64; 3];
+            let mut oldest = now.clone();
+            for (i, key) in keys.iter().enumerate() {
+                let (n, start) = tx.conn().login_attempt_charge(key, &since, &now).await?;
+                counts[i] = n;
+                oldest = oldest.min(start);
+            }
+            // Windows that have run out say nothing any more: keep the table small.
+            tx.conn().login_failures_purge(&since).await?;
+            let user = tx.conn().user_by_email(email).await?;
+            tx.commit().await?;
+            (user, counts, oldest)
+        };
+        let decision = self.config.throttle.decide(Attempts {
+            address: counts[0],
+            account_and_address: counts[1],
+            account: counts[2],
+        });
+        let delay_ms = match decision {
+            Decision::Refuse => {
+                let ends = crate::clock::parse(&oldest_window)
+                    .map(|t| (t + time::Duration::seconds(window) - now_t).whole_seconds())
+                    .unwrap_or(window);
+                return Err(AppError::Throttled(ends.clamp(1, window.max(1))));
+            }
+            Decision::Proceed { delay_ms } => delay_ms,
+        };
+        if delay_ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
         }
-        let user = c.conn().user_by_email(email).await?;
         let ok = match &user {
             Some(u) => {
                 self.verify_password(password.to_owned(), u.password_hash.clone())
@@ -253,40 +322,56 @@ impl App {
             }
         };
         let Some(user) = user.filter(|_| ok) else {
-            c.conn().login_failure_record(&key, &since, &now).await?;
-            // Windows that have run out say nothing any more: keep the table small.
-            c.conn().login_failures_purge(&since).await?;
             return Ok(LoginOutcome::BadCredentials);
         };
-        c.conn().login_failures_clear(&key).await?;
-        let session = self.start_session(&user.id).await?;
+        let session = self.new_session(&user.id)?;
+        let mut tx = self.store.begin().await?;
+        for key in &keys {
+            tx.conn().login_attempt_refund(key).await?;
+        }
+        tx.conn().login_failures_clear(&keys[1]).await?;
+        self.store_session(&mut tx.conn(), &user.id, &session)
+            .await?;
+        tx.commit().await?;
         Ok(LoginOutcome::Success(session, Principal::from_user(&user)))
     }
 
-    pub async fn start_session(&self, user_id: &str) -> Result<NewSession> {
-        let cookie_value = random_hex(32)?;
-        let csrf_token = random_hex(32)?;
+    /// A fresh session's secrets (nothing stored yet).
+    fn new_session(&self, _user_id: &str) -> Result<NewSession> {
+        Ok(NewSession {
+            cookie_value: random_hex(32)?,
+            csrf_token: random_hex(32)?,
+            max_age_secs: self.config.session_ttl_secs,
+        })
+    }
+
+    async fn store_session(
+        &self,
+        c: &mut aims_store::Conn<'_>,
+        user_id: &str,
+        s: &NewSession,
+    ) -> Result<()> {
         let now_t = self.clock.now();
         let expires =
             crate::clock::format(now_t + time::Duration::seconds(self.config.session_ttl_secs));
+        c.sessions_delete_expired(&crate::clock::format(now_t))
+            .await?;
+        c.session_insert(
+            &sha256_hex(&s.cookie_value),
+            user_id,
+            &s.csrf_token,
+            &crate::clock::format(now_t),
+            &expires,
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn start_session(&self, user_id: &str) -> Result<NewSession> {
+        let session = self.new_session(user_id)?;
         let mut c = self.store.conn().await?;
-        c.conn()
-            .sessions_delete_expired(&crate::clock::format(now_t))
-            .await?;
-        c.conn()
-            .session_insert(
-                &sha256_hex(&cookie_value),
-                user_id,
-                &csrf_token,
-                &crate::clock::format(now_t),
-                &expires,
-            )
-            .await?;
-        Ok(NewSession {
-            cookie_value,
-            csrf_token,
-            max_age_secs: self.config.session_ttl_secs,
-        })
+        self.store_session(&mut c.conn(), user_id, &session).await?;
+        Ok(session)
     }
 
     /// The user behind a session cookie, with the session's CSRF token.
@@ -337,9 +422,14 @@ impl App {
             .as_deref()
             .is_none_or(|u| u < recent.as_str())
         {
-            c.conn()
+            // Bookkeeping only: a busy database must not fail the request.
+            if let Err(e) = c
+                .conn()
                 .token_touch(&t.id, &crate::clock::format(now_t), &recent)
-                .await?;
+                .await
+            {
+                tracing::debug!(error = %e, "token use not recorded");
+            }
         }
         Ok(Some(Principal {
             kind: PrincipalKind::Token {
@@ -426,6 +516,9 @@ impl App {
         let access = self
             .access(by, slug, aims_domain::Action::Administer)
             .await?;
+        if !aims_domain::validation::is_record_id(token_id) {
+            return Err(AppError::NotFound("API token"));
+        }
         let mut tx = self.store.begin().await?;
         let Some(t) = tx
             .conn()
@@ -476,6 +569,33 @@ impl App {
             change: change.to_string(),
         }
     }
+}
+
+fn setup_done() -> AppError {
+    AppError::Conflict {
+        message: "setup is already complete; sign in instead".into(),
+        current_version: None,
+    }
+}
+
+/// Decrements a counter when dropped (also when the future is cancelled).
+struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+fn scopeguard(counter: &std::sync::atomic::AtomicUsize) -> Leave<'_> {
+    Leave(counter)
+}
+
+/// The password hashing gate shared by every request of a process.
+#[derive(Debug)]
+pub(crate) struct Hashing {
+    pub(crate) permits: tokio::sync::Semaphore,
+    pub(crate) waiting: std::sync::atomic::AtomicUsize,
 }
 
 /// Every API token starts with this, so secret scanners can spot leaked ones.

@@ -117,6 +117,19 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(invalid)?;
+        // Escapes such as `\u0000` decode to control characters: refuse any
+        // in what the file says, naming where.
+        let as_json = match &parsed {
+            Parsed::Framework(f) => serde_json::to_value(f),
+            Parsed::MappingSet(m) => serde_json::to_value(m),
+        }
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        if let Some(path) = aims_domain::validation::json_control_char_path(&as_json) {
+            return Err(AppError::field(
+                "file",
+                format!("{path}: {}", aims_domain::validation::CONTROL_MESSAGE),
+            ));
+        }
         let (kind, id, name, format, entries) = match &parsed {
             Parsed::Framework(f) => {
                 let id = match id_override {

@@ -32,11 +32,20 @@ pub fn format(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| utc.unix_timestamp().to_string())
 }
 
+/// Reads a timestamp written by [`format`].
+pub fn parse(s: &str) -> Option<OffsetDateTime> {
+    time::PrimitiveDateTime::parse(s, FORMAT)
+        .ok()
+        .map(|t| t.assume_utc())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn timestamps_have_fixed_width() {
         let t = time::macros::datetime!(2026-01-02 03:04:05.5 UTC);
         assert_eq!(super::format(t), "2026-01-02T03:04:05.500000Z");
+        assert_eq!(super::parse("2026-01-02T03:04:05.500000Z"), Some(t));
+        assert_eq!(super::parse("garbage"), None);
     }
 }

@@ -26,6 +26,13 @@ pub enum AppError {
     /// [429] Too many failed attempts; retry after this many seconds.
     #[error("too many failed sign-in attempts; try again in {0} seconds")]
     Throttled(i64),
+    /// [503] Busy for a moment (the database is locked by another writer, or
+    /// too many sign-ins wait for a password check); nothing was changed.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after_secs: i64,
+    },
     /// [500] Logged with details; the caller sees only a request id.
     #[error("internal error: {0}")]
     Internal(String),
@@ -53,6 +60,10 @@ impl From<StoreError> for AppError {
                 field,
                 format!("is already taken; choose another {field}"),
             )),
+            StoreError::Busy => AppError::Unavailable {
+                message: "the database is busy with another write; nothing was changed, try again in a moment".into(),
+                retry_after_secs: 2,
+            },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -1,7 +1,7 @@
 //! Reading and verifying the history chain.
 
 use crate::{App, AppError, Principal, Result};
-use aims_domain::history::{ChainError, ChainVerifier, Event};
+use aims_domain::history::{head_seal, seals_equal, ChainError, ChainVerifier, Checkpoint, Event};
 use aims_domain::Action;
 
 /// The outcome of verifying the whole chain.
@@ -16,11 +16,26 @@ pub struct VerifyReport {
 const CHUNK: i64 = 1000;
 
 impl App {
-    /// Recomputes every hash in `seq` order, in chunks so memory stays flat.
-    pub async fn verify_history(&self) -> Result<VerifyReport> {
+    /// Recomputes every hash in `seq` order, in chunks so memory stays flat;
+    /// then checks the head's seal with the history key, and that event
+    /// `checkpoint.seq` still has the checkpoint's hash.
+    pub async fn verify_history(&self, checkpoint: Option<&Checkpoint>) -> Result<VerifyReport> {
+        let key = self.store.history_key();
+        if let (Some(cp), Some(key)) = (checkpoint, key) {
+            if !cp.is_signed_by(key.bytes()) {
+                return Ok(VerifyReport {
+                    events: 0,
+                    head_hash: String::new(),
+                    error: Some(ChainError::CheckpointForged),
+                });
+            }
+        }
         let mut c = self.store.conn().await?;
-        let head = c.conn().history_head().await?;
+        let head = c.conn().history_head_sealed().await?;
         let mut verifier = ChainVerifier::new();
+        if let Some(cp) = checkpoint {
+            verifier = verifier.expecting(cp.seq, &cp.hash);
+        }
         let mut after = 0;
         let mut seen = 0;
         loop {
@@ -44,7 +59,14 @@ impl App {
                 seen += 1;
             }
         }
+        let sealed = key
+            .is_none_or(|k| seals_equal(&head.seal, &head_seal(k.bytes(), head.seq, &head.hash)));
         match verifier.finish((head.seq, &head.hash)) {
+            Ok(_) if !sealed => Ok(VerifyReport {
+                events: seen,
+                head_hash: String::new(),
+                error: Some(ChainError::Unsealed { seq: head.seq }),
+            }),
             Ok(summary) => Ok(VerifyReport {
                 events: summary.events,
                 head_hash: summary.head_hash,
@@ -58,6 +80,22 @@ impl App {
         }
     }
 
+    /// The current head, signed with the history key, to keep somewhere the
+    /// database's administrators cannot write (`aims audit checkpoint`).
+    pub async fn history_checkpoint(&self, by: &Principal) -> Result<Checkpoint> {
+        if !by.is_admin() {
+            return Err(AppError::Forbidden(
+                "only operators take checkpoints".into(),
+            ));
+        }
+        let Some(key) = self.store.history_key() else {
+            return Err(AppError::Internal("no history key is configured".into()));
+        };
+        let mut c = self.store.conn().await?;
+        let head = c.conn().history_head_sealed().await?;
+        Ok(Checkpoint::new(key.bytes(), head.seq, &head.hash))
+    }
+
     /// A record's history, newest first.
     pub async fn record_history(
         &self,
@@ -67,6 +105,9 @@ impl App {
         record_id: &str,
     ) -> Result<Vec<Event>> {
         let access = self.access(by, slug, Action::Read).await?;
+        if !aims_domain::validation::is_record_id(record_id) {
+            return Err(AppError::NotFound("record"));
+        }
         let mut c = self.store.conn().await?;
         Ok(c.conn()
             .history_of_record(&access.workspace.id, record_type, record_id, 500)

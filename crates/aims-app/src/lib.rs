@@ -34,9 +34,14 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct AppConfig {
     /// Cheap password hashing for tests only; never in production.
     pub insecure_fast_password_hash: bool,
-    /// Failed logins allowed per e-mail within [`AppConfig::login_window_secs`].
-    pub login_max_failures: i64,
+    /// Sign-in attempts allowed per address, account and pair within
+    /// [`AppConfig::login_window_secs`] (see [`aims_domain::throttle`]).
+    pub throttle: aims_domain::throttle::ThrottlePolicy,
     pub login_window_secs: i64,
+    /// Password hashes computed at once (each takes 19 MiB and one core).
+    pub hash_concurrency: usize,
+    /// Sign-ins waiting for a hash slot before new ones are told to retry.
+    pub hash_queue: usize,
     pub session_ttl_secs: i64,
 }
 
@@ -44,8 +49,10 @@ impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {
             insecure_fast_password_hash: false,
-            login_max_failures: 5,
+            throttle: aims_domain::throttle::ThrottlePolicy::default(),
             login_window_secs: 15 * 60,
+            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            hash_queue: 64,
             session_ttl_secs: 12 * 60 * 60,
         }
     }
@@ -58,15 +65,21 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
+    hashing: Arc<auth::Hashing>,
 }
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> App {
+        let hashing = Arc::new(auth::Hashing {
+            permits: tokio::sync::Semaphore::new(config.hash_concurrency.max(1)),
+            waiting: Default::default(),
+        });
         App {
             store,
             clock: Arc::new(SystemClock),
             config,
             catalog_cache: Arc::default(),
+            hashing,
         }
     }
 

@@ -66,6 +66,7 @@ impl App {
         filter: &SystemFilter,
     ) -> Result<Page<SystemRow>> {
         let access = self.access(by, slug, Action::Read).await?;
+        check_filter(filter)?;
         let mut c = self.store.conn().await?;
         Ok(c.conn().systems_list(&access.workspace.id, filter).await?)
     }
@@ -166,4 +167,28 @@ impl App {
             .systems_count(&access.workspace.id)
             .await?)
     }
+}
+
+/// Longest search text: enough for any name, short enough for every backend's
+/// pattern matcher (SQLite refuses LIKE patterns past 50,000 bytes).
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A list filter names a search text of sane length and a cursor that is a
+/// record id (anything else cannot come from a previous page).
+pub(crate) fn check_filter(filter: &SystemFilter) -> Result<()> {
+    let mut errors = aims_domain::FieldErrors::new();
+    if let Some(q) = &filter.q {
+        if q.chars().count() > MAX_QUERY_CHARS {
+            errors.add("q", format!("must be at most {MAX_QUERY_CHARS} characters"));
+        }
+        if aims_domain::validation::has_control_chars(q) {
+            errors.add("q", aims_domain::validation::CONTROL_MESSAGE);
+        }
+    }
+    if let Some(after) = &filter.after {
+        if !is_record_id(after) {
+            errors.add("after", "must be the `next` cursor of a previous page");
+        }
+    }
+    Ok(errors.into_result()?)
 }

@@ -178,6 +178,18 @@ impl App {
             ));
         };
         let before = tx.conn().membership_role(&ws.id, &user.id).await?;
+        if before.as_deref() == Some(Role::Manager.as_str()) && role != Role::Manager {
+            let managers = tx
+                .conn()
+                .members_of(&ws.id)
+                .await?
+                .iter()
+                .filter(|m| m.role == Role::Manager.as_str())
+                .count();
+            if managers <= 1 {
+                return Err(last_manager());
+            }
+        }
         let now = self.now();
         tx.conn()
             .membership_upsert(&ws.id, &user.id, role.as_str(), &now)
@@ -230,11 +242,7 @@ impl App {
             .filter(|m| m.role == Role::Manager.as_str())
             .count();
         if member.role == Role::Manager.as_str() && managers == 1 {
-            return Err(AppError::Conflict {
-                message: "this is the workspace's last manager; make someone else manager first"
-                    .into(),
-                current_version: None,
-            });
+            return Err(last_manager());
         }
         tx.conn().membership_delete(&ws.id, user_id).await?;
         tx.conn()
@@ -264,6 +272,9 @@ impl App {
 
     /// Managers of the workspace and instance administrators administer it.
     async fn administered_workspace(&self, by: &Principal, slug: &str) -> Result<WorkspaceRow> {
+        if Slug::parse(slug).is_err() {
+            return Err(AppError::NotFound("workspace"));
+        }
         if by.is_admin() {
             let mut c = self.store.conn().await?;
             return c
@@ -273,5 +284,13 @@ impl App {
                 .ok_or(AppError::NotFound("workspace"));
         }
         Ok(self.access(by, slug, Action::Administer).await?.workspace)
+    }
+}
+
+/// A workspace always keeps at least one manager.
+fn last_manager() -> AppError {
+    AppError::Conflict {
+        message: "this is the workspace's last manager; make someone else manager first".into(),
+        current_version: None,
     }
 }

@@ -13,6 +13,11 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub log_format: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub trust_proxy: Option<bool>,
+    pub history_key_file: Option<PathBuf>,
+    pub max_connections: Option<usize>,
+    pub header_timeout_secs: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -33,9 +38,18 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (authority, tail) = match rest.find(['/', '?']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    // The user info ends at the last '@' before the query: a password may
+    // itself hold '/', '?'-free '@' or ':' characters.
+    let before_query = rest.find('?').unwrap_or(rest.len());
+    let (authority, tail) = match rest[..before_query].rfind('@') {
+        Some(at) => {
+            let host_end = rest[at..].find(['/', '?']).map_or(rest.len(), |i| at + i);
+            rest.split_at(host_end)
+        }
+        None => match rest.find(['/', '?']) {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        },
     };
     let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
@@ -75,6 +89,11 @@ mod tests {
             redact_url("postgres://u:p@ss@db/x"),
             "postgres://u:***@db/x"
         );
+        assert_eq!(
+            redact_url("postgres://aims:pa/ss:w@rd@db:5432/aims?sslmode=require"),
+            "postgres://aims:***@db:5432/aims?sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://u:a/b@db"), "postgres://u:***@db");
         assert_eq!(
             redact_url("postgres://db/x?user=u&password=s3cret"),
             "postgres://db/x?user=u&password=***"

@@ -3,6 +3,22 @@
 
 mod config;
 
+/// `println!` that ends the program quietly (exit 0) when the reader has gone
+/// away (`aims catalog list | head`), instead of panicking on the closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 use aims_app::store::Store;
 use aims_app::{App, AppConfig, AppError, Principal};
 use clap::{Args, Parser, Subcommand};
@@ -17,7 +33,7 @@ use std::process::ExitCode;
     version,
     about = "aims — an AI management system for ISO/IEC 42001",
     long_about = "aims runs an AI management system (ISO/IEC 42001): inventory, risks, controls, evidence, audits and a tamper-evident history.\n\n\
-Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies), and defaults.\n\n\
+Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies, trust_proxy, max_connections, header_timeout_secs, idle_timeout_secs), and defaults.\n\n\
 Storage is an embedded SQLite database in --data-dir unless --database-url postgres://… is given. Administration commands work directly on that storage, also while the server runs."
 )]
 struct Cli {
@@ -38,6 +54,11 @@ struct Global {
     /// TOML configuration file
     #[arg(long, env = "AIMS_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// File holding the key that seals the history (created with owner-only
+    /// permissions if missing); every replica needs the same one
+    /// [default: <data-dir>/history.key]
+    #[arg(long, env = "AIMS_HISTORY_KEY_FILE", global = true)]
+    history_key_file: Option<PathBuf>,
     /// Log format: text or json [default: text]
     #[arg(long, env = "AIMS_LOG_FORMAT", global = true)]
     log_format: Option<String>,
@@ -53,6 +74,19 @@ enum Command {
         /// Mark session cookies Secure (set when users reach aims over https)
         #[arg(long, env = "AIMS_SECURE_COOKIES")]
         secure_cookies: Option<bool>,
+        /// Take client addresses (for sign-in throttling) from X-Forwarded-For:
+        /// only behind a reverse proxy that sets it
+        #[arg(long, env = "AIMS_TRUST_PROXY")]
+        trust_proxy: Option<bool>,
+        /// Connections served at once; more are closed at once [default: 512]
+        #[arg(long, env = "AIMS_MAX_CONNECTIONS")]
+        max_connections: Option<usize>,
+        /// Seconds a client has to send a request's headers [default: 10]
+        #[arg(long, env = "AIMS_HEADER_TIMEOUT_SECS")]
+        header_timeout_secs: Option<u64>,
+        /// Seconds an idle kept-alive connection stays open [default: 60]
+        #[arg(long, env = "AIMS_IDLE_TIMEOUT_SECS")]
+        idle_timeout_secs: Option<u64>,
     },
     /// Manage users
     #[command(subcommand)]
@@ -191,14 +225,24 @@ enum CatalogCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the hash chain; exits 1 naming the first bad event
-    Verify,
+    /// Recompute the hash chain and check its seal; exits 1 naming the first bad event
+    Verify {
+        /// Also prove that nothing up to this checkpoint (from `aims audit checkpoint`) changed
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print the current head, signed with the history key, to keep elsewhere
+    Checkpoint,
+    /// Seal a history that was never sealed (a database from before sealing,
+    /// opened with an existing key): verifies the chain, then seals its head
+    Seal,
 }
 
 /// The effective settings after layering.
 struct Settings {
     data_dir: PathBuf,
     database_url: Option<String>,
+    history_key_file: Option<PathBuf>,
     log_format: String,
     file: FileConfig,
 }
@@ -226,6 +270,7 @@ fn settings(g: &Global) -> Result<Settings, String> {
             .clone()
             .or(file.database_url.clone())
             .filter(|u| !u.is_empty()),
+        history_key_file: g.history_key_file.clone().or(file.history_key_file.clone()),
         log_format,
         file,
     })
@@ -244,7 +289,59 @@ fn init_logging(format: &str) {
     }
 }
 
-async fn open_store(s: &Settings) -> Result<Store, String> {
+/// Reads a checkpoint written by `aims audit checkpoint`.
+fn read_checkpoint(
+    path: &std::path::Path,
+) -> Result<aims_app::domain::history::Checkpoint, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not an aims checkpoint: {e}", path.display()))
+}
+
+/// Opens the database, migrates it, and checks its history seal with the
+/// history key (read, or created on first use). `adopt` seals a history that
+/// was never sealed (`aims audit seal`).
+async fn open_store(s: &Settings, adopt: bool) -> Result<Store, String> {
+    let store = open_database(s).await?;
+    let path = s
+        .history_key_file
+        .clone()
+        .unwrap_or_else(|| s.data_dir.join("history.key"));
+    let (key, created) = aims_app::store::seal::HistoryKey::load_or_create(&path, || {
+        let mut b = [0u8; 32];
+        // The OS random source; a failure leaves no key rather than a weak one.
+        let _ = getrandom::getrandom(&mut b);
+        b
+    })
+    .map_err(|e| format!("history key: {e}"))?;
+    if created {
+        tracing::info!(path = %path.display(), "created the history key; keep a copy somewhere safe");
+    }
+    let store = store.with_history_key(key);
+    use aims_app::store::seal::SealState;
+    match store
+        .check_seal(adopt || created)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        SealState::Sealed => Ok(store),
+        SealState::Unsealed { events } => Err(format!(
+            "the history ({events} events) is not sealed, though the history key {} already existed: \
+             if this database comes from an aims without sealing, run `aims audit seal` once; \
+             otherwise the seal was removed from the database",
+            path.display()
+        )),
+        SealState::OtherKey { key_id } => Err(format!(
+            "the history was sealed with another key (key id {key_id}) than {} (key id {}): \
+             give aims the right key with --history-key-file",
+            path.display(),
+            store.history_key().map(|k| k.id()).unwrap_or_default()
+        )),
+    }
+}
+
+async fn open_database(s: &Settings) -> Result<Store, String> {
     let store = match &s.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Store::open_postgres(url)
@@ -301,20 +398,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     let s = settings(&cli.global)?;
     match cli.command {
         Command::Openapi => {
-            println!("{}", aims_web::openapi_json());
+            outln!("{}", aims_web::openapi_json());
             return Ok(ExitCode::SUCCESS);
         }
         Command::CheckConfig => {
-            println!("data_dir = {:?}", s.data_dir.display().to_string());
-            println!(
+            outln!("data_dir = {:?}", s.data_dir.display().to_string());
+            outln!(
                 "database_url = {:?}",
                 s.database_url
                     .as_deref()
                     .map(redact_url)
                     .unwrap_or_default()
             );
-            println!("log_format = {:?}", s.log_format);
-            println!(
+            outln!("log_format = {:?}", s.log_format);
+            outln!(
                 "backend = {:?}",
                 if s.database_url.is_some() {
                     "postgres"
@@ -327,15 +424,33 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Serve {
             listen,
             secure_cookies,
+            trust_proxy,
+            max_connections,
+            header_timeout_secs,
+            idle_timeout_secs,
         } => {
             init_logging(&s.log_format);
             let listen = listen
                 .or(s.file.listen.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
-            let secure_cookies = secure_cookies.or(s.file.secure_cookies).unwrap_or(false);
-            return serve(&s, &listen, secure_cookies)
-                .await
-                .map(|_| ExitCode::SUCCESS);
+            let defaults = aims_web::ServerLimits::default();
+            let secs = std::time::Duration::from_secs;
+            let web = aims_web::WebConfig {
+                secure_cookies: secure_cookies.or(s.file.secure_cookies).unwrap_or(false),
+                trust_proxy: trust_proxy.or(s.file.trust_proxy).unwrap_or(false),
+                limits: aims_web::ServerLimits {
+                    max_connections: max_connections
+                        .or(s.file.max_connections)
+                        .unwrap_or(defaults.max_connections),
+                    header_read_timeout: header_timeout_secs
+                        .or(s.file.header_timeout_secs)
+                        .map_or(defaults.header_read_timeout, secs),
+                    idle_timeout: idle_timeout_secs
+                        .or(s.file.idle_timeout_secs)
+                        .map_or(defaults.idle_timeout, secs),
+                },
+            };
+            return serve(&s, &listen, web).await.map(|_| ExitCode::SUCCESS);
         }
         Command::Catalog(cmd) if !matches!(cmd, CatalogCmd::Import { .. }) => {
             // Built-in frameworks need no database; imported ones are included
@@ -344,7 +459,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 || s.database_url.is_some()
                 || s.file.data_dir.is_some();
             let catalog = if explicit {
-                let store = open_store(&s).await?;
+                let store = open_store(&s, false).await?;
                 let c = App::new(store.clone(), AppConfig::default())
                     .catalog()
                     .await
@@ -358,7 +473,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         _ => {}
     }
-    let store = open_store(&s).await?;
+    let adopt = matches!(cli.command, Command::Audit(AuditCmd::Seal));
+    let store = open_store(&s, adopt).await?;
     let app = App::new(store.clone(), AppConfig::default());
     let op = Principal::operator();
     let result = admin(&app, &op, cli.command).await;
@@ -383,7 +499,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 .add_user(op, &email, &name, password, admin, false)
                 .await
                 .map_err(app_error)?;
-            println!(
+            outln!(
                 "added user {} ({}){}",
                 user.email,
                 user.id,
@@ -392,7 +508,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         }
         Command::User(UserCmd::List) => {
             for u in app.users(op).await.map_err(app_error)? {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}",
                     u.id,
                     u.email,
@@ -406,11 +522,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 .create_workspace(op, &name, &slug)
                 .await
                 .map_err(app_error)?;
-            println!("created workspace {} ({})", w.slug, w.name);
+            outln!("created workspace {} ({})", w.slug, w.name);
         }
         Command::Workspace(WorkspaceCmd::List) => {
             for (w, _) in app.workspaces(op).await.map_err(app_error)? {
-                println!("{}\t{}", w.slug, w.name);
+                outln!("{}\t{}", w.slug, w.name);
             }
         }
         Command::Member(MemberCmd::Add {
@@ -422,7 +538,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 .set_member(op, &workspace, &email, &role)
                 .await
                 .map_err(app_error)?;
-            println!("{} is now {} in {}", m.email, m.role, workspace);
+            outln!("{} is now {} in {}", m.email, m.role, workspace);
         }
         Command::Member(MemberCmd::Remove { workspace, email }) => {
             let wanted = email.trim().to_lowercase();
@@ -433,11 +549,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             app.remove_member(op, &workspace, &m.user_id)
                 .await
                 .map_err(app_error)?;
-            println!("{} no longer has access to {workspace}", m.email);
+            outln!("{} no longer has access to {workspace}", m.email);
         }
         Command::Member(MemberCmd::List { workspace }) => {
             for m in app.members(op, &workspace).await.map_err(app_error)? {
-                println!("{}\t{}\t{}", m.email, m.role, m.name);
+                outln!("{}\t{}\t{}", m.email, m.role, m.name);
             }
         }
         Command::Token(TokenCmd::Create {
@@ -449,17 +565,20 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 .create_token(op, &workspace, &name, &role)
                 .await
                 .map_err(app_error)?;
-            println!(
+            outln!(
                 "created API token '{}' ({}) with role {} in workspace {}",
-                t.row.name, t.row.id, t.row.role, workspace
+                t.row.name,
+                t.row.id,
+                t.row.role,
+                workspace
             );
-            println!("store it now; it will not be shown again:");
-            println!("{}", t.secret);
+            outln!("store it now; it will not be shown again:");
+            outln!("{}", t.secret);
         }
         Command::Token(TokenCmd::List { workspace }) => {
-            println!("id\tname\trole\tprefix\tcreated_at\tlast_used_at\tstatus");
+            outln!("id\tname\trole\tprefix\tcreated_at\tlast_used_at\tstatus");
             for t in app.tokens(op, &workspace).await.map_err(app_error)? {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}…\t{}\t{}\t{}",
                     t.id,
                     t.name,
@@ -479,21 +598,52 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             app.revoke_token(op, &workspace, &id)
                 .await
                 .map_err(app_error)?;
-            println!("revoked API token {id}");
+            outln!("revoked API token {id}");
         }
-        Command::Audit(AuditCmd::Verify) => {
-            let report = app.verify_history().await.map_err(app_error)?;
+        Command::Audit(AuditCmd::Checkpoint) => {
+            let cp = app.history_checkpoint(op).await.map_err(app_error)?;
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "format": "aims-history-checkpoint-v1",
+                    "seq": cp.seq,
+                    "hash": cp.hash,
+                    "seal": cp.seal,
+                }))
+                .map_err(|e| e.to_string())?
+            );
+        }
+        Command::Audit(AuditCmd::Seal) => {
+            let report = app.verify_history(None).await.map_err(app_error)?;
+            match report.error {
+                None => outln!("history already sealed: {} events", report.events),
+                Some(err) => {
+                    outln!("not sealed: the chain does not verify: {err}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::Audit(AuditCmd::Verify { checkpoint }) => {
+            let checkpoint = match checkpoint {
+                Some(path) => Some(read_checkpoint(&path)?),
+                None => None,
+            };
+            let report = app
+                .verify_history(checkpoint.as_ref())
+                .await
+                .map_err(app_error)?;
             return Ok(match report.error {
                 None => {
-                    println!(
+                    outln!(
                         "history intact: {} events, head {}",
-                        report.events, report.head_hash
+                        report.events,
+                        report.head_hash
                     );
                     ExitCode::SUCCESS
                 }
                 Some(err) => {
-                    println!("HISTORY TAMPERED: {err}");
-                    println!("{} events before it verified", report.events);
+                    outln!("HISTORY TAMPERED: {err}");
+                    outln!("{} events before it verified", report.events);
                     ExitCode::from(1)
                 }
             });
@@ -516,7 +666,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                     ),
                     other => other.to_string(),
                 })?;
-            println!(
+            outln!(
                 "imported {} '{}' ({}) as version {} with {} {}",
                 r.kind.replace('_', " "),
                 r.name,
@@ -532,7 +682,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         }
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
-            println!(
+            outln!(
                 "demo workspace '{}' ready: {} AI systems added, {} administrators added as managers{}",
                 aims_app::DEMO_SLUG,
                 r.systems_added,
@@ -545,11 +695,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(s: &Settings, listen: &str, secure_cookies: bool) -> Result<(), String> {
-    let store = open_store(s).await?;
+async fn serve(s: &Settings, listen: &str, web: aims_web::WebConfig) -> Result<(), String> {
+    let store = open_store(s, false).await?;
     let state = aims_web::AppState {
         app: App::new(store.clone(), AppConfig::default()),
-        config: aims_web::WebConfig { secure_cookies },
+        config: web,
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -594,10 +744,10 @@ async fn shutdown_signal() {
 fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<ExitCode, String> {
     match cmd {
         CatalogCmd::List => {
-            println!("FRAMEWORKS");
+            outln!("FRAMEWORKS");
             for f in c.frameworks() {
                 let origin = if f.builtin { "built-in" } else { "imported" };
-                println!(
+                outln!(
                     "  {:<20} {:<24} {:>4} items  {} ({origin})",
                     f.id,
                     f.name,
@@ -605,9 +755,9 @@ fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<Exit
                     f.kind
                 );
             }
-            println!("CROSSWALKS");
+            outln!("CROSSWALKS");
             for m in c.mapping_sets() {
-                println!(
+                outln!(
                     "  {:<32} {} -> {}  {} pairs",
                     m.id,
                     m.source,
@@ -623,7 +773,7 @@ fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<Exit
                     "no catalogue item '{reference}'; try 'aims catalog search {reference}', or name the framework as in iso42001:A.6.2.6"
                 ));
             };
-            println!("{} {} — {}", item.id, item.title, f.name);
+            outln!("{} {} — {}", item.id, item.title, f.name);
             let mut facts = vec![item.kind.clone()];
             if let Some(p) = &item.parent {
                 facts.push(format!("part of {p}"));
@@ -634,21 +784,21 @@ fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<Exit
             if !item.applies_from.is_empty() {
                 facts.push(format!("applies from {}", item.applies_from));
             }
-            println!("{}", facts.join(" · "));
+            outln!("{}", facts.join(" · "));
             if !item.summary.is_empty() {
-                println!("\nIn short\n  {}", item.summary);
+                outln!("\nIn short\n  {}", item.summary);
             }
             if !item.asks.is_empty() {
-                println!("\nWhat it asks (our guidance)\n  {}", item.asks);
+                outln!("\nWhat it asks (our guidance)\n  {}", item.asks);
             }
             if !item.evidence.is_empty() {
-                println!("\nEvidence auditors expect");
+                outln!("\nEvidence auditors expect");
                 for e in &item.evidence {
-                    println!("  - {e}");
+                    outln!("  - {e}");
                 }
             }
             if !item.aims_records.is_empty() {
-                println!(
+                outln!(
                     "\nRecords in aims that satisfy it\n  {}",
                     item.aims_records.join(", ")
                 );
@@ -662,28 +812,30 @@ fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<Exit
                 if !shown.insert(name) {
                     continue;
                 }
-                println!("\nMaps to {name}");
+                outln!("\nMaps to {name}");
                 for m in maps.iter().filter(|m| m.framework.name == name) {
                     let strength = m.strength.map(|s| format!(", {s}")).unwrap_or_default();
-                    println!(
+                    outln!(
                         "  {} {} ({}{strength})",
-                        m.item.id, m.item.title, m.relationship
+                        m.item.id,
+                        m.item.title,
+                        m.relationship
                     );
                 }
             }
             for (other, _) in found.iter().skip(1) {
-                println!("\n(also in {}: use {}:{})", other.name, other.id, item.id);
+                outln!("\n(also in {}: use {}:{})", other.name, other.id, item.id);
             }
         }
         CatalogCmd::Search { text, limit } => {
             let q = text.join(" ");
             let hits = c.search(&q, limit);
             if hits.is_empty() {
-                println!("nothing matches '{q}'");
+                outln!("nothing matches '{q}'");
                 return Ok(ExitCode::from(1));
             }
             for h in hits {
-                println!("{:<14} {:<16} {}", h.framework.id, h.item.id, h.item.title);
+                outln!("{:<14} {:<16} {}", h.framework.id, h.item.id, h.item.title);
             }
         }
         CatalogCmd::Import { .. } => {}

@@ -110,6 +110,83 @@ pub enum ChainError {
     },
     #[error("the chain ends at event #{last_seq} but the recorded head is #{head_seq}: event(s) at the end were removed or the head was altered")]
     Truncated { last_seq: i64, head_seq: i64 },
+    #[error("the history head (event #{seq}) is not sealed by this installation's history key: the history was rewritten by someone without the key, or aims was given another key")]
+    Unsealed { seq: i64 },
+    #[error(
+        "event #{seq} does not match the checkpoint: the history before the checkpoint was changed"
+    )]
+    CheckpointMismatch { seq: i64 },
+    #[error("the history ends at event #{last_seq}, before the checkpoint's event #{seq}: events were removed")]
+    CheckpointMissing { seq: i64, last_seq: i64 },
+    #[error("the checkpoint's signature is not valid for this installation's history key")]
+    CheckpointForged,
+}
+
+/// HMAC-SHA256 over a purpose label, a sequence number and a hash, hex-encoded.
+fn mac(key: &[u8], label: &[u8], seq: i64, hash: &str) -> String {
+    use hmac::{Hmac, Mac};
+    // HMAC accepts keys of any length, so this cannot fail.
+    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    m.update(label);
+    m.update(&seq.to_be_bytes());
+    m.update(&(hash.len() as u64).to_be_bytes());
+    m.update(hash.as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// The seal of the history head: only a holder of the key can make one, and
+/// the head's hash covers every event before it, so a valid seal proves that
+/// nobody without the key rewrote any event.
+pub fn head_seal(key: &[u8], seq: i64, hash: &str) -> String {
+    mac(key, b"aims-history-head-v1", seq, hash)
+}
+
+/// The signature of a checkpoint (a head written down somewhere else).
+pub fn checkpoint_seal(key: &[u8], seq: i64, hash: &str) -> String {
+    mac(key, b"aims-history-checkpoint-v1", seq, hash)
+}
+
+/// A short public name for a key (so a wrong key is told apart from tampering).
+pub fn key_id(key: &[u8]) -> String {
+    mac(key, b"aims-history-key-id-v1", 0, "")
+        .get(..16)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Compares two seals in constant time.
+pub fn seals_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A head (or checkpoint) recorded elsewhere: the event it names must still
+/// have this hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub seal: String,
+}
+
+impl Checkpoint {
+    pub fn new(key: &[u8], seq: i64, hash: &str) -> Checkpoint {
+        Checkpoint {
+            seq,
+            hash: hash.to_owned(),
+            seal: checkpoint_seal(key, seq, hash),
+        }
+    }
+
+    /// True when the checkpoint was signed with `key`.
+    pub fn is_signed_by(&self, key: &[u8]) -> bool {
+        seals_equal(&self.seal, &checkpoint_seal(key, self.seq, &self.hash))
+    }
 }
 
 /// What a successful verification saw.
@@ -125,6 +202,7 @@ pub struct ChainSummary {
 pub struct ChainVerifier {
     last_seq: i64,
     last_hash: String,
+    checkpoint: Option<(i64, String)>,
 }
 
 impl Default for ChainVerifier {
@@ -138,7 +216,14 @@ impl ChainVerifier {
         Self {
             last_seq: 0,
             last_hash: GENESIS_HASH.to_owned(),
+            checkpoint: None,
         }
+    }
+
+    /// Also checks that event `seq` still has `hash` (a checkpoint kept elsewhere).
+    pub fn expecting(mut self, seq: i64, hash: &str) -> Self {
+        self.checkpoint = Some((seq, hash.to_owned()));
+        self
     }
 
     pub fn push(&mut self, e: &Event) -> Result<(), ChainError> {
@@ -161,6 +246,11 @@ impl ChainVerifier {
                 id: e.id.clone(),
             });
         }
+        if let Some((seq, hash)) = &self.checkpoint {
+            if e.seq == *seq && e.hash != *hash {
+                return Err(ChainError::CheckpointMismatch { seq: e.seq });
+            }
+        }
         self.last_seq = e.seq;
         self.last_hash = e.hash.clone();
         Ok(())
@@ -173,6 +263,14 @@ impl ChainVerifier {
                 last_seq: self.last_seq,
                 head_seq: head.0,
             });
+        }
+        if let Some((seq, _)) = &self.checkpoint {
+            if *seq > self.last_seq {
+                return Err(ChainError::CheckpointMissing {
+                    seq: *seq,
+                    last_seq: self.last_seq,
+                });
+            }
         }
         Ok(ChainSummary {
             events: self.last_seq,
@@ -274,6 +372,108 @@ mod tests {
         let mut swapped = c.clone();
         swapped.swap(1, 2);
         assert!(verify(&swapped, (5, &head)).is_err());
+    }
+
+    #[test]
+    fn a_verifier_checks_the_whole_head_and_the_end() {
+        let c = chain(3);
+        // The head's seq and hash must both match the last event.
+        assert!(verify(&c, (3, &c[2].hash)).is_ok());
+        assert!(matches!(
+            verify(&c, (3, &c[1].hash)),
+            Err(ChainError::Truncated {
+                last_seq: 3,
+                head_seq: 3
+            })
+        ));
+        assert!(matches!(
+            verify(&c, (2, &c[2].hash)),
+            Err(ChainError::Truncated {
+                last_seq: 3,
+                head_seq: 2
+            })
+        ));
+        assert!(matches!(
+            verify(&c, (4, &c[2].hash)),
+            Err(ChainError::Truncated { .. })
+        ));
+        let summary = verify(&c, (3, &c[2].hash)).unwrap();
+        assert_eq!(summary.head_hash, c[2].hash);
+        // A chain whose first event does not start at 1.
+        assert!(matches!(
+            verify(&c[1..], (3, &c[2].hash)),
+            Err(ChainError::Gap {
+                expected_after: 0,
+                found: 2,
+                ..
+            })
+        ));
+        // A first event that does not link to the genesis hash.
+        let mut first = c[..1].to_vec();
+        first[0].prev_hash = "1".repeat(64);
+        first[0].hash = event_hash(&first[0]);
+        assert!(matches!(
+            verify(&first, (1, &first[0].hash.clone())),
+            Err(ChainError::BrokenLink { seq: 1, .. })
+        ));
+        assert_eq!(
+            ChainVerifier::default()
+                .finish((0, GENESIS_HASH))
+                .unwrap()
+                .events,
+            0
+        );
+    }
+
+    #[test]
+    fn seals_and_checkpoints() {
+        let key = [7u8; 32];
+        let other = [8u8; 32];
+        let s = head_seal(&key, 5, "abc");
+        assert_eq!(s.len(), 64);
+        assert_ne!(s, head_seal(&other, 5, "abc"));
+        assert_ne!(s, head_seal(&key, 6, "abc"));
+        assert_ne!(s, head_seal(&key, 5, "abd"));
+        assert_ne!(
+            s,
+            checkpoint_seal(&key, 5, "abc"),
+            "purposes never share a seal"
+        );
+        assert!(seals_equal(&s, &head_seal(&key, 5, "abc")));
+        assert!(!seals_equal(&s, &s[..63]));
+        assert!(!seals_equal("ab", "ac"));
+        assert!(seals_equal("", ""));
+        assert_eq!(key_id(&key).len(), 16);
+        assert_ne!(key_id(&key), key_id(&other));
+        let cp = Checkpoint::new(&key, 2, "h");
+        assert!(cp.is_signed_by(&key) && !cp.is_signed_by(&other));
+        let forged = Checkpoint {
+            hash: "g".into(),
+            ..cp.clone()
+        };
+        assert!(!forged.is_signed_by(&key));
+
+        let c = chain(3);
+        let run = |v: ChainVerifier, events: &[Event]| {
+            let mut v = v;
+            for e in events {
+                v.push(e)?;
+            }
+            v.finish((3, &c[2].hash))
+        };
+        assert!(run(ChainVerifier::new().expecting(2, &c[1].hash), &c).is_ok());
+        assert_eq!(
+            run(ChainVerifier::new().expecting(2, &c[0].hash), &c),
+            Err(ChainError::CheckpointMismatch { seq: 2 })
+        );
+        assert_eq!(
+            run(ChainVerifier::new().expecting(4, "x"), &c),
+            Err(ChainError::CheckpointMissing {
+                seq: 4,
+                last_seq: 3
+            })
+        );
+        assert!(run(ChainVerifier::new().expecting(3, &c[2].hash), &c).is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod history;
 pub mod system;
+pub mod throttle;
 pub mod validation;
 pub mod values;
 

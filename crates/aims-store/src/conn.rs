@@ -15,8 +15,12 @@ pub enum StoreError {
         "the database schema is newer than this binary (migration {0} is unknown); upgrade aims"
     )]
     SchemaTooNew(i64),
+    /// Another writer holds the lock longer than the lock timeout (SQLite
+    /// busy, PostgreSQL lock timeout) or no connection came free in time.
+    #[error("the database is busy")]
+    Busy,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot prepare data directory {path}: {source}")]
@@ -26,6 +30,34 @@ pub enum StoreError {
     },
 }
 
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_busy(&err) {
+            StoreError::Busy
+        } else {
+            StoreError::Database(err)
+        }
+    }
+}
+
+/// SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (and their extended codes),
+/// PostgreSQL `lock_not_available` (55P03), and a pool with no free connection.
+fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("55P03") => true,
+            Some(code) => code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// How long a statement waits for another writer's lock before the store
+/// answers [`StoreError::Busy`].
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl StoreError {
     /// Maps a unique-constraint violation to a field name; other errors pass through.
     pub(crate) fn unique(err: sqlx::Error, field: &'static str) -> StoreError {
@@ -34,7 +66,7 @@ impl StoreError {
                 return StoreError::Duplicate { field };
             }
         }
-        StoreError::Database(err)
+        StoreError::from(err)
     }
 }
 
@@ -44,11 +76,19 @@ pub enum Backend {
     Postgres,
 }
 
-/// A connection pool on one of the two backends. Cheap to clone.
+/// A connection pool on one of the two backends.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// The database: a pool, and the key that seals the history head on every
+/// commit (see [`crate::seal`]). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+    key: Option<std::sync::Arc<crate::seal::HistoryKey>>,
 }
 
 /// A connection (pooled or inside a transaction) that every query runs on.
@@ -85,23 +125,35 @@ impl PoolConn {
 }
 
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    key: Option<std::sync::Arc<crate::seal::HistoryKey>>,
+    /// The head was intact when the transaction began: only then is the new
+    /// head sealed, so a head rewritten behind aims' back is never re-sealed.
+    pub(crate) seal: bool,
+}
+
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
-            Tx::Postgres(t) => Conn::Postgres(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => Conn::Sqlite(t),
+            TxInner::Postgres(t) => Conn::Postgres(t),
         }
     }
 
-    pub async fn commit(self) -> crate::Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+    /// Seals the history head (when events were appended) and commits.
+    pub async fn commit(mut self) -> crate::Result<()> {
+        if let Some(key) = self.key.clone().filter(|_| self.seal) {
+            self.conn().history_seal_head(&key).await?;
+        }
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }
@@ -125,6 +177,11 @@ impl Store {
     /// Opens (creating if needed) `aims.db` in `data_dir`: WAL journal, full sync
     /// so an acknowledged write survives a crash, foreign keys on.
     pub async fn open_sqlite(data_dir: &Path) -> crate::Result<Store> {
+        Store::open_sqlite_with(data_dir, DEFAULT_LOCK_TIMEOUT).await
+    }
+
+    /// [`Store::open_sqlite`] waiting at most `lock_timeout` for another writer.
+    pub async fn open_sqlite_with(data_dir: &Path, lock_timeout: Duration) -> crate::Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.display().to_string(),
             source,
@@ -135,51 +192,93 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(lock_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .acquire_timeout(lock_timeout + Duration::from_secs(5))
             .connect_with(opts)
             .await?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store::new(Pool::Sqlite(pool)))
     }
 
     /// Connects to PostgreSQL. The URL is never logged.
     pub async fn open_postgres(url: &str) -> crate::Result<Store> {
-        let opts = PgConnectOptions::from_str(url)?;
+        Store::open_postgres_with(url, DEFAULT_LOCK_TIMEOUT).await
+    }
+
+    /// [`Store::open_postgres`] waiting at most `lock_timeout` for another writer.
+    pub async fn open_postgres_with(url: &str, lock_timeout: Duration) -> crate::Result<Store> {
+        let opts = PgConnectOptions::from_str(url)?
+            .options([("lock_timeout", format!("{}ms", lock_timeout.as_millis()))]);
         // More connections only add contention on a small machine: on 2 cores,
         // 16 gave a list p99 of 10.8 ms, 8 gave 7.6 ms (bench/serve.py).
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(lock_timeout + Duration::from_secs(5))
             .connect_with(opts)
             .await?;
-        Ok(Store::Postgres(pool))
+        Ok(Store::new(Pool::Postgres(pool)))
+    }
+
+    fn new(pool: Pool) -> Store {
+        Store { pool, key: None }
+    }
+
+    /// The pool itself (tests use it to reach the database around aims).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Seals the history with `key` from now on (see [`crate::seal`]).
+    pub fn with_history_key(mut self, key: crate::seal::HistoryKey) -> Store {
+        self.key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    pub fn history_key(&self) -> Option<&crate::seal::HistoryKey> {
+        self.key.as_deref()
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Brings the schema up to date; refuses a database migrated by a newer binary.
     pub async fn migrate(&self) -> crate::Result<()> {
-        let result = match self {
-            Store::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
-            Store::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
+        let result = match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
         };
         match result {
-            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => Err(StoreError::SchemaTooNew(v)),
-            other => Ok(other?),
+            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => {
+                return Err(StoreError::SchemaTooNew(v))
+            }
+            other => other?,
         }
+        // Data changes a migration asked for but SQL cannot make.
+        let mut tx = self.begin_unsealed().await?;
+        let refolded = tx.conn().systems_refold_search_text().await?;
+        if refolded > 0 {
+            tracing::info!(rows = refolded, "refolded AI system search text");
+        }
+        tx.commit().await
+    }
+
+    /// A write transaction that does not touch the history seal.
+    async fn begin_unsealed(&self) -> crate::Result<Tx> {
+        let mut tx = self.begin().await?;
+        tx.seal = false;
+        Ok(tx)
     }
 
     pub async fn conn(&self) -> crate::Result<PoolConn> {
-        Ok(match self {
-            Store::Sqlite(p) => PoolConn::Sqlite(p.acquire().await?),
-            Store::Postgres(p) => PoolConn::Postgres(p.acquire().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => PoolConn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => PoolConn::Postgres(p.acquire().await?),
         })
     }
 
@@ -189,31 +288,40 @@ impl Store {
     /// the history chain in order. SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the
     /// history head row, locked `FOR UPDATE`. Writers queue; readers never wait.
     pub async fn begin(&self) -> crate::Result<Tx> {
-        Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(p) => {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("SELECT seq FROM history_head WHERE id = 1 FOR UPDATE")
                     .execute(&mut *tx)
                     .await?;
-                Tx::Postgres(tx)
+                TxInner::Postgres(tx)
             }
-        })
+        };
+        let mut tx = Tx {
+            inner,
+            key: self.key.clone(),
+            seal: false,
+        };
+        if let Some(key) = self.key.clone() {
+            tx.seal = tx.conn().history_head_intact(&key).await?;
+        }
+        Ok(tx)
     }
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        let r = match self {
-            Store::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
-            Store::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+        let r = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+            Pool::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
         };
         r.is_ok()
     }
 
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(p) => p.close().await,
-            Store::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 }

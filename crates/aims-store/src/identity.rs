@@ -276,22 +276,31 @@ impl Conn<'_> {
 
     // ---- login throttling ----
 
-    /// Failures recorded for `key` in the window starting at or after `since`.
-    pub async fn login_failures(&mut self, key: &str, since: &str) -> Result<i64> {
-        let n: Option<i64> = on_conn!(self, c => sqlx::query_scalar(
-            "SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start >= $2")
-            .bind(key).bind(since).fetch_optional(&mut **c).await)?;
-        Ok(n.unwrap_or(0))
-    }
-
-    /// Counts one more failure; a window older than `since` starts over at `now`.
-    pub async fn login_failure_record(&mut self, key: &str, since: &str, now: &str) -> Result<()> {
-        on_conn!(self, c => sqlx::query(
+    /// Counts one more attempt against `key` and returns the attempts in its
+    /// window (this one included) with the window's start, in one statement, so
+    /// concurrent attempts can never all pass the check. A window that started
+    /// before `since` starts over at `now`.
+    pub async fn login_attempt_charge(
+        &mut self,
+        key: &str,
+        since: &str,
+        now: &str,
+    ) -> Result<(i64, String)> {
+        let row: (i64, String) = on_conn!(self, c => sqlx::query_as(
             "INSERT INTO login_failures (throttle_key, failures, window_start) VALUES ($1, 1, $3)
              ON CONFLICT (throttle_key) DO UPDATE SET
                failures = CASE WHEN login_failures.window_start >= $2 THEN login_failures.failures + 1 ELSE 1 END,
-               window_start = CASE WHEN login_failures.window_start >= $2 THEN login_failures.window_start ELSE $3 END")
-            .bind(key).bind(since).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+               window_start = CASE WHEN login_failures.window_start >= $2 THEN login_failures.window_start ELSE $3 END
+             RETURNING failures, window_start")
+            .bind(key).bind(since).bind(now).fetch_one(&mut **c).await)?;
+        Ok(row)
+    }
+
+    /// Takes one attempt back from `key` (a sign-in that succeeded).
+    pub async fn login_attempt_refund(&mut self, key: &str) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "UPDATE login_failures SET failures = failures - 1 WHERE throttle_key = $1 AND failures > 0")
+            .bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

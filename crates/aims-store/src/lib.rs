@@ -8,10 +8,13 @@ mod catalog;
 mod conn;
 mod history;
 mod identity;
+pub mod seal;
 mod systems;
 
 pub use catalog::CatalogImportRow;
-pub use conn::{migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx};
+pub use conn::{
+    migration_versions, Backend, Conn, Pool, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
+};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
 pub use systems::{Page, SystemFilter, SystemRow};

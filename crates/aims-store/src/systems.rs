@@ -56,6 +56,29 @@ fn like_pattern(q: &str) -> String {
 }
 
 impl Conn<'_> {
+    /// Recomputes `search_text` of every AI system with full Unicode folding,
+    /// once, when a migration asked for it (0003 folded only ASCII on SQLite).
+    pub(crate) async fn systems_refold_search_text(&mut self) -> Result<u64> {
+        let pending: Option<String> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT task FROM maintenance WHERE task = 'refold_ai_system_search_text'")
+            .fetch_optional(&mut **c).await)?;
+        if pending.is_none() {
+            return Ok(0);
+        }
+        let sql = format!("SELECT {COLS} FROM ai_systems");
+        let rows: Vec<SystemRow> =
+            on_conn!(self, c => sqlx::query_as(&sql).fetch_all(&mut **c).await)?;
+        let mut changed = 0;
+        for row in &rows {
+            changed += on_conn!(self, c => sqlx::query(
+                "UPDATE ai_systems SET search_text = $1 WHERE id = $2 AND search_text <> $1")
+                .bind(search_text(row)).bind(&row.id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        }
+        on_conn!(self, c => sqlx::query("DELETE FROM maintenance WHERE task = 'refold_ai_system_search_text'")
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(changed)
+    }
+
     pub async fn system_insert(&mut self, s: &SystemRow) -> Result<()> {
         on_conn!(self, c => sqlx::query(
             "INSERT INTO ai_systems (id, workspace_id, name, purpose, version, created_at, updated_at, created_by, updated_by, search_text)

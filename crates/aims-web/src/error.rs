@@ -135,6 +135,14 @@ impl From<AppError> for ApiError {
                 err.retry_after = Some(secs);
                 err
             }
+            AppError::Unavailable {
+                message,
+                retry_after_secs,
+            } => {
+                let mut err = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Busy", message);
+                err.retry_after = Some(retry_after_secs);
+                err
+            }
             AppError::Internal(details) => {
                 tracing::error!(error = %details, "internal error");
                 ApiError::new(

@@ -9,8 +9,11 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod input;
 mod pages;
 mod request_id;
+mod security;
+mod server;
 
 use aims_app::App;
 use axum::Router;
@@ -18,6 +21,7 @@ use std::time::Duration;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_json;
+pub use server::ServerLimits;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +29,11 @@ pub struct WebConfig {
     /// Mark cookies `Secure` even without `X-Forwarded-Proto: https`
     /// (set when the public URL is https).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (set only behind a
+    /// reverse proxy that overwrites it).
+    pub trust_proxy: bool,
+    /// Header read timeout, idle timeout and connection cap.
+    pub limits: ServerLimits,
 }
 
 #[derive(Clone)]
@@ -44,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(health_router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Hostile bytes in the request line never reach a route.
+        .layer(axum::middleware::from_fn(input::guard))
+        // A bug must never drop the connection: it becomes a logged 500 that
+        // carries the request id (so this sits inside the request-id layer).
+        .layer(axum::middleware::from_fn(security::catch_panic))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -55,9 +69,11 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn(request_id::layer))
-        // A bug must never drop the connection: it becomes a logged 500.
-        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
 
@@ -86,7 +102,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config.limits.clone();
+    server::serve(listener, router(state), limits, shutdown).await
 }

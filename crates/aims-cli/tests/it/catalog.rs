@@ -248,7 +248,7 @@ async fn administrators_import_frameworks_and_bad_files_leave_nothing_behind() {
         .any(|m| m["id"] == "AC-1"));
 
     // The import is in the history.
-    assert!(t.app.verify_history().await.unwrap().error.is_none());
+    assert!(t.app.verify_history(None).await.unwrap().error.is_none());
     t.stop().await;
 }
 

@@ -63,20 +63,44 @@ impl TestDb {
         }
     }
 
+    /// The store as `aims` opens it: migrated, with the history key of the
+    /// data dir (shared with the `aims` binary run by CLI tests).
     pub async fn store(&self) -> Store {
+        self.store_with(aims_app::store::DEFAULT_LOCK_TIMEOUT).await
+    }
+
+    /// [`TestDb::store`] waiting at most `lock_timeout` for another writer.
+    pub async fn store_with(&self, lock_timeout: std::time::Duration) -> Store {
         let store = match &self.database_url {
-            Some(url) => Store::open_postgres(url).await.unwrap(),
-            None => Store::open_sqlite(self.dir.path()).await.unwrap(),
+            Some(url) => Store::open_postgres_with(url, lock_timeout).await.unwrap(),
+            None => Store::open_sqlite_with(self.dir.path(), lock_timeout)
+                .await
+                .unwrap(),
         };
         store.migrate().await.unwrap();
+        let (key, created) = aims_app::store::seal::HistoryKey::load_or_create(
+            &self.dir.path().join("history.key"),
+            || {
+                let mut b = [0u8; 32];
+                getrandom::getrandom(&mut b).unwrap();
+                b
+            },
+        )
+        .unwrap();
+        let store = store.with_history_key(key);
+        assert_eq!(
+            store.check_seal(created).await.unwrap(),
+            aims_app::store::seal::SealState::Sealed
+        );
         store
     }
 
-    /// Arguments that point the `aims` binary at this database.
+    /// Arguments that point the `aims` binary at this database (and its history key).
     pub fn cli_args(&self) -> Vec<String> {
+        let dir = vec!["--data-dir".into(), self.dir.path().display().to_string()];
         match &self.database_url {
-            Some(url) => vec!["--database-url".into(), url.clone()],
-            None => vec!["--data-dir".into(), self.dir.path().display().to_string()],
+            Some(url) => [vec!["--database-url".into(), url.clone()], dir].concat(),
+            None => dir,
         }
     }
 
@@ -147,6 +171,21 @@ pub mod tempdir {
     }
 }
 
+/// How a test server differs from the defaults.
+pub struct Options {
+    pub web: aims_web::WebConfig,
+    pub lock_timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            web: aims_web::WebConfig::default(),
+            lock_timeout: aims_app::store::DEFAULT_LOCK_TIMEOUT,
+        }
+    }
+}
+
 /// A running server with an administrator and a workspace `acme`.
 pub struct TestApp {
     pub db: TestDb,
@@ -163,8 +202,13 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 impl TestApp {
     /// A server on a fresh, empty database (no users: first-run setup pending).
     pub async fn empty() -> TestApp {
+        TestApp::empty_with(Options::default()).await
+    }
+
+    /// [`TestApp::empty`] with other web settings or lock timeout.
+    pub async fn empty_with(options: Options) -> TestApp {
         let db = TestDb::new().await;
-        let store = db.store().await;
+        let store = db.store_with(options.lock_timeout).await;
         let app = App::new(
             store,
             AppConfig {
@@ -176,7 +220,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = aims_web::AppState {
             app: app.clone(),
-            config: aims_web::WebConfig::default(),
+            config: options.web,
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
@@ -198,7 +242,12 @@ impl TestApp {
 
     /// A server with an administrator (manager of `acme`) already set up.
     pub async fn new() -> TestApp {
-        let t = TestApp::empty().await;
+        TestApp::with(Options::default()).await
+    }
+
+    /// [`TestApp::new`] with other web settings or lock timeout.
+    pub async fn with(options: Options) -> TestApp {
+        let t = TestApp::empty_with(options).await;
         let op = Principal::operator();
         t.app
             .add_user(&op, ADMIN_EMAIL, "Ada Admin", ADMIN_PASSWORD, true, true)

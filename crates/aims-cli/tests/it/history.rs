@@ -52,7 +52,7 @@ async fn verify_passes_on_a_live_database() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("history intact"), "{out}");
     // 3 setup events (user, workspace, member) plus 6 record changes.
-    let report = t.app.verify_history().await.unwrap();
+    let report = t.app.verify_history(None).await.unwrap();
     assert!(report.error.is_none());
     assert!(report.events >= 6);
     t.stop().await;
@@ -93,7 +93,7 @@ async fn a_deleted_event_is_named() {
 #[tokio::test]
 async fn a_deleted_last_event_is_found() {
     let t = with_events().await;
-    let head = t.app.verify_history().await.unwrap().events;
+    let head = t.app.verify_history(None).await.unwrap().events;
     t.db.raw_sql(&format!(
         "{} DELETE FROM history_events WHERE seq = {head};",
         drop_guard()
@@ -109,14 +109,14 @@ async fn a_deleted_last_event_is_found() {
 async fn the_database_refuses_edits_to_history() {
     let t = with_events().await;
     let store = t.db.store().await;
-    let result = match &store {
-        aims_app::store::Store::Sqlite(p) => {
+    let result = match store.pool() {
+        aims_app::store::Pool::Sqlite(p) => {
             sqlx::query("UPDATE history_events SET actor = 'x' WHERE seq = 1")
                 .execute(p)
                 .await
                 .map(|_| ())
         }
-        aims_app::store::Store::Postgres(p) => {
+        aims_app::store::Pool::Postgres(p) => {
             sqlx::query("UPDATE history_events SET actor = 'x' WHERE seq = 1")
                 .execute(p)
                 .await
@@ -147,8 +147,112 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     for task in tasks {
         task.await.unwrap();
     }
-    let report = t.app.verify_history().await.unwrap();
+    let report = t.app.verify_history(None).await.unwrap();
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(report.events, 3 + 80);
+    t.stop().await;
+}
+
+/// Plays an attacker with database access but without the history key: edits
+/// event `seq`, recomputes every hash after it and moves the head along.
+async fn rewrite_from(t: &TestApp, seq: i64) {
+    use aims_app::domain::history::event_hash;
+    let mut c = t.app.store.conn().await.unwrap();
+    let mut events = c.conn().history_chunk(0, 10_000).await.unwrap();
+    drop(c);
+    let mut sql = drop_guard().to_owned();
+    let mut prev = String::new();
+    for e in events.iter_mut() {
+        if e.seq < seq {
+            prev = e.hash.clone();
+            continue;
+        }
+        if e.seq == seq {
+            e.change = r#"{"name":"forged"}"#.into();
+        }
+        e.prev_hash = prev.clone();
+        e.hash = event_hash(e);
+        prev = e.hash.clone();
+        sql.push_str(&format!(
+            "UPDATE history_events SET change = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};",
+            e.change, e.prev_hash, e.hash, e.seq
+        ));
+    }
+    sql.push_str(&format!(
+        "UPDATE history_head SET hash = '{prev}' WHERE id = 1;"
+    ));
+    t.db.raw_sql(&sql).await;
+}
+
+#[tokio::test]
+async fn a_rewritten_and_rehashed_history_is_found_without_the_key() {
+    let t = with_events().await;
+    rewrite_from(&t, 5).await;
+    let (code, out) = verify(&t);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not sealed"), "{out}");
+    // Removing the seal altogether does not help either: aims refuses to
+    // open a history whose seal was taken away.
+    t.db.raw_sql("UPDATE history_head SET seal = '', key_id = '' WHERE id = 1;")
+        .await;
+    let (code, out) = verify(&t);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not sealed"), "{out}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_checkpoint_proves_nothing_before_it_changed() {
+    let t = with_events().await;
+    let out = Command::new(TestApp::bin())
+        .args(t.db.cli_args())
+        .args(["audit", "checkpoint"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let cp_path = t.db.dir.path().join("checkpoint.json");
+    std::fs::write(&cp_path, &out.stdout).unwrap();
+    let cp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cp_seq = cp["seq"].as_i64().unwrap();
+    let verify_cp = |t: &TestApp| {
+        let out = Command::new(TestApp::bin())
+            .args(t.db.cli_args())
+            .args(["audit", "verify", "--checkpoint"])
+            .arg(&cp_path)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // More events after the checkpoint: still fine.
+    t.app
+        .create_system(&Principal::operator(), "acme", "Later", "")
+        .await
+        .unwrap();
+    let (code, out) = verify_cp(&t);
+    assert_eq!(code, 0, "{out}");
+    // Someone holding the key rewrites history before the checkpoint and
+    // re-seals it: the plain verification passes, the checkpoint does not.
+    rewrite_from(&t, 4).await;
+    let key = t.app.store.history_key().unwrap().clone();
+    let mut tx = t.app.store.begin().await.unwrap();
+    tx.conn().history_seal_head(&key).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(verify(&t).0, 0, "re-sealed with the key");
+    let (code, out) = verify_cp(&t);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("event #{cp_seq}")), "{out}");
+    // A forged checkpoint is refused.
+    std::fs::write(
+        &cp_path,
+        serde_json::json!({"seq": cp_seq, "hash": "0".repeat(64), "seal": "0".repeat(64)})
+            .to_string(),
+    )
+    .unwrap();
+    let (code, out) = verify_cp(&t);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("signature"), "{out}");
     t.stop().await;
 }

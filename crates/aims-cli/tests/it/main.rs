@@ -12,5 +12,6 @@ mod authz;
 mod browser;
 mod catalog;
 mod cli;
+mod hardening;
 mod history;
 mod web;

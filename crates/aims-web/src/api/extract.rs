@@ -19,11 +19,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .map(|m| {
-                let m = m.trim().to_ascii_lowercase();
-                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-            })
-            .unwrap_or(false);
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -47,10 +43,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the field.
+/// Syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the
+/// field, and so are duplicate keys (which parsers resolve differently, so a
+/// body could mean one thing to a proxy and another to us) and strings holding
+/// control characters.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(None, format!("The body is not valid JSON: {e}.")))?;
+    let value = match strict::parse(bytes) {
+        Ok(v) => v,
+        Err(strict::Error::Syntax(e)) => {
+            return Err(ApiError::bad_request(
+                None,
+                format!("The body is not valid JSON: {e}."),
+            ))
+        }
+        Err(strict::Error::DuplicateKey(path)) => {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &path,
+                "appears more than once in the object",
+            ))
+        }
+    };
+    if let Some(path) = aims_domain::validation::json_control_char_path(&value) {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &path,
+            aims_domain::validation::CONTROL_MESSAGE,
+        ));
+    }
     if !value.is_object() {
         return Err(ApiError::field(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -81,5 +101,159 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                 let detail = text.trim_start_matches("Failed to deserialize query string: ");
                 ApiError::bad_request(None, format!("The query string is malformed: {detail}"))
             })
+    }
+}
+
+/// JSON to a `serde_json::Value`, refusing an object that names a key twice.
+mod strict {
+    use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+    use std::fmt;
+
+    pub enum Error {
+        Syntax(serde_json::Error),
+        /// The path of the repeated key, e.g. `items[0].name`.
+        DuplicateKey(String),
+    }
+
+    const DUP: &str = "\u{1}duplicate key\u{1}";
+
+    pub fn parse(bytes: &[u8]) -> Result<Value, Error> {
+        let dup = std::cell::RefCell::new(None);
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let seed = Seed {
+            path: String::new(),
+            dup: &dup,
+        };
+        let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+        match (result, dup.into_inner()) {
+            (_, Some(path)) => Err(Error::DuplicateKey(path)),
+            (Ok(v), None) => Ok(v),
+            (Err(e), None) => Err(Error::Syntax(e)),
+        }
+    }
+
+    struct Seed<'a> {
+        path: String,
+        dup: &'a std::cell::RefCell<Option<String>>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+        type Value = Value;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Seed<'_> {
+        type Value = Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(v) = seq.next_element_seed(Seed {
+                path: format!("{}[{}]", self.path, items.len()),
+                dup: self.dup,
+            })? {
+                items.push(v);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{}.{key}", self.path)
+                };
+                if out.contains_key(&key) {
+                    *self.dup.borrow_mut() = Some(path);
+                    return Err(A::Error::custom(DUP));
+                }
+                let v = map.next_value_seed(Seed {
+                    path,
+                    dup: self.dup,
+                })?;
+                out.insert(key, v);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Body {
+        #[allow(dead_code)]
+        name: String,
+    }
+
+    fn field_of(e: &ApiError) -> &str {
+        &e.errors[0].field
+    }
+
+    #[test]
+    fn duplicate_keys_are_named() {
+        let e = parse_json::<Body>(br#"{"name": "a", "name": "b"}"#).unwrap_err();
+        assert_eq!(
+            (e.status, field_of(&e)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "name")
+        );
+        let e =
+            parse_json::<serde_json::Value>(br#"{"a": [{"x": 1}, {"x": 1, "x": 2}]}"#).unwrap_err();
+        assert_eq!(field_of(&e), "a[1].x");
+        assert!(parse_json::<serde_json::Value>(br#"{"a": {"x": 1}, "b": {"x": 1}}"#).is_ok());
+    }
+
+    #[test]
+    fn control_characters_and_syntax() {
+        let e = parse_json::<Body>(br#"{"name": "a\u0000b"}"#).unwrap_err();
+        assert_eq!(
+            (e.status, field_of(&e)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "name")
+        );
+        let e = parse_json::<Body>(br#"{"name": "a"} trailing"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        let e = parse_json::<Body>(b"{\"name\": \"\xff\"}").unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        let e = parse_json::<Body>(br#"{"name": "\ud800"}"#).unwrap_err();
+        assert_eq!(
+            e.status,
+            StatusCode::BAD_REQUEST,
+            "a lone surrogate is not text"
+        );
+        let e = parse_json::<Body>(br#"[1]"#).unwrap_err();
+        assert_eq!(field_of(&e), "body");
+        assert!(parse_json::<Body>(br#"{"name": "tab\tand\nline"}"#).is_ok());
+        assert!(parse_json::<serde_json::Value>(br#"{"n": 1.5e3, "m": -2, "z": null}"#).is_ok());
     }
 }

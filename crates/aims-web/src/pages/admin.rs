@@ -3,6 +3,7 @@
 
 use super::{render, CsrfForm, Layout, PageError};
 use crate::auth::{PageAdmin, PageUser};
+use crate::input::PageForm;
 use crate::AppState;
 use aims_app::store::{UserRow, WorkspaceRow};
 use aims_app::AppError;
@@ -11,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -91,7 +92,7 @@ struct UserForm {
 async fn user_add(
     State(s): State<AppState>,
     PageAdmin(user): PageAdmin,
-    Form(f): Form<UserForm>,
+    PageForm(f): PageForm<UserForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s
@@ -124,7 +125,7 @@ struct WorkspaceForm {
 async fn workspace_create(
     State(s): State<AppState>,
     PageAdmin(user): PageAdmin,
-    Form(f): Form<WorkspaceForm>,
+    PageForm(f): PageForm<WorkspaceForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s
@@ -140,7 +141,7 @@ async fn workspace_create(
 async fn demo(
     State(s): State<AppState>,
     PageAdmin(user): PageAdmin,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     s.app.load_demo(&user.principal).await?;
@@ -163,7 +164,7 @@ struct MemberForm {
 async fn member_set(
     State(s): State<AppState>,
     PageAdmin(user): PageAdmin,
-    Form(f): Form<MemberForm>,
+    PageForm(f): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s

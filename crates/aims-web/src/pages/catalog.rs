@@ -3,6 +3,7 @@
 
 use super::{render, Layout, PageError};
 use crate::auth::{PageAdmin, PageUser};
+use crate::input::PageForm;
 use crate::AppState;
 use aims_app::catalogue::{Catalog, Framework, Item};
 use aims_app::AppError;
@@ -11,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -168,7 +169,7 @@ async fn framework(
                 id: i.id.clone(),
                 title: i.title.clone(),
                 href: item_href(&f.id, &i.id),
-                depth: (d - 1) * 2,
+                depth: ((d - 1) * 2).min(8),
                 mapped: c.mappings_of(&f.id, &i.id).len(),
             });
         }
@@ -320,7 +321,7 @@ struct ImportForm {
 async fn import(
     State(s): State<AppState>,
     PageAdmin(user): PageAdmin,
-    Form(f): Form<ImportForm>,
+    PageForm(f): PageForm<ImportForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let id = Some(f.id.trim()).filter(|i| !i.is_empty());

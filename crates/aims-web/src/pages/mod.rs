@@ -35,8 +35,11 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let h = req.headers();
         let refused = match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-            // Every current browser says where a request comes from.
-            Some(site) => site == "cross-site",
+            // Every current browser says where a request comes from. Only our
+            // own pages may post: not another site, and not a sibling subdomain
+            // (`same-site`), which matters for the sign-in and setup forms that
+            // have no session token yet.
+            Some(site) => site != "same-origin",
             // Older clients: compare Origin with the host they asked for (a
             // proxy may set X-Forwarded-Host).
             None => {
@@ -111,6 +114,18 @@ impl IntoResponse for PageError {
             PageError::App(AppError::Unauthenticated) => (StatusCode::UNAUTHORIZED, "Sign in", "Please sign in.".to_owned()),
             PageError::App(AppError::Throttled(s)) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("Try again in {s} seconds.")),
             PageError::App(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot save", e.to_string()),
+            PageError::App(AppError::Unavailable { message, retry_after_secs }) => {
+                let mut resp = (StatusCode::SERVICE_UNAVAILABLE, render(&ErrorPage {
+                    title: "Busy",
+                    message: format!("{message}."),
+                    request_id: request_id::current(),
+                }))
+                    .into_response();
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return resp;
+            }
             PageError::App(AppError::Internal(details)) => {
                 tracing::error!(error = %details, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Nothing was changed. If it happens again, give your administrator the request id below.".to_owned())

@@ -4,6 +4,7 @@ use super::{render, CsrfForm, Layout, PageError};
 use crate::auth::{
     clear_session_cookie, cookie, is_https, session_cookie, PageUser, SESSION_COOKIE,
 };
+use crate::input::PageForm;
 use crate::AppState;
 use aims_app::{AppError, LoginOutcome, Principal};
 use aims_domain::FieldErrors;
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -90,7 +91,7 @@ async fn setup_page(State(s): State<AppState>) -> Result<Response, PageError> {
 async fn setup_submit(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<SetupForm>,
+    PageForm(f): PageForm<SetupForm>,
 ) -> Result<Response, PageError> {
     match s
         .app
@@ -155,9 +156,10 @@ struct LoginForm {
 async fn login_submit(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    crate::auth::ClientAddr(client): crate::auth::ClientAddr,
+    PageForm(f): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    match s.app.login(&f.email, &f.password).await {
+    match s.app.login(&f.email, &f.password, &client).await {
         Ok(LoginOutcome::Success(session, _)) => {
             signed_in(&s, &headers, session.cookie_value, session.max_age_secs)
         }
@@ -174,7 +176,7 @@ async fn login_submit(
             render(&login_form(
                 f.email,
                 Some(format!(
-                    "Too many failed attempts for this account. Try again in {} minutes.",
+                    "Too many failed attempts. Try again in {} minutes.",
                     (secs + 59) / 60
                 )),
             )),
@@ -188,7 +190,7 @@ async fn logout(
     State(s): State<AppState>,
     user: PageUser,
     headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     if let Some(v) = cookie(&headers, SESSION_COOKIE) {

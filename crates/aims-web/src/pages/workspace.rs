@@ -3,6 +3,7 @@
 
 use super::{render, roles, CsrfForm, EventView, Layout, NavItem, PageError, NAV};
 use crate::auth::PageUser;
+use crate::input::PageForm;
 use crate::AppState;
 use aims_app::store::{MemberRow, SystemFilter, SystemRow, TokenRow};
 use aims_app::{Access, AppError};
@@ -12,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -211,7 +212,7 @@ async fn inventory_create(
     State(s): State<AppState>,
     user: PageUser,
     Path(ws): Path<String>,
-    Form(f): Form<SystemForm>,
+    PageForm(f): PageForm<SystemForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s
@@ -303,7 +304,7 @@ async fn system_update(
     State(s): State<AppState>,
     user: PageUser,
     Path((ws, id)): Path<(String, String)>,
-    Form(f): Form<SystemForm>,
+    PageForm(f): PageForm<SystemForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let version = f.version.parse::<i64>().map_err(|_| {
@@ -341,7 +342,7 @@ async fn system_delete(
     State(s): State<AppState>,
     user: PageUser,
     Path((ws, id)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     s.app.delete_system(&user.principal, &ws, &id).await?;
@@ -449,7 +450,7 @@ async fn member_set(
     State(s): State<AppState>,
     user: PageUser,
     Path(ws): Path<String>,
-    Form(f): Form<NamedRoleForm>,
+    PageForm(f): PageForm<NamedRoleForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s
@@ -471,7 +472,7 @@ async fn token_create(
     State(s): State<AppState>,
     user: PageUser,
     Path(ws): Path<String>,
-    Form(f): Form<NamedRoleForm>,
+    PageForm(f): PageForm<NamedRoleForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s
@@ -498,7 +499,7 @@ async fn token_revoke(
     State(s): State<AppState>,
     user: PageUser,
     Path((ws, id)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     s.app.revoke_token(&user.principal, &ws, &id).await?;
@@ -537,7 +538,7 @@ async fn member_remove(
     State(s): State<AppState>,
     user: PageUser,
     Path((ws, user_id)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     match s.app.remove_member(&user.principal, &ws, &user_id).await {

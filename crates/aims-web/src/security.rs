@@ -1,0 +1,86 @@
+//! Response hardening applied to every response, and panics turned into a
+//! logged 500 that still carries the request id.
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
+
+/// Only our own scripts, styles and images; no inline script or style, no
+/// plugins, no framing, forms post only to us.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
+frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Powerful browser features aims never uses, switched off.
+pub const PERMISSIONS_POLICY: &str =
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
+encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), \
+midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), \
+usb=(), xr-spatial-tracking=()";
+
+/// Security headers on every response. Anything but the static assets is
+/// `Cache-Control: no-store`: pages show signed-in data, and some responses
+/// carry a secret (a new API token) that no cache may keep.
+pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let https = crate::auth::is_https(req.headers(), &state);
+    let is_asset = req.uri().path().starts_with("/assets/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "same-origin");
+    set(
+        HeaderName::from_static("permissions-policy"),
+        PERMISSIONS_POLICY,
+    );
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if https {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    if !is_asset {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    resp
+}
+
+/// Runs the rest of the stack; a panic becomes a 500 (problem+json under
+/// `/api/`, the friendly error page elsewhere) with the request id, and is logged.
+pub async fn catch_panic(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    match std::panic::AssertUnwindSafe(next.run(req))
+        .catch_unwind()
+        .await
+    {
+        Ok(resp) => resp,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let err = aims_app::AppError::Internal(format!("panic: {what}"));
+            if is_api {
+                ApiError::from(err).into_response()
+            } else {
+                let mut resp = crate::pages::PageError::from(err).into_response();
+                *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                resp
+            }
+        }
+    }
+}
