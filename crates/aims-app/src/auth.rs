@@ -1,6 +1,6 @@
 //! Identity: first-run setup, users, passwords, sessions, API tokens, throttling.
 
-use crate::{new_id, random_hex, sha256_hex, App, AppError, Result};
+use crate::{new_id, random_hex, sha256_hex, App, AppError, Result, Scope};
 use aims_domain::history::NewEvent;
 use aims_domain::throttle::{Attempts, Decision};
 use aims_domain::values::check_password;
@@ -442,16 +442,9 @@ impl App {
     }
 
     /// Creates an API token for a workspace; needs the manager role there.
-    pub async fn create_token(
-        &self,
-        by: &Principal,
-        slug: &str,
-        name: &str,
-        role: &str,
-    ) -> Result<TokenCreated> {
-        let access = self
-            .access(by, slug, aims_domain::Action::Administer)
-            .await?;
+    pub async fn create_token(&self, ws: &Scope, name: &str, role: &str) -> Result<TokenCreated> {
+        ws.require(aims_domain::Action::Administer)?;
+        let by = &ws.principal;
         let mut errors = FieldErrors::new();
         let name = aims_domain::validation::required_text(&mut errors, "name", name, 100);
         let role = role.parse::<Role>().map_err(|m| errors.add("role", m)).ok();
@@ -463,7 +456,7 @@ impl App {
         let now = self.now();
         let row = TokenRow {
             id: new_id(),
-            workspace_id: access.workspace.id.clone(),
+            workspace_id: ws.workspace.id.clone(),
             name,
             role: role.as_str().into(),
             prefix: secret.chars().take(TOKEN_PREFIX.len() + 6).collect(),
@@ -499,32 +492,25 @@ impl App {
         Ok(TokenCreated { row, secret })
     }
 
-    pub async fn tokens(&self, by: &Principal, slug: &str) -> Result<Vec<TokenRow>> {
-        let access = self
-            .access(by, slug, aims_domain::Action::Administer)
-            .await?;
+    pub async fn tokens(&self, ws: &Scope) -> Result<Vec<TokenRow>> {
+        ws.require(aims_domain::Action::Administer)?;
         Ok(self
             .store
             .conn()
             .await?
             .conn()
-            .tokens_of(&access.workspace.id)
+            .tokens_of(&ws.workspace.id)
             .await?)
     }
 
-    pub async fn revoke_token(&self, by: &Principal, slug: &str, token_id: &str) -> Result<()> {
-        let access = self
-            .access(by, slug, aims_domain::Action::Administer)
-            .await?;
+    pub async fn revoke_token(&self, ws: &Scope, token_id: &str) -> Result<()> {
+        ws.require(aims_domain::Action::Administer)?;
+        let by = &ws.principal;
         if !aims_domain::validation::is_record_id(token_id) {
             return Err(AppError::NotFound("API token"));
         }
         let mut tx = self.store.begin().await?;
-        let Some(t) = tx
-            .conn()
-            .token_by_id(&access.workspace.id, token_id)
-            .await?
-        else {
+        let Some(t) = tx.conn().token_by_id(&ws.workspace.id, token_id).await? else {
             return Err(AppError::NotFound("API token"));
         };
         if !tx.conn().token_revoke(&t.id, &self.now()).await? {
@@ -536,7 +522,7 @@ impl App {
         tx.conn()
             .history_append(self.event(
                 by,
-                &access.workspace.id,
+                &ws.workspace.id,
                 "revoke",
                 "api_token",
                 &t.id,

@@ -61,18 +61,21 @@ impl App {
             .into_iter()
             .filter(|u| u.is_admin)
             .collect();
-        let members = self.members(&op, DEMO_SLUG).await?;
+        let as_operator = self.enter(&op, DEMO_SLUG).await?;
+        let members = self.members(&as_operator).await?;
+        let scope = self.enter(by, DEMO_SLUG).await?;
         for admin in admins {
             if !members.iter().any(|m| m.user_id == admin.id) {
-                self.set_member(by, DEMO_SLUG, &admin.email, Role::Manager.as_str())
+                self.set_member(&scope, &admin.email, Role::Manager.as_str())
                     .await?;
                 report.managers_added += 1;
             }
         }
+        // Entered again: whoever loads the demo is one of its managers now.
+        let scope = self.enter(by, DEMO_SLUG).await?;
         let existing = self
             .systems(
-                &op,
-                DEMO_SLUG,
+                &as_operator,
                 &SystemFilter {
                     limit: 500,
                     ..Default::default()
@@ -82,7 +85,7 @@ impl App {
             .items;
         for (name, purpose) in SYSTEMS {
             if !existing.iter().any(|s| s.name == *name) {
-                self.create_system(by, DEMO_SLUG, name, purpose).await?;
+                self.create_system(&scope, name, purpose).await?;
                 report.systems_added += 1;
             }
         }

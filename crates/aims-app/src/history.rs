@@ -1,6 +1,6 @@
 //! Reading and verifying the history chain.
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Principal, Result, Scope};
 use aims_domain::history::{head_seal, seals_equal, ChainError, ChainVerifier, Checkpoint, Event};
 use aims_domain::Action;
 
@@ -99,36 +99,34 @@ impl App {
     /// A record's history, newest first.
     pub async fn record_history(
         &self,
-        by: &Principal,
-        slug: &str,
+        ws: &Scope,
         record_type: &str,
         record_id: &str,
     ) -> Result<Vec<Event>> {
-        let access = self.access(by, slug, Action::Read).await?;
+        ws.require(Action::Read)?;
         if !aims_domain::validation::is_record_id(record_id) {
             return Err(AppError::NotFound("record"));
         }
         let mut c = self.store.conn().await?;
         Ok(c.conn()
-            .history_of_record(&access.workspace.id, record_type, record_id, 500)
+            .history_of_record(&ws.workspace.id, record_type, record_id, 500)
             .await?)
     }
 
     /// A workspace's activity, newest first, paged by `before_seq`.
     pub async fn activity(
         &self,
-        by: &Principal,
-        slug: &str,
+        ws: &Scope,
         before_seq: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Event>> {
-        let access = self.access(by, slug, Action::Read).await?;
+        ws.require(Action::Read)?;
         if limit < 1 {
             return Err(AppError::field("limit", "must be at least 1"));
         }
         let mut c = self.store.conn().await?;
         Ok(c.conn()
-            .history_of_workspace(&access.workspace.id, before_seq, limit.min(500))
+            .history_of_workspace(&ws.workspace.id, before_seq, limit.min(500))
             .await?)
     }
 }

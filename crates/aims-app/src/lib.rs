@@ -22,7 +22,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;
 pub use history::VerifyReport;
-pub use workspaces::Access;
+pub use workspaces::Scope;
 
 use aims_store::Store;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! AI systems: create, read, update (optimistic concurrency), delete — each with history.
 
-use crate::{new_id, App, AppError, Principal, Result};
+use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::system::SystemFields;
 use aims_domain::validation::is_record_id;
 use aims_domain::Action;
@@ -10,32 +10,26 @@ use serde_json::{json, Map, Value};
 pub const RECORD_TYPE: &str = "ai_system";
 
 impl App {
-    pub async fn create_system(
-        &self,
-        by: &Principal,
-        slug: &str,
-        name: &str,
-        purpose: &str,
-    ) -> Result<SystemRow> {
-        let access = self.access(by, slug, Action::Create).await?;
+    pub async fn create_system(&self, ws: &Scope, name: &str, purpose: &str) -> Result<SystemRow> {
+        ws.require(Action::Create)?;
         let f = SystemFields::parse(name, purpose)?;
         let now = self.now();
         let s = SystemRow {
             id: new_id(),
-            workspace_id: access.workspace.id.clone(),
+            workspace_id: ws.workspace.id.clone(),
             name: f.name,
             purpose: f.purpose,
             version: 1,
             created_at: now.clone(),
             updated_at: now,
-            created_by: by.label.clone(),
-            updated_by: by.label.clone(),
+            created_by: ws.principal.label.clone(),
+            updated_by: ws.principal.label.clone(),
         };
         let mut tx = self.store.begin().await?;
         tx.conn().system_insert(&s).await?;
         tx.conn()
             .history_append(self.event(
-                by,
+                &ws.principal,
                 &s.workspace_id,
                 "create",
                 RECORD_TYPE,
@@ -47,36 +41,30 @@ impl App {
         Ok(s)
     }
 
-    pub async fn system(&self, by: &Principal, slug: &str, id: &str) -> Result<SystemRow> {
+    pub async fn system(&self, ws: &Scope, id: &str) -> Result<SystemRow> {
         if !is_record_id(id) {
             return Err(AppError::NotFound("AI system"));
         }
-        let access = self.access(by, slug, Action::Read).await?;
+        ws.require(Action::Read)?;
         let mut c = self.store.conn().await?;
         c.conn()
-            .system_get(&access.workspace.id, id)
+            .system_get(&ws.workspace.id, id)
             .await?
             .ok_or(AppError::NotFound("AI system"))
     }
 
-    pub async fn systems(
-        &self,
-        by: &Principal,
-        slug: &str,
-        filter: &SystemFilter,
-    ) -> Result<Page<SystemRow>> {
-        let access = self.access(by, slug, Action::Read).await?;
+    pub async fn systems(&self, ws: &Scope, filter: &SystemFilter) -> Result<Page<SystemRow>> {
+        ws.require(Action::Read)?;
         check_filter(filter)?;
         let mut c = self.store.conn().await?;
-        Ok(c.conn().systems_list(&access.workspace.id, filter).await?)
+        Ok(c.conn().systems_list(&ws.workspace.id, filter).await?)
     }
 
     /// Replaces name and purpose if `version` is current; a stale version is a
     /// conflict and writes nothing. An update that changes nothing is a no-op.
     pub async fn update_system(
         &self,
-        by: &Principal,
-        slug: &str,
+        ws: &Scope,
         id: &str,
         version: i64,
         name: &str,
@@ -85,10 +73,10 @@ impl App {
         if !is_record_id(id) {
             return Err(AppError::NotFound("AI system"));
         }
-        let access = self.access(by, slug, Action::Update).await?;
+        ws.require(Action::Update)?;
         let f = SystemFields::parse(name, purpose)?;
         let mut tx = self.store.begin().await?;
-        let Some(old) = tx.conn().system_get(&access.workspace.id, id).await? else {
+        let Some(old) = tx.conn().system_get(&ws.workspace.id, id).await? else {
             return Err(AppError::NotFound("AI system"));
         };
         if old.version != version {
@@ -105,7 +93,7 @@ impl App {
             purpose: f.purpose,
             version: old.version + 1,
             updated_at: self.now(),
-            updated_by: by.label.clone(),
+            updated_by: ws.principal.label.clone(),
             ..old.clone()
         };
         if !tx.conn().system_update(&new, version).await? {
@@ -113,7 +101,7 @@ impl App {
         }
         tx.conn()
             .history_append(self.event(
-                by,
+                &ws.principal,
                 &new.workspace_id,
                 "update",
                 RECORD_TYPE,
@@ -125,19 +113,19 @@ impl App {
         Ok(new)
     }
 
-    pub async fn delete_system(&self, by: &Principal, slug: &str, id: &str) -> Result<()> {
+    pub async fn delete_system(&self, ws: &Scope, id: &str) -> Result<()> {
         if !is_record_id(id) {
             return Err(AppError::NotFound("AI system"));
         }
-        let access = self.access(by, slug, Action::Delete).await?;
+        ws.require(Action::Delete)?;
         let mut tx = self.store.begin().await?;
-        let Some(old) = tx.conn().system_get(&access.workspace.id, id).await? else {
+        let Some(old) = tx.conn().system_get(&ws.workspace.id, id).await? else {
             return Err(AppError::NotFound("AI system"));
         };
-        tx.conn().system_delete(&access.workspace.id, id).await?;
+        tx.conn().system_delete(&ws.workspace.id, id).await?;
         tx.conn()
             .history_append(self.event(
-                by,
+                &ws.principal,
                 &old.workspace_id,
                 "delete",
                 RECORD_TYPE,
@@ -157,14 +145,14 @@ fn diff(change: &mut Map<String, Value>, field: &str, old: &str, new: &str) {
 }
 
 impl App {
-    pub async fn count_systems(&self, by: &Principal, slug: &str) -> Result<i64> {
-        let access = self.access(by, slug, Action::Read).await?;
+    pub async fn count_systems(&self, ws: &Scope) -> Result<i64> {
+        ws.require(Action::Read)?;
         Ok(self
             .store
             .conn()
             .await?
             .conn()
-            .systems_count(&access.workspace.id)
+            .systems_count(&ws.workspace.id)
             .await?)
     }
 }

@@ -6,18 +6,70 @@ use aims_domain::{Action, Email, FieldErrors, Role, Slug};
 use aims_store::{MemberRow, WorkspaceRow};
 use serde_json::json;
 
-/// A principal's standing in one workspace, after the access check passed.
+/// A caller inside one workspace, resolved once per request (by the web
+/// layer's extractors, or by the CLI for the operator) and handed to every
+/// use case, which checks the action it needs with [`Scope::require`].
 #[derive(Debug, Clone)]
-pub struct Access {
+pub struct Scope {
+    pub principal: Principal,
     pub workspace: WorkspaceRow,
-    pub role: Role,
+    /// The caller's role here; `None` for an instance administrator who is
+    /// not a member (who may administer the workspace, and nothing else).
+    pub role: Option<Role>,
+}
+
+impl Scope {
+    /// The one rule for what a caller may do in a workspace. A caller without
+    /// a role here learns nothing ("not found"); a member whose role does not
+    /// allow `action` gets "forbidden"; API tokens never manage access.
+    pub fn require(&self, action: Action) -> Result<()> {
+        if action == Action::Administer {
+            if matches!(self.principal.kind, PrincipalKind::Token { .. }) {
+                return Err(AppError::Forbidden(
+                    "API tokens cannot manage members or tokens; a manager does that signed in or at the command line".into(),
+                ));
+            }
+            if self.principal.is_admin() {
+                return Ok(());
+            }
+        }
+        let Some(role) = self.role else {
+            return Err(AppError::NotFound("workspace"));
+        };
+        if role.allows(action) {
+            return Ok(());
+        }
+        Err(AppError::Forbidden(format!(
+            "the {role} role cannot {} here",
+            match action {
+                Action::Read => "read",
+                Action::Export => "export",
+                Action::Create => "create records",
+                Action::Update => "change records",
+                Action::Delete => "delete records",
+                Action::Approve => "approve",
+                Action::Administer => "manage members and tokens",
+            }
+        )))
+    }
+
+    /// True when [`Scope::require`] would allow `action` (to show or hide controls).
+    pub fn can(&self, action: Action) -> bool {
+        self.require(action).is_ok()
+    }
+
+    pub fn role_label(&self) -> String {
+        self.role
+            .map_or_else(|| "administrator".to_owned(), |r| r.to_string())
+    }
 }
 
 impl App {
-    /// The one gate to workspace records. A workspace the caller does not belong
-    /// to answers "not found" (never "forbidden"), so its existence stays secret;
-    /// a member whose role does not allow `action` gets "forbidden".
-    pub async fn access(&self, by: &Principal, slug: &str, action: Action) -> Result<Access> {
+    /// Resolves the caller's standing in the workspace `slug` (one query, none
+    /// for a token). A workspace the caller does not belong to is "not found"
+    /// (never "forbidden"), so its existence stays secret; an instance
+    /// administrator enters any workspace to administer it.
+    pub async fn enter(&self, by: &Principal, slug: &str) -> Result<Scope> {
         if Slug::parse(slug).is_err() {
             return Err(AppError::NotFound("workspace"));
         }
@@ -29,21 +81,18 @@ impl App {
                 if workspace.slug != slug {
                     return Err(AppError::NotFound("workspace"));
                 }
-                // Access is managed by people: a leaked token must not be able
-                // to mint more tokens or grant itself allies.
-                if action == Action::Administer {
-                    return Err(AppError::Forbidden(
-                        "API tokens cannot manage members or tokens; a manager does that signed in or at the command line".into(),
-                    ));
-                }
                 ((**workspace).clone(), Some(*role))
             }
-            PrincipalKind::User { id, .. } => {
+            PrincipalKind::User { id, is_admin, .. } => {
                 let mut c = self.store.conn().await?;
                 let Some((w, role)) = c.conn().workspace_with_role(slug, id).await? else {
                     return Err(AppError::NotFound("workspace"));
                 };
-                (w, role.and_then(|r| r.parse().ok()))
+                let role: Option<Role> = role.and_then(|r| r.parse().ok());
+                if role.is_none() && !*is_admin {
+                    return Err(AppError::NotFound("workspace"));
+                }
+                (w, role)
             }
             PrincipalKind::Operator => {
                 let mut c = self.store.conn().await?;
@@ -53,24 +102,11 @@ impl App {
                 (w, Some(Role::Manager))
             }
         };
-        let Some(role) = role else {
-            return Err(AppError::NotFound("workspace"));
-        };
-        if !role.allows(action) {
-            return Err(AppError::Forbidden(format!(
-                "the {role} role cannot {} here",
-                match action {
-                    Action::Read => "read",
-                    Action::Export => "export",
-                    Action::Create => "create records",
-                    Action::Update => "change records",
-                    Action::Delete => "delete records",
-                    Action::Approve => "approve",
-                    Action::Administer => "manage members and tokens",
-                }
-            )));
-        }
-        Ok(Access { workspace, role })
+        Ok(Scope {
+            principal: by.clone(),
+            workspace,
+            role,
+        })
     }
 
     /// Workspaces visible to the caller, with the caller's role in each.
@@ -155,14 +191,10 @@ impl App {
     }
 
     /// Adds a user to a workspace or changes their role. Managers and administrators may.
-    pub async fn set_member(
-        &self,
-        by: &Principal,
-        slug: &str,
-        email: &str,
-        role: &str,
-    ) -> Result<MemberRow> {
-        let ws = self.administered_workspace(by, slug).await?;
+    pub async fn set_member(&self, ws: &Scope, email: &str, role: &str) -> Result<MemberRow> {
+        ws.require(Action::Administer)?;
+        let by = &ws.principal;
+        let ws = &ws.workspace;
         let mut errors = FieldErrors::new();
         let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
         let role = role.parse::<Role>().map_err(|m| errors.add("role", m)).ok();
@@ -197,7 +229,7 @@ impl App {
         if before.as_deref() == Some(role.as_str()) {
             tx.commit().await?;
             return Ok(MemberRow {
-                workspace_id: ws.id,
+                workspace_id: ws.id.clone(),
                 user_id: user.id,
                 role: role.as_str().into(),
                 created_at: now,
@@ -217,7 +249,7 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(MemberRow {
-            workspace_id: ws.id,
+            workspace_id: ws.id.clone(),
             user_id: user.id,
             role: role.as_str().into(),
             created_at: now,
@@ -227,8 +259,10 @@ impl App {
     }
 
     /// Takes a user's access to the workspace away. The last manager stays.
-    pub async fn remove_member(&self, by: &Principal, slug: &str, user_id: &str) -> Result<()> {
-        let ws = self.administered_workspace(by, slug).await?;
+    pub async fn remove_member(&self, ws: &Scope, user_id: &str) -> Result<()> {
+        ws.require(Action::Administer)?;
+        let by = &ws.principal;
+        let ws = &ws.workspace;
         if !aims_domain::validation::is_record_id(user_id) {
             return Err(AppError::NotFound("member"));
         }
@@ -259,31 +293,15 @@ impl App {
         Ok(())
     }
 
-    pub async fn members(&self, by: &Principal, slug: &str) -> Result<Vec<MemberRow>> {
-        let access = self.access(by, slug, Action::Read).await?;
+    pub async fn members(&self, ws: &Scope) -> Result<Vec<MemberRow>> {
+        ws.require(Action::Read)?;
         Ok(self
             .store
             .conn()
             .await?
             .conn()
-            .members_of(&access.workspace.id)
+            .members_of(&ws.workspace.id)
             .await?)
-    }
-
-    /// Managers of the workspace and instance administrators administer it.
-    async fn administered_workspace(&self, by: &Principal, slug: &str) -> Result<WorkspaceRow> {
-        if Slug::parse(slug).is_err() {
-            return Err(AppError::NotFound("workspace"));
-        }
-        if by.is_admin() {
-            let mut c = self.store.conn().await?;
-            return c
-                .conn()
-                .workspace_by_slug(slug)
-                .await?
-                .ok_or(AppError::NotFound("workspace"));
-        }
-        Ok(self.access(by, slug, Action::Administer).await?.workspace)
     }
 }
 

@@ -535,24 +535,38 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             role,
         }) => {
             let m = app
-                .set_member(op, &workspace, &email, &role)
+                .set_member(
+                    &app.enter(op, &workspace).await.map_err(app_error)?,
+                    &email,
+                    &role,
+                )
                 .await
                 .map_err(app_error)?;
             outln!("{} is now {} in {}", m.email, m.role, workspace);
         }
         Command::Member(MemberCmd::Remove { workspace, email }) => {
             let wanted = email.trim().to_lowercase();
-            let members = app.members(op, &workspace).await.map_err(app_error)?;
+            let members = app
+                .members(&app.enter(op, &workspace).await.map_err(app_error)?)
+                .await
+                .map_err(app_error)?;
             let Some(m) = members.iter().find(|m| m.email == wanted) else {
                 return Err(format!("{email} is not a member of {workspace}"));
             };
-            app.remove_member(op, &workspace, &m.user_id)
-                .await
-                .map_err(app_error)?;
+            app.remove_member(
+                &app.enter(op, &workspace).await.map_err(app_error)?,
+                &m.user_id,
+            )
+            .await
+            .map_err(app_error)?;
             outln!("{} no longer has access to {workspace}", m.email);
         }
         Command::Member(MemberCmd::List { workspace }) => {
-            for m in app.members(op, &workspace).await.map_err(app_error)? {
+            for m in app
+                .members(&app.enter(op, &workspace).await.map_err(app_error)?)
+                .await
+                .map_err(app_error)?
+            {
                 outln!("{}\t{}\t{}", m.email, m.role, m.name);
             }
         }
@@ -562,7 +576,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             name,
         }) => {
             let t = app
-                .create_token(op, &workspace, &name, &role)
+                .create_token(
+                    &app.enter(op, &workspace).await.map_err(app_error)?,
+                    &name,
+                    &role,
+                )
                 .await
                 .map_err(app_error)?;
             outln!(
@@ -577,7 +595,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         }
         Command::Token(TokenCmd::List { workspace }) => {
             outln!("id\tname\trole\tprefix\tcreated_at\tlast_used_at\tstatus");
-            for t in app.tokens(op, &workspace).await.map_err(app_error)? {
+            for t in app
+                .tokens(&app.enter(op, &workspace).await.map_err(app_error)?)
+                .await
+                .map_err(app_error)?
+            {
                 outln!(
                     "{}\t{}\t{}\t{}…\t{}\t{}\t{}",
                     t.id,
@@ -595,7 +617,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             }
         }
         Command::Token(TokenCmd::Revoke { workspace, id }) => {
-            app.revoke_token(op, &workspace, &id)
+            app.revoke_token(&app.enter(op, &workspace).await.map_err(app_error)?, &id)
                 .await
                 .map_err(app_error)?;
             outln!("revoked API token {id}");

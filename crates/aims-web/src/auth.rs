@@ -220,3 +220,70 @@ impl FromRequestParts<AppState> for PageAdmin {
         Ok(PageAdmin(user))
     }
 }
+
+/// The value of path parameter `name`, if the route has one.
+async fn path_param(parts: &mut Parts, name: &str) -> Option<String> {
+    let params = axum::extract::RawPathParams::from_request_parts(parts, &())
+        .await
+        .ok()?;
+    params
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// An API caller inside the workspace named by the `{workspace}` path
+/// parameter, resolved once per request: who, which workspace, which role.
+/// Use cases check the action they need on it.
+pub struct InWorkspace(pub aims_app::Scope);
+
+impl FromRequestParts<AppState> for InWorkspace {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ApiCaller(p) = ApiCaller::from_request_parts(parts, state).await?;
+        let slug = path_param(parts, "workspace").await.unwrap_or_default();
+        Ok(InWorkspace(state.app.enter(&p, &slug).await?))
+    }
+}
+
+/// The `{id}` path parameter as a record id: anything that cannot be an id
+/// aims issued is "not found" before any query runs.
+pub struct RecordId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "id").await {
+            Some(id) if aims_domain::validation::is_record_id(&id) => Ok(RecordId(id)),
+            _ => Err(AppError::NotFound("record").into()),
+        }
+    }
+}
+
+/// A signed-in person on a page of the workspace named by `{ws}`, resolved
+/// once per request.
+pub struct WsPage {
+    pub user: PageUser,
+    pub scope: aims_app::Scope,
+}
+
+impl FromRequestParts<AppState> for WsPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        let slug = path_param(parts, "ws").await.unwrap_or_default();
+        match state.app.enter(&user.principal, &slug).await {
+            Ok(scope) => Ok(WsPage { user, scope }),
+            Err(e) => Err(crate::pages::PageError::from(e).into_response()),
+        }
+    }
+}

@@ -149,13 +149,13 @@ async fn every_route_for_every_role() {
     let op = Principal::operator();
     let shared = t
         .app
-        .create_system(&op, "acme", "Shared", "")
+        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Shared", "")
         .await
         .unwrap()
         .id;
     let foreign = t
         .app
-        .create_system(&op, "other", "Foreign", "")
+        .create_system(&t.app.enter(&op, "other").await.unwrap(), "Foreign", "")
         .await
         .unwrap()
         .id;
@@ -186,14 +186,18 @@ async fn every_route_for_every_role() {
                 Target::Shared => shared.clone(),
                 Target::FreshSystem => {
                     t.app
-                        .create_system(&op, "acme", "Doomed", "")
+                        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Doomed", "")
                         .await
                         .unwrap()
                         .id
                 }
                 Target::FreshToken => {
                     t.app
-                        .create_token(&op, "acme", "doomed", "auditor")
+                        .create_token(
+                            &t.app.enter(&op, "acme").await.unwrap(),
+                            "doomed",
+                            "auditor",
+                        )
                         .await
                         .unwrap()
                         .row
@@ -207,7 +211,7 @@ async fn every_route_for_every_role() {
                         .await
                         .unwrap();
                     t.app
-                        .set_member(&op, "acme", &email, "auditor")
+                        .set_member(&t.app.enter(&op, "acme").await.unwrap(), &email, "auditor")
                         .await
                         .unwrap();
                     u.id
@@ -220,7 +224,12 @@ async fn every_route_for_every_role() {
                 .replace("{id}", &id);
             let mut body = c.body.clone();
             if c.method == Method::PUT && c.template.ends_with("{id}") {
-                let v = t.app.system(&op, "acme", &id).await.unwrap().version;
+                let v = t
+                    .app
+                    .system(&t.app.enter(&op, "acme").await.unwrap(), &id)
+                    .await
+                    .unwrap()
+                    .version;
                 body = Some(json!({"name": format!("Renamed {v}"), "version": v}));
             }
             let r = t.call(c.method.clone(), &path, token, body).await;
@@ -246,8 +255,7 @@ async fn every_route_for_every_role() {
     let page = t
         .app
         .systems(
-            &op,
-            "acme",
+            &t.app.enter(&op, "acme").await.unwrap(),
             &SystemFilter {
                 limit: 500,
                 ..Default::default()
@@ -362,7 +370,11 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
     let op = Principal::operator();
     let created = t
         .app
-        .create_token(&op, "acme", "ci", "contributor")
+        .create_token(
+            &t.app.enter(&op, "acme").await.unwrap(),
+            "ci",
+            "contributor",
+        )
         .await
         .unwrap();
     assert!(created.secret.starts_with("aims_"));
@@ -375,10 +387,14 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let listed = t.app.tokens(&op, "acme").await.unwrap();
+    let listed = t
+        .app
+        .tokens(&t.app.enter(&op, "acme").await.unwrap())
+        .await
+        .unwrap();
     assert!(listed[0].last_used_at.is_some(), "last use is recorded");
     t.app
-        .revoke_token(&op, "acme", &created.row.id)
+        .revoke_token(&t.app.enter(&op, "acme").await.unwrap(), &created.row.id)
         .await
         .unwrap();
     t.call(

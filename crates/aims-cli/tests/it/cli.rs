@@ -198,11 +198,21 @@ async fn demo_is_idempotent() {
     );
     // The administrator can open it.
     let op = aims_app::Principal::operator();
-    let members = t.app.members(&op, "demo").await.unwrap();
+    let members = t
+        .app
+        .members(&t.app.enter(&op, "demo").await.unwrap())
+        .await
+        .unwrap();
     assert!(members
         .iter()
         .any(|m| m.email == crate::helpers::ADMIN_EMAIL && m.role == "manager"));
-    assert_eq!(t.app.count_systems(&op, "demo").await.unwrap(), 8);
+    assert_eq!(
+        t.app
+            .count_systems(&t.app.enter(&op, "demo").await.unwrap())
+            .await
+            .unwrap(),
+        8
+    );
     t.stop().await;
 }
 

@@ -23,7 +23,11 @@ async fn nul_and_control_bytes_are_refused_at_the_boundary() {
     let token = t.token("acme", "manager").await;
     let auditor = t.token("acme", "auditor").await;
     t.app
-        .create_system(&Principal::operator(), "acme", "Claims triage", "")
+        .create_system(
+            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
+            "Claims triage",
+            "",
+        )
         .await
         .unwrap();
     let sys = "/api/v1/workspaces/acme/systems";
@@ -80,7 +84,7 @@ async fn nul_and_control_bytes_are_refused_at_the_boundary() {
             None,
         )
         .await;
-    r.problem(403);
+    r.problem(404);
     // JSON strings with control characters name the field.
     let r = t
         .call(
@@ -513,7 +517,11 @@ async fn the_last_manager_cannot_be_demoted() {
         .unwrap();
     let r = Resp::from(r).await;
     r.problem(409);
-    let members = t.app.members(&Principal::operator(), "acme").await.unwrap();
+    let members = t
+        .app
+        .members(&t.app.enter(&Principal::operator(), "acme").await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(members[0].role, "manager");
     t.stop().await;
 }
@@ -606,7 +614,7 @@ async fn smaller_rules_hold() {
     assert!(head.starts_with("HTTP/1.1 400"), "{head}");
     assert_eq!(
         t.app
-            .count_systems(&Principal::operator(), "acme")
+            .count_systems(&t.app.enter(&Principal::operator(), "acme").await.unwrap())
             .await
             .unwrap(),
         0
@@ -619,7 +627,11 @@ async fn search_text_is_refolded_with_unicode_rules_on_upgrade() {
     let t = TestApp::new().await;
     let token = t.token("acme", "contributor").await;
     t.app
-        .create_system(&Principal::operator(), "acme", "ÉCOLE Straße", "")
+        .create_system(
+            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
+            "ÉCOLE Straße",
+            "",
+        )
         .await
         .unwrap();
     // What migration 0003 left behind on SQLite: ASCII-only lowercasing.

@@ -258,7 +258,11 @@ impl TestApp {
             .await
             .unwrap();
         t.app
-            .set_member(&op, "acme", ADMIN_EMAIL, "manager")
+            .set_member(
+                &t.app.enter(&op, "acme").await.unwrap(),
+                ADMIN_EMAIL,
+                "manager",
+            )
             .await
             .unwrap();
         t
@@ -267,7 +271,15 @@ impl TestApp {
     /// Creates a workspace token with `role` and returns its secret.
     pub async fn token(&self, workspace: &str, role: &str) -> String {
         self.app
-            .create_token(&Principal::operator(), workspace, role, role)
+            .create_token(
+                &self
+                    .app
+                    .enter(&Principal::operator(), workspace)
+                    .await
+                    .unwrap(),
+                role,
+                role,
+            )
             .await
             .unwrap()
             .secret

@@ -23,11 +23,21 @@ async fn with_events() -> TestApp {
     for i in 0..3 {
         let s = t
             .app
-            .create_system(&op, "acme", &format!("System {i}"), "p")
+            .create_system(
+                &t.app.enter(&op, "acme").await.unwrap(),
+                &format!("System {i}"),
+                "p",
+            )
             .await
             .unwrap();
         t.app
-            .update_system(&op, "acme", &s.id, 1, &format!("System {i}b"), "p")
+            .update_system(
+                &t.app.enter(&op, "acme").await.unwrap(),
+                &s.id,
+                1,
+                &format!("System {i}b"),
+                "p",
+            )
             .await
             .unwrap();
     }
@@ -138,9 +148,13 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
         tasks.push(tokio::spawn(async move {
             let op = Principal::operator();
             for j in 0..5 {
-                app.create_system(&op, "acme", &format!("S{i}-{j}"), "")
-                    .await
-                    .unwrap();
+                app.create_system(
+                    &app.enter(&op, "acme").await.unwrap(),
+                    &format!("S{i}-{j}"),
+                    "",
+                )
+                .await
+                .unwrap();
             }
         }));
     }
@@ -228,7 +242,11 @@ async fn a_checkpoint_proves_nothing_before_it_changed() {
     };
     // More events after the checkpoint: still fine.
     t.app
-        .create_system(&Principal::operator(), "acme", "Later", "")
+        .create_system(
+            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
+            "Later",
+            "",
+        )
         .await
         .unwrap();
     let (code, out) = verify_cp(&t);

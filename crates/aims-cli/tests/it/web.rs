@@ -178,7 +178,12 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         t.app
-            .count_systems(&aims_app::Principal::operator(), "acme")
+            .count_systems(
+                &t.app
+                    .enter(&aims_app::Principal::operator(), "acme")
+                    .await
+                    .unwrap()
+            )
             .await
             .unwrap(),
         0
@@ -426,7 +431,11 @@ async fn managers_remove_members_but_never_the_last_manager() {
         .await
         .unwrap();
     t.app
-        .set_member(&op, "acme", "olu@example.org", "auditor")
+        .set_member(
+            &t.app.enter(&op, "acme").await.unwrap(),
+            "olu@example.org",
+            "auditor",
+        )
         .await
         .unwrap();
     let (b, csrf) = signed_in(&t).await;
@@ -438,13 +447,23 @@ async fn managers_remove_members_but_never_the_last_manager() {
     };
     assert_eq!(del(olu.id.clone()).await, StatusCode::NO_CONTENT);
     assert_eq!(del(olu.id.clone()).await, StatusCode::NOT_FOUND);
-    let me = t.app.members(&op, "acme").await.unwrap()[0].user_id.clone();
+    let me = t
+        .app
+        .members(&t.app.enter(&op, "acme").await.unwrap())
+        .await
+        .unwrap()[0]
+        .user_id
+        .clone();
     assert_eq!(
         del(me).await,
         StatusCode::CONFLICT,
         "the last manager stays"
     );
-    let events = t.app.activity(&op, "acme", None, 5).await.unwrap();
+    let events = t
+        .app
+        .activity(&t.app.enter(&op, "acme").await.unwrap(), None, 5)
+        .await
+        .unwrap();
     assert!(events
         .iter()
         .any(|e| e.action == "remove" && e.change.contains("olu@example.org")));
@@ -461,7 +480,10 @@ async fn member_session(t: &TestApp, email: &str, role: &str) -> (Client, String
         .add_user(&op, email, "Member", "member password 1", false, false)
         .await
         .unwrap();
-    t.app.set_member(&op, "acme", email, role).await.unwrap();
+    t.app
+        .set_member(&t.app.enter(&op, "acme").await.unwrap(), email, role)
+        .await
+        .unwrap();
     sign_in(t, email, "member password 1").await
 }
 
@@ -471,16 +493,22 @@ async fn page_routes_enforce_roles() {
     let op = aims_app::Principal::operator();
     let sys = t
         .app
-        .create_system(&op, "acme", "Shared", "")
+        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Shared", "")
         .await
         .unwrap();
     let token = t
         .app
-        .create_token(&op, "acme", "ci", "auditor")
+        .create_token(&t.app.enter(&op, "acme").await.unwrap(), "ci", "auditor")
         .await
         .unwrap()
         .row;
-    let admin_id = t.app.members(&op, "acme").await.unwrap()[0].user_id.clone();
+    let admin_id = t
+        .app
+        .members(&t.app.enter(&op, "acme").await.unwrap())
+        .await
+        .unwrap()[0]
+        .user_id
+        .clone();
     let (auditor, a_csrf) = member_session(&t, "aud@example.org", "auditor").await;
     let (contrib, c_csrf) = member_session(&t, "con@example.org", "contributor").await;
 
@@ -550,14 +578,14 @@ async fn page_routes_enforce_roles() {
     // Nothing that was refused happened: the token is live, the admin is still a manager.
     assert!(t
         .app
-        .tokens(&op, "acme")
+        .tokens(&t.app.enter(&op, "acme").await.unwrap())
         .await
         .unwrap()
         .iter()
         .all(|t| t.revoked_at.is_none()));
     assert_eq!(
         t.app
-            .members(&op, "acme")
+            .members(&t.app.enter(&op, "acme").await.unwrap())
             .await
             .unwrap()
             .iter()

@@ -1,11 +1,11 @@
 //! The history of a record and the activity of a workspace.
 
 use super::ApiQuery;
-use crate::auth::ApiCaller;
+use crate::auth::{InWorkspace, RecordId};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_domain::history::Event;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -70,10 +70,10 @@ pub struct EventList {
     responses((status = 200, body = EventList), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn system_history(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
 ) -> Result<Json<EventList>, ApiError> {
-    let events = s.app.record_history(&p, &ws, "ai_system", &id).await?;
+    let events = s.app.record_history(&ws, "ai_system", &id).await?;
     if events.is_empty() {
         return Err(aims_app::AppError::NotFound("AI system").into());
     }
@@ -101,8 +101,7 @@ pub struct ActivityParams {
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn activity(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
     ApiQuery(params): ApiQuery<ActivityParams>,
 ) -> Result<Json<EventList>, ApiError> {
     let before =
@@ -124,7 +123,7 @@ pub async fn activity(
             }
         },
     };
-    let events = s.app.activity(&p, &ws, before, limit).await?;
+    let events = s.app.activity(&ws, before, limit).await?;
     let next = (events.len() as i64 == limit)
         .then(|| events.last().map(|e| e.seq))
         .flatten();

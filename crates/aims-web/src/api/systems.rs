@@ -1,11 +1,11 @@
 //! `/api/v1/workspaces/{workspace}/systems`: the AI system inventory.
 
 use super::{ApiJson, ApiQuery};
-use crate::auth::ApiCaller;
+use crate::auth::{InWorkspace, RecordId};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_app::store::{SystemFilter, SystemRow};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -79,8 +79,7 @@ pub struct ListParams {
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_systems(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<SystemList>, ApiError> {
     let limit = match params.limit.as_deref() {
@@ -103,7 +102,7 @@ pub async fn list_systems(
         after: params.after.filter(|a| !a.is_empty()),
         limit,
     };
-    let page = s.app.systems(&p, &ws, &filter).await?;
+    let page = s.app.systems(&ws, &filter).await?;
     Ok(Json(SystemList {
         items: page.items.into_iter().map(SystemOut::from).collect(),
         next: page.next,
@@ -126,14 +125,10 @@ pub struct SystemIn {
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_system(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
     ApiJson(body): ApiJson<SystemIn>,
 ) -> Result<(StatusCode, Json<SystemOut>), ApiError> {
-    let row = s
-        .app
-        .create_system(&p, &ws, &body.name, &body.purpose)
-        .await?;
+    let row = s.app.create_system(&ws, &body.name, &body.purpose).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -143,10 +138,10 @@ pub async fn create_system(
     responses((status = 200, body = SystemOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_system(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
 ) -> Result<Json<SystemOut>, ApiError> {
-    Ok(Json(s.app.system(&p, &ws, &id).await?.into()))
+    Ok(Json(s.app.system(&ws, &id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -167,8 +162,8 @@ pub struct SystemUpdate {
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_system(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
     ApiJson(body): ApiJson<SystemUpdate>,
 ) -> Result<Json<SystemOut>, ApiError> {
     let Some(version) = body.version else {
@@ -180,7 +175,7 @@ pub async fn update_system(
     };
     Ok(Json(
         s.app
-            .update_system(&p, &ws, &id, version, &body.name, &body.purpose)
+            .update_system(&ws, &id, version, &body.name, &body.purpose)
             .await?
             .into(),
     ))
@@ -193,9 +188,9 @@ pub async fn update_system(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_system(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
 ) -> Result<StatusCode, ApiError> {
-    s.app.delete_system(&p, &ws, &id).await?;
+    s.app.delete_system(&ws, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,11 +1,11 @@
 //! `/api/v1/me`, `/api/v1/workspaces`, members and API tokens.
 
 use super::ApiJson;
-use crate::auth::ApiCaller;
+use crate::auth::{ApiCaller, InWorkspace, RecordId};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_app::PrincipalKind;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
@@ -169,12 +169,11 @@ fn member_out(m: aims_app::store::MemberRow) -> MemberOut {
     responses((status = 200, body = MemberList), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_members(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
 ) -> Result<Json<MemberList>, ApiError> {
     let items = s
         .app
-        .members(&p, &ws)
+        .members(&ws)
         .await?
         .into_iter()
         .map(member_out)
@@ -198,12 +197,11 @@ pub struct MemberIn {
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn set_member(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
     ApiJson(body): ApiJson<MemberIn>,
 ) -> Result<Json<MemberOut>, ApiError> {
     Ok(Json(member_out(
-        s.app.set_member(&p, &ws, &body.email, &body.role).await?,
+        s.app.set_member(&ws, &body.email, &body.role).await?,
     )))
 }
 
@@ -215,10 +213,10 @@ pub async fn set_member(
               (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_member(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, user_id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(user_id): RecordId,
 ) -> Result<StatusCode, ApiError> {
-    s.app.remove_member(&p, &ws, &user_id).await?;
+    s.app.remove_member(&ws, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -265,12 +263,11 @@ pub struct TokenList {
     responses((status = 200, body = TokenList), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_tokens(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
 ) -> Result<Json<TokenList>, ApiError> {
     let items = s
         .app
-        .tokens(&p, &ws)
+        .tokens(&ws)
         .await?
         .into_iter()
         .map(TokenOut::from)
@@ -294,11 +291,10 @@ pub struct TokenIn {
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_token(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path(ws): Path<String>,
+    InWorkspace(ws): InWorkspace,
     ApiJson(body): ApiJson<TokenIn>,
 ) -> Result<(StatusCode, Json<TokenOut>), ApiError> {
-    let created = s.app.create_token(&p, &ws, &body.name, &body.role).await?;
+    let created = s.app.create_token(&ws, &body.name, &body.role).await?;
     let mut out = TokenOut::from(created.row);
     out.token = Some(created.secret);
     Ok((StatusCode::CREATED, Json(out)))
@@ -310,9 +306,9 @@ pub async fn create_token(
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_token(
     State(s): State<AppState>,
-    ApiCaller(p): ApiCaller,
-    Path((ws, id)): Path<(String, String)>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
 ) -> Result<StatusCode, ApiError> {
-    s.app.revoke_token(&p, &ws, &id).await?;
+    s.app.revoke_token(&ws, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

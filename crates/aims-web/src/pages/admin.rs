@@ -167,11 +167,11 @@ async fn member_set(
     PageForm(f): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s
-        .app
-        .set_member(&user.principal, &f.workspace, &f.email, &f.role)
-        .await
-    {
+    let result = match s.app.enter(&user.principal, &f.workspace).await {
+        Ok(scope) => s.app.set_member(&scope, &f.email, &f.role).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(m) => {
             let mut page = view(&s, &user, None).await?;
             page.saved = Some(format!("{} is now {} in {}.", m.email, m.role, f.workspace));

@@ -230,11 +230,11 @@ impl Layout {
         }
     }
 
-    pub fn in_workspace(mut self, access: &aims_app::Access) -> Layout {
+    pub fn in_workspace(mut self, scope: &aims_app::Scope) -> Layout {
         self.workspace = Some(WsNav {
-            slug: access.workspace.slug.clone(),
-            name: access.workspace.name.clone(),
-            role: access.role.to_string(),
+            slug: scope.workspace.slug.clone(),
+            name: scope.workspace.name.clone(),
+            role: scope.role_label(),
         });
         self
     }

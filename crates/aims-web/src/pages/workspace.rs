@@ -2,11 +2,11 @@
 //! planned areas.
 
 use super::{render, roles, CsrfForm, EventView, Layout, NavItem, PageError, NAV};
-use crate::auth::PageUser;
+use crate::auth::{PageUser, WsPage};
 use crate::input::PageForm;
 use crate::AppState;
 use aims_app::store::{MemberRow, SystemFilter, SystemRow, TokenRow};
-use aims_app::{Access, AppError};
+use aims_app::{AppError, Scope};
 use aims_domain::{Action, FieldErrors};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -75,20 +75,19 @@ struct DashboardPage {
 
 async fn dashboard(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    let access = &scope;
     let events = s
         .app
-        .activity(&user.principal, &ws, None, 8)
+        .activity(&scope, None, 8)
         .await?
         .into_iter()
         .map(Into::into)
         .collect();
-    let systems = s.app.count_systems(&user.principal, &ws).await?;
-    let members = s.app.members(&user.principal, &ws).await?.len();
+    let systems = s.app.count_systems(&scope).await?;
+    let members = s.app.members(&scope).await?.len();
     let areas = NAV
         .iter()
         .flat_map(|g| g.1.iter())
@@ -96,13 +95,13 @@ async fn dashboard(
         .collect();
     Ok(render(&DashboardPage {
         layout: Layout::new(&user, "dashboard")
-            .in_workspace(&access)
+            .in_workspace(access)
             .flash(f.message()),
         slug: access.workspace.slug.clone(),
         ws_name: access.workspace.name.clone(),
         systems,
         members,
-        role: access.role.to_string(),
+        role: access.role_label(),
         areas,
         events,
     }))
@@ -141,36 +140,34 @@ struct InventoryRows {
 
 async fn list(
     s: &AppState,
-    user: &PageUser,
-    ws: &str,
+    scope: &Scope,
     q: &ListQuery,
-) -> Result<(Access, aims_app::store::Page<SystemRow>), PageError> {
-    let access = s.app.access(&user.principal, ws, Action::Read).await?;
+) -> Result<aims_app::store::Page<SystemRow>, PageError> {
     let filter = SystemFilter {
         q: Some(q.q.trim().to_owned()).filter(|q| !q.is_empty()),
         after: q.after.clone().filter(|a| !a.is_empty()),
         limit: 50,
     };
-    Ok((access, s.app.systems(&user.principal, ws, &filter).await?))
+    Ok(s.app.systems(scope, &filter).await?)
 }
 
 async fn inventory(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let (access, page) = list(&s, &user, &ws, &q).await?;
+    let page = list(&s, &scope, &q).await?;
+    let access = &scope;
     let flash = Flash {
         flash: q.flash.clone(),
     }
     .message();
     Ok(render(&InventoryPage {
-        can_create: access.role.allows(Action::Create),
+        can_create: access.can(Action::Create),
         layout: Layout::new(&user, "inventory")
-            .in_workspace(&access)
+            .in_workspace(access)
             .flash(flash),
-        slug: access.workspace.slug,
+        slug: access.workspace.slug.clone(),
         q: q.q,
         systems: page.items,
         next: page.next,
@@ -183,13 +180,13 @@ async fn inventory(
 /// The htmx fragment behind the search box.
 async fn inventory_rows(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let (access, page) = list(&s, &user, &ws, &q).await?;
+    let page = list(&s, &scope, &q).await?;
+    let access = &scope;
     Ok(render(&InventoryRows {
-        slug: access.workspace.slug,
+        slug: access.workspace.slug.clone(),
         q: q.q,
         systems: page.items,
         next: page.next,
@@ -210,25 +207,23 @@ struct SystemForm {
 
 async fn inventory_create(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     PageForm(f): PageForm<SystemForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s
-        .app
-        .create_system(&user.principal, &ws, &f.name, &f.purpose)
-        .await
-    {
-        Ok(row) => Ok(
-            Redirect::to(&format!("/w/{ws}/inventory/{}?flash=created", row.id)).into_response(),
-        ),
+    match s.app.create_system(&scope, &f.name, &f.purpose).await {
+        Ok(row) => Ok(Redirect::to(&format!(
+            "/w/{}/inventory/{}?flash=created",
+            scope.workspace.slug, row.id
+        ))
+        .into_response()),
         Err(AppError::Validation(errors)) => {
-            let (access, page) = list(&s, &user, &ws, &ListQuery::default()).await?;
+            let page = list(&s, &scope, &ListQuery::default()).await?;
+            let access = &scope;
             let page = InventoryPage {
                 can_create: true,
-                layout: Layout::new(&user, "inventory").in_workspace(&access),
-                slug: access.workspace.slug,
+                layout: Layout::new(&user, "inventory").in_workspace(access),
+                slug: access.workspace.slug.clone(),
                 q: String::new(),
                 systems: page.items,
                 next: page.next,
@@ -260,26 +255,25 @@ struct SystemPage {
 async fn system_view(
     s: &AppState,
     user: &PageUser,
-    ws: &str,
+    access: &Scope,
     id: &str,
     flash: Option<String>,
 ) -> Result<SystemPage, PageError> {
-    let access = s.app.access(&user.principal, ws, Action::Read).await?;
-    let system = s.app.system(&user.principal, ws, id).await?;
+    let system = s.app.system(access, id).await?;
     let events = s
         .app
-        .record_history(&user.principal, ws, "ai_system", id)
+        .record_history(access, "ai_system", id)
         .await?
         .into_iter()
         .map(Into::into)
         .collect();
     Ok(SystemPage {
-        can_edit: access.role.allows(Action::Update),
-        can_delete: access.role.allows(Action::Delete),
+        can_edit: access.can(Action::Update),
+        can_delete: access.can(Action::Delete),
         layout: Layout::new(user, "inventory")
-            .in_workspace(&access)
+            .in_workspace(access)
             .flash(flash),
-        slug: access.workspace.slug,
+        slug: access.workspace.slug.clone(),
         form_name: system.name.clone(),
         form_purpose: system.purpose.clone(),
         system,
@@ -291,19 +285,19 @@ async fn system_view(
 
 async fn system_page(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, id)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, id)): Path<(String, String)>,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
     Ok(render(
-        &system_view(&s, &user, &ws, &id, f.message()).await?,
+        &system_view(&s, &user, &scope, &id, f.message()).await?,
     ))
 }
 
 async fn system_update(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, id)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, id)): Path<(String, String)>,
     PageForm(f): PageForm<SystemForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
@@ -312,12 +306,16 @@ async fn system_update(
     })?;
     match s
         .app
-        .update_system(&user.principal, &ws, &id, version, &f.name, &f.purpose)
+        .update_system(&scope, &id, version, &f.name, &f.purpose)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/inventory/{id}?flash=saved")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/w/{}/inventory/{id}?flash=saved",
+            scope.workspace.slug
+        ))
+        .into_response()),
         Err(AppError::Validation(errors)) => {
-            let mut page = system_view(&s, &user, &ws, &id, None).await?;
+            let mut page = system_view(&s, &user, &scope, &id, None).await?;
             page.errors = errors;
             page.form_name = f.name;
             page.form_purpose = f.purpose;
@@ -325,7 +323,7 @@ async fn system_update(
         }
         Err(AppError::Conflict { .. }) => {
             // Keep what the person typed; show the current version beside it.
-            let mut page = system_view(&s, &user, &ws, &id, None).await?;
+            let mut page = system_view(&s, &user, &scope, &id, None).await?;
             page.conflict = Some(format!(
                 "Someone else saved this AI system while you were editing (it is now at version {}). Your text is still in the form: check the history, then save again.",
                 page.system.version
@@ -340,13 +338,17 @@ async fn system_update(
 
 async fn system_delete(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, id)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, id)): Path<(String, String)>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    s.app.delete_system(&user.principal, &ws, &id).await?;
-    Ok(Redirect::to(&format!("/w/{ws}/inventory?flash=deleted")).into_response())
+    s.app.delete_system(&scope, &id).await?;
+    Ok(Redirect::to(&format!(
+        "/w/{}/inventory?flash=deleted",
+        scope.workspace.slug
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -365,21 +367,20 @@ struct ActivityPage {
 
 async fn activity(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     Query(q): Query<ActivityQuery>,
 ) -> Result<Response, PageError> {
-    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    let access = &scope;
     const PAGE: i64 = 50;
-    let events = s.app.activity(&user.principal, &ws, q.before, PAGE).await?;
+    let events = s.app.activity(&scope, q.before, PAGE).await?;
     let next = if events.len() as i64 == PAGE {
         events.last().map(|e| e.seq)
     } else {
         None
     };
     Ok(render(&ActivityPage {
-        layout: Layout::new(&user, "activity").in_workspace(&access),
-        slug: access.workspace.slug,
+        layout: Layout::new(&user, "activity").in_workspace(access),
+        slug: access.workspace.slug.clone(),
         events: events.into_iter().map(Into::into).collect(),
         next,
     }))
@@ -401,22 +402,21 @@ struct SettingsPage {
 async fn settings_view(
     s: &AppState,
     user: &PageUser,
-    ws: &str,
+    access: &Scope,
     flash: Option<String>,
 ) -> Result<SettingsPage, PageError> {
-    let access = s.app.access(&user.principal, ws, Action::Read).await?;
-    let can_admin = access.role.allows(Action::Administer);
+    let can_admin = access.can(Action::Administer);
     let tokens = if can_admin {
-        s.app.tokens(&user.principal, ws).await?
+        s.app.tokens(access).await?
     } else {
         vec![]
     };
     Ok(SettingsPage {
         layout: Layout::new(user, "settings")
-            .in_workspace(&access)
+            .in_workspace(access)
             .flash(flash),
-        slug: access.workspace.slug,
-        members: s.app.members(&user.principal, ws).await?,
+        slug: access.workspace.slug.clone(),
+        members: s.app.members(access).await?,
         tokens,
         can_admin,
         roles: roles(),
@@ -427,11 +427,12 @@ async fn settings_view(
 
 async fn settings(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    Ok(render(&settings_view(&s, &user, &ws, f.message()).await?))
+    Ok(render(
+        &settings_view(&s, &user, &scope, f.message()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -448,19 +449,18 @@ struct NamedRoleForm {
 
 async fn member_set(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     PageForm(f): PageForm<NamedRoleForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s
-        .app
-        .set_member(&user.principal, &ws, &f.email, &f.role)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/w/{ws}/settings?flash=member")).into_response()),
+    match s.app.set_member(&scope, &f.email, &f.role).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/w/{}/settings?flash=member",
+            scope.workspace.slug
+        ))
+        .into_response()),
         Err(AppError::Validation(errors)) => {
-            let mut page = settings_view(&s, &user, &ws, None).await?;
+            let mut page = settings_view(&s, &user, &scope, None).await?;
             page.error = Some(errors.summary());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
@@ -470,24 +470,19 @@ async fn member_set(
 
 async fn token_create(
     State(s): State<AppState>,
-    user: PageUser,
-    Path(ws): Path<String>,
+    WsPage { user, scope }: WsPage,
     PageForm(f): PageForm<NamedRoleForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s
-        .app
-        .create_token(&user.principal, &ws, &f.name, &f.role)
-        .await
-    {
+    match s.app.create_token(&scope, &f.name, &f.role).await {
         Ok(created) => {
             // Rendered directly (not redirected) so the secret never sits in a URL.
-            let mut page = settings_view(&s, &user, &ws, None).await?;
+            let mut page = settings_view(&s, &user, &scope, None).await?;
             page.new_secret = Some(created.secret);
             Ok(render(&page))
         }
         Err(AppError::Validation(errors)) => {
-            let mut page = settings_view(&s, &user, &ws, None).await?;
+            let mut page = settings_view(&s, &user, &scope, None).await?;
             page.error = Some(errors.summary());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
@@ -497,13 +492,17 @@ async fn token_create(
 
 async fn token_revoke(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, id)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, id)): Path<(String, String)>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    s.app.revoke_token(&user.principal, &ws, &id).await?;
-    Ok(Redirect::to(&format!("/w/{ws}/settings?flash=revoked")).into_response())
+    s.app.revoke_token(&scope, &id).await?;
+    Ok(Redirect::to(&format!(
+        "/w/{}/settings?flash=revoked",
+        scope.workspace.slug
+    ))
+    .into_response())
 }
 
 #[derive(Template)]
@@ -516,10 +515,11 @@ struct AreaPage {
 
 async fn area(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, area)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, area)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let access = s.app.access(&user.principal, &ws, Action::Read).await?;
+    scope.require(Action::Read)?;
+    let access = &scope;
     let Some(item) = NAV
         .iter()
         .flat_map(|g| g.1.iter())
@@ -528,23 +528,27 @@ async fn area(
         return Err(AppError::NotFound("page").into());
     };
     Ok(render(&AreaPage {
-        layout: Layout::new(&user, item.key).in_workspace(&access),
-        slug: access.workspace.slug,
+        layout: Layout::new(&user, item.key).in_workspace(access),
+        slug: access.workspace.slug.clone(),
         area: item,
     }))
 }
 
 async fn member_remove(
     State(s): State<AppState>,
-    user: PageUser,
-    Path((ws, user_id)): Path<(String, String)>,
+    WsPage { user, scope }: WsPage,
+    Path((_, user_id)): Path<(String, String)>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match s.app.remove_member(&user.principal, &ws, &user_id).await {
-        Ok(()) => Ok(Redirect::to(&format!("/w/{ws}/settings?flash=removed")).into_response()),
+    match s.app.remove_member(&scope, &user_id).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/w/{}/settings?flash=removed",
+            scope.workspace.slug
+        ))
+        .into_response()),
         Err(AppError::Conflict { message, .. }) => {
-            let mut page = settings_view(&s, &user, &ws, None).await?;
+            let mut page = settings_view(&s, &user, &scope, None).await?;
             page.error = Some(message);
             Ok((StatusCode::CONFLICT, render(&page)).into_response())
         }
