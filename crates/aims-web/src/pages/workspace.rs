@@ -180,7 +180,7 @@ async fn inventory(
 /// The htmx fragment behind the search box.
 async fn inventory_rows(
     State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
+    WsPage { scope, .. }: WsPage,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = list(&s, &scope, &q).await?;
@@ -514,7 +514,6 @@ struct AreaPage {
 }
 
 async fn area(
-    State(s): State<AppState>,
     WsPage { user, scope }: WsPage,
     Path((_, area)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
