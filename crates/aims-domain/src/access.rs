@@ -29,6 +29,41 @@ pub enum Action {
     Administer,
 }
 
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Read,
+        Action::Export,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Approve,
+        Action::Administer,
+    ];
+
+    /// The action's name, as API operations declare it (`x-aims-requires`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Export => "export",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Approve => "approve",
+            Action::Administer => "administer",
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("'{s}' is not an action"))
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 3] = [Role::Manager, Role::Contributor, Role::Auditor];
 
@@ -103,5 +138,46 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("owner".parse::<Role>().is_err());
+        let names: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "read",
+                "export",
+                "create",
+                "update",
+                "delete",
+                "approve",
+                "administer"
+            ]
+        );
+        for a in Action::ALL {
+            assert_eq!(a.as_str().parse::<Action>().unwrap(), a);
+        }
+        assert!("Read".parse::<Action>().is_err() && "".parse::<Action>().is_err());
+    }
+
+    #[test]
+    fn every_role_action_pair() {
+        use Action::*;
+        let table = [
+            (Role::Manager, [true; 7]),
+            (
+                Role::Contributor,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Role::Auditor,
+                [true, true, false, false, false, false, false],
+            ),
+        ];
+        for (role, allowed) in table {
+            for (action, want) in [Read, Export, Create, Update, Delete, Approve, Administer]
+                .into_iter()
+                .zip(allowed)
+            {
+                assert_eq!(role.allows(action), want, "{role} {action:?}");
+            }
+        }
     }
 }

@@ -1,149 +1,225 @@
-//! The authorization matrix: every API route, for every role, without a token,
-//! and with a token of another workspace.
+//! The authorization matrix, generated from the route table: every operation
+//! of the OpenAPI document (which the router is built from, so no route exists
+//! undocumented) declares what it requires in `x-aims-requires`, and each is
+//! called by every kind of caller — API tokens and signed-in members of each
+//! role, an instance administrator, no caller, and a caller of another
+//! workspace. Every answer must be what the declaration and the role rule say;
+//! after every refused write nothing changed (the history head did not move),
+//! and every allowed write appended to the history.
 
-use crate::helpers::{TestApp, ADMIN_EMAIL};
-use aims_app::store::SystemFilter;
+use crate::helpers::{problem_fields, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use aims_app::domain::{Action, Role};
 use aims_app::Principal;
-use reqwest::Method;
-use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use reqwest::{Client, Method};
+use serde_json::{json, Map, Value};
 
-/// What a case needs created right before each call.
-#[derive(Clone, Copy)]
-enum Target {
-    /// The shared system of `acme`.
-    Shared,
-    /// A new system per call (for deletes).
-    FreshSystem,
-    /// A new token per call (for revokes).
-    FreshToken,
-    /// A new member per call (for removals).
-    FreshMember,
-    /// Only the workspace.
-    Ws,
+/// What an operation requires, from its `x-aims-requires`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Requires {
+    SignedIn,
+    Admin,
+    Workspace(Action),
 }
 
-struct Case {
-    method: Method,
-    /// The path as the OpenAPI document names it.
-    template: &'static str,
-    body: Option<Value>,
-    target: Target,
-    /// Expected status for manager, contributor, auditor.
-    expect: [u16; 3],
-}
-
-fn case(
-    method: Method,
-    template: &'static str,
-    body: Option<Value>,
-    target: Target,
-    expect: [u16; 3],
-) -> Case {
-    Case {
-        method,
-        template,
-        body,
-        target,
-        expect,
+fn requires(op: &Value) -> Requires {
+    match op["x-aims-requires"].as_str() {
+        Some("signed-in") => Requires::SignedIn,
+        Some("admin") => Requires::Admin,
+        Some(action) => Requires::Workspace(
+            action
+                .parse()
+                .unwrap_or_else(|e| panic!("x-aims-requires: {e}")),
+        ),
+        None => panic!("an operation does not declare x-aims-requires: {op}"),
     }
 }
 
-fn cases() -> Vec<Case> {
-    use Target::*;
-    let sys = "/api/v1/workspaces/{workspace}/systems";
-    vec![
-        case(Method::GET, sys, None, Ws, [200, 200, 200]),
-        case(
-            Method::POST,
-            sys,
-            Some(json!({"name": "New system"})),
-            Ws,
-            [201, 201, 403],
-        ),
-        case(
-            Method::GET,
-            "/api/v1/workspaces/{workspace}/systems/{id}",
-            None,
-            Shared,
-            [200, 200, 200],
-        ),
-        case(
-            Method::PUT,
-            "/api/v1/workspaces/{workspace}/systems/{id}",
-            Some(json!({"name": "Renamed"})),
-            Shared,
-            [200, 200, 403],
-        ),
-        case(
-            Method::DELETE,
-            "/api/v1/workspaces/{workspace}/systems/{id}",
-            None,
-            FreshSystem,
-            [204, 403, 403],
-        ),
-        case(
-            Method::GET,
-            "/api/v1/workspaces/{workspace}/systems/{id}/history",
-            None,
-            Shared,
-            [200, 200, 200],
-        ),
-        case(
-            Method::GET,
-            "/api/v1/workspaces/{workspace}/activity",
-            None,
-            Ws,
-            [200, 200, 200],
-        ),
-        case(
-            Method::GET,
-            "/api/v1/workspaces/{workspace}/members",
-            None,
-            Ws,
-            [200, 200, 200],
-        ),
-        case(
-            Method::PUT,
-            "/api/v1/workspaces/{workspace}/members",
-            Some(json!({"email": ADMIN_EMAIL, "role": "manager"})),
-            Ws,
-            [403, 403, 403],
-        ),
-        case(
-            Method::GET,
-            "/api/v1/workspaces/{workspace}/tokens",
-            None,
-            Ws,
-            [403, 403, 403],
-        ),
-        case(
-            Method::POST,
-            "/api/v1/workspaces/{workspace}/tokens",
-            Some(json!({"name": "x", "role": "auditor"})),
-            Ws,
-            [403, 403, 403],
-        ),
-        case(
-            Method::DELETE,
-            "/api/v1/workspaces/{workspace}/tokens/{id}",
-            None,
-            FreshToken,
-            [403, 403, 403],
-        ),
-        // Access is managed by people, never by API tokens.
-        case(
-            Method::DELETE,
-            "/api/v1/workspaces/{workspace}/members/{id}",
-            None,
-            FreshMember,
-            [403, 403, 403],
-        ),
-    ]
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Token(Role),
+    Member(Role),
+    /// The instance administrator (also a manager of `acme`).
+    Admin,
+    Nobody,
+    /// A token of, and a member of, another workspace only.
+    OtherToken,
+    OtherMember,
+}
+
+impl Who {
+    const ALL: [Who; 10] = [
+        Who::Token(Role::Manager),
+        Who::Token(Role::Contributor),
+        Who::Token(Role::Auditor),
+        Who::Member(Role::Manager),
+        Who::Member(Role::Contributor),
+        Who::Member(Role::Auditor),
+        Who::Admin,
+        Who::Nobody,
+        Who::OtherToken,
+        Who::OtherMember,
+    ];
+
+    /// The status the rules give `self` calling an operation that requires
+    /// `req` and answers `ok` on success.
+    fn expect(self, req: Requires, ok: u16) -> u16 {
+        let allowed = |yes: bool| if yes { ok } else { 403 };
+        match (self, req) {
+            (Who::Nobody, _) => 401,
+            (_, Requires::SignedIn) => ok,
+            (who, Requires::Admin) => allowed(who == Who::Admin),
+            (Who::OtherToken | Who::OtherMember, Requires::Workspace(_)) => 404,
+            (Who::Token(_), Requires::Workspace(Action::Administer)) => 403,
+            (Who::Token(r) | Who::Member(r), Requires::Workspace(a)) => allowed(r.allows(a)),
+            (Who::Admin, Requires::Workspace(_)) => ok,
+        }
+    }
+}
+
+/// A signed-in browser session with its CSRF token.
+struct Session {
+    client: Client,
+    csrf: String,
+}
+
+struct Callers {
+    tokens: Vec<(Role, String)>,
+    members: Vec<(Role, Session)>,
+    admin: Session,
+    other_token: String,
+    other_member: Session,
+}
+
+async fn member(t: &TestApp, email: &str, ws: &str, role: Role) -> Session {
+    let op = Principal::operator();
+    t.app
+        .add_user(&op, email, "Member", "member password 1", false, false)
+        .await
+        .unwrap();
+    t.app
+        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
+        .await
+        .unwrap();
+    let (client, csrf) = sign_in(t, email, "member password 1").await;
+    Session { client, csrf }
+}
+
+async fn callers(t: &TestApp) -> Callers {
+    let mut tokens = vec![];
+    let mut members = vec![];
+    for role in Role::ALL {
+        tokens.push((role, t.token("acme", role.as_str()).await));
+        let email = format!("{}@example.org", role.as_str());
+        members.push((role, member(t, &email, "acme", role).await));
+    }
+    let (client, csrf) = sign_in(t, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    Callers {
+        tokens,
+        members,
+        admin: Session { client, csrf },
+        other_token: t.token("other", "manager").await,
+        other_member: member(t, "outsider@example.org", "other", Role::Manager).await,
+    }
+}
+
+/// The history head: every change appends to it, nothing else moves it.
+async fn head(t: &TestApp) -> i64 {
+    let mut c = t.app.store.conn().await.unwrap();
+    c.conn().history_head().await.unwrap().seq
+}
+
+/// A sample value for a request body field, by name. A new field needs a line here.
+fn sample(field: &str, target: &Target) -> Value {
+    match field {
+        "name" => json!(format!("Matrix {}", uuid::Uuid::now_v7().simple())),
+        "purpose" => json!("Made by the authorization matrix"),
+        "slug" => json!(format!(
+            "m-{}",
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        )),
+        "email" => json!(target.email),
+        "role" => json!("contributor"),
+        "version" => json!(target.version),
+        other => panic!("the authorization matrix has no sample for body field `{other}`"),
+    }
+}
+
+/// Fresh records an operation acts on, made right before each call.
+struct Target {
+    id: String,
+    email: String,
+    version: i64,
+}
+
+async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
+    let op = Principal::operator();
+    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let email = format!("t{}@example.org", uuid::Uuid::now_v7().simple());
+    let user = t
+        .app
+        .add_user(&op, &email, "Target", "target password 1", false, false)
+        .await
+        .unwrap();
+    let id = if path.ends_with("/systems/{id}") {
+        t.app.create_system(&acme, "Target", "").await.unwrap().id
+    } else if path.ends_with("/tokens/{id}") {
+        t.app
+            .create_token(&acme, "target", "auditor")
+            .await
+            .unwrap()
+            .row
+            .id
+    } else if path.ends_with("/members/{id}") {
+        t.app.set_member(&acme, &email, "auditor").await.unwrap();
+        user.id
+    } else {
+        shared_system.to_owned()
+    };
+    Target {
+        id,
+        email,
+        version: 1,
+    }
+}
+
+/// Resolves a `$ref` into the document's components.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap();
+            &doc["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+fn body(doc: &Value, op: &Value, target: &Target) -> Option<(String, String)> {
+    let content = op["requestBody"]["content"].as_object()?;
+    if let Some(json_body) = content.get("application/json") {
+        let schema = resolve(doc, &json_body["schema"]);
+        let mut obj = Map::new();
+        for field in schema["properties"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.keys())
+        {
+            obj.insert(field.clone(), sample(field, target));
+        }
+        return Some(("application/json".into(), Value::Object(obj).to_string()));
+    }
+    // A catalogue file.
+    let id = format!(
+        "matrix-{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    );
+    Some((
+        "application/toml".into(),
+        format!("[framework]\nid = \"{id}\"\nname = \"Matrix\"\nkind = \"internal\"\n\n[[item]]\nid = \"R1\"\nkind = \"rule\"\ntitle = \"One\"\n"),
+    ))
 }
 
 #[tokio::test]
-async fn every_route_for_every_role() {
+async fn every_operation_for_every_caller() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
     let op = Principal::operator();
@@ -153,142 +229,136 @@ async fn every_route_for_every_role() {
         .await
         .unwrap()
         .id;
+    let c = callers(&t).await;
+    let doc: Value = serde_json::from_str(&aims_web::openapi_json()).unwrap();
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in ops.as_object().unwrap() {
+            let req = requires(operation);
+            let ok: u16 = operation["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter_map(|k| k.parse().ok())
+                .find(|s| (200..300).contains(s))
+                .unwrap_or_else(|| panic!("{method} {path} documents no success"));
+            let method: Method = method.to_uppercase().parse().unwrap();
+            for who in Who::ALL {
+                let target = target(&t, path, &shared).await;
+                let mut url = path
+                    .replace("{workspace}", "acme")
+                    .replace("{id}", &target.id)
+                    .replace("{framework}", "iso42001")
+                    .replace("{item}", "A.2.2");
+                let required_query: Vec<String> = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query" && p["required"] == true)
+                    .map(|p| format!("{}=policy", p["name"].as_str().unwrap()))
+                    .collect();
+                if !required_query.is_empty() {
+                    url = format!("{url}?{}", required_query.join("&"));
+                }
+                let mut request = t.client.request(method.clone(), t.url(&url));
+                request = match who {
+                    Who::Token(role) => {
+                        let token = &c.tokens.iter().find(|(r, _)| *r == role).unwrap().1;
+                        request.bearer_auth(token)
+                    }
+                    Who::OtherToken => request.bearer_auth(&c.other_token),
+                    Who::Member(_) | Who::Admin | Who::OtherMember => {
+                        let s = match who {
+                            Who::Member(role) => {
+                                &c.members.iter().find(|(r, _)| *r == role).unwrap().1
+                            }
+                            Who::Admin => &c.admin,
+                            _ => &c.other_member,
+                        };
+                        s.client
+                            .request(method.clone(), t.url(&url))
+                            .header("x-csrf-token", &s.csrf)
+                    }
+                    Who::Nobody => request,
+                };
+                if let Some((content_type, text)) = body(&doc, operation, &target) {
+                    request = request.header("content-type", content_type).body(text);
+                }
+                let before = head(&t).await;
+                let r = request.send().await.unwrap();
+                let status = r.status().as_u16();
+                let content_type = r
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let text = r.text().await.unwrap();
+                let expected = who.expect(req, ok);
+                assert_eq!(status, expected, "{method} {path} as {who:?}: {text}");
+                let after = head(&t).await;
+                if status >= 400 {
+                    assert_eq!(
+                        content_type, "application/problem+json",
+                        "{method} {path} as {who:?}"
+                    );
+                    assert_eq!(
+                        before, after,
+                        "{method} {path} as {who:?} was refused but changed something"
+                    );
+                } else if method != Method::GET && !path.starts_with("/api/v1/catalog") {
+                    assert!(
+                        after > before,
+                        "{method} {path} as {who:?} changed a record without a history event"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 22 * Who::ALL.len(), "{checked} calls");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn records_of_another_workspace_are_not_found() {
+    let t = TestApp::new().await;
+    t.add_workspace("other").await;
+    let op = Principal::operator();
     let foreign = t
         .app
         .create_system(&t.app.enter(&op, "other").await.unwrap(), "Foreign", "")
         .await
         .unwrap()
         .id;
-    let roles = ["manager", "contributor", "auditor"];
-    let mut tokens = vec![];
-    for r in roles {
-        tokens.push(t.token("acme", r).await);
-    }
-    let other_manager = t.token("other", "manager").await;
-
-    for c in cases() {
-        // Each caller: the three roles, then no token (401), then another workspace's manager (404).
-        let callers: Vec<(Option<&str>, u16, String)> = roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (Some(tokens[i].as_str()), c.expect[i], r.to_string()))
-            .chain([
-                (None, 401, "no token".to_string()),
-                (
-                    Some(other_manager.as_str()),
-                    404,
-                    "other workspace".to_string(),
-                ),
-            ])
-            .collect();
-        for (token, expected, who) in callers {
-            let id = match c.target {
-                Target::Shared => shared.clone(),
-                Target::FreshSystem => {
-                    t.app
-                        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Doomed", "")
-                        .await
-                        .unwrap()
-                        .id
-                }
-                Target::FreshToken => {
-                    t.app
-                        .create_token(
-                            &t.app.enter(&op, "acme").await.unwrap(),
-                            "doomed",
-                            "auditor",
-                        )
-                        .await
-                        .unwrap()
-                        .row
-                        .id
-                }
-                Target::FreshMember => {
-                    let email = format!("m{}@example.org", uuid::Uuid::now_v7().simple());
-                    let u = t
-                        .app
-                        .add_user(&op, &email, "Member", "member password 1", false, false)
-                        .await
-                        .unwrap();
-                    t.app
-                        .set_member(&t.app.enter(&op, "acme").await.unwrap(), &email, "auditor")
-                        .await
-                        .unwrap();
-                    u.id
-                }
-                Target::Ws => String::new(),
-            };
-            let path = c
-                .template
-                .replace("{workspace}", "acme")
-                .replace("{id}", &id);
-            let mut body = c.body.clone();
-            if c.method == Method::PUT && c.template.ends_with("{id}") {
-                let v = t
-                    .app
-                    .system(&t.app.enter(&op, "acme").await.unwrap(), &id)
-                    .await
-                    .unwrap()
-                    .version;
-                body = Some(json!({"name": format!("Renamed {v}"), "version": v}));
-            }
-            let r = t.call(c.method.clone(), &path, token, body).await;
-            assert_eq!(
-                r.status.as_u16(),
-                expected,
-                "{} {} as {who}: {}",
-                c.method,
-                c.template,
-                r.text
-            );
-            if expected >= 400 {
-                assert_eq!(
-                    r.content_type, "application/problem+json",
-                    "{} {} as {who}",
-                    c.method, c.template
-                );
-            }
-        }
-    }
-
-    // Forbidden writes changed nothing: only the manager's and contributor's creates exist.
-    let page = t
-        .app
-        .systems(
-            &t.app.enter(&op, "acme").await.unwrap(),
-            &SystemFilter {
-                limit: 500,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        page.items.iter().filter(|s| s.name == "New system").count(),
-        2
-    );
-
-    // A record of another workspace answers 404 even through a valid workspace,
-    // and so do another workspace and one that does not exist.
+    let token = t.token("acme", "manager").await;
     let foreign_record = format!("/api/v1/workspaces/acme/systems/{foreign}");
     for path in [
         foreign_record.as_str(),
         "/api/v1/workspaces/other/systems",
         "/api/v1/workspaces/nope/systems",
     ] {
-        t.call(Method::GET, path, Some(&tokens[0]), None)
+        t.call(Method::GET, path, Some(&token), None)
             .await
             .problem(404);
     }
+    let r = t
+        .call(
+            Method::PUT,
+            &foreign_record,
+            Some(&token),
+            Some(json!({"name": "x", "version": 1})),
+        )
+        .await;
+    r.problem(404);
+    assert!(problem_fields(&r.json()).is_empty());
     t.stop().await;
 }
 
 #[tokio::test]
-async fn instance_routes() {
+async fn a_token_sees_only_its_own_workspace() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
     let tok = t.token("acme", "manager").await;
-    // A token sees only its own workspace.
     let ws = t
         .call(Method::GET, "/api/v1/workspaces", Some(&tok), None)
         .await
@@ -300,81 +370,22 @@ async fn instance_routes() {
         .map(|w| w["slug"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(slugs, ["acme"]);
-    t.call(Method::GET, "/api/v1/workspaces", None, None)
-        .await
-        .problem(401);
     let me = t
         .call(Method::GET, "/api/v1/me", Some(&tok), None)
         .await
         .json();
     assert_eq!(me["kind"], "token");
-    t.call(Method::GET, "/api/v1/me", None, None)
-        .await
-        .problem(401);
-    // Creating workspaces is for administrators, never for tokens.
-    t.call(
-        Method::POST,
-        "/api/v1/workspaces",
-        Some(&tok),
-        Some(json!({"name": "X", "slug": "x-org"})),
-    )
-    .await
-    .problem(403);
-    t.call(
-        Method::POST,
-        "/api/v1/workspaces",
-        None,
-        Some(json!({"name": "X", "slug": "x-org"})),
-    )
-    .await
-    .problem(401);
     t.stop().await;
-}
-
-#[tokio::test]
-async fn the_matrix_covers_every_documented_route() {
-    let doc: Value = serde_json::from_str(&aims_web::openapi_json()).unwrap();
-    let mut documented = BTreeSet::new();
-    for (path, ops) in doc["paths"].as_object().unwrap() {
-        for method in ops.as_object().unwrap().keys() {
-            documented.insert(format!("{} {path}", method.to_uppercase()));
-        }
-    }
-    let mut covered: BTreeSet<String> = cases()
-        .iter()
-        .map(|c| format!("{} {}", c.method, c.template))
-        .collect();
-    // Instance-level routes are covered by `instance_routes` and `catalogue_routes`.
-    for extra in [
-        "GET /api/v1/me",
-        "GET /api/v1/workspaces",
-        "POST /api/v1/workspaces",
-        "GET /api/v1/catalog/frameworks",
-        "GET /api/v1/catalog/frameworks/{framework}",
-        "GET /api/v1/catalog/frameworks/{framework}/items/{item}",
-        "GET /api/v1/catalog/mappings",
-        "GET /api/v1/catalog/search",
-        "POST /api/v1/catalog/imports",
-    ] {
-        covered.insert(extra.into());
-    }
-    assert_eq!(
-        documented, covered,
-        "every API route needs a row in the authorization matrix"
-    );
 }
 
 #[tokio::test]
 async fn revoked_tokens_stop_working_and_use_is_recorded() {
     let t = TestApp::new().await;
     let op = Principal::operator();
+    let acme = t.app.enter(&op, "acme").await.unwrap();
     let created = t
         .app
-        .create_token(
-            &t.app.enter(&op, "acme").await.unwrap(),
-            "ci",
-            "contributor",
-        )
+        .create_token(&acme, "ci", "contributor")
         .await
         .unwrap();
     assert!(created.secret.starts_with("aims_"));
@@ -387,16 +398,9 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let listed = t
-        .app
-        .tokens(&t.app.enter(&op, "acme").await.unwrap())
-        .await
-        .unwrap();
+    let listed = t.app.tokens(&acme).await.unwrap();
     assert!(listed[0].last_used_at.is_some(), "last use is recorded");
-    t.app
-        .revoke_token(&t.app.enter(&op, "acme").await.unwrap(), &created.row.id)
-        .await
-        .unwrap();
+    t.app.revoke_token(&acme, &created.row.id).await.unwrap();
     t.call(
         Method::GET,
         "/api/v1/workspaces/acme/systems",
@@ -405,43 +409,5 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
     )
     .await
     .problem(401);
-    t.stop().await;
-}
-
-#[tokio::test]
-async fn catalogue_routes() {
-    let t = TestApp::new().await;
-    let reads = [
-        "/api/v1/catalog/frameworks",
-        "/api/v1/catalog/frameworks/iso42001",
-        "/api/v1/catalog/frameworks/iso42001/items/A.2.2",
-        "/api/v1/catalog/mappings",
-        "/api/v1/catalog/search?q=policy",
-    ];
-    for role in ["manager", "contributor", "auditor"] {
-        let tok = t.token("acme", role).await;
-        for path in reads {
-            assert_eq!(
-                t.call(Method::GET, path, Some(&tok), None).await.status,
-                200,
-                "{path} as {role}"
-            );
-        }
-        let r = t
-            .client
-            .post(t.url("/api/v1/catalog/imports"))
-            .bearer_auth(&tok)
-            .body("x")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 403, "only administrators import");
-    }
-    for path in reads {
-        t.call(Method::GET, path, None, None).await.problem(401);
-    }
-    t.call(Method::POST, "/api/v1/catalog/imports", None, None)
-        .await
-        .problem(401);
     t.stop().await;
 }

@@ -9,25 +9,24 @@ use aims_app::catalogue::{Framework, Item, Mapped};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/catalog/frameworks", get(list_frameworks))
-        .route("/api/v1/catalog/frameworks/{framework}", get(get_framework))
-        .route(
-            "/api/v1/catalog/frameworks/{framework}/items/{item}",
-            get(get_item),
-        )
-        .route("/api/v1/catalog/mappings", get(list_mappings))
-        .route("/api/v1/catalog/search", get(search))
-        .route(
-            "/api/v1/catalog/imports",
-            post(import).layer(DefaultBodyLimit::max(aims_app::MAX_IMPORT_BYTES)),
+/// Catalogue routes, each registered with its OpenAPI operation.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_frameworks))
+        .routes(routes!(get_framework))
+        .routes(routes!(get_item))
+        .routes(routes!(list_mappings))
+        .routes(routes!(search))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import))
+                .layer(DefaultBodyLimit::max(aims_app::MAX_IMPORT_BYTES)),
         )
 }
 
@@ -72,6 +71,7 @@ pub struct FrameworkList {
 
 /// Every framework in the catalogue: built-in and imported.
 #[utoipa::path(get, path = "/api/v1/catalog/frameworks", tag = "catalog",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     responses((status = 200, body = FrameworkList), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_frameworks(
     State(s): State<AppState>,
@@ -133,6 +133,7 @@ fn framework_not_found() -> ApiError {
 
 /// One framework with all its items.
 #[utoipa::path(get, path = "/api/v1/catalog/frameworks/{framework}", tag = "catalog",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     params(("framework" = String, Path, description = "Framework id, e.g. iso42001")),
     responses((status = 200, body = FrameworkDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_framework(
@@ -191,6 +192,7 @@ pub struct ItemDetail {
 
 /// One item with its guidance and its mappings to other frameworks.
 #[utoipa::path(get, path = "/api/v1/catalog/frameworks/{framework}/items/{item}", tag = "catalog",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     params(("framework" = String, Path, description = "Framework id"), ("item" = String, Path, description = "Item id, e.g. A.6.2.6 (URL-encoded)")),
     responses((status = 200, body = ItemDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_item(
@@ -237,6 +239,7 @@ pub struct MappingSetList {
 
 /// The crosswalks between frameworks.
 #[utoipa::path(get, path = "/api/v1/catalog/mappings", tag = "catalog",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     responses((status = 200, body = MappingSetList), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_mappings(
     State(s): State<AppState>,
@@ -262,7 +265,8 @@ pub async fn list_mappings(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Words to find in ids, titles, summaries and guidance.
+    /// Words to find in ids, titles, summaries and guidance (required).
+    #[param(required = true, value_type = String)]
     q: Option<String>,
     /// At most this many hits, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -286,6 +290,7 @@ pub struct SearchResult {
 
 /// Full-text search across every framework.
 #[utoipa::path(get, path = "/api/v1/catalog/search", tag = "catalog", params(SearchParams),
+    extensions(("x-aims-requires" = json!("signed-in"))),
     responses((status = 200, body = SearchResult), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(s): State<AppState>,
@@ -349,6 +354,7 @@ pub struct ImportOut {
 /// (aims TOML); the body is the file. Administrators only. Validated whole:
 /// an invalid file answers 422 naming line and field and imports nothing.
 #[utoipa::path(post, path = "/api/v1/catalog/imports", tag = "catalog", params(ImportParams),
+    extensions(("x-aims-requires" = json!("admin"))),
     request_body(content = String, description = "The file, as application/toml or application/json", content_type = "application/toml"),
     responses((status = 201, body = ImportOut), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]

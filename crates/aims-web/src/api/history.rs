@@ -6,18 +6,16 @@ use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_domain::history::Event;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/workspaces/{workspace}/systems/{id}/history",
-            get(system_history),
-        )
-        .route("/api/v1/workspaces/{workspace}/activity", get(activity))
+/// History routes, each registered with its OpenAPI operation.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(system_history))
+        .routes(routes!(activity))
 }
 
 /// One entry of the hash-chained history.
@@ -66,6 +64,7 @@ pub struct EventList {
 
 /// The history of one AI system, newest first (it outlives the record).
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems/{id}/history", tag = "history",
+    extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
     responses((status = 200, body = EventList), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn system_history(
@@ -96,6 +95,7 @@ pub struct ActivityParams {
 
 /// Everything that happened in the workspace, newest first.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/activity", tag = "history",
+    extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ActivityParams),
     responses((status = 200, body = EventList), (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]

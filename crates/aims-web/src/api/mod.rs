@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 pub use extract::{ApiJson, ApiQuery};
 
@@ -21,30 +22,6 @@ pub use extract::{ApiJson, ApiQuery};
         title = "aims API",
         description = "AI management system (ISO/IEC 42001). Authenticate with an API token: `Authorization: Bearer aims_…`. Errors are `application/problem+json` naming the field at fault.",
         license(name = "Apache-2.0 OR MIT")
-    ),
-    paths(
-        workspaces::me,
-        workspaces::list_workspaces,
-        workspaces::create_workspace,
-        workspaces::list_members,
-        workspaces::set_member,
-        workspaces::remove_member,
-        workspaces::list_tokens,
-        workspaces::create_token,
-        workspaces::revoke_token,
-        systems::list_systems,
-        systems::create_system,
-        systems::get_system,
-        systems::update_system,
-        systems::delete_system,
-        history::system_history,
-        history::activity,
-        catalog::list_frameworks,
-        catalog::get_framework,
-        catalog::get_item,
-        catalog::list_mappings,
-        catalog::search,
-        catalog::import,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
     modifiers(&BearerAuth),
@@ -71,27 +48,38 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI 3 document, generated from the handlers' annotations.
+/// Every API route, registered together with its OpenAPI operation (so no
+/// route can exist undocumented). Each operation names what it requires in
+/// `x-aims-requires`: a workspace action (`read`, `create`, `update`,
+/// `delete`, `administer`), `signed-in` (any caller) or `admin` (an instance
+/// administrator); the authorization matrix test is generated from that.
+fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(workspaces::routes())
+        .merge(systems::routes())
+        .merge(history::routes())
+        .merge(catalog::routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI 3 document, generated from the route table.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    routes().1.to_pretty_json().unwrap_or_default()
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/openapi.json",
-            get(|| async {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    openapi_json(),
-                )
-            }),
-        )
-        .merge(workspaces::router())
-        .merge(systems::router())
-        .merge(history::router())
-        .merge(catalog::router())
-        .fallback(fallback)
+    let (api, doc) = routes();
+    let doc = doc.to_pretty_json().unwrap_or_default();
+    api.route(
+        "/api/openapi.json",
+        get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                doc,
+            )
+        }),
+    )
+    .fallback(fallback)
 }
 
 /// Unknown paths under the API answer with a problem document too.

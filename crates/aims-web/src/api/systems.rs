@@ -7,21 +7,16 @@ use crate::AppState;
 use aims_app::store::{SystemFilter, SystemRow};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/workspaces/{workspace}/systems",
-            get(list_systems).post(create_system),
-        )
-        .route(
-            "/api/v1/workspaces/{workspace}/systems/{id}",
-            get(get_system).put(update_system).delete(delete_system),
-        )
+/// Inventory routes, each registered with its OpenAPI operation.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_systems, create_system))
+        .routes(routes!(get_system, update_system, delete_system))
 }
 
 /// An AI system in the inventory.
@@ -74,6 +69,7 @@ pub struct ListParams {
 
 /// Lists AI systems, oldest first, in pages.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems", tag = "systems",
+    extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ListParams),
     responses((status = 200, body = SystemList), (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -119,6 +115,7 @@ pub struct SystemIn {
 
 /// Adds an AI system to the inventory (managers, contributors).
 #[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/systems", tag = "systems", request_body = SystemIn,
+    extensions(("x-aims-requires" = json!("create"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = SystemOut), (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -134,6 +131,7 @@ pub async fn create_system(
 
 /// One AI system.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems/{id}", tag = "systems",
+    extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
     responses((status = 200, body = SystemOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_system(
@@ -156,6 +154,7 @@ pub struct SystemUpdate {
 
 /// Replaces an AI system's fields if `version` is current (managers, contributors).
 #[utoipa::path(put, path = "/api/v1/workspaces/{workspace}/systems/{id}", tag = "systems", request_body = SystemUpdate,
+    extensions(("x-aims-requires" = json!("update"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
     responses((status = 200, body = SystemOut), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -183,6 +182,7 @@ pub async fn update_system(
 
 /// Deletes an AI system (managers). Its history stays.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{workspace}/systems/{id}", tag = "systems",
+    extensions(("x-aims-requires" = json!("delete"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
     responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]

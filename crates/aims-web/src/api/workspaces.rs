@@ -7,34 +7,20 @@ use crate::AppState;
 use aims_app::PrincipalKind;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/me", get(me))
-        .route(
-            "/api/v1/workspaces/{workspace}/members/{id}",
-            delete(remove_member),
-        )
-        .route(
-            "/api/v1/workspaces",
-            get(list_workspaces).post(create_workspace),
-        )
-        .route(
-            "/api/v1/workspaces/{workspace}/members",
-            get(list_members).put(set_member),
-        )
-        .route(
-            "/api/v1/workspaces/{workspace}/tokens",
-            get(list_tokens).post(create_token),
-        )
-        .route(
-            "/api/v1/workspaces/{workspace}/tokens/{id}",
-            delete(revoke_token),
-        )
+/// Workspace, member and token routes, each registered with its OpenAPI operation.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(list_workspaces, create_workspace))
+        .routes(routes!(list_members, set_member))
+        .routes(routes!(remove_member))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -58,6 +44,7 @@ pub struct WorkspaceOut {
 
 /// Who the caller is and which workspaces they can reach.
 #[utoipa::path(get, path = "/api/v1/me", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(State(s): State<AppState>, ApiCaller(p): ApiCaller) -> Result<Json<Me>, ApiError> {
     let workspaces = workspaces_out(&s, &p).await?;
@@ -98,6 +85,7 @@ pub struct WorkspaceList {
 
 /// Workspaces the caller belongs to.
 #[utoipa::path(get, path = "/api/v1/workspaces", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("signed-in"))),
     responses((status = 200, body = WorkspaceList), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_workspaces(
     State(s): State<AppState>,
@@ -119,6 +107,7 @@ pub struct WorkspaceIn {
 
 /// Creates a workspace (instance administrators); the creator becomes its manager.
 #[utoipa::path(post, path = "/api/v1/workspaces", tag = "workspaces", request_body = WorkspaceIn,
+    extensions(("x-aims-requires" = json!("admin"))),
     responses((status = 201, body = WorkspaceOut), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_workspace(
@@ -165,6 +154,7 @@ fn member_out(m: aims_app::store::MemberRow) -> MemberOut {
 
 /// Members of a workspace and their roles.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/members", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = MemberList), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_members(
@@ -192,6 +182,7 @@ pub struct MemberIn {
 
 /// Adds an existing user to the workspace, or changes their role (managers).
 #[utoipa::path(put, path = "/api/v1/workspaces/{workspace}/members", tag = "workspaces", request_body = MemberIn,
+    extensions(("x-aims-requires" = json!("administer"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = MemberOut), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -207,6 +198,7 @@ pub async fn set_member(
 
 /// Takes a member's access away (managers, signed in). The last manager stays.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{workspace}/members/{id}", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("administer"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "The member's user id")),
     responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -259,6 +251,7 @@ pub struct TokenList {
 
 /// API tokens of the workspace (managers). Secrets are never returned.
 #[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/tokens", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("administer"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = TokenList), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_tokens(
@@ -286,6 +279,7 @@ pub struct TokenIn {
 
 /// Creates an API token (managers); the answer carries the token once.
 #[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/tokens", tag = "workspaces", request_body = TokenIn,
+    extensions(("x-aims-requires" = json!("administer"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 201, body = TokenOut), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -302,6 +296,7 @@ pub async fn create_token(
 
 /// Revokes an API token (managers); it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/workspaces/{workspace}/tokens/{id}", tag = "workspaces",
+    extensions(("x-aims-requires" = json!("administer"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Token id")),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_token(
