@@ -21,6 +21,7 @@ use std::time::Duration;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_json;
+pub use pages::{route_table as page_routes, PageRequires};
 pub use server::ServerLimits;
 
 /// Settings of the HTTP layer.

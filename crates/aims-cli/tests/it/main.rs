@@ -14,4 +14,5 @@ mod catalog;
 mod cli;
 mod hardening;
 mod history;
+mod page_matrix;
 mod web;

@@ -1,7 +1,7 @@
 //! Instance administration: users, workspaces, access, the demo organisation.
 //! Every route takes [`PageAdmin`]: only instance administrators get here.
 
-use super::{render, CsrfForm, Layout, PageError};
+use super::{render, CsrfForm, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::{PageAdmin, PageUser};
 use crate::input::PageForm;
 use crate::AppState;
@@ -11,17 +11,17 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(admin))
-        .route("/admin/users", post(user_add))
-        .route("/admin/workspaces", post(workspace_create))
-        .route("/admin/members", post(member_set))
-        .route("/admin/demo", post(demo))
+pub fn routes() -> Vec<PageRoute> {
+    use PageRequires::*;
+    vec![
+        PageRoute::get("/admin", Admin, admin),
+        PageRoute::post("/admin/users", Admin, user_add),
+        PageRoute::post("/admin/workspaces", Admin, workspace_create),
+        PageRoute::post("/admin/members", Admin, member_set),
+        PageRoute::post("/admin/demo", Admin, demo),
+    ]
 }
 
 #[derive(Template)]

@@ -1,7 +1,7 @@
 //! Catalogue pages: frameworks, a framework's tree, an item with guidance and
 //! mappings, search, and the import form for administrators.
 
-use super::{render, Layout, PageError};
+use super::{render, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::{PageAdmin, PageUser};
 use crate::input::PageForm;
 use crate::AppState;
@@ -11,21 +11,24 @@ use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/catalog", get(index))
-        .route("/catalog/search", get(search))
-        .route(
+pub fn routes() -> Vec<PageRoute> {
+    use PageRequires::*;
+    vec![
+        PageRoute::get("/catalog", SignedIn, index),
+        PageRoute::get("/catalog/search", SignedIn, search),
+        PageRoute::new(
+            axum::http::Method::POST,
             "/catalog/import",
-            post(import).layer(DefaultBodyLimit::max(aims_app::MAX_IMPORT_BYTES * 2)),
-        )
-        .route("/catalog/{framework}", get(framework))
-        .route("/catalog/{framework}/item/{item}", get(item))
+            Admin,
+            axum::routing::post(import)
+                .layer(DefaultBodyLimit::max(aims_app::MAX_IMPORT_BYTES * 2)),
+        ),
+        PageRoute::get("/catalog/{framework}", SignedIn, framework),
+        PageRoute::get("/catalog/{framework}/item/{item}", SignedIn, item),
+    ]
 }
 
 /// Percent-encodes an item id for a path segment (ids hold spaces, dots, parentheses).

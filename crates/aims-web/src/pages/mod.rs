@@ -10,20 +10,96 @@ use crate::auth::PageUser;
 use crate::{request_id, AppState};
 use aims_app::AppError;
 use aims_domain::history::Event;
-use aims_domain::Role;
+use aims_domain::{Action, Role};
 use askama::Template;
 use axum::extract::Request;
+use axum::handler::Handler;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{self, MethodRouter};
 use axum::Router;
 
+/// What a page route requires. The page role matrix test is generated from
+/// the table of routes ([`table`]), and the router is built from the same
+/// table, so no page exists without its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRequires {
+    /// Anyone, signed in or not (sign-in, first-run setup).
+    Anyone,
+    /// Any signed-in person.
+    SignedIn,
+    /// An instance administrator.
+    Admin,
+    /// This action in the workspace named by `{ws}`.
+    Workspace(Action),
+}
+
+/// One page route: method, path, what it requires, and its handler.
+pub struct PageRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub requires: PageRequires,
+    handler: MethodRouter<AppState>,
+}
+
+impl PageRoute {
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        requires: PageRequires,
+        handler: H,
+    ) -> PageRoute {
+        PageRoute::new(Method::GET, path, requires, routing::get(handler))
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        requires: PageRequires,
+        handler: H,
+    ) -> PageRoute {
+        PageRoute::new(Method::POST, path, requires, routing::post(handler))
+    }
+
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        requires: PageRequires,
+        handler: MethodRouter<AppState>,
+    ) -> PageRoute {
+        PageRoute {
+            method,
+            path,
+            requires,
+            handler,
+        }
+    }
+}
+
+/// Every page route.
+fn table() -> Vec<PageRoute> {
+    [
+        session::routes(),
+        workspace::routes(),
+        admin::routes(),
+        catalog::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The page routes as (method, path, requirement), for documentation and tests.
+pub fn route_table() -> Vec<(Method, &'static str, PageRequires)> {
+    table()
+        .into_iter()
+        .map(|r| (r.method, r.path, r.requires))
+        .collect()
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(session::router())
-        .merge(workspace::router())
-        .merge(admin::router())
-        .merge(catalog::router())
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, r| router.route(r.path, r.handler))
         .layer(axum::middleware::from_fn(same_origin_writes))
 }
 

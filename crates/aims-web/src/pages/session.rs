@@ -1,6 +1,6 @@
 //! First-run setup, sign-in and sign-out, and the start page.
 
-use super::{render, CsrfForm, Layout, PageError};
+use super::{render, CsrfForm, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::{
     clear_session_cookie, cookie, is_https, session_cookie, PageUser, SESSION_COOKIE,
 };
@@ -12,16 +12,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/setup", get(setup_page).post(setup_submit))
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
+pub fn routes() -> Vec<PageRoute> {
+    use PageRequires::*;
+    vec![
+        PageRoute::get("/", SignedIn, home),
+        PageRoute::get("/setup", Anyone, setup_page),
+        PageRoute::post("/setup", Anyone, setup_submit),
+        PageRoute::get("/login", Anyone, login_page),
+        PageRoute::post("/login", Anyone, login_submit),
+        PageRoute::post("/logout", SignedIn, logout),
+    ]
 }
 
 #[derive(Template)]

@@ -1,7 +1,9 @@
 //! Pages inside a workspace: dashboard, inventory, activity, settings and the
 //! planned areas.
 
-use super::{render, roles, CsrfForm, EventView, Layout, NavItem, PageError, NAV};
+use super::{
+    render, roles, CsrfForm, EventView, Layout, NavItem, PageError, PageRequires, PageRoute, NAV,
+};
 use crate::auth::{PageUser, WsPage};
 use crate::input::PageForm;
 use crate::AppState;
@@ -12,30 +14,35 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/w/{ws}", get(dashboard))
-        .route("/w/{ws}/inventory", get(inventory).post(inventory_create))
-        .route("/w/{ws}/inventory/rows", get(inventory_rows))
-        .route(
-            "/w/{ws}/inventory/{id}",
-            get(system_page).post(system_update),
-        )
-        .route("/w/{ws}/inventory/{id}/delete", post(system_delete))
-        .route("/w/{ws}/activity", get(activity))
-        .route("/w/{ws}/settings", get(settings))
-        .route("/w/{ws}/settings/members", post(member_set))
-        .route(
+pub fn routes() -> Vec<PageRoute> {
+    use aims_domain::Action::*;
+    use PageRequires::Workspace as W;
+    vec![
+        PageRoute::get("/w/{ws}", W(Read), dashboard),
+        PageRoute::get("/w/{ws}/inventory", W(Read), inventory),
+        PageRoute::post("/w/{ws}/inventory", W(Create), inventory_create),
+        PageRoute::get("/w/{ws}/inventory/rows", W(Read), inventory_rows),
+        PageRoute::get("/w/{ws}/inventory/{id}", W(Read), system_page),
+        PageRoute::post("/w/{ws}/inventory/{id}", W(Update), system_update),
+        PageRoute::post("/w/{ws}/inventory/{id}/delete", W(Delete), system_delete),
+        PageRoute::get("/w/{ws}/activity", W(Read), activity),
+        PageRoute::get("/w/{ws}/settings", W(Read), settings),
+        PageRoute::post("/w/{ws}/settings/members", W(Administer), member_set),
+        PageRoute::post(
             "/w/{ws}/settings/members/{user_id}/remove",
-            post(member_remove),
-        )
-        .route("/w/{ws}/settings/tokens", post(token_create))
-        .route("/w/{ws}/settings/tokens/{id}/revoke", post(token_revoke))
-        .route("/w/{ws}/{area}", get(area))
+            W(Administer),
+            member_remove,
+        ),
+        PageRoute::post("/w/{ws}/settings/tokens", W(Administer), token_create),
+        PageRoute::post(
+            "/w/{ws}/settings/tokens/{id}/revoke",
+            W(Administer),
+            token_revoke,
+        ),
+        PageRoute::get("/w/{ws}/{area}", W(Read), area),
+    ]
 }
 
 #[derive(Deserialize, Default)]

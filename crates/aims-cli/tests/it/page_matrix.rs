@@ -1,0 +1,226 @@
+//! The page role matrix, generated from the page route table (the router is
+//! built from the same table): every page and form, for a signed-in member of
+//! each role, the administrator, nobody, and a member of another workspace.
+//! Refused forms change nothing (the history head does not move); accepted
+//! ones leave a history event.
+
+use crate::helpers::{browser, csrf_of, fetch_text, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use aims_app::domain::Role;
+use aims_app::Principal;
+use aims_web::PageRequires;
+use reqwest::{Client, Method};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Member(Role),
+    Admin,
+    Nobody,
+    OtherMember,
+}
+
+const CALLERS: [Who; 6] = [
+    Who::Member(Role::Manager),
+    Who::Member(Role::Contributor),
+    Who::Member(Role::Auditor),
+    Who::Admin,
+    Who::Nobody,
+    Who::OtherMember,
+];
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Done,
+    SignIn,
+    Refused(u16),
+}
+
+fn expected(who: Who, req: PageRequires) -> Outcome {
+    match (who, req) {
+        (_, PageRequires::Anyone) => Outcome::Done,
+        (Who::Nobody, _) => Outcome::SignIn,
+        (_, PageRequires::SignedIn) => Outcome::Done,
+        (Who::Admin, _) => Outcome::Done,
+        (_, PageRequires::Admin) => Outcome::Refused(403),
+        (Who::OtherMember, PageRequires::Workspace(_)) => Outcome::Refused(404),
+        (Who::Member(role), PageRequires::Workspace(a)) if role.allows(a) => Outcome::Done,
+        (Who::Member(_), PageRequires::Workspace(_)) => Outcome::Refused(403),
+    }
+}
+
+async fn head(t: &TestApp) -> i64 {
+    let mut c = t.app.store.conn().await.unwrap();
+    c.conn().history_head().await.unwrap().seq
+}
+
+fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()[20..].to_owned()
+}
+
+/// Fills the path's parameters with fresh records and returns the form a
+/// browser would send there. A new form needs its sample here.
+async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
+    let op = Principal::operator();
+    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let system = t.app.create_system(&acme, "Target", "").await.unwrap().id;
+    let token = t
+        .app
+        .create_token(&acme, "target", "auditor")
+        .await
+        .unwrap()
+        .row
+        .id;
+    let email = format!("t{}@example.org", unique());
+    let user = t
+        .app
+        .add_user(&op, &email, "Target", "target password 1", false, false)
+        .await
+        .unwrap();
+    let url = path
+        .replace("{ws}", "acme")
+        .replace("{user_id}", &user.id)
+        .replace("{area}", "risks")
+        .replace("{framework}", "iso42001")
+        .replace("{item}", "A.2.2")
+        .replace(
+            "{id}",
+            if path.contains("/tokens/") {
+                &token
+            } else {
+                &system
+            },
+        );
+    if path.ends_with("/members/{user_id}/remove") {
+        t.app.set_member(&acme, &email, "auditor").await.unwrap();
+    }
+    let f = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let name = format!("Page matrix {}", unique());
+    let form = match path {
+        "/w/{ws}/inventory" => f(&[("name", &name), ("purpose", "")]),
+        "/w/{ws}/inventory/{id}" => f(&[("version", "1"), ("name", &name), ("purpose", "")]),
+        "/w/{ws}/settings/members" | "/admin/members" => {
+            f(&[("workspace", "acme"), ("email", &email), ("role", "contributor")])
+        }
+        "/w/{ws}/settings/tokens" => f(&[("name", &name), ("role", "auditor")]),
+        "/admin/users" => f(&[
+            ("name", "New"),
+            ("email", &format!("n{}@example.org", unique())),
+            ("password", "a long password"),
+        ]),
+        "/admin/workspaces" => f(&[("name", &name), ("slug", &format!("p-{}", unique()))]),
+        "/catalog/import" => f(&[
+            (
+                "content",
+                &format!("[framework]\nid = \"page-{}\"\nname = \"P\"\nkind = \"internal\"\n\n[[item]]\nid = \"R1\"\nkind = \"rule\"\ntitle = \"One\"\n", unique()),
+            ),
+            ("id", ""),
+        ]),
+        _ => vec![],
+    };
+    (url, form)
+}
+
+#[tokio::test]
+async fn every_page_and_form_for_every_caller() {
+    let t = TestApp::new().await;
+    t.add_workspace("other").await;
+    let mut sessions: Vec<(Who, Client, String)> = vec![];
+    for who in CALLERS {
+        let (client, csrf) = match who {
+            Who::Member(role) => {
+                let email = format!("{}@example.org", role.as_str());
+                member(&t, &email, "acme", role).await
+            }
+            Who::Admin => sign_in(&t, ADMIN_EMAIL, ADMIN_PASSWORD).await,
+            Who::OtherMember => member(&t, "outsider@example.org", "other", Role::Manager).await,
+            Who::Nobody => {
+                // A session-less browser still has a page to take a token from.
+                (browser(), "0".repeat(64))
+            }
+        };
+        sessions.push((who, client, csrf));
+    }
+    let mut checked = 0;
+    for (method, path, req) in aims_web::page_routes() {
+        // Sign-in, setup and sign-out have their own tests (they change who is signed in).
+        if req == PageRequires::Anyone || path == "/logout" {
+            continue;
+        }
+        for (who, client, csrf) in &sessions {
+            let (url, mut form) = prepare(&t, path).await;
+            let before = head(&t).await;
+            let r = if method == Method::POST {
+                form.push(("csrf".into(), csrf.clone()));
+                client.post(t.url(&url)).form(&form).send().await.unwrap()
+            } else {
+                client.get(t.url(&url)).send().await.unwrap()
+            };
+            let status = r.status().as_u16();
+            let to = r
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let text = r.text().await.unwrap();
+            let outcome = match status {
+                303 if to == "/login" || to == "/setup" => Outcome::SignIn,
+                200..=399 => Outcome::Done,
+                s => Outcome::Refused(s),
+            };
+            assert_eq!(
+                outcome,
+                expected(*who, req),
+                "{method} {path} as {who:?}: {status} {text:.300}"
+            );
+            let after = head(&t).await;
+            if outcome != Outcome::Done {
+                assert_eq!(
+                    before, after,
+                    "{method} {path} as {who:?} was refused but changed something"
+                );
+            } else if method == Method::POST && !path.starts_with("/catalog") {
+                assert!(
+                    after > before,
+                    "{method} {path} as {who:?} changed nothing recorded"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20 * CALLERS.len(), "{checked}");
+    t.stop().await;
+}
+
+/// Signs in a new user with `role` in `ws`.
+async fn member(t: &TestApp, email: &str, ws: &str, role: Role) -> (Client, String) {
+    let op = Principal::operator();
+    t.app
+        .add_user(&op, email, "Member", "member password 1", false, false)
+        .await
+        .unwrap();
+    t.app
+        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
+        .await
+        .unwrap();
+    sign_in(t, email, "member password 1").await
+}
+
+#[tokio::test]
+async fn every_form_carries_the_session_token() {
+    // Each signed-in page that has forms embeds the CSRF token the matrix uses.
+    let t = TestApp::new().await;
+    let (b, csrf) = sign_in(&t, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for path in [
+        "/w/acme/inventory",
+        "/w/acme/settings",
+        "/admin",
+        "/catalog",
+    ] {
+        assert_eq!(csrf_of(&fetch_text(&b, &t.url(path)).await), csrf, "{path}");
+    }
+    t.stop().await;
+}
