@@ -6,8 +6,8 @@ use aims_domain::throttle::{Attempts, Decision};
 use aims_domain::values::check_password;
 use aims_domain::{Email, FieldErrors, Role};
 use aims_store::{NewToken, NewUser, TokenRow, UserRow, WorkspaceRow};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::SaltString;
+use argon2::Params;
 use serde_json::json;
 
 /// Who is making a request.
@@ -101,15 +101,14 @@ pub struct TokenCreated {
 }
 
 impl App {
-    fn argon2(&self) -> Result<Argon2<'static>> {
-        let params = if self.config.insecure_fast_password_hash {
+    fn argon2_params(&self) -> Result<Params> {
+        if self.config.insecure_fast_password_hash {
             Params::new(1024, 1, 1, None)
         } else {
             // OWASP's recommended argon2id minimum: 19 MiB, 2 passes, 1 lane.
             Params::new(19 * 1024, 2, 1, None)
         }
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+        .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// Runs argon2 off the async runtime, at most `hash_concurrency` at a
@@ -143,29 +142,19 @@ impl App {
     }
 
     async fn hash_password(&self, password: String) -> Result<String> {
-        let argon = self.argon2()?;
+        let params = self.argon2_params()?;
         let salt_hex = random_hex(16)?;
         self.with_hasher(move || {
             let salt = SaltString::encode_b64(salt_hex.as_bytes())
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            argon
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| AppError::Internal(e.to_string()))
+            crate::password::hash(&params, password.as_bytes(), &salt).map_err(AppError::Internal)
         })
         .await
     }
 
     async fn verify_password(&self, password: String, phc: String) -> Result<bool> {
-        self.with_hasher(move || {
-            let Ok(parsed) = PasswordHash::new(&phc) else {
-                return Ok(false);
-            };
-            Ok(Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok())
-        })
-        .await
+        self.with_hasher(move || Ok(crate::password::verify(&phc, password.as_bytes())))
+            .await
     }
 
     /// True while no user exists: the web UI then offers first-run setup.
@@ -268,7 +257,7 @@ impl App {
             .filter(|c| !c.is_control())
             .take(64)
             .collect();
-        let keys = [
+        let keys: [String; 3] = [
             format!("ip:{client}"),
             format!("pair:{email}|{client}"),
             format!("email:{email}"),
@@ -277,6 +266,39 @@ impl App {
         let now = crate::clock::format(now_t);
         let window = self.config.login_window_secs;
         let since = crate::clock::format(now_t - time::Duration::seconds(window));
+        let throttled = |oldest: Option<String>| {
+            let ends = oldest
+                .as_deref()
+                .and_then(crate::clock::parse)
+                .map(|t| (t + time::Duration::seconds(window) - now_t).whole_seconds())
+                .unwrap_or(window);
+            AppError::Throttled(ends.clamp(1, window.max(1)))
+        };
+        let _slot = self
+            .hashing
+            .logins
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // A client already refused is refused again by one read: a flood from
+        // one address costs no writes.
+        let (seen, oldest) = self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .login_attempts_read(&keys, &since)
+            .await?;
+        let next = Attempts {
+            address: seen[0] + 1,
+            account_and_address: seen[1] + 1,
+            account: seen[2] + 1,
+        };
+        if self.config.throttle.decide(next) == Decision::Refuse {
+            return Err(throttled(oldest));
+        }
+        // Otherwise the attempt is counted first, atomically, and the counts
+        // after it decide (so concurrent attempts cannot all slip through).
         let (user, counts, oldest_window) = {
             let mut tx = self.store.begin().await?;
             let mut counts = [0i64; 3];
@@ -292,18 +314,14 @@ impl App {
             tx.commit().await?;
             (user, counts, oldest)
         };
+        drop(_slot);
         let decision = self.config.throttle.decide(Attempts {
             address: counts[0],
             account_and_address: counts[1],
             account: counts[2],
         });
         let delay_ms = match decision {
-            Decision::Refuse => {
-                let ends = crate::clock::parse(&oldest_window)
-                    .map(|t| (t + time::Duration::seconds(window) - now_t).whole_seconds())
-                    .unwrap_or(window);
-                return Err(AppError::Throttled(ends.clamp(1, window.max(1))));
-            }
+            Decision::Refuse => return Err(throttled(Some(oldest_window))),
             Decision::Proceed { delay_ms } => delay_ms,
         };
         if delay_ms > 0 {
@@ -582,6 +600,9 @@ fn scopeguard(counter: &std::sync::atomic::AtomicUsize) -> Leave<'_> {
 pub(crate) struct Hashing {
     pub(crate) permits: tokio::sync::Semaphore,
     pub(crate) waiting: std::sync::atomic::AtomicUsize,
+    /// Sign-ins using the database at once: at most half the pool, so a flood
+    /// of sign-ins always leaves connections for everyone else.
+    pub(crate) logins: tokio::sync::Semaphore,
 }
 
 /// Every API token starts with this, so secret scanners can spot leaked ones.

@@ -10,6 +10,7 @@ mod clock;
 mod demo;
 mod error;
 mod history;
+mod password;
 mod systems;
 mod workspaces;
 
@@ -73,6 +74,7 @@ impl App {
         let hashing = Arc::new(auth::Hashing {
             permits: tokio::sync::Semaphore::new(config.hash_concurrency.max(1)),
             waiting: Default::default(),
+            logins: tokio::sync::Semaphore::new(LOGIN_DB_SLOTS),
         });
         App {
             store,
@@ -97,6 +99,9 @@ impl App {
         self.store.ping().await
     }
 }
+
+/// Sign-ins that may use the database at once (the pools hold 8 connections).
+const LOGIN_DB_SLOTS: usize = 4;
 
 /// A new, time-ordered unique id (UUID v7).
 pub(crate) fn new_id() -> String {

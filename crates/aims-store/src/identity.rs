@@ -296,6 +296,26 @@ impl Conn<'_> {
         Ok(row)
     }
 
+    /// Attempts counted for each of `keys` in windows that started at or after
+    /// `since`, with the oldest such window's start (a read; nothing counted).
+    pub async fn login_attempts_read(
+        &mut self,
+        keys: &[String; 3],
+        since: &str,
+    ) -> Result<([i64; 3], Option<String>)> {
+        let rows: Vec<(String, i64, String)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT throttle_key, failures, window_start FROM login_failures
+             WHERE throttle_key IN ($1, $2, $3) AND window_start >= $4")
+            .bind(&keys[0]).bind(&keys[1]).bind(&keys[2]).bind(since).fetch_all(&mut **c).await)?;
+        let mut counts = [0; 3];
+        for (key, n, _) in &rows {
+            if let Some(i) = keys.iter().position(|k| k == key) {
+                counts[i] = *n;
+            }
+        }
+        Ok((counts, rows.into_iter().map(|r| r.2).min()))
+    }
+
     /// Takes one attempt back from `key` (a sign-in that succeeded).
     pub async fn login_attempt_refund(&mut self, key: &str) -> Result<()> {
         on_conn!(self, c => sqlx::query(

@@ -84,3 +84,62 @@ pub async fn catch_panic(req: Request, next: Next) -> Response {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    #[allow(clippy::panic)]
+    async fn boom() -> &'static str {
+        panic!("a bug")
+    }
+
+    fn app() -> Router {
+        Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/boom", get(boom))
+            .layer(axum::middleware::from_fn(catch_panic))
+            .layer(axum::middleware::from_fn(crate::request_id::layer))
+    }
+
+    async fn call(path: &str) -> (StatusCode, String, String, String) {
+        let resp = app()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(Body::empty())
+                    .unwrap_or_default(),
+            )
+            .await
+            .unwrap_or_else(|e| match e {});
+        let status = resp.status();
+        let id = resp.headers()["x-request-id"]
+            .to_str()
+            .unwrap_or("")
+            .to_owned();
+        let ct = resp.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or("")
+            .to_owned();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        (status, ct, id, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_that_names_the_request() {
+        let (status, ct, id, body) = call("/api/v1/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(ct, "application/problem+json");
+        assert!(!id.is_empty() && body.contains(&id), "{body}");
+        assert!(!body.contains("a bug"), "details stay in the log");
+        let (status, ct, id, body) = call("/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(ct.starts_with("text/html"), "{ct}");
+        assert!(body.contains(&id), "{body}");
+    }
+}

@@ -7,3 +7,4 @@ ALTER TABLE history_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
 -- ASCII; aims refolds every row with full Unicode rules after this migration.
 CREATE TABLE maintenance (task TEXT PRIMARY KEY);
 INSERT INTO maintenance (task) VALUES ('refold_ai_system_search_text');
+CREATE INDEX login_failures_window ON login_failures (window_start);
