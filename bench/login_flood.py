@@ -75,7 +75,7 @@ def get(port, path, headers=None, timeout=5):
 
 # --- the flood, in its own process ------------------------------------------
 
-def flood_process(port, clients, pw_bytes, timeout, max_seconds, ready, stop, results):
+def flood_process(port, clients, pw_bytes, timeout, max_seconds, ready, stop, results, spread=False):
     """Runs `clients` threads posting /login until `stop` is set (or max_seconds
     pass), then aborts what is in flight and puts its counts on `results`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
@@ -84,10 +84,11 @@ def flood_process(port, clients, pw_bytes, timeout, max_seconds, ready, stop, re
     aborted = [0]
     conns = [None] * clients
     halt = threading.Event()
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "Sec-Fetch-Site": "same-origin", "Origin": f"http://127.0.0.1:{port}"}
+    base_headers = {"Content-Type": "application/x-www-form-urlencoded",
+                    "Sec-Fetch-Site": "same-origin", "Origin": f"http://127.0.0.1:{port}"}
 
     def worker(i):
+        headers = dict(base_headers)
         password = secrets.token_hex(pw_bytes // 2)  # hex needs no form-encoding
         my_status, my_errors, my_lat, my_aborted = Counter(), Counter(), [], 0
         conn, n = None, 0
@@ -96,6 +97,10 @@ def flood_process(port, clients, pw_bytes, timeout, max_seconds, ready, stop, re
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
                 conns[i] = conn
             body = f"email=flood-{i}-{n}%40example.org&password={password}"
+            if spread:
+                # A distributed flood: every attempt from another address
+                # (the server trusts X-Forwarded-For in this mode).
+                headers["X-Forwarded-For"] = f"10.{i % 250}.{(n >> 8) % 250}.{n % 250}"
             n += 1
             t = time.perf_counter()
             try:
@@ -230,6 +235,10 @@ def main():
     ap.add_argument("--login-timeout", type=float, default=30, help="login request timeout, s")
     ap.add_argument("--json", metavar="FILE", default=None, help="write all figures here")
     ap.add_argument("--check", action="store_true", help="exit 1 if a budget is missed")
+    ap.add_argument("--spread", action="store_true",
+                    help="a distributed flood: each attempt from another address (X-Forwarded-For, "
+                         "server started with --trust-proxy), so address throttling never refuses it "
+                         "and every attempt reaches the password check")
     a = ap.parse_args()
     if not os.access(a.binary, os.X_OK):
         sys.exit(f"no executable at {a.binary} (cargo build --release, or pass --binary)")
@@ -294,7 +303,7 @@ def main():
 
         port = free_port()
         log = open(os.path.join(data, "server.log"), "wb")
-        srv = subprocess.Popen([a.binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+        srv = subprocess.Popen([a.binary, *db, "serve", "--listen", f"127.0.0.1:{port}", *(["--trust-proxy", "true"] if a.spread else [])], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
         state["srv"] = srv
         sampler = Sampler(srv.pid); sampler.start()
@@ -347,7 +356,7 @@ def main():
         ready, stop, results = ctx.Event(), ctx.Event(), ctx.Queue()
         fl = ctx.Process(target=flood_process, daemon=True,
                          args=(port, a.clients, a.password_bytes, a.login_timeout,
-                               a.duration + a.timeout + 30, ready, stop, results))
+                               a.duration + a.timeout + 30, ready, stop, results, a.spread))
         state["flood"] = fl
         fl.start()
         if not ready.wait(30):
@@ -396,7 +405,7 @@ def main():
     def fails(d):
         return ", ".join(f"{k}: {v}" for k, v in d.items()) or "none"
 
-    print(f"backend                      {backend}")
+    print(f"backend                      {backend}{' (distributed flood: --spread)' if a.spread else ''}")
     print(f"binary                       {a.binary}")
     print(f"flood                        {a.clients} clients x {a.duration:g} s, {a.password_bytes} B passwords;"
           f" quiet {a.quiet:g} s; settle {a.settle:g} s; {a.records} records")
@@ -431,7 +440,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({
-                "backend": backend, "binary": a.binary,
+                "backend": backend, "spread": a.spread, "binary": a.binary,
                 "config": {"clients": a.clients, "duration_s": a.duration, "quiet_s": a.quiet,
                            "settle_s": a.settle, "records": a.records, "password_bytes": a.password_bytes,
                            "list_timeout_s": a.timeout, "login_timeout_s": a.login_timeout},

@@ -295,7 +295,8 @@ impl App {
             account: seen[2] + 1,
         };
         if self.config.throttle.decide(next) == Decision::Refuse {
-            return Err(throttled(oldest));
+            drop(_slot);
+            return Err(self.refuse(throttled(oldest)).await);
         }
         // Otherwise the attempt is counted first, atomically, and the counts
         // after it decide (so concurrent attempts cannot all slip through).
@@ -321,7 +322,7 @@ impl App {
             account: counts[2],
         });
         let delay_ms = match decision {
-            Decision::Refuse => return Err(throttled(Some(oldest_window))),
+            Decision::Refuse => return Err(self.refuse(throttled(Some(oldest_window))).await),
             Decision::Proceed { delay_ms } => delay_ms,
         };
         if delay_ms > 0 {
@@ -352,6 +353,17 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(LoginOutcome::Success(session, Principal::from_user(&user)))
+    }
+
+    /// Answers a refused sign-in after a short pause (holding no connection):
+    /// a client that keeps trying gets an answer a few times a second, not
+    /// thousands, so a flood costs the server little.
+    async fn refuse(&self, e: AppError) -> AppError {
+        tokio::time::sleep(std::time::Duration::from_millis(
+            self.config.refusal_delay_ms,
+        ))
+        .await;
+        e
     }
 
     /// A fresh session's secrets (nothing stored yet).

@@ -43,6 +43,8 @@ pub struct AppConfig {
     pub hash_concurrency: usize,
     /// Sign-ins waiting for a hash slot before new ones are told to retry.
     pub hash_queue: usize,
+    /// Pause before answering a refused (throttled) sign-in.
+    pub refusal_delay_ms: u64,
     pub session_ttl_secs: i64,
 }
 
@@ -52,8 +54,13 @@ impl Default for AppConfig {
             insecure_fast_password_hash: false,
             throttle: aims_domain::throttle::ThrottlePolicy::default(),
             login_window_secs: 15 * 60,
-            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            // One core fewer than the machine has (at least one): a flood of
+            // sign-ins from many addresses then still leaves a core for
+            // everyone else (bench/login_flood.py --spread).
+            hash_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1).max(1)),
             hash_queue: 64,
+            refusal_delay_ms: 250,
             session_ttl_secs: 12 * 60 * 60,
         }
     }

@@ -7,7 +7,9 @@
 //! after every refused write nothing changed (the history head did not move),
 //! and every allowed write appended to the history.
 
-use crate::helpers::{problem_fields, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{
+    member_session, problem_fields, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+};
 use aims_app::domain::{Action, Role};
 use aims_app::Principal;
 use reqwest::{Client, Method};
@@ -90,27 +92,14 @@ struct Callers {
     other_member: Session,
 }
 
-async fn member(t: &TestApp, email: &str, ws: &str, role: Role) -> Session {
-    let op = Principal::operator();
-    t.app
-        .add_user(&op, email, "Member", "member password 1", false, false)
-        .await
-        .unwrap();
-    t.app
-        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
-        .await
-        .unwrap();
-    let (client, csrf) = sign_in(t, email, "member password 1").await;
-    Session { client, csrf }
-}
-
 async fn callers(t: &TestApp) -> Callers {
     let mut tokens = vec![];
     let mut members = vec![];
     for role in Role::ALL {
         tokens.push((role, t.token("acme", role.as_str()).await));
         let email = format!("{}@example.org", role.as_str());
-        members.push((role, member(t, &email, "acme", role).await));
+        let (client, csrf) = member_session(t, &email, "acme", role).await;
+        members.push((role, Session { client, csrf }));
     }
     let (client, csrf) = sign_in(t, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     Callers {
@@ -118,7 +107,11 @@ async fn callers(t: &TestApp) -> Callers {
         members,
         admin: Session { client, csrf },
         other_token: t.token("other", "manager").await,
-        other_member: member(t, "outsider@example.org", "other", Role::Manager).await,
+        other_member: {
+            let (client, csrf) =
+                member_session(t, "outsider@example.org", "other", Role::Manager).await;
+            Session { client, csrf }
+        },
     }
 }
 

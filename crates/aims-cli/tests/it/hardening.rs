@@ -128,26 +128,36 @@ async fn a_catalogue_import_with_escaped_nul_is_refused() {
     t.stop().await;
 }
 
+/// `n` sign-ins as the administrator with `password`, all at once.
+async fn sign_in_at_once(t: &TestApp, n: usize, password: &'static str) -> Vec<StatusCode> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let url = t.url("/login");
+            tokio::spawn(async move {
+                browser()
+                    .post(url)
+                    .form(&[("email", ADMIN_EMAIL), ("password", password)])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut out = vec![];
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
 #[tokio::test]
 async fn simultaneous_correct_sign_ins_all_succeed() {
     // Eight at once on a pool of eight: no sign-in may wait for a second
     // connection while holding the first.
     let t = TestApp::new().await;
-    let mut tasks = vec![];
-    for _ in 0..8 {
-        let url = t.url("/login");
-        tasks.push(tokio::spawn(async move {
-            browser()
-                .post(url)
-                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }));
-    }
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    for status in sign_in_at_once(&t, 8, ADMIN_PASSWORD).await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
     }
     // Setup after setup is refused (before any password is hashed).
     let r = browser()
@@ -264,25 +274,11 @@ async fn nobody_can_lock_the_owner_out() {
 #[tokio::test]
 async fn concurrent_failures_cannot_slip_past_the_throttle() {
     let t = TestApp::new().await;
-    let mut tasks = vec![];
-    for _ in 0..20 {
-        let url = t.url("/login");
-        tasks.push(tokio::spawn(async move {
-            browser()
-                .post(url)
-                .form(&[("email", ADMIN_EMAIL), ("password", "wrong password")])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }));
-    }
-    let mut checked = 0;
-    for task in tasks {
-        if task.await.unwrap() == StatusCode::UNAUTHORIZED {
-            checked += 1;
-        }
-    }
+    let checked = sign_in_at_once(&t, 20, "wrong password")
+        .await
+        .into_iter()
+        .filter(|s| *s == StatusCode::UNAUTHORIZED)
+        .count();
     assert_eq!(checked, 5, "exactly five passwords were checked");
     t.stop().await;
 }

@@ -432,3 +432,23 @@ pub async fn sign_in(t: &TestApp, email: &str, password: &str) -> (Client, Strin
     let csrf = csrf_of(&fetch_text(&b, &t.url("/?all=1")).await);
     (b, csrf)
 }
+
+/// Signs in a new user who has `role` in workspace `ws`; returns the browser
+/// and its session's CSRF token.
+pub async fn member_session(
+    t: &TestApp,
+    email: &str,
+    ws: &str,
+    role: aims_app::domain::Role,
+) -> (Client, String) {
+    let op = Principal::operator();
+    t.app
+        .add_user(&op, email, "Member", "member password 1", false, false)
+        .await
+        .unwrap();
+    t.app
+        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
+        .await
+        .unwrap();
+    sign_in(t, email, "member password 1").await
+}

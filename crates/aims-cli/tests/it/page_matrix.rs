@@ -4,7 +4,9 @@
 //! Refused forms change nothing (the history head does not move); accepted
 //! ones leave a history event.
 
-use crate::helpers::{browser, csrf_of, fetch_text, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{
+    browser, csrf_of, fetch_text, member_session, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+};
 use aims_app::domain::Role;
 use aims_app::Principal;
 use aims_web::PageRequires;
@@ -133,10 +135,12 @@ async fn every_page_and_form_for_every_caller() {
         let (client, csrf) = match who {
             Who::Member(role) => {
                 let email = format!("{}@example.org", role.as_str());
-                member(&t, &email, "acme", role).await
+                member_session(&t, &email, "acme", role).await
             }
             Who::Admin => sign_in(&t, ADMIN_EMAIL, ADMIN_PASSWORD).await,
-            Who::OtherMember => member(&t, "outsider@example.org", "other", Role::Manager).await,
+            Who::OtherMember => {
+                member_session(&t, "outsider@example.org", "other", Role::Manager).await
+            }
             Who::Nobody => {
                 // A session-less browser still has a page to take a token from.
                 (browser(), "0".repeat(64))
@@ -193,20 +197,6 @@ async fn every_page_and_form_for_every_caller() {
     }
     assert!(checked > 20 * CALLERS.len(), "{checked}");
     t.stop().await;
-}
-
-/// Signs in a new user with `role` in `ws`.
-async fn member(t: &TestApp, email: &str, ws: &str, role: Role) -> (Client, String) {
-    let op = Principal::operator();
-    t.app
-        .add_user(&op, email, "Member", "member password 1", false, false)
-        .await
-        .unwrap();
-    t.app
-        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
-        .await
-        .unwrap();
-    sign_in(t, email, "member password 1").await
 }
 
 #[tokio::test]

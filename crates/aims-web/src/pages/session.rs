@@ -175,6 +175,7 @@ async fn login_submit(
             .into_response()),
         Err(AppError::Throttled(secs)) => Ok((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, secs.to_string())],
             render(&login_form(
                 f.email,
                 Some(format!(
