@@ -158,6 +158,15 @@ mod tests {
     }
 
     #[test]
+    fn roles_read_as_their_names() {
+        for r in Role::ALL {
+            assert_eq!(r.to_string(), r.as_str());
+            assert!(!r.describe().is_empty());
+        }
+        assert_ne!(Role::Manager.describe(), Role::Auditor.describe());
+    }
+
+    #[test]
     fn every_role_action_pair() {
         use Action::*;
         let table = [

@@ -212,6 +212,26 @@ mod tests {
     }
 
     #[test]
+    fn errors_are_listed_per_field() {
+        let e = FieldErrors::single("name", "is required");
+        assert!(!e.is_empty());
+        assert_eq!(e.get("name"), ["is required"]);
+        let mut e2 = e.clone();
+        e2.add("name", "is odd");
+        e2.add("slug", "is taken");
+        let listed: Vec<(&str, &[String])> = e2.iter().collect();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(
+            listed[0],
+            ("name", &["is required".to_owned(), "is odd".to_owned()][..])
+        );
+        assert_eq!(listed[1].0, "slug");
+        assert_eq!(e2.summary(), "name: is required; is odd. slug: is taken");
+        assert!(FieldErrors::new().into_result().is_ok());
+        assert!(e2.get("other").is_empty());
+    }
+
+    #[test]
     fn length_bounds_are_inclusive() {
         let mut e = FieldErrors::new();
         assert_eq!(required_text(&mut e, "a", &"x".repeat(10), 10).len(), 10);

@@ -165,5 +165,51 @@ mod tests {
     fn password_length() {
         assert!(check_password("short").is_err());
         assert!(check_password("long enough pass").is_ok());
+        // Both bounds are inclusive, counted in characters.
+        assert!(check_password(&"x".repeat(9)).is_err());
+        assert!(check_password(&"x".repeat(10)).is_ok());
+        assert!(check_password(&"é".repeat(10)).is_ok());
+        assert!(check_password(&"x".repeat(1024)).is_ok());
+        assert!(check_password(&"x".repeat(1025)).is_err());
+        assert!(
+            check_password(&"é".repeat(1024)).is_ok(),
+            "characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn slug_length_bounds_are_inclusive() {
+        assert!(Slug::parse("ab").is_ok());
+        assert!(Slug::parse(&"a".repeat(63)).is_ok());
+        assert!(Slug::parse(&"a".repeat(64)).is_err());
+        assert!(Slug::parse("a").is_err());
+    }
+
+    #[test]
+    fn email_length_bound_is_inclusive() {
+        let at_limit = format!("{}@example.org", "a".repeat(254 - 12));
+        assert_eq!(at_limit.len(), 254);
+        assert!(Email::parse(&at_limit).is_ok());
+        assert!(Email::parse(&format!("a{at_limit}")).is_err());
+    }
+
+    #[test]
+    fn values_convert_and_display_as_their_text() {
+        let slug = Slug::parse("acme-ai").unwrap();
+        assert_eq!(slug.to_string(), "acme-ai");
+        assert_eq!(String::from(slug.clone()), "acme-ai");
+        assert_eq!(Slug::try_from("acme-ai".to_owned()).unwrap(), slug);
+        assert!(Slug::try_from("Bad".to_owned()).is_err());
+        let email = Email::parse("Ada@Example.org").unwrap();
+        assert_eq!(email.to_string(), "ada@example.org");
+        assert_eq!(String::from(email.clone()), "ada@example.org");
+        assert_eq!(
+            Email::try_from("ada@example.org".to_owned()).unwrap(),
+            email
+        );
+        // Serde goes through the same parse.
+        let json = serde_json::to_string(&slug).unwrap();
+        assert_eq!(json, "\"acme-ai\"");
+        assert!(serde_json::from_str::<Slug>("\"NO\"").is_err());
     }
 }
