@@ -503,3 +503,31 @@ async fn sessions_expire_after_twelve_hours() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn dates_read_as_dates_and_tree_toggles_hold_no_links() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let s = t
+        .app
+        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Dated", "")
+        .await
+        .unwrap();
+    let (b, _) = signed_in(&t).await;
+    let page = fetch_text(&b, &t.url(&format!("/w/acme/inventory/{}", s.id))).await;
+    // The stored time is only in the machine-readable attribute; people see a date.
+    let shown = page.replace(&format!("datetime=\"{}\"", s.updated_at), "");
+    assert!(!shown.contains(&s.updated_at), "raw timestamp shown");
+    assert!(page.contains(&format!("<time datetime=\"{}\" title=\"", s.updated_at)));
+    assert!(page.contains(" UTC</time>"), "{page}");
+    let activity = fetch_text(&b, &t.url("/w/acme/activity")).await;
+    assert!(activity.contains("<time datetime="), "{activity}");
+    // Expand/collapse controls are plain text; the links sit beside them.
+    let tree = fetch_text(&b, &t.url("/catalog/iso42001")).await;
+    for summary in tree.split("<summary>").skip(1) {
+        let inside = summary.split("</summary>").next().unwrap();
+        assert!(!inside.contains("<a "), "a link inside a summary: {inside}");
+    }
+    assert!(tree.contains("<summary>"));
+    t.stop().await;
+}

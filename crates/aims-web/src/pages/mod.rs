@@ -4,7 +4,10 @@
 mod admin;
 mod catalog;
 mod session;
+mod when;
 mod workspace;
+
+pub use when::{when, When};
 
 use crate::auth::PageUser;
 use crate::{request_id, AppState};
@@ -324,7 +327,7 @@ impl Layout {
 /// An event as the timeline shows it.
 pub struct EventView {
     pub seq: i64,
-    pub at: String,
+    pub at: When,
     pub actor_label: String,
     pub action: String,
     pub record_type: String,
@@ -360,7 +363,7 @@ impl From<Event> for EventView {
         };
         EventView {
             seq: e.seq,
-            at: e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
+            at: when(&e.at),
             actor_label: e.actor_label,
             action: e.action,
             record_type: e
