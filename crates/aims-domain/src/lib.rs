@@ -4,6 +4,7 @@
 //! HTTP, no clock and no randomness; time and ids are passed in by callers.
 
 pub mod access;
+pub mod eu_ai_act;
 pub mod history;
 pub mod system;
 pub mod throttle;
