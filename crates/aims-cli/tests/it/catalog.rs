@@ -387,3 +387,39 @@ async fn catalog_import_from_the_command_line() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_eu_ai_act_questionnaire_is_served_with_stable_ids() {
+    let t = TestApp::new().await;
+    let tok = t.token("acme", "auditor").await;
+    let q = t
+        .call(
+            Method::GET,
+            "/api/v1/catalog/eu-ai-act/questionnaire",
+            Some(&tok),
+            None,
+        )
+        .await
+        .json();
+    let questions = q["questions"].as_array().unwrap();
+    assert_eq!(
+        questions.len(),
+        aims_app::domain::eu_ai_act::questionnaire().len()
+    );
+    let ids: Vec<&str> = questions
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "art5.social_scoring",
+        "annex3.area",
+        "art6_3.profiling",
+        "gpai.training_compute_flops",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    assert!(questions
+        .iter()
+        .all(|q| q["rests_on"].as_str().is_some_and(|r| !r.is_empty())));
+    t.stop().await;
+}

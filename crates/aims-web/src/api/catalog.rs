@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_framework))
         .routes(routes!(get_item))
         .routes(routes!(list_mappings))
+        .routes(routes!(eu_ai_act_questionnaire))
         .routes(routes!(search))
         .merge(
             OpenApiRouter::new()
@@ -235,6 +236,26 @@ pub struct MappingSetOut {
 #[derive(Serialize, ToSchema)]
 pub struct MappingSetList {
     items: Vec<MappingSetOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Questionnaire {
+    /// The EU AI Act classification questions in the order a person answers
+    /// them: a stable `id`, our own `text`, the `answer` it takes (yes/no,
+    /// one or several option ids, a number), the article or annex point it
+    /// `rests_on`, and the `condition` under which it is asked.
+    #[schema(value_type = Vec<Object>)]
+    questions: &'static [aims_domain::eu_ai_act::Question],
+}
+
+/// The EU AI Act classification questionnaire (answers go to a system's classification).
+#[utoipa::path(get, path = "/api/v1/catalog/eu-ai-act/questionnaire", tag = "catalog",
+    extensions(("x-aims-requires" = json!("signed-in"))),
+    responses((status = 200, body = Questionnaire), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn eu_ai_act_questionnaire(_caller: ApiCaller) -> Json<Questionnaire> {
+    Json(Questionnaire {
+        questions: aims_domain::eu_ai_act::questionnaire(),
+    })
 }
 
 /// The crosswalks between frameworks.
