@@ -6,6 +6,7 @@
 
 mod auth;
 mod catalog;
+mod classifications;
 mod clock;
 mod demo;
 mod error;
@@ -19,6 +20,7 @@ pub use aims_domain as domain;
 pub use aims_store as store;
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
 pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
+pub use classifications::{ClassificationView, Obligation};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;

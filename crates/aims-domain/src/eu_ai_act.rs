@@ -113,6 +113,40 @@ pub enum RiskTier {
     Undetermined,
 }
 
+impl RiskTier {
+    /// The tier's name as serialised (`tier`), for lists and filters.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RiskTier::Prohibited { .. } => "prohibited",
+            RiskTier::HighRisk { .. } => "high_risk",
+            RiskTier::NotHighRiskDerogation { .. } => "not_high_risk_derogation",
+            RiskTier::Minimal => "minimal",
+            RiskTier::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// When an article's obligations apply (Art. 113), as `YYYY-MM-DD`.
+/// `annex_i_only` is true for a system high-risk only through Annex I
+/// (Art. 6(1)), whose high-risk obligations apply a year later. Dates are
+/// the Act's as published; a pending amendment may move the high-risk ones.
+pub fn applies_from(article: u32, annex_i_only: bool) -> &'static str {
+    match article {
+        1..=5 => "2025-02-02",
+        28..=39 | 51..=56 | 64..=70 | 78 | 99 | 100 => "2025-08-02",
+        6..=27 | 40..=49 | 72 | 73 if annex_i_only => "2027-08-02",
+        _ => "2026-08-02",
+    }
+}
+
+impl Classification {
+    /// True when the system is high-risk through Annex I and nothing else.
+    pub fn high_risk_via_annex_i_only(&self) -> bool {
+        matches!(&self.risk_tier, RiskTier::HighRisk { basis }
+            if !basis.is_empty() && basis.iter().all(|b| matches!(b, HighRiskBasis::AnnexI)))
+    }
+}
+
 /// Why a system is high-risk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "route")]

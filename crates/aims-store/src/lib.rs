@@ -5,6 +5,7 @@
 //! either backend through the [`Conn`] enum.
 
 mod catalog;
+mod classifications;
 mod conn;
 mod history;
 mod identity;
@@ -12,6 +13,7 @@ pub mod seal;
 mod systems;
 
 pub use catalog::CatalogImportRow;
+pub use classifications::ClassificationRow;
 pub use conn::{
     migration_versions, Backend, Conn, Pool, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
 };

@@ -133,6 +133,7 @@ fn sample(field: &str, target: &Target) -> Value {
         "email" => json!(target.email),
         "role" => json!("contributor"),
         "version" => json!(target.version),
+        "answers" => json!({"art5.social_scoring": false}),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
 }
@@ -153,7 +154,15 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         .add_user(&op, &email, "Target", "target password 1", false, false)
         .await
         .unwrap();
-    let id = if path.ends_with("/systems/{id}") {
+    let id = if path.ends_with("/systems/{id}/classification") {
+        // A system that has been classified once, so it can be read back.
+        let s = t.app.create_system(&acme, "Target", "").await.unwrap();
+        t.app
+            .classify_system(&acme, &s.id, &Default::default())
+            .await
+            .unwrap();
+        s.id
+    } else if path.ends_with("/systems/{id}") {
         t.app.create_system(&acme, "Target", "").await.unwrap().id
     } else if path.ends_with("/tokens/{id}") {
         t.app

@@ -11,6 +11,7 @@ mod api;
 mod authz;
 mod browser;
 mod catalog;
+mod classification;
 mod cli;
 mod hardening;
 mod history;

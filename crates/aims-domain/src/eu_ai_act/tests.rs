@@ -607,3 +607,43 @@ fn needed_questions_are_always_shown_questions() {
         assert_eq!(c.missing.is_empty(), over.is_empty(), "{over}");
     }
 }
+
+#[test]
+fn tier_names_match_their_serialised_tag() {
+    for tier in [
+        RiskTier::Prohibited { practices: vec![] },
+        RiskTier::HighRisk { basis: vec![] },
+        RiskTier::NotHighRiskDerogation {
+            points: vec![],
+            conditions: vec![],
+        },
+        RiskTier::Minimal,
+        RiskTier::Undetermined,
+    ] {
+        let json = serde_json::to_value(&tier).unwrap();
+        assert_eq!(json["tier"], tier.name());
+    }
+}
+
+#[test]
+fn application_dates_follow_article_113() {
+    assert_eq!(applies_from(4, false), "2025-02-02");
+    assert_eq!(applies_from(5, true), "2025-02-02");
+    assert_eq!(applies_from(1, false), "2025-02-02");
+    for a in [28, 39, 51, 53, 55, 56, 64, 70, 78, 99, 100] {
+        assert_eq!(applies_from(a, false), "2025-08-02", "Art. {a}");
+    }
+    for a in [6, 9, 16, 26, 27, 40, 43, 49, 72, 73] {
+        assert_eq!(applies_from(a, false), "2026-08-02", "Art. {a}");
+        assert_eq!(applies_from(a, true), "2027-08-02", "Art. {a} via Annex I");
+    }
+    assert_eq!(applies_from(50, true), "2026-08-02");
+    assert_eq!(applies_from(101, false), "2026-08-02");
+    assert_eq!(applies_from(71, true), "2026-08-02");
+    assert_eq!(applies_from(0, false), "2026-08-02");
+    let product = with(PRODUCT);
+    assert!(product.high_risk_via_annex_i_only());
+    assert!(!with(&format!("{PRODUCT} {CV} art6_3.profiling=yes")).high_risk_via_annex_i_only());
+    assert!(!with(&format!("{CV} art6_3.profiling=yes")).high_risk_via_annex_i_only());
+    assert!(!with("").high_risk_via_annex_i_only());
+}

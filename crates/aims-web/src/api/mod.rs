@@ -2,6 +2,7 @@
 //! Each module owns its routes; they are merged here.
 
 mod catalog;
+mod classification;
 mod extract;
 mod history;
 mod systems;
@@ -57,6 +58,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(workspaces::routes())
         .merge(systems::routes())
+        .merge(classification::routes())
         .merge(history::routes())
         .merge(catalog::routes())
         .split_for_parts()
