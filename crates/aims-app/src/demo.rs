@@ -21,11 +21,61 @@ const SYSTEMS: &[(&str, &str)] = &[
     ("Workforce scheduling forecaster", "Forecasts contact-centre volumes per half hour to plan staffing."),
 ];
 
+/// Which demo systems are classified, with the answers that differ from a
+/// provider whose system does nothing the EU AI Act singles out.
+fn classifications() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        // Risk assessment and pricing in health insurance: Annex III 5(c).
+        (
+            "Premium pricing model",
+            json!({"annex3.area": "essential_services",
+                   "annex3.essential_services": ["life_health_insurance"],
+                   "art6_3.profiling": true}),
+        ),
+        // People talk to it: Art. 50(1).
+        (
+            "Member support chatbot",
+            json!({"art50.interacts_with_people": true}),
+        ),
+        ("Workforce scheduling forecaster", json!({})),
+        // Work in progress: which essential-services use it is, is not answered yet.
+        (
+            "Claims triage assistant",
+            json!({"annex3.area": "essential_services", "annex3.essential_services": null}),
+        ),
+    ]
+}
+
+/// The answers of a provider whose system does nothing the Act singles out,
+/// with `over` on top.
+fn demo_answers(over: serde_json::Value) -> aims_domain::eu_ai_act::Answers {
+    use serde_json::json;
+    let mut answers = std::collections::BTreeMap::new();
+    for q in aims_domain::eu_ai_act::questionnaire() {
+        if ["art5.", "art50.", "role."]
+            .iter()
+            .any(|p| q.id.starts_with(p))
+        {
+            answers.insert(q.id.to_owned(), json!(false));
+        }
+    }
+    answers.insert("role.places_on_market".into(), json!(true));
+    answers.insert("annex1.product_legislation".into(), json!(false));
+    answers.insert("annex3.area".into(), json!("none"));
+    answers.insert("gpai.provides_model".into(), json!(false));
+    if let serde_json::Value::Object(o) = over {
+        answers.extend(o);
+    }
+    aims_domain::eu_ai_act::Answers { answers }
+}
+
 #[derive(Debug, Default)]
 pub struct DemoReport {
     pub workspace_created: bool,
     pub systems_added: usize,
     pub managers_added: usize,
+    pub systems_classified: usize,
 }
 
 impl App {
@@ -87,6 +137,28 @@ impl App {
             if !existing.iter().any(|s| s.name == *name) {
                 self.create_system(&scope, name, purpose).await?;
                 report.systems_added += 1;
+            }
+        }
+        // EU AI Act classifications of some systems, one per tier worth seeing.
+        let systems = self
+            .systems(
+                &as_operator,
+                &SystemFilter {
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .items;
+        for (name, over) in classifications() {
+            let Some(system) = systems.iter().find(|s| s.name == name) else {
+                continue;
+            };
+            let known = self.system_classification(&scope, &system.id).await;
+            if matches!(known, Err(crate::AppError::NotFound(_))) {
+                self.classify_system(&scope, &system.id, &demo_answers(over))
+                    .await?;
+                report.systems_classified += 1;
             }
         }
         Ok(report)

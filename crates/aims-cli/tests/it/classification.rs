@@ -181,3 +181,67 @@ async fn bad_answers_name_the_question() {
     assert!(!r["result"]["missing"].as_array().unwrap().is_empty());
     t.stop().await;
 }
+
+#[tokio::test]
+async fn classify_from_the_page() {
+    let t = TestApp::new().await;
+    let op = Principal::operator();
+    let s = t
+        .app
+        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "CV screening", "")
+        .await
+        .unwrap();
+    let (b, csrf) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let url = t.url(&format!("/w/acme/inventory/{}/classification", s.id));
+    let page = crate::helpers::fetch_text(&b, &url).await;
+    assert!(page.contains("Not classified yet"), "{page}");
+    let mut form: Vec<(String, String)> = answers(json!({
+        "annex3.area": "employment",
+        "art6_3.profiling": true,
+    }))["answers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::Bool(true) => "yes".to_owned(),
+                Value::Bool(false) => "no".to_owned(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    form.push(("annex3.employment".into(), "recruitment".into()));
+    form.push(("csrf".into(), csrf));
+    let r = b.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = crate::helpers::fetch_text(&b, &url).await;
+    assert!(page.contains("High-risk (Annex III 4(a))"), "{page}");
+    assert!(page.contains("Risk management system"));
+    assert!(page.contains("2 Aug 2026"));
+    // The system's history tells what happened.
+    let system =
+        crate::helpers::fetch_text(&b, &t.url(&format!("/w/acme/inventory/{}", s.id))).await;
+    assert!(
+        system.contains("EU AI Act risk tier: none → high risk"),
+        "{system}"
+    );
+    // A number that is not one is named, and nothing is saved.
+    let r = b
+        .post(&url)
+        .form(&[
+            ("csrf", form.last().unwrap().1.as_str()),
+            ("gpai.training_compute_flops", "lots"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    t.stop().await;
+}

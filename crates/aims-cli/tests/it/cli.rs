@@ -189,13 +189,36 @@ async fn demo_is_idempotent() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(stdout(&first).contains("8 AI systems added"));
+    assert!(stdout(&first).contains("8 AI systems added, 4 classified"));
     let again = aims(&t.db, &["demo"], None);
     assert!(
-        stdout(&again).contains("0 AI systems added"),
+        stdout(&again).contains("0 AI systems added, 0 classified"),
         "{}",
         stdout(&again)
     );
+    // Its classifications span the tiers.
+    let op = aims_app::Principal::operator();
+    let demo = t.app.enter(&op, "demo").await.unwrap();
+    let systems = t
+        .app
+        .systems(
+            &demo,
+            &aims_app::store::SystemFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    let mut tiers = vec![];
+    for s in &systems {
+        if let Ok(c) = t.app.system_classification(&demo, &s.id).await {
+            tiers.push(c.result.risk_tier.name());
+        }
+    }
+    tiers.sort();
+    assert_eq!(tiers, ["high_risk", "minimal", "minimal", "undetermined"]);
     // The administrator can open it.
     let op = aims_app::Principal::operator();
     let members = t

@@ -3,11 +3,12 @@
 
 mod admin;
 mod catalog;
+mod classification;
 mod session;
 mod when;
 mod workspace;
 
-pub use when::{when, When};
+pub use when::{day, when, When};
 
 use crate::auth::PageUser;
 use crate::{request_id, AppState};
@@ -85,6 +86,7 @@ fn table() -> Vec<PageRoute> {
         workspace::routes(),
         admin::routes(),
         catalog::routes(),
+        classification::routes(),
     ]
     .into_iter()
     .flatten()
@@ -358,6 +360,14 @@ impl From<Event> for EventView {
                     )
                 })
                 .unwrap_or_default()
+        } else if e.action == "classify" {
+            let tier = |v: &serde_json::Value| v.as_str().unwrap_or("none").replace('_', " ");
+            match &change["risk_tier"] {
+                serde_json::Value::Array(a) if a.len() == 2 => {
+                    format!("EU AI Act risk tier: {} → {}", tier(&a[0]), tier(&a[1]))
+                }
+                v => format!("EU AI Act risk tier: {}", tier(v)),
+            }
         } else {
             String::new()
         };

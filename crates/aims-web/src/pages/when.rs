@@ -44,6 +44,19 @@ pub fn when(stored: &str) -> When {
     }
 }
 
+/// A calendar date (`YYYY-MM-DD`) as people read it: "2 Aug 2026".
+pub fn day(date: &str) -> String {
+    time::Date::parse(date, format_description!("[year]-[month]-[day]"))
+        .ok()
+        .and_then(|d| {
+            d.format(format_description!(
+                "[day padding:none] [month repr:short] [year]"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| date.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +70,7 @@ mod tests {
         assert_eq!(w.iso, "2026-11-26T06:13:50.123456Z");
         assert_eq!(when("2026-01-02T03:04:05Z").short, "2 Jan 2026, 03:04 UTC");
         assert_eq!(when("not a time").short, "not a time");
+        assert_eq!(day("2026-08-02"), "2 Aug 2026");
+        assert_eq!(day("soon"), "soon");
     }
 }
