@@ -19,6 +19,8 @@ macro_rules! outln {
     }};
 }
 
+mod systems;
+
 use aims_app::store::Store;
 use aims_app::{App, AppConfig, AppError, Principal};
 use clap::{Args, Parser, Subcommand};
@@ -100,6 +102,9 @@ enum Command {
     /// Manage API tokens
     #[command(subcommand)]
     Token(TokenCmd),
+    /// The AI system inventory: list, show, classify under the EU AI Act
+    #[command(subcommand)]
+    Systems(systems::SystemsCmd),
     /// The tamper-evident history
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -484,6 +489,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 
 async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, String> {
     match command {
+        Command::Systems(cmd) => return systems::run(app, op, cmd).await,
         Command::User(UserCmd::Add {
             email,
             name,

@@ -357,3 +357,69 @@ fn serve_starts_and_stops_gracefully_on_sigterm() {
         "json logs: {log}"
     );
 }
+
+#[tokio::test]
+async fn systems_are_listed_shown_and_classified_from_the_command_line() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let s = t
+        .app
+        .create_system(
+            &t.app.enter(&op, "acme").await.unwrap(),
+            "Spam filter",
+            "Filters mail",
+        )
+        .await
+        .unwrap();
+    let answers = r#"{"answers": {"role.places_on_market": true, "annex1.product_legislation": false,
+        "annex3.area": "none", "gpai.provides_model": false, "art50.interacts_with_people": true}}"#;
+    let o = aims(
+        &t.db,
+        &[
+            "systems",
+            "classify",
+            "--workspace",
+            "acme",
+            &s.id,
+            "--answers",
+            "-",
+        ],
+        Some(answers),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("Art. 50"), "{}", stdout(&o));
+    let o = aims(
+        &t.db,
+        &["systems", "list", "--workspace", "acme", "--format", "json"],
+        None,
+    );
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let item = &list["items"][0];
+    assert_eq!(item["name"], "Spam filter");
+    assert_eq!(item["classification"]["version"], 1);
+    let o = aims(&t.db, &["systems", "list", "--workspace", "acme"], None);
+    assert!(stdout(&o).contains("Spam filter\t"), "{}", stdout(&o));
+    let o = aims(
+        &t.db,
+        &["systems", "show", "--workspace", "acme", &s.id],
+        None,
+    );
+    assert!(stdout(&o).contains("EU AI Act:"), "{}", stdout(&o));
+    // Bad answers name the question and exit non-zero.
+    let o = aims(
+        &t.db,
+        &[
+            "systems",
+            "classify",
+            "--workspace",
+            "acme",
+            &s.id,
+            "--answers",
+            "-",
+        ],
+        Some(r#"{"no.such": true}"#),
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no.such"));
+    t.stop().await;
+}

@@ -1,0 +1,237 @@
+//! `aims systems list|show|classify`: the AI system inventory for people at a
+//! terminal (tables) and for scripts (`--format json`).
+
+use crate::app_error;
+use aims_app::domain::eu_ai_act::Answers;
+use aims_app::store::{SystemFilter, SystemRow};
+use aims_app::{App, AppError, ClassificationView, Principal, Scope};
+use clap::{Subcommand, ValueEnum};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum SystemsCmd {
+    /// List the AI systems of a workspace, with their EU AI Act risk tier
+    List {
+        #[arg(long)]
+        workspace: String,
+        /// Only systems whose name or purpose contains this text
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Show one AI system and its EU AI Act classification
+    Show {
+        #[arg(long)]
+        workspace: String,
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Classify an AI system under the EU AI Act from a JSON file of answers
+    /// (`{"answers": {question_id: value}}`, or the map alone; `-` reads standard input)
+    Classify {
+        #[arg(long)]
+        workspace: String,
+        id: String,
+        #[arg(long)]
+        answers: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+async fn all_systems(app: &App, ws: &Scope, q: Option<String>) -> Result<Vec<SystemRow>, String> {
+    let mut out = vec![];
+    let mut after = None;
+    loop {
+        let page = app
+            .systems(
+                ws,
+                &SystemFilter {
+                    q: q.clone(),
+                    after: after.clone(),
+                    limit: 500,
+                },
+            )
+            .await
+            .map_err(app_error)?;
+        out.extend(page.items);
+        match page.next {
+            Some(n) => after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn classification(
+    app: &App,
+    ws: &Scope,
+    id: &str,
+) -> Result<Option<ClassificationView>, String> {
+    match app.system_classification(ws, id).await {
+        Ok(c) => Ok(Some(c)),
+        Err(AppError::NotFound("classification")) => Ok(None),
+        Err(e) => Err(app_error(e)),
+    }
+}
+
+fn system_json(s: &SystemRow, c: Option<&ClassificationView>) -> Value {
+    json!({
+        "id": s.id, "name": s.name, "purpose": s.purpose, "version": s.version,
+        "created_at": s.created_at, "updated_at": s.updated_at,
+        "created_by": s.created_by, "updated_by": s.updated_by,
+        "classification": c,
+    })
+}
+
+fn tier(c: Option<&ClassificationView>) -> String {
+    c.map_or_else(
+        || "not classified".to_owned(),
+        |c| {
+            let t = c.result.risk_tier.name().replace('_', " ");
+            if c.needs_review {
+                format!("{t} (review)")
+            } else {
+                t
+            }
+        },
+    )
+}
+
+fn print_classification(c: &ClassificationView) {
+    outln!(
+        "EU AI Act: {} (version {}, {})",
+        tier(Some(c)),
+        c.version,
+        c.classified_at
+    );
+    for step in &c.result.reasoning {
+        outln!("  {}: {}", step.cite, step.conclusion);
+    }
+    if !c.result.missing.is_empty() {
+        outln!("still to answer: {}", c.result.missing.join(", "));
+    }
+    for o in &c.obligations {
+        outln!(
+            "  obligation {} {} (from {})",
+            o.article,
+            o.title,
+            o.applies_from
+        );
+    }
+}
+
+fn read_answers(path: &PathBuf) -> Result<Answers, String> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    };
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+    let map = match value.get("answers") {
+        Some(inner) => inner.clone(),
+        None => value,
+    };
+    let answers = serde_json::from_value(map).map_err(|e| {
+        format!(
+            "{}: answers must be an object of question id → value: {e}",
+            path.display()
+        )
+    })?;
+    Ok(Answers { answers })
+}
+
+pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode, String> {
+    match cmd {
+        SystemsCmd::List {
+            workspace,
+            q,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let systems = all_systems(app, &ws, q).await?;
+            let mut rows = vec![];
+            for s in &systems {
+                rows.push((s, classification(app, &ws, &s.id).await?));
+            }
+            match format {
+                Format::Json => {
+                    let items: Vec<Value> = rows
+                        .iter()
+                        .map(|(s, c)| system_json(s, c.as_ref()))
+                        .collect();
+                    outln!("{}", json!({ "items": items }));
+                }
+                Format::Table => {
+                    outln!("id\tname\tEU AI Act tier\tupdated_at");
+                    for (s, c) in &rows {
+                        outln!(
+                            "{}\t{}\t{}\t{}",
+                            s.id,
+                            s.name,
+                            tier(c.as_ref()),
+                            s.updated_at
+                        );
+                    }
+                }
+            }
+        }
+        SystemsCmd::Show {
+            workspace,
+            id,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let s = app.system(&ws, &id).await.map_err(app_error)?;
+            let c = classification(app, &ws, &id).await?;
+            match format {
+                Format::Json => outln!("{}", system_json(&s, c.as_ref())),
+                Format::Table => {
+                    outln!(
+                        "{}\n{}\nversion {} · updated {} by {}",
+                        s.name,
+                        s.purpose,
+                        s.version,
+                        s.updated_at,
+                        s.updated_by
+                    );
+                    match &c {
+                        Some(c) => print_classification(c),
+                        None => outln!("EU AI Act: not classified"),
+                    }
+                }
+            }
+        }
+        SystemsCmd::Classify {
+            workspace,
+            id,
+            answers,
+            format,
+        } => {
+            let answers = read_answers(&answers)?;
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let c = app
+                .classify_system(&ws, &id, &answers)
+                .await
+                .map_err(app_error)?;
+            match format {
+                Format::Json => outln!("{}", json!(c)),
+                Format::Table => print_classification(&c),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
