@@ -281,8 +281,9 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         // A client already refused is refused again by one read: a flood from
-        // one address costs no writes.
-        let (seen, oldest) = self
+        // one address costs no writes. Only settled attempts count here, so a
+        // burst of simultaneous correct sign-ins is not refused by itself.
+        let (_, settled, oldest) = self
             .store
             .conn()
             .await?
@@ -290,9 +291,9 @@ impl App {
             .login_attempts_read(&keys, &since)
             .await?;
         let next = Attempts {
-            address: seen[0] + 1,
-            account_and_address: seen[1] + 1,
-            account: seen[2] + 1,
+            address: settled[0] + 1,
+            account_and_address: settled[1] + 1,
+            account: settled[2] + 1,
         };
         if self.config.throttle.decide(next) == Decision::Refuse {
             drop(_slot);
@@ -316,13 +317,34 @@ impl App {
             (user, counts, oldest)
         };
         drop(_slot);
-        let decision = self.config.throttle.decide(Attempts {
-            address: counts[0],
-            account_and_address: counts[1],
-            account: counts[2],
-        });
+        let attempts = |c: [i64; 3]| Attempts {
+            address: c[0],
+            account_and_address: c[1],
+            account: c[2],
+        };
+        let mut decision = self.config.throttle.decide(attempts(counts));
+        // Refused only because other attempts, counted a moment ago, are
+        // still being checked: wait for them. Those that succeed take their
+        // count back, so simultaneous correct sign-ins all go through, while
+        // simultaneous wrong ones keep theirs and stay refused.
+        let mut waited = 0;
+        while decision == Decision::Refuse && waited < CONCURRENT_ATTEMPTS_WAIT_MS {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            waited += 50;
+            let (now_counts, _, _) = self
+                .store
+                .conn()
+                .await?
+                .conn()
+                .login_attempts_read(&keys, &since)
+                .await?;
+            decision = self.config.throttle.decide(attempts(now_counts));
+        }
         let delay_ms = match decision {
-            Decision::Refuse => return Err(self.refuse(throttled(Some(oldest_window))).await),
+            Decision::Refuse => {
+                self.settle_attempt(&keys, false).await?;
+                return Err(self.refuse(throttled(Some(oldest_window))).await);
+            }
             Decision::Proceed { delay_ms } => delay_ms,
         };
         if delay_ms > 0 {
@@ -341,12 +363,13 @@ impl App {
             }
         };
         let Some(user) = user.filter(|_| ok) else {
+            self.settle_attempt(&keys, false).await?;
             return Ok(LoginOutcome::BadCredentials);
         };
         let session = self.new_session(&user.id)?;
         let mut tx = self.store.begin().await?;
         for key in &keys {
-            tx.conn().login_attempt_refund(key).await?;
+            tx.conn().login_attempt_settle(key, true).await?;
         }
         tx.conn().login_failures_clear(&keys[1]).await?;
         self.store_session(&mut tx.conn(), &user.id, &session)
@@ -364,6 +387,16 @@ impl App {
         ))
         .await;
         e
+    }
+
+    /// Marks this attempt as no longer pending (a failure keeps its count).
+    async fn settle_attempt(&self, keys: &[String; 3], succeeded: bool) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        for key in keys {
+            tx.conn().login_attempt_settle(key, succeeded).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A fresh session's secrets (nothing stored yet).
@@ -586,6 +619,9 @@ impl App {
         }
     }
 }
+
+/// How long an attempt refused only by attempts still in flight waits for them.
+const CONCURRENT_ATTEMPTS_WAIT_MS: u64 = 3_000;
 
 fn setup_done() -> AppError {
     AppError::Conflict {

@@ -276,8 +276,9 @@ impl Conn<'_> {
 
     // ---- login throttling ----
 
-    /// Counts one more attempt against `key` and returns the attempts in its
-    /// window (this one included) with the window's start, in one statement, so
+    /// Counts one more attempt against `key`, as pending until it is settled,
+    /// and returns the attempts in its window (this one and others still
+    /// pending included) with the window's start, in one statement, so
     /// concurrent attempts can never all pass the check. A window that started
     /// before `since` starts over at `now`.
     pub async fn login_attempt_charge(
@@ -287,9 +288,10 @@ impl Conn<'_> {
         now: &str,
     ) -> Result<(i64, String)> {
         let row: (i64, String) = on_conn!(self, c => sqlx::query_as(
-            "INSERT INTO login_failures (throttle_key, failures, window_start) VALUES ($1, 1, $3)
+            "INSERT INTO login_failures (throttle_key, failures, pending, window_start) VALUES ($1, 1, 1, $3)
              ON CONFLICT (throttle_key) DO UPDATE SET
                failures = CASE WHEN login_failures.window_start >= $2 THEN login_failures.failures + 1 ELSE 1 END,
+               pending = CASE WHEN login_failures.window_start >= $2 THEN login_failures.pending + 1 ELSE 1 END,
                window_start = CASE WHEN login_failures.window_start >= $2 THEN login_failures.window_start ELSE $3 END
              RETURNING failures, window_start")
             .bind(key).bind(since).bind(now).fetch_one(&mut **c).await)?;
@@ -297,30 +299,36 @@ impl Conn<'_> {
     }
 
     /// Attempts counted for each of `keys` in windows that started at or after
-    /// `since`, with the oldest such window's start (a read; nothing counted).
+    /// `since` — all of them, and those settled (not pending) — with the
+    /// oldest such window's start (a read; nothing counted).
     pub async fn login_attempts_read(
         &mut self,
         keys: &[String; 3],
         since: &str,
-    ) -> Result<([i64; 3], Option<String>)> {
-        let rows: Vec<(String, i64, String)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT throttle_key, failures, window_start FROM login_failures
+    ) -> Result<([i64; 3], [i64; 3], Option<String>)> {
+        let rows: Vec<(String, i64, i64, String)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT throttle_key, failures, pending, window_start FROM login_failures
              WHERE throttle_key IN ($1, $2, $3) AND window_start >= $4")
             .bind(&keys[0]).bind(&keys[1]).bind(&keys[2]).bind(since).fetch_all(&mut **c).await)?;
-        let mut counts = [0; 3];
-        for (key, n, _) in &rows {
+        let mut all = [0; 3];
+        let mut settled = [0; 3];
+        for (key, n, pending, _) in &rows {
             if let Some(i) = keys.iter().position(|k| k == key) {
-                counts[i] = *n;
+                all[i] = *n;
+                settled[i] = (n - pending).max(0);
             }
         }
-        Ok((counts, rows.into_iter().map(|r| r.2).min()))
+        Ok((all, settled, rows.into_iter().map(|r| r.3).min()))
     }
 
-    /// Takes one attempt back from `key` (a sign-in that succeeded).
-    pub async fn login_attempt_refund(&mut self, key: &str) -> Result<()> {
+    /// Settles one pending attempt on `key`: a success also takes it back.
+    pub async fn login_attempt_settle(&mut self, key: &str, succeeded: bool) -> Result<()> {
+        let refund: i64 = if succeeded { 1 } else { 0 };
         on_conn!(self, c => sqlx::query(
-            "UPDATE login_failures SET failures = failures - 1 WHERE throttle_key = $1 AND failures > 0")
-            .bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+            "UPDATE login_failures SET pending = CASE WHEN pending > 0 THEN pending - 1 ELSE 0 END,
+               failures = CASE WHEN failures >= $2 THEN failures - $2 ELSE 0 END
+             WHERE throttle_key = $1")
+            .bind(key).bind(refund).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

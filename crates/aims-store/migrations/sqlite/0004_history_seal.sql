@@ -8,3 +8,4 @@ ALTER TABLE history_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
 CREATE TABLE maintenance (task TEXT PRIMARY KEY);
 INSERT INTO maintenance (task) VALUES ('refold_ai_system_search_text');
 CREATE INDEX login_failures_window ON login_failures (window_start);
+ALTER TABLE login_failures ADD COLUMN pending BIGINT NOT NULL DEFAULT 0;
