@@ -17,6 +17,7 @@ mod workspaces;
 
 pub use aims_catalog as catalogue;
 pub use aims_domain as domain;
+pub use aims_export as export;
 pub use aims_store as store;
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
 pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};

@@ -180,3 +180,85 @@ pub(crate) fn check_filter(filter: &SystemFilter) -> Result<()> {
     }
     Ok(errors.into_result()?)
 }
+
+impl App {
+    /// Every AI system of the workspace with its EU AI Act tier, as a file in
+    /// `format` (auditors and everyone else who may export).
+    pub async fn export_systems(&self, ws: &Scope, format: aims_export::Format) -> Result<Vec<u8>> {
+        ws.require(Action::Export)?;
+        let mut c = self.store.conn().await?;
+        let mut systems = vec![];
+        let mut after = None;
+        loop {
+            let page = c
+                .conn()
+                .systems_list(
+                    &ws.workspace.id,
+                    &SystemFilter {
+                        q: None,
+                        after: after.take(),
+                        limit: 500,
+                    },
+                )
+                .await?;
+            systems.extend(page.items);
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let tiers: std::collections::HashMap<String, (i64, String, String)> = c
+            .conn()
+            .classifications_latest_of_workspace(&ws.workspace.id)
+            .await?
+            .into_iter()
+            .map(|(id, v, tier, purpose)| (id, (v, tier, purpose)))
+            .collect();
+        drop(c);
+        let columns = [
+            "id",
+            "name",
+            "purpose",
+            "eu_ai_act_tier",
+            "classification_version",
+            "needs_review",
+            "version",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+        ];
+        let rows = systems
+            .into_iter()
+            .map(|s| {
+                let (cv, tier, review) = match tiers.get(&s.id) {
+                    Some((v, tier, purpose)) => (
+                        v.to_string(),
+                        tier.clone(),
+                        (purpose != &s.purpose).to_string(),
+                    ),
+                    None => (String::new(), "not_classified".to_owned(), String::new()),
+                };
+                vec![
+                    s.id,
+                    s.name,
+                    s.purpose,
+                    tier,
+                    cv,
+                    review,
+                    s.version.to_string(),
+                    s.created_at,
+                    s.created_by,
+                    s.updated_at,
+                    s.updated_by,
+                ]
+            })
+            .collect();
+        let table = aims_export::Table {
+            sheet: "AI systems".into(),
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            rows,
+        };
+        aims_export::write(&table, format).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}

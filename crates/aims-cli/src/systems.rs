@@ -1,4 +1,4 @@
-//! `aims systems list|show|classify`: the AI system inventory for people at a
+//! `aims systems list|show|export|classify`: the AI system inventory for people at a
 //! terminal (tables) and for scripts (`--format json`).
 
 use crate::app_error;
@@ -35,6 +35,17 @@ pub enum SystemsCmd {
         id: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+    },
+    /// Export every AI system with its EU AI Act tier as CSV, JSON or XLSX
+    Export {
+        #[arg(long)]
+        workspace: String,
+        /// csv, json or xlsx
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write it (`-` for standard output, except xlsx)
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Classify an AI system under the EU AI Act from a JSON file of answers
     /// (`{"answers": {question_id: value}}`, or the map alone; `-` reads standard input)
@@ -213,6 +224,38 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                         None => outln!("EU AI Act: not classified"),
                     }
                 }
+            }
+        }
+        SystemsCmd::Export {
+            workspace,
+            format,
+            output,
+        } => {
+            let format: aims_app::export::Format =
+                format.parse().map_err(|m| format!("--format {m}"))?;
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let started = std::time::Instant::now();
+            let bytes = app.export_systems(&ws, format).await.map_err(app_error)?;
+            if output.as_os_str() == "-" {
+                if format == aims_app::export::Format::Xlsx {
+                    return Err("an XLSX file needs -o FILE".into());
+                }
+                use std::io::Write as _;
+                let mut out = std::io::stdout().lock();
+                if let Err(e) = out.write_all(&bytes) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        return Err(format!("cannot write to standard output: {e}"));
+                    }
+                }
+            } else {
+                std::fs::write(&output, &bytes)
+                    .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+                eprintln!(
+                    "wrote {} ({} bytes) in {} ms",
+                    output.display(),
+                    bytes.len(),
+                    started.elapsed().as_millis()
+                );
             }
         }
         SystemsCmd::Classify {

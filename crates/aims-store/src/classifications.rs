@@ -49,4 +49,17 @@ impl Conn<'_> {
             on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).bind(system_id).fetch_optional(&mut **c).await)?,
         )
     }
+
+    /// The latest classification of every classified system of a workspace:
+    /// (system id, version, risk tier, purpose when classified).
+    pub async fn classifications_latest_of_workspace(
+        &mut self,
+        workspace_id: &str,
+    ) -> Result<Vec<(String, i64, String, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT c.system_id, c.version, c.risk_tier, c.purpose FROM ai_system_classifications c
+             WHERE c.workspace_id = $1 AND c.version =
+               (SELECT MAX(d.version) FROM ai_system_classifications d WHERE d.system_id = c.system_id)")
+            .bind(workspace_id).fetch_all(&mut **c).await)?)
+    }
 }

@@ -96,6 +96,29 @@ fn health_router() -> Router<AppState> {
         )
 }
 
+/// A file to download: its media type, and a name made of the workspace slug
+/// and what it holds (never of anything the request says).
+pub(crate) fn download(
+    workspace: &str,
+    what: &str,
+    format: aims_app::export::Format,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let name = format!("{workspace}-{what}.{}", format.as_str());
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
 /// Serves `router(state)` on `listener` until `shutdown` resolves, then lets
 /// in-flight requests finish.
 pub async fn serve(

@@ -1,6 +1,6 @@
 //! The AI systems API end to end: CRUD, concurrency, pagination and bad input.
 
-use crate::helpers::{problem_fields, TestApp};
+use crate::helpers::{problem_fields, Resp, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -331,5 +331,56 @@ async fn health_and_readiness() {
     assert!(r.headers.contains_key("x-request-id"));
     t.app.store.close().await;
     assert_eq!(t.call(Method::GET, "/readyz", None, None).await.status, 503);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_inventory_exports_as_csv_json_and_xlsx() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let a = t
+        .app
+        .create_system(&acme, "=cmd|' /C calc'!A0", "Formula-looking name")
+        .await
+        .unwrap();
+    t.app
+        .create_system(&acme, "Spam filter, v2", "Filters mail")
+        .await
+        .unwrap();
+    t.app
+        .classify_system(&acme, &a.id, &Default::default())
+        .await
+        .unwrap();
+    let token = t.token("acme", "auditor").await;
+    let get = |format: &'static str| {
+        let url = t.url(&format!(
+            "/api/v1/workspaces/acme/systems/export?format={format}"
+        ));
+        let client = t.client.clone();
+        let token = token.clone();
+        async move { client.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let r = get("csv").await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("acme-ai-systems.csv"));
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("id,name,purpose,eu_ai_act_tier"));
+    assert!(csv.contains("'=cmd"), "formulas are neutralised: {csv}");
+    assert!(csv.contains("\"Spam filter, v2\""));
+    assert!(csv.contains("undetermined") && csv.contains("not_classified"));
+    let json: serde_json::Value = get("json").await.json().await.unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 2);
+    let xlsx = get("xlsx").await.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
+    let r = Resp::from(get("xls").await).await;
+    assert_eq!(problem_fields(&r.problem(400)), ["format"]);
     t.stop().await;
 }

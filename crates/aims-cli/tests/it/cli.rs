@@ -423,3 +423,53 @@ async fn systems_are_listed_shown_and_classified_from_the_command_line() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no.such"));
     t.stop().await;
 }
+
+#[tokio::test]
+async fn systems_export_from_the_command_line() {
+    let t = TestApp::new().await;
+    let op = aims_app::Principal::operator();
+    t.app
+        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Exported", "")
+        .await
+        .unwrap();
+    let file = t.db.dir.path().join("systems.xlsx");
+    let o = aims(
+        &t.db,
+        &[
+            "systems",
+            "export",
+            "--workspace",
+            "acme",
+            "--format",
+            "xlsx",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PK\x03\x04"));
+    let o = aims(
+        &t.db,
+        &["systems", "export", "--workspace", "acme", "-o", "-"],
+        None,
+    );
+    assert!(stdout(&o).contains("Exported"), "{}", stdout(&o));
+    let o = aims(
+        &t.db,
+        &[
+            "systems",
+            "export",
+            "--workspace",
+            "acme",
+            "--format",
+            "pdf",
+            "-o",
+            "-",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("csv, json or xlsx"));
+    t.stop().await;
+}

@@ -16,6 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_systems, create_system))
+        .routes(routes!(export_systems))
         .routes(routes!(get_system, update_system, delete_system))
 }
 
@@ -193,4 +194,44 @@ pub async fn delete_system(
 ) -> Result<StatusCode, ApiError> {
     s.app.delete_system(&ws, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// csv (default), json or xlsx.
+    #[param(value_type = Option<String>)]
+    format: Option<String>,
+}
+
+/// Every AI system with its EU AI Act tier, as a CSV, JSON or XLSX file.
+#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems/export", tag = "systems",
+    extensions(("x-aims-requires" = json!("export"))),
+    params(("workspace" = String, Path, description = "Workspace slug"), ExportParams),
+    responses((status = 200, description = "The file", content_type = "text/csv"),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn export_systems(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(params): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let format = parse_format(params.format.as_deref())?;
+    let bytes = s.app.export_systems(&ws, format).await?;
+    Ok(crate::download(
+        &ws.workspace.slug,
+        "ai-systems",
+        format,
+        bytes,
+    ))
+}
+
+/// An export format from a query parameter (default csv).
+pub fn parse_format(raw: Option<&str>) -> Result<aims_app::export::Format, ApiError> {
+    match raw.filter(|f| !f.is_empty()) {
+        None => Ok(aims_app::export::Format::Csv),
+        Some(f) => f
+            .parse()
+            .map_err(|m: String| ApiError::bad_request(Some("format"), format!("format {m}"))),
+    }
 }

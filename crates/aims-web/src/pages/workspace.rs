@@ -24,6 +24,7 @@ pub fn routes() -> Vec<PageRoute> {
         PageRoute::get("/w/{ws}/inventory", W(Read), inventory),
         PageRoute::post("/w/{ws}/inventory", W(Create), inventory_create),
         PageRoute::get("/w/{ws}/inventory/rows", W(Read), inventory_rows),
+        PageRoute::get("/w/{ws}/inventory/export", W(Export), inventory_export),
         PageRoute::get("/w/{ws}/inventory/{id}", W(Read), system_page),
         PageRoute::post("/w/{ws}/inventory/{id}", W(Update), system_update),
         PageRoute::post("/w/{ws}/inventory/{id}/delete", W(Delete), system_delete),
@@ -182,6 +183,32 @@ async fn inventory(
         form_purpose: String::new(),
         errors: FieldErrors::new(),
     }))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+}
+
+/// The inventory as a CSV, JSON or XLSX file.
+async fn inventory_export(
+    State(s): State<AppState>,
+    WsPage { scope, .. }: WsPage,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
+    let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
+        None => aims_app::export::Format::Csv,
+        Some(f) => f
+            .parse()
+            .map_err(|m: String| PageError::BadForm(format!("The format {m}.")))?,
+    };
+    let bytes = s.app.export_systems(&scope, format).await?;
+    Ok(crate::download(
+        &scope.workspace.slug,
+        "ai-systems",
+        format,
+        bytes,
+    ))
 }
 
 /// The htmx fragment behind the search box.
