@@ -5,7 +5,7 @@ use aims_domain::system::SystemFields;
 use aims_domain::validation::is_record_id;
 use aims_domain::Action;
 use aims_store::{Page, SystemFilter, SystemRow};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub const RECORD_TYPE: &str = "ai_system";
 
@@ -82,9 +82,11 @@ impl App {
         if old.version != version {
             return Err(AppError::stale(old.version));
         }
-        let mut change = Map::new();
-        diff(&mut change, "name", &old.name, &f.name);
-        diff(&mut change, "purpose", &old.purpose, &f.purpose);
+        let before = SystemFields {
+            name: old.name.clone(),
+            purpose: old.purpose.clone(),
+        };
+        let change = aims_domain::history::field_changes(&before, &f);
         if change.is_empty() {
             return Ok(old);
         }
@@ -135,12 +137,6 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-}
-
-fn diff(change: &mut Map<String, Value>, field: &str, old: &str, new: &str) {
-    if old != new {
-        change.insert(field.into(), json!([old, new]));
     }
 }
 

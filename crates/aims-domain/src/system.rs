@@ -6,7 +6,7 @@ pub const NAME_MAX: usize = 200;
 pub const PURPOSE_MAX: usize = 4000;
 
 /// The editable fields of an AI system, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SystemFields {
     pub name: String,
     pub purpose: String,
