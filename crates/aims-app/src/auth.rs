@@ -283,13 +283,7 @@ impl App {
         // A client already refused is refused again by one read: a flood from
         // one address costs no writes. Only settled attempts count here, so a
         // burst of simultaneous correct sign-ins is not refused by itself.
-        let (_, settled, oldest) = self
-            .store
-            .conn()
-            .await?
-            .conn()
-            .login_attempts_read(&keys, &since)
-            .await?;
+        let (_, settled, oldest) = self.read_attempts(&keys, &since).await?;
         let next = Attempts {
             address: settled[0] + 1,
             account_and_address: settled[1] + 1,
@@ -331,13 +325,7 @@ impl App {
         while decision == Decision::Refuse && waited < CONCURRENT_ATTEMPTS_WAIT_MS {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             waited += 50;
-            let (now_counts, _, _) = self
-                .store
-                .conn()
-                .await?
-                .conn()
-                .login_attempts_read(&keys, &since)
-                .await?;
+            let (now_counts, _, _) = self.read_attempts(&keys, &since).await?;
             decision = self.config.throttle.decide(attempts(now_counts));
         }
         let delay_ms = match decision {
@@ -387,6 +375,21 @@ impl App {
         ))
         .await;
         e
+    }
+
+    /// Attempts counted for `keys` (all, settled) and the oldest window start.
+    async fn read_attempts(
+        &self,
+        keys: &[String; 3],
+        since: &str,
+    ) -> Result<([i64; 3], [i64; 3], Option<String>)> {
+        Ok(self
+            .store
+            .conn()
+            .await?
+            .conn()
+            .login_attempts_read(keys, since)
+            .await?)
     }
 
     /// Marks this attempt as no longer pending (a failure keeps its count).

@@ -4,7 +4,6 @@
 
 use crate::{App, Principal, Result};
 use aims_domain::Role;
-use aims_store::SystemFilter;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_NAME: &str = "Northwind Health (demo)";
@@ -123,16 +122,7 @@ impl App {
         }
         // Entered again: whoever loads the demo is one of its managers now.
         let scope = self.enter(by, DEMO_SLUG).await?;
-        let existing = self
-            .systems(
-                &as_operator,
-                &SystemFilter {
-                    limit: 500,
-                    ..Default::default()
-                },
-            )
-            .await?
-            .items;
+        let existing = self.all_systems(&as_operator).await?;
         for (name, purpose) in SYSTEMS {
             if !existing.iter().any(|s| s.name == *name) {
                 self.create_system(&scope, name, purpose).await?;
@@ -140,16 +130,7 @@ impl App {
             }
         }
         // EU AI Act classifications of some systems, one per tier worth seeing.
-        let systems = self
-            .systems(
-                &as_operator,
-                &SystemFilter {
-                    limit: 500,
-                    ..Default::default()
-                },
-            )
-            .await?
-            .items;
+        let systems = self.all_systems(&as_operator).await?;
         for (name, over) in classifications() {
             let Some(system) = systems.iter().find(|s| s.name == name) else {
                 continue;

@@ -178,31 +178,44 @@ pub(crate) fn check_filter(filter: &SystemFilter) -> Result<()> {
 }
 
 impl App {
-    /// Every AI system of the workspace with its EU AI Act tier, as a file in
-    /// `format` (auditors and everyone else who may export).
-    pub async fn export_systems(&self, ws: &Scope, format: aims_export::Format) -> Result<Vec<u8>> {
-        ws.require(Action::Export)?;
-        let mut c = self.store.conn().await?;
-        let mut systems = vec![];
+    /// Every AI system of the workspace, oldest first (paged through).
+    pub async fn all_systems(&self, ws: &Scope) -> Result<Vec<SystemRow>> {
+        self.all_systems_matching(ws, None).await
+    }
+
+    /// Every AI system whose name or purpose contains `q` (all when `None`).
+    pub async fn all_systems_matching(
+        &self,
+        ws: &Scope,
+        q: Option<String>,
+    ) -> Result<Vec<SystemRow>> {
+        let mut out = vec![];
         let mut after = None;
         loop {
-            let page = c
-                .conn()
-                .systems_list(
-                    &ws.workspace.id,
+            let page = self
+                .systems(
+                    ws,
                     &SystemFilter {
-                        q: None,
+                        q: q.clone(),
                         after: after.take(),
                         limit: 500,
                     },
                 )
                 .await?;
-            systems.extend(page.items);
+            out.extend(page.items);
             match page.next {
                 Some(n) => after = Some(n),
-                None => break,
+                None => return Ok(out),
             }
         }
+    }
+
+    /// Every AI system of the workspace with its EU AI Act tier, as a file in
+    /// `format` (auditors and everyone else who may export).
+    pub async fn export_systems(&self, ws: &Scope, format: aims_export::Format) -> Result<Vec<u8>> {
+        ws.require(Action::Export)?;
+        let systems = self.all_systems_matching(ws, None).await?;
+        let mut c = self.store.conn().await?;
         let tiers: std::collections::HashMap<String, (i64, String, String)> = c
             .conn()
             .classifications_latest_of_workspace(&ws.workspace.id)

@@ -3,7 +3,7 @@
 
 use crate::app_error;
 use aims_app::domain::eu_ai_act::Answers;
-use aims_app::store::{SystemFilter, SystemRow};
+use aims_app::store::SystemRow;
 use aims_app::{App, AppError, ClassificationView, Principal, Scope};
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -58,29 +58,6 @@ pub enum SystemsCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-}
-
-async fn all_systems(app: &App, ws: &Scope, q: Option<String>) -> Result<Vec<SystemRow>, String> {
-    let mut out = vec![];
-    let mut after = None;
-    loop {
-        let page = app
-            .systems(
-                ws,
-                &SystemFilter {
-                    q: q.clone(),
-                    after: after.clone(),
-                    limit: 500,
-                },
-            )
-            .await
-            .map_err(app_error)?;
-        out.extend(page.items);
-        match page.next {
-            Some(n) => after = Some(n),
-            None => return Ok(out),
-        }
-    }
 }
 
 async fn classification(
@@ -173,7 +150,7 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let systems = all_systems(app, &ws, q).await?;
+            let systems = app.all_systems_matching(&ws, q).await.map_err(app_error)?;
             let mut rows = vec![];
             for s in &systems {
                 rows.push((s, classification(app, &ws, &s.id).await?));
