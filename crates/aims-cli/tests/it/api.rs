@@ -337,8 +337,7 @@ async fn health_and_readiness() {
 #[tokio::test]
 async fn the_inventory_exports_as_csv_json_and_xlsx() {
     let t = TestApp::new().await;
-    let op = aims_app::Principal::operator();
-    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let acme = t.scope("acme").await;
     let a = t
         .app
         .create_system(&acme, "=cmd|' /C calc'!A0", "Formula-looking name")

@@ -147,7 +147,7 @@ struct Target {
 
 async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
     let op = Principal::operator();
-    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let acme = t.scope("acme").await;
     let email = format!("t{}@example.org", uuid::Uuid::now_v7().simple());
     let user = t
         .app
@@ -224,10 +224,9 @@ fn body(doc: &Value, op: &Value, target: &Target) -> Option<(String, String)> {
 async fn every_operation_for_every_caller() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
-    let op = Principal::operator();
     let shared = t
         .app
-        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Shared", "")
+        .create_system(&t.scope("acme").await, "Shared", "")
         .await
         .unwrap()
         .id;
@@ -325,10 +324,9 @@ async fn every_operation_for_every_caller() {
 async fn records_of_another_workspace_are_not_found() {
     let t = TestApp::new().await;
     t.add_workspace("other").await;
-    let op = Principal::operator();
     let foreign = t
         .app
-        .create_system(&t.app.enter(&op, "other").await.unwrap(), "Foreign", "")
+        .create_system(&t.scope("other").await, "Foreign", "")
         .await
         .unwrap()
         .id;
@@ -383,8 +381,7 @@ async fn a_token_sees_only_its_own_workspace() {
 #[tokio::test]
 async fn revoked_tokens_stop_working_and_use_is_recorded() {
     let t = TestApp::new().await;
-    let op = Principal::operator();
-    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let acme = t.scope("acme").await;
     let created = t
         .app
         .create_token(&acme, "ci", "contributor")

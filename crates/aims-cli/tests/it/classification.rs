@@ -2,7 +2,6 @@
 //! obligations with their titles and dates, review after a change of purpose.
 
 use crate::helpers::{problem_fields, TestApp};
-use aims_app::Principal;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
@@ -29,14 +28,9 @@ fn answers(over: Value) -> Value {
 async fn classify_a_cv_screening_tool_then_review_it() {
     let t = TestApp::new().await;
     let token = t.token("acme", "contributor").await;
-    let op = Principal::operator();
     let s = t
         .app
-        .create_system(
-            &t.app.enter(&op, "acme").await.unwrap(),
-            "CV screening",
-            "Ranks applicants",
-        )
+        .create_system(&t.scope("acme").await, "CV screening", "Ranks applicants")
         .await
         .unwrap();
     let path = format!("/api/v1/workspaces/acme/systems/{}/classification", s.id);
@@ -111,7 +105,7 @@ async fn classify_a_cv_screening_tool_then_review_it() {
     // A new purpose asks for review.
     t.app
         .update_system(
-            &t.app.enter(&op, "acme").await.unwrap(),
+            &t.scope("acme").await,
             &s.id,
             1,
             "CV screening",
@@ -128,10 +122,9 @@ async fn classify_a_cv_screening_tool_then_review_it() {
 async fn bad_answers_name_the_question() {
     let t = TestApp::new().await;
     let token = t.token("acme", "contributor").await;
-    let op = Principal::operator();
     let s = t
         .app
-        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Bot", "")
+        .create_system(&t.scope("acme").await, "Bot", "")
         .await
         .unwrap();
     let path = format!("/api/v1/workspaces/acme/systems/{}/classification", s.id);
@@ -185,10 +178,9 @@ async fn bad_answers_name_the_question() {
 #[tokio::test]
 async fn classify_from_the_page() {
     let t = TestApp::new().await;
-    let op = Principal::operator();
     let s = t
         .app
-        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "CV screening", "")
+        .create_system(&t.scope("acme").await, "CV screening", "")
         .await
         .unwrap();
     let (b, csrf) = crate::helpers::sign_in(

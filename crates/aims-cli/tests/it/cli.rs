@@ -197,8 +197,7 @@ async fn demo_is_idempotent() {
         stdout(&again)
     );
     // Its classifications span the tiers.
-    let op = aims_app::Principal::operator();
-    let demo = t.app.enter(&op, "demo").await.unwrap();
+    let demo = t.scope("demo").await;
     let systems = t
         .app
         .systems(
@@ -220,20 +219,12 @@ async fn demo_is_idempotent() {
     tiers.sort();
     assert_eq!(tiers, ["high_risk", "minimal", "minimal", "undetermined"]);
     // The administrator can open it.
-    let op = aims_app::Principal::operator();
-    let members = t
-        .app
-        .members(&t.app.enter(&op, "demo").await.unwrap())
-        .await
-        .unwrap();
+    let members = t.app.members(&t.scope("demo").await).await.unwrap();
     assert!(members
         .iter()
         .any(|m| m.email == crate::helpers::ADMIN_EMAIL && m.role == "manager"));
     assert_eq!(
-        t.app
-            .count_systems(&t.app.enter(&op, "demo").await.unwrap())
-            .await
-            .unwrap(),
+        t.app.count_systems(&t.scope("demo").await).await.unwrap(),
         8
     );
     t.stop().await;
@@ -361,14 +352,9 @@ fn serve_starts_and_stops_gracefully_on_sigterm() {
 #[tokio::test]
 async fn systems_are_listed_shown_and_classified_from_the_command_line() {
     let t = TestApp::new().await;
-    let op = aims_app::Principal::operator();
     let s = t
         .app
-        .create_system(
-            &t.app.enter(&op, "acme").await.unwrap(),
-            "Spam filter",
-            "Filters mail",
-        )
+        .create_system(&t.scope("acme").await, "Spam filter", "Filters mail")
         .await
         .unwrap();
     let answers = r#"{"answers": {"role.places_on_market": true, "annex1.product_legislation": false,
@@ -427,9 +413,8 @@ async fn systems_are_listed_shown_and_classified_from_the_command_line() {
 #[tokio::test]
 async fn systems_export_from_the_command_line() {
     let t = TestApp::new().await;
-    let op = aims_app::Principal::operator();
     t.app
-        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Exported", "")
+        .create_system(&t.scope("acme").await, "Exported", "")
         .await
         .unwrap();
     let file = t.db.dir.path().join("systems.xlsx");

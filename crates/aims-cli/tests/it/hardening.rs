@@ -23,11 +23,7 @@ async fn nul_and_control_bytes_are_refused_at_the_boundary() {
     let token = t.token("acme", "manager").await;
     let auditor = t.token("acme", "auditor").await;
     t.app
-        .create_system(
-            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
-            "Claims triage",
-            "",
-        )
+        .create_system(&t.scope("acme").await, "Claims triage", "")
         .await
         .unwrap();
     let sys = "/api/v1/workspaces/acme/systems";
@@ -513,11 +509,7 @@ async fn the_last_manager_cannot_be_demoted() {
         .unwrap();
     let r = Resp::from(r).await;
     r.problem(409);
-    let members = t
-        .app
-        .members(&t.app.enter(&Principal::operator(), "acme").await.unwrap())
-        .await
-        .unwrap();
+    let members = t.app.members(&t.scope("acme").await).await.unwrap();
     assert_eq!(members[0].role, "manager");
     t.stop().await;
 }
@@ -609,10 +601,7 @@ async fn smaller_rules_hold() {
     let head = String::from_utf8_lossy(&buf[..n]);
     assert!(head.starts_with("HTTP/1.1 400"), "{head}");
     assert_eq!(
-        t.app
-            .count_systems(&t.app.enter(&Principal::operator(), "acme").await.unwrap())
-            .await
-            .unwrap(),
+        t.app.count_systems(&t.scope("acme").await).await.unwrap(),
         0
     );
     t.stop().await;
@@ -623,11 +612,7 @@ async fn search_text_is_refolded_with_unicode_rules_on_upgrade() {
     let t = TestApp::new().await;
     let token = t.token("acme", "contributor").await;
     t.app
-        .create_system(
-            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
-            "ÉCOLE Straße",
-            "",
-        )
+        .create_system(&t.scope("acme").await, "ÉCOLE Straße", "")
         .await
         .unwrap();
     // What migration 0003 left behind on SQLite: ASCII-only lowercasing.

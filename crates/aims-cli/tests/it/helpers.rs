@@ -258,14 +258,15 @@ impl TestApp {
             .await
             .unwrap();
         t.app
-            .set_member(
-                &t.app.enter(&op, "acme").await.unwrap(),
-                ADMIN_EMAIL,
-                "manager",
-            )
+            .set_member(&t.scope("acme").await, ADMIN_EMAIL, "manager")
             .await
             .unwrap();
         t
+    }
+
+    /// The operator inside workspace `slug`, for setting records up.
+    pub async fn scope(&self, slug: &str) -> aims_app::Scope {
+        self.app.enter(&Principal::operator(), slug).await.unwrap()
     }
 
     /// Creates a workspace token with `role` and returns its secret.
@@ -447,7 +448,7 @@ pub async fn member_session(
         .await
         .unwrap();
     t.app
-        .set_member(&t.app.enter(&op, ws).await.unwrap(), email, role.as_str())
+        .set_member(&t.scope(ws).await, email, role.as_str())
         .await
         .unwrap();
     sign_in(t, email, "member password 1").await

@@ -19,20 +19,15 @@ fn verify(t: &TestApp) -> (i32, String) {
 
 async fn with_events() -> TestApp {
     let t = TestApp::new().await;
-    let op = Principal::operator();
     for i in 0..3 {
         let s = t
             .app
-            .create_system(
-                &t.app.enter(&op, "acme").await.unwrap(),
-                &format!("System {i}"),
-                "p",
-            )
+            .create_system(&t.scope("acme").await, &format!("System {i}"), "p")
             .await
             .unwrap();
         t.app
             .update_system(
-                &t.app.enter(&op, "acme").await.unwrap(),
+                &t.scope("acme").await,
                 &s.id,
                 1,
                 &format!("System {i}b"),
@@ -242,11 +237,7 @@ async fn a_checkpoint_proves_nothing_before_it_changed() {
     };
     // More events after the checkpoint: still fine.
     t.app
-        .create_system(
-            &t.app.enter(&Principal::operator(), "acme").await.unwrap(),
-            "Later",
-            "",
-        )
+        .create_system(&t.scope("acme").await, "Later", "")
         .await
         .unwrap();
     let (code, out) = verify_cp(&t);

@@ -62,7 +62,7 @@ fn unique() -> String {
 /// browser would send there. A new form needs its sample here.
 async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
     let op = Principal::operator();
-    let acme = t.app.enter(&op, "acme").await.unwrap();
+    let acme = t.scope("acme").await;
     let system = t.app.create_system(&acme, "Target", "").await.unwrap().id;
     let token = t
         .app

@@ -177,15 +177,7 @@ async fn forms_need_the_session_csrf_token_and_same_origin() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        t.app
-            .count_systems(
-                &t.app
-                    .enter(&aims_app::Principal::operator(), "acme")
-                    .await
-                    .unwrap()
-            )
-            .await
-            .unwrap(),
+        t.app.count_systems(&t.scope("acme").await).await.unwrap(),
         0
     );
 
@@ -431,11 +423,7 @@ async fn managers_remove_members_but_never_the_last_manager() {
         .await
         .unwrap();
     t.app
-        .set_member(
-            &t.app.enter(&op, "acme").await.unwrap(),
-            "olu@example.org",
-            "auditor",
-        )
+        .set_member(&t.scope("acme").await, "olu@example.org", "auditor")
         .await
         .unwrap();
     let (b, csrf) = signed_in(&t).await;
@@ -447,11 +435,7 @@ async fn managers_remove_members_but_never_the_last_manager() {
     };
     assert_eq!(del(olu.id.clone()).await, StatusCode::NO_CONTENT);
     assert_eq!(del(olu.id.clone()).await, StatusCode::NOT_FOUND);
-    let me = t
-        .app
-        .members(&t.app.enter(&op, "acme").await.unwrap())
-        .await
-        .unwrap()[0]
+    let me = t.app.members(&t.scope("acme").await).await.unwrap()[0]
         .user_id
         .clone();
     assert_eq!(
@@ -461,7 +445,7 @@ async fn managers_remove_members_but_never_the_last_manager() {
     );
     let events = t
         .app
-        .activity(&t.app.enter(&op, "acme").await.unwrap(), None, 5)
+        .activity(&t.scope("acme").await, None, 5)
         .await
         .unwrap();
     assert!(events
@@ -507,10 +491,9 @@ async fn sessions_expire_after_twelve_hours() {
 #[tokio::test]
 async fn dates_read_as_dates_and_tree_toggles_hold_no_links() {
     let t = TestApp::new().await;
-    let op = aims_app::Principal::operator();
     let s = t
         .app
-        .create_system(&t.app.enter(&op, "acme").await.unwrap(), "Dated", "")
+        .create_system(&t.scope("acme").await, "Dated", "")
         .await
         .unwrap();
     let (b, _) = signed_in(&t).await;
