@@ -46,27 +46,13 @@ fn classifications() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
-/// The answers of a provider whose system does nothing the Act singles out,
-/// with `over` on top.
+/// The plain provider's answers with `over` on top.
 fn demo_answers(over: serde_json::Value) -> aims_domain::eu_ai_act::Answers {
-    use serde_json::json;
-    let mut answers = std::collections::BTreeMap::new();
-    for q in aims_domain::eu_ai_act::questionnaire() {
-        if ["art5.", "art50.", "role."]
-            .iter()
-            .any(|p| q.id.starts_with(p))
-        {
-            answers.insert(q.id.to_owned(), json!(false));
-        }
-    }
-    answers.insert("role.places_on_market".into(), json!(true));
-    answers.insert("annex1.product_legislation".into(), json!(false));
-    answers.insert("annex3.area".into(), json!("none"));
-    answers.insert("gpai.provides_model".into(), json!(false));
+    let mut answers = aims_domain::eu_ai_act::Answers::plain_provider();
     if let serde_json::Value::Object(o) = over {
-        answers.extend(o);
+        answers.answers.extend(o);
     }
-    aims_domain::eu_ai_act::Answers { answers }
+    answers
 }
 
 #[derive(Debug, Default)]

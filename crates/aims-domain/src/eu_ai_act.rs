@@ -66,6 +66,32 @@ pub struct Answers {
     pub answers: BTreeMap<String, serde_json::Value>,
 }
 
+impl Answers {
+    /// The answers of a provider whose system does nothing the Act singles
+    /// out: every Art. 5, Art. 50 and other operator-role question "no" (the
+    /// public-body question, asked only of deployers, stays open), no Annex I
+    /// product, no Annex III area, no general-purpose model. A starting point
+    /// that a person (or the demo) changes; it classifies as minimal.
+    pub fn plain_provider() -> Answers {
+        let mut answers = BTreeMap::new();
+        for q in QUESTIONS {
+            let role = ROLES.iter().any(|(id, _)| *id == q.id);
+            if role || q.id.starts_with("art5.") || q.id.starts_with("art50.") {
+                answers.insert(q.id.to_owned(), serde_json::Value::Bool(false));
+            }
+        }
+        for (id, value) in [
+            ("role.places_on_market", serde_json::json!(true)),
+            ("annex1.product_legislation", serde_json::json!(false)),
+            ("annex3.area", serde_json::json!("none")),
+            ("gpai.provides_model", serde_json::json!(false)),
+        ] {
+            answers.insert(id.to_owned(), value);
+        }
+        Answers { answers }
+    }
+}
+
 /// What the organisation is for the system, in the Act's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

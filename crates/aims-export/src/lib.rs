@@ -26,6 +26,12 @@ impl Format {
         }
     }
 
+    /// The format a request names, CSV when it names none (absent or empty).
+    pub fn from_param(raw: Option<&str>) -> Result<Format, String> {
+        raw.filter(|f| !f.is_empty())
+            .map_or(Ok(Format::Csv), str::parse)
+    }
+
     /// The media type of a file in this format.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -186,6 +192,10 @@ mod tests {
             assert_eq!(f.to_string(), f.as_str());
         }
         assert!("xls".parse::<Format>().is_err());
+        assert_eq!(Format::from_param(None), Ok(Format::Csv));
+        assert_eq!(Format::from_param(Some("")), Ok(Format::Csv));
+        assert_eq!(Format::from_param(Some("xlsx")), Ok(Format::Xlsx));
+        assert!(Format::from_param(Some("pdf")).is_err());
         assert!(Format::Xlsx.content_type().contains("spreadsheetml"));
         assert!(Format::Csv.content_type().starts_with("text/csv"));
         assert_eq!(Format::Json.content_type(), "application/json");

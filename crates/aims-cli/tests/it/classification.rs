@@ -3,21 +3,11 @@
 
 use crate::helpers::{problem_fields, TestApp};
 use reqwest::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-/// Answers for a provider whose system does nothing the Act singles out,
-/// with `over` on top.
+/// The plain provider's answers (see `Answers::plain_provider`) with `over` on top.
 fn answers(over: Value) -> Value {
-    let mut a = Map::new();
-    for q in aims_app::domain::eu_ai_act::questionnaire() {
-        if q.id.starts_with("art5.") || q.id.starts_with("art50.") || q.id.starts_with("role.") {
-            a.insert(q.id.to_owned(), json!(false));
-        }
-    }
-    a.insert("role.places_on_market".into(), json!(true));
-    a.insert("annex1.product_legislation".into(), json!(false));
-    a.insert("annex3.area".into(), json!("none"));
-    a.insert("gpai.provides_model".into(), json!(false));
+    let mut a = aims_app::domain::eu_ai_act::Answers::plain_provider().answers;
     for (k, v) in over.as_object().unwrap() {
         a.insert(k.clone(), v.clone());
     }

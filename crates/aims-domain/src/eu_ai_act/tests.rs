@@ -26,17 +26,17 @@ fn parse(text: &str) -> BTreeMap<String, Value> {
 
 /// A provider whose system does nothing the Act singles out, with `over` on top.
 fn full(over: &str) -> Answers {
-    let mut base = "role.places_on_market=yes annex1.product_legislation=no".to_owned();
-    base.push_str(" annex3.area=none gpai.provides_model=no");
-    let no = QUESTIONS
-        .iter()
-        .filter(|q| q.id.starts_with("art5") || q.id.starts_with("art50"));
-    for id in ROLES[1..].iter().map(|r| r.0).chain(no.map(|q| q.id)) {
-        base.push_str(&format!(" {id}=no"));
-    }
-    let mut answers = parse(&base);
-    answers.extend(parse(over));
-    Answers { answers }
+    let mut answers = Answers::plain_provider();
+    answers.answers.extend(parse(over));
+    answers
+}
+
+#[test]
+fn a_plain_provider_is_minimal_and_complete() {
+    let c = classify(&Answers::plain_provider()).unwrap();
+    assert_eq!(c.risk_tier, RiskTier::Minimal);
+    assert!(c.is_complete(), "{:?}", c.missing);
+    assert_eq!(c.operator_roles.iter().collect::<Vec<_>>(), [&Provider]);
 }
 
 fn with(over: &str) -> Classification {

@@ -216,7 +216,8 @@ pub async fn export_systems(
     InWorkspace(ws): InWorkspace,
     ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<axum::response::Response, ApiError> {
-    let format = parse_format(params.format.as_deref())?;
+    let format = aims_app::export::Format::from_param(params.format.as_deref())
+        .map_err(|m| ApiError::bad_request(Some("format"), format!("format {m}")))?;
     let bytes = s.app.export_systems(&ws, format).await?;
     Ok(crate::download(
         &ws.workspace.slug,
@@ -224,14 +225,4 @@ pub async fn export_systems(
         format,
         bytes,
     ))
-}
-
-/// An export format from a query parameter (default csv).
-pub fn parse_format(raw: Option<&str>) -> Result<aims_app::export::Format, ApiError> {
-    match raw.filter(|f| !f.is_empty()) {
-        None => Ok(aims_app::export::Format::Csv),
-        Some(f) => f
-            .parse()
-            .map_err(|m: String| ApiError::bad_request(Some("format"), format!("format {m}"))),
-    }
 }

@@ -196,12 +196,8 @@ async fn inventory_export(
     WsPage { scope, .. }: WsPage,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
-        None => aims_app::export::Format::Csv,
-        Some(f) => f
-            .parse()
-            .map_err(|m: String| PageError::BadForm(format!("The format {m}.")))?,
-    };
+    let format = aims_app::export::Format::from_param(q.format.as_deref())
+        .map_err(|m| PageError::BadForm(format!("The format {m}.")))?;
     let bytes = s.app.export_systems(&scope, format).await?;
     Ok(crate::download(
         &scope.workspace.slug,
