@@ -124,7 +124,7 @@ impl App {
         let queued = hashing
             .waiting
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        let _leave = scopeguard(&hashing.waiting);
+        let _leave = Leave(&hashing.waiting);
         if queued >= self.config.hash_queue {
             return Err(AppError::Unavailable {
                 message: "the server is busy checking passwords; try again in a moment".into(),
@@ -330,7 +330,7 @@ impl App {
         }
         let delay_ms = match decision {
             Decision::Refuse => {
-                self.settle_attempt(&keys, false).await?;
+                self.settle_failed(&keys).await?;
                 return Err(self.refuse(throttled(Some(oldest_window))).await);
             }
             Decision::Proceed { delay_ms } => delay_ms,
@@ -351,14 +351,12 @@ impl App {
             }
         };
         let Some(user) = user.filter(|_| ok) else {
-            self.settle_attempt(&keys, false).await?;
+            self.settle_failed(&keys).await?;
             return Ok(LoginOutcome::BadCredentials);
         };
-        let session = self.new_session(&user.id)?;
+        let session = self.new_session()?;
         let mut tx = self.store.begin().await?;
-        for key in &keys {
-            tx.conn().login_attempt_settle(key, true).await?;
-        }
+        settle(&mut tx.conn(), &keys, true).await?;
         tx.conn().login_failures_clear(&keys[1]).await?;
         self.store_session(&mut tx.conn(), &user.id, &session)
             .await?;
@@ -392,18 +390,16 @@ impl App {
             .await?)
     }
 
-    /// Marks this attempt as no longer pending (a failure keeps its count).
-    async fn settle_attempt(&self, keys: &[String; 3], succeeded: bool) -> Result<()> {
+    /// Marks a refused or failed attempt as no longer pending (it keeps its count).
+    async fn settle_failed(&self, keys: &[String; 3]) -> Result<()> {
         let mut tx = self.store.begin().await?;
-        for key in keys {
-            tx.conn().login_attempt_settle(key, succeeded).await?;
-        }
+        settle(&mut tx.conn(), keys, false).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// A fresh session's secrets (nothing stored yet).
-    fn new_session(&self, _user_id: &str) -> Result<NewSession> {
+    fn new_session(&self) -> Result<NewSession> {
         Ok(NewSession {
             cookie_value: random_hex(32)?,
             csrf_token: random_hex(32)?,
@@ -434,7 +430,7 @@ impl App {
     }
 
     pub async fn start_session(&self, user_id: &str) -> Result<NewSession> {
-        let session = self.new_session(user_id)?;
+        let session = self.new_session()?;
         let mut c = self.store.conn().await?;
         self.store_session(&mut c.conn(), user_id, &session).await?;
         Ok(session)
@@ -626,6 +622,14 @@ impl App {
 /// How long an attempt refused only by attempts still in flight waits for them.
 const CONCURRENT_ATTEMPTS_WAIT_MS: u64 = 3_000;
 
+/// Settles one attempt on each key; a success also takes it back.
+async fn settle(c: &mut aims_store::Conn<'_>, keys: &[String; 3], succeeded: bool) -> Result<()> {
+    for key in keys {
+        c.login_attempt_settle(key, succeeded).await?;
+    }
+    Ok(())
+}
+
 fn setup_done() -> AppError {
     AppError::Conflict {
         message: "setup is already complete; sign in instead".into(),
@@ -640,10 +644,6 @@ impl Drop for Leave<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
-}
-
-fn scopeguard(counter: &std::sync::atomic::AtomicUsize) -> Leave<'_> {
-    Leave(counter)
 }
 
 /// The password hashing gate shared by every request of a process.

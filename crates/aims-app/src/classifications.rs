@@ -5,7 +5,7 @@ use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::eu_ai_act::{classify, Answers, Classification};
 use aims_domain::validation::is_record_id;
 use aims_domain::Action;
-use aims_store::ClassificationRow;
+use aims_store::{ClassificationRow, SystemRow};
 use serde::Serialize;
 use serde_json::json;
 
@@ -32,6 +32,12 @@ pub struct ClassificationView {
     pub needs_review: bool,
     pub classified_at: String,
     pub classified_by: String,
+}
+
+/// A classification made for another purpose than the system's current one
+/// must be looked at again.
+pub(crate) fn needs_review(classified_purpose: &str, current_purpose: &str) -> bool {
+    classified_purpose != current_purpose
 }
 
 impl App {
@@ -105,21 +111,36 @@ impl App {
         self.view(&row, &system.purpose).await
     }
 
-    /// The latest classification of a system.
+    /// The latest classification of a system; "not found" when it has none.
     pub async fn system_classification(
         &self,
         ws: &Scope,
         system_id: &str,
     ) -> Result<ClassificationView> {
+        self.system_with_classification(ws, system_id)
+            .await?
+            .1
+            .ok_or(AppError::NotFound("classification"))
+    }
+
+    /// A system with its latest classification, if it has one.
+    pub async fn system_with_classification(
+        &self,
+        ws: &Scope,
+        system_id: &str,
+    ) -> Result<(SystemRow, Option<ClassificationView>)> {
         let system = self.system(ws, system_id).await?;
         let mut c = self.store.conn().await?;
         let row = c
             .conn()
             .classification_latest(&ws.workspace.id, system_id)
-            .await?
-            .ok_or(AppError::NotFound("classification"))?;
+            .await?;
         drop(c);
-        self.view(&row, &system.purpose).await
+        let view = match row {
+            Some(row) => Some(self.view(&row, &system.purpose).await?),
+            None => None,
+        };
+        Ok((system, view))
     }
 
     async fn view(&self, row: &ClassificationRow, purpose: &str) -> Result<ClassificationView> {
@@ -146,7 +167,7 @@ impl App {
             answers: serde_json::from_str(&row.answers).unwrap_or_default(),
             result,
             obligations,
-            needs_review: row.purpose != purpose,
+            needs_review: needs_review(&row.purpose, purpose),
             classified_at: row.created_at.clone(),
             classified_by: row.created_by.clone(),
         })

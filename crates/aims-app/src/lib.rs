@@ -110,8 +110,9 @@ impl App {
     }
 }
 
-/// Sign-ins that may use the database at once (the pools hold 8 connections).
-const LOGIN_DB_SLOTS: usize = 4;
+/// Sign-ins that may use the database at once: half the pool, so a flood of
+/// sign-ins always leaves connections for everyone else.
+const LOGIN_DB_SLOTS: usize = aims_store::POOL_CONNECTIONS as usize / 2;
 
 /// A new, time-ordered unique id (UUID v7).
 pub(crate) fn new_id() -> String {

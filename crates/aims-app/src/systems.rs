@@ -214,7 +214,7 @@ impl App {
     /// `format` (auditors and everyone else who may export).
     pub async fn export_systems(&self, ws: &Scope, format: aims_export::Format) -> Result<Vec<u8>> {
         ws.require(Action::Export)?;
-        let systems = self.all_systems_matching(ws, None).await?;
+        let systems = self.all_systems(ws).await?;
         let mut c = self.store.conn().await?;
         let tiers: std::collections::HashMap<String, (i64, String, String)> = c
             .conn()
@@ -244,7 +244,7 @@ impl App {
                     Some((v, tier, purpose)) => (
                         v.to_string(),
                         tier.clone(),
-                        (purpose != &s.purpose).to_string(),
+                        crate::classifications::needs_review(purpose, &s.purpose).to_string(),
                     ),
                     None => (String::new(), "not_classified".to_owned(), String::new()),
                 };

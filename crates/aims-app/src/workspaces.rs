@@ -2,6 +2,7 @@
 
 use crate::auth::PrincipalKind;
 use crate::{new_id, App, AppError, Principal, Result};
+use aims_domain::access::leaves_no_manager;
 use aims_domain::{Action, Email, FieldErrors, Role, Slug};
 use aims_store::{MemberRow, WorkspaceRow};
 use serde_json::json;
@@ -210,17 +211,9 @@ impl App {
             ));
         };
         let before = tx.conn().membership_role(&ws.id, &user.id).await?;
-        if before.as_deref() == Some(Role::Manager.as_str()) && role != Role::Manager {
-            let managers = tx
-                .conn()
-                .members_of(&ws.id)
-                .await?
-                .iter()
-                .filter(|m| m.role == Role::Manager.as_str())
-                .count();
-            if managers <= 1 {
-                return Err(last_manager());
-            }
+        let members = tx.conn().members_of(&ws.id).await?;
+        if leaves_no_manager(roles_of(&members), &user.id, Some(role)) {
+            return Err(last_manager());
         }
         let now = self.now();
         tx.conn()
@@ -271,11 +264,7 @@ impl App {
         let Some(member) = members.iter().find(|m| m.user_id == user_id) else {
             return Err(AppError::NotFound("member"));
         };
-        let managers = members
-            .iter()
-            .filter(|m| m.role == Role::Manager.as_str())
-            .count();
-        if member.role == Role::Manager.as_str() && managers == 1 {
+        if leaves_no_manager(roles_of(&members), user_id, None) {
             return Err(last_manager());
         }
         tx.conn().membership_delete(&ws.id, user_id).await?;
@@ -303,6 +292,13 @@ impl App {
             .members_of(&ws.workspace.id)
             .await?)
     }
+}
+
+/// Members as (user id, role), for [`leaves_no_manager`].
+fn roles_of(members: &[MemberRow]) -> impl Iterator<Item = (&str, Role)> {
+    members
+        .iter()
+        .filter_map(|m| m.role.parse().ok().map(|r| (m.user_id.as_str(), r)))
 }
 
 /// A workspace always keeps at least one manager.

@@ -4,7 +4,7 @@
 use crate::app_error;
 use aims_app::domain::eu_ai_act::Answers;
 use aims_app::store::SystemRow;
-use aims_app::{App, AppError, ClassificationView, Principal, Scope};
+use aims_app::{App, ClassificationView, Principal};
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -58,18 +58,6 @@ pub enum SystemsCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-}
-
-async fn classification(
-    app: &App,
-    ws: &Scope,
-    id: &str,
-) -> Result<Option<ClassificationView>, String> {
-    match app.system_classification(ws, id).await {
-        Ok(c) => Ok(Some(c)),
-        Err(AppError::NotFound("classification")) => Ok(None),
-        Err(e) => Err(app_error(e)),
-    }
 }
 
 fn system_json(s: &SystemRow, c: Option<&ClassificationView>) -> Value {
@@ -153,7 +141,11 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
             let systems = app.all_systems_matching(&ws, q).await.map_err(app_error)?;
             let mut rows = vec![];
             for s in &systems {
-                rows.push((s, classification(app, &ws, &s.id).await?));
+                let (_, c) = app
+                    .system_with_classification(&ws, &s.id)
+                    .await
+                    .map_err(app_error)?;
+                rows.push((s, c));
             }
             match format {
                 Format::Json => {
@@ -183,8 +175,10 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let s = app.system(&ws, &id).await.map_err(app_error)?;
-            let c = classification(app, &ws, &id).await?;
+            let (s, c) = app
+                .system_with_classification(&ws, &id)
+                .await
+                .map_err(app_error)?;
             match format {
                 Format::Json => outln!("{}", system_json(&s, c.as_ref())),
                 Format::Table => {

@@ -29,6 +29,28 @@ pub enum Action {
     Administer,
 }
 
+/// The rule that a workspace always keeps a manager: true when changing
+/// `member`'s role to `new` (`None`: removing them) would leave none among
+/// `members` (user id, current role).
+pub fn leaves_no_manager<'a>(
+    members: impl IntoIterator<Item = (&'a str, Role)>,
+    member: &str,
+    new: Option<Role>,
+) -> bool {
+    let mut others = 0;
+    let mut is_manager = false;
+    for (id, role) in members {
+        if role == Role::Manager {
+            if id == member {
+                is_manager = true;
+            } else {
+                others += 1;
+            }
+        }
+    }
+    is_manager && new != Some(Role::Manager) && others == 0
+}
+
 impl Action {
     pub const ALL: [Action; 7] = [
         Action::Read,
@@ -155,6 +177,20 @@ mod tests {
             assert_eq!(a.as_str().parse::<Action>().unwrap(), a);
         }
         assert!("Read".parse::<Action>().is_err() && "".parse::<Action>().is_err());
+    }
+
+    #[test]
+    fn a_workspace_keeps_a_manager() {
+        use Role::*;
+        let one = [("a", Manager), ("b", Auditor)];
+        assert!(leaves_no_manager(one, "a", None));
+        assert!(leaves_no_manager(one, "a", Some(Contributor)));
+        assert!(!leaves_no_manager(one, "a", Some(Manager)));
+        assert!(!leaves_no_manager(one, "b", None), "not a manager");
+        assert!(!leaves_no_manager(one, "c", None), "not a member");
+        let two = [("a", Manager), ("b", Manager)];
+        assert!(!leaves_no_manager(two, "a", None));
+        assert!(!leaves_no_manager(two, "b", Some(Auditor)));
     }
 
     #[test]

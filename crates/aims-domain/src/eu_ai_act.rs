@@ -42,8 +42,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod questions;
 
-pub use questions::{applicable_questions, AnswerKind, Choice, Condition, Lit, Question};
-use questions::{question, Given, DEROGATIONS, QUESTIONS};
+pub use questions::{applicable_questions, question, AnswerKind, Choice, Condition, Lit, Question};
+use questions::{Given, DEROGATIONS, QUESTIONS};
 
 /// Problems with answers, keyed by question id.
 pub type AnswerErrors = FieldErrors;

@@ -54,6 +54,11 @@ fn is_busy(err: &sqlx::Error) -> bool {
     }
 }
 
+/// Connections in a pool, on either backend. More only add contention on a
+/// small machine: on 2 cores, 16 PostgreSQL connections gave a list p99 of
+/// 10.8 ms, 8 gave 7.6 ms (bench/serve.py).
+pub const POOL_CONNECTIONS: u32 = 8;
+
 /// How long a statement waits for another writer's lock before the store
 /// answers [`StoreError::Busy`].
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -194,7 +199,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(lock_timeout);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(POOL_CONNECTIONS)
             .min_connections(1)
             .acquire_timeout(lock_timeout + Duration::from_secs(5))
             .connect_with(opts)
@@ -211,10 +216,8 @@ impl Store {
     pub async fn open_postgres_with(url: &str, lock_timeout: Duration) -> crate::Result<Store> {
         let opts = PgConnectOptions::from_str(url)?
             .options([("lock_timeout", format!("{}ms", lock_timeout.as_millis()))]);
-        // More connections only add contention on a small machine: on 2 cores,
-        // 16 gave a list p99 of 10.8 ms, 8 gave 7.6 ms (bench/serve.py).
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(POOL_CONNECTIONS)
             .acquire_timeout(lock_timeout + Duration::from_secs(5))
             .connect_with(opts)
             .await?;

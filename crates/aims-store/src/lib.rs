@@ -16,6 +16,7 @@ pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;
 pub use conn::{
     migration_versions, Backend, Conn, Pool, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
+    POOL_CONNECTIONS,
 };
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};

@@ -6,7 +6,7 @@ use crate::auth::WsPage;
 use crate::input::PageForm;
 use crate::AppState;
 use aims_app::{AppError, ClassificationView};
-use aims_domain::eu_ai_act::{questionnaire, AnswerKind, Answers, Condition, Lit};
+use aims_domain::eu_ai_act::{question, questionnaire, AnswerKind, Answers, Condition, Lit};
 use aims_domain::{Action, FieldErrors};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -87,20 +87,15 @@ fn tier_label(c: &ClassificationView) -> String {
 }
 
 fn text_of(id: &str) -> &'static str {
-    questionnaire()
-        .iter()
-        .find(|q| q.id == id)
-        .map_or("", |q| q.text)
+    question(id).map_or("", |q| q.text)
 }
 
 /// An answer as people read it: yes, no, or the option's label.
-fn said(question: &str, value: &Lit) -> String {
+fn said(id: &str, value: &Lit) -> String {
     match value {
         Lit::Bool(true) => "yes".to_owned(),
         Lit::Bool(false) => "no".to_owned(),
-        Lit::Choice(c) => questionnaire()
-            .iter()
-            .find(|q| q.id == question)
+        Lit::Choice(c) => question(id)
             .and_then(|q| match q.answer {
                 AnswerKind::SingleChoice { options } | AnswerKind::MultiChoice { options } => {
                     options
@@ -199,8 +194,8 @@ fn answers_from_form(pairs: &[(String, String)]) -> Result<Answers, FieldErrors>
             AnswerKind::SingleChoice { .. } => json!(first),
             AnswerKind::MultiChoice { .. } => json!(values),
             AnswerKind::Number { .. } => match first.trim().parse::<f64>() {
-                Ok(n) => json!(n),
-                Err(_) => {
+                Ok(n) if n.is_finite() => json!(n),
+                _ => {
                     errors.add(q.id, "must be a number, such as 3e24");
                     continue;
                 }
@@ -219,12 +214,7 @@ async fn view(
     answers: Option<BTreeMap<String, Value>>,
     errors: FieldErrors,
 ) -> Result<ClassificationPage, PageError> {
-    let system = s.app.system(&page.scope, id).await?;
-    let current = match s.app.system_classification(&page.scope, id).await {
-        Ok(c) => Some(c),
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let (system, current) = s.app.system_with_classification(&page.scope, id).await?;
     let shown = answers.unwrap_or_else(|| {
         current
             .as_ref()
@@ -237,7 +227,7 @@ async fn view(
             c.result
                 .missing
                 .iter()
-                .filter_map(|m| questionnaire().iter().find(|q| q.id == m).map(|q| q.text))
+                .filter_map(|m| question(m).map(|q| q.text))
                 .collect()
         })
         .unwrap_or_default();
@@ -334,8 +324,10 @@ mod tests {
             "empty is unanswered"
         );
         assert!(!a.answers.contains_key("csrf"));
-        let e = answers_from_form(&pairs(&[("gpai.training_compute_flops", "lots")])).unwrap_err();
-        assert_eq!(e.get("gpai.training_compute_flops").len(), 1);
+        for bad in ["lots", "NaN", "inf", "1e400"] {
+            let e = answers_from_form(&pairs(&[("gpai.training_compute_flops", bad)])).unwrap_err();
+            assert_eq!(e.get("gpai.training_compute_flops").len(), 1, "{bad}");
+        }
     }
 
     #[test]
