@@ -83,7 +83,7 @@ pub enum Backend {
 
 /// A connection pool on one of the two backends.
 #[derive(Clone, Debug)]
-pub enum Pool {
+enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -226,11 +226,6 @@ impl Store {
 
     fn new(pool: Pool) -> Store {
         Store { pool, key: None }
-    }
-
-    /// The pool itself (tests use it to reach the database around aims).
-    pub fn pool(&self) -> &Pool {
-        &self.pool
     }
 
     /// Seals the history with `key` from now on (see [`crate::seal`]).

@@ -15,7 +15,7 @@ mod systems;
 pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;
 pub use conn::{
-    migration_versions, Backend, Conn, Pool, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
+    migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
     POOL_CONNECTIONS,
 };
 pub use history::HistoryHead;

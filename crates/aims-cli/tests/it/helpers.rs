@@ -106,16 +106,21 @@ impl TestDb {
 
     /// Runs raw SQL against the database, bypassing aims (to simulate tampering).
     pub async fn raw_sql(&self, sql: &str) {
+        self.try_raw_sql(sql).await.unwrap();
+    }
+
+    /// [`TestDb::raw_sql`] that returns the database's refusal instead of panicking.
+    pub async fn try_raw_sql(&self, sql: &str) -> Result<(), sqlx::Error> {
         use sqlx::Connection;
         match &self.database_url {
             Some(url) => {
-                let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-                sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+                let mut c = sqlx::PgConnection::connect(url).await?;
+                sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ())
             }
             None => {
                 let url = format!("sqlite://{}", self.dir.path().join("aims.db").display());
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+                let mut c = sqlx::SqliteConnection::connect(&url).await?;
+                sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ())
             }
         }
     }

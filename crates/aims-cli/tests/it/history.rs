@@ -113,24 +113,11 @@ async fn a_deleted_last_event_is_found() {
 #[tokio::test]
 async fn the_database_refuses_edits_to_history() {
     let t = with_events().await;
-    let store = t.db.store().await;
-    let result = match store.pool() {
-        aims_app::store::Pool::Sqlite(p) => {
-            sqlx::query("UPDATE history_events SET actor = 'x' WHERE seq = 1")
-                .execute(p)
-                .await
-                .map(|_| ())
-        }
-        aims_app::store::Pool::Postgres(p) => {
-            sqlx::query("UPDATE history_events SET actor = 'x' WHERE seq = 1")
-                .execute(p)
-                .await
-                .map(|_| ())
-        }
-    };
+    let result =
+        t.db.try_raw_sql("UPDATE history_events SET actor = 'x' WHERE seq = 1")
+            .await;
     let err = result.expect_err("history rows cannot be updated");
     assert!(err.to_string().contains("append-only"), "{err}");
-    store.close().await;
     t.stop().await;
 }
 
