@@ -1,11 +1,12 @@
 //! EU AI Act classification of AI systems: each answer set is kept as a
 //! version with the result the domain's classifier gave for it.
 
+use crate::systems::{purpose_of, systems_kind, RECORD_TYPE};
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::eu_ai_act::{classify, Answers, Classification};
 use aims_domain::validation::is_record_id;
 use aims_domain::Action;
-use aims_store::{ClassificationRow, SystemRow};
+use aims_store::{ClassificationRow, RecordRow};
 use serde::Serialize;
 use serde_json::json;
 
@@ -64,7 +65,11 @@ impl App {
         })?;
         let answers_json = json!(answers.answers);
         let mut tx = self.store.begin().await?;
-        let Some(system) = tx.conn().system_get(&ws.workspace.id, system_id).await? else {
+        let Some(system) = tx
+            .conn()
+            .record_get(&ws.workspace.id, RECORD_TYPE, system_id)
+            .await?
+        else {
             return Err(AppError::NotFound("AI system"));
         };
         let latest = tx
@@ -74,8 +79,8 @@ impl App {
         if let Some(prev) = &latest {
             let same = serde_json::from_str::<serde_json::Value>(&prev.answers)
                 .is_ok_and(|a| a == answers_json);
-            if same && prev.purpose == system.purpose {
-                return self.view(prev, &system.purpose).await;
+            if same && prev.purpose == purpose_of(&system) {
+                return self.view(prev, purpose_of(&system)).await;
             }
         }
         let row = ClassificationRow {
@@ -87,11 +92,20 @@ impl App {
             result: serde_json::to_string(&result)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             risk_tier: result.risk_tier.name().to_owned(),
-            purpose: system.purpose.clone(),
+            purpose: purpose_of(&system).to_owned(),
             created_at: self.now(),
             created_by: ws.principal.label.clone(),
         };
         tx.conn().classification_insert(&row).await?;
+        tx.conn()
+            .record_facet_set(
+                &ws.workspace.id,
+                RECORD_TYPE,
+                &system.id,
+                crate::records::TIER_FACET,
+                &row.risk_tier,
+            )
+            .await?;
         let tier_change = match &latest {
             Some(l) if l.risk_tier != row.risk_tier => json!([l.risk_tier, row.risk_tier]),
             Some(_) => json!(row.risk_tier),
@@ -102,13 +116,13 @@ impl App {
                 &ws.principal,
                 &ws.workspace.id,
                 "classify",
-                crate::systems::RECORD_TYPE,
+                RECORD_TYPE,
                 &system.id,
-                json!({"name": system.name, "classification": row.version, "risk_tier": tier_change}),
+                json!({"name": system.title, "classification": row.version, "risk_tier": tier_change}),
             ))
             .await?;
         tx.commit().await?;
-        self.view(&row, &system.purpose).await
+        self.view(&row, purpose_of(&system)).await
     }
 
     /// The latest classification of a system; "not found" when it has none.
@@ -128,8 +142,8 @@ impl App {
         &self,
         ws: &Scope,
         system_id: &str,
-    ) -> Result<(SystemRow, Option<ClassificationView>)> {
-        let system = self.system(ws, system_id).await?;
+    ) -> Result<(RecordRow, Option<ClassificationView>)> {
+        let system = self.record(ws, systems_kind(), system_id).await?;
         let mut c = self.store.conn().await?;
         let row = c
             .conn()
@@ -137,7 +151,7 @@ impl App {
             .await?;
         drop(c);
         let view = match row {
-            Some(row) => Some(self.view(&row, &system.purpose).await?),
+            Some(row) => Some(self.view(&row, purpose_of(&system)).await?),
             None => None,
         };
         Ok((system, view))

@@ -11,7 +11,9 @@ mod clock;
 mod demo;
 mod error;
 mod history;
+mod links;
 mod password;
+mod records;
 mod systems;
 mod workspaces;
 
@@ -26,6 +28,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;
 pub use history::VerifyReport;
+pub use links::{LinkView, LinkedRecord};
+pub use records::{ListRequest, MAX_QUERY_CHARS, TIER_FACET};
+pub use systems::{purpose_of, systems_kind};
 pub use workspaces::Scope;
 
 use aims_store::Store;

@@ -3,7 +3,7 @@
 
 use crate::app_error;
 use aims_app::domain::eu_ai_act::Answers;
-use aims_app::store::SystemRow;
+use aims_app::store::RecordRow;
 use aims_app::{App, ClassificationView, Principal};
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -22,9 +22,24 @@ pub enum SystemsCmd {
     List {
         #[arg(long)]
         workspace: String,
-        /// Only systems whose name or purpose contains this text
+        /// Only systems whose text fields contain this text
         #[arg(long)]
         q: Option<String>,
+        /// Only systems owned by this member (e-mail)
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only systems where the organisation has this role (ai_provider, ai_producer, ai_customer, ai_partner, ai_subject)
+        #[arg(long)]
+        role: Option<String>,
+        /// Only systems in this life-cycle stage (idea, design, development, …)
+        #[arg(long)]
+        stage: Option<String>,
+        /// Only systems with this EU AI Act tier (high_risk, minimal, …)
+        #[arg(long)]
+        tier: Option<String>,
+        /// Only systems in (true) or out of (false) the AIMS scope
+        #[arg(long)]
+        in_scope: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -60,13 +75,10 @@ pub enum SystemsCmd {
     },
 }
 
-fn system_json(s: &SystemRow, c: Option<&ClassificationView>) -> Value {
-    json!({
-        "id": s.id, "name": s.name, "purpose": s.purpose, "version": s.version,
-        "created_at": s.created_at, "updated_at": s.updated_at,
-        "created_by": s.created_by, "updated_by": s.updated_by,
-        "classification": c,
-    })
+fn system_json(s: &RecordRow, c: Option<&ClassificationView>) -> Value {
+    let mut v = aims_web::record_json(aims_app::systems_kind(), s);
+    v["classification"] = json!(c);
+    v
 }
 
 fn tier(c: Option<&ClassificationView>) -> String {
@@ -135,10 +147,33 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
         SystemsCmd::List {
             workspace,
             q,
+            owner,
+            role,
+            stage,
+            tier: tier_filter,
+            in_scope,
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let systems = app.all_systems_matching(&ws, q).await.map_err(app_error)?;
+            let filters = [
+                ("owner", owner),
+                ("roles", role),
+                ("lifecycle_stage", stage),
+                ("tier", tier_filter),
+                ("in_scope", in_scope),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect();
+            let req = aims_app::ListRequest {
+                q,
+                filters,
+                ..Default::default()
+            };
+            let systems = app
+                .all_records(&ws, aims_app::systems_kind(), &req)
+                .await
+                .map_err(app_error)?;
             let mut rows = vec![];
             for s in &systems {
                 let (_, c) = app
@@ -161,7 +196,7 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                         outln!(
                             "{}\t{}\t{}\t{}",
                             s.id,
-                            s.name,
+                            s.title,
                             tier(c.as_ref()),
                             s.updated_at
                         );
@@ -184,8 +219,8 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                 Format::Table => {
                     outln!(
                         "{}\n{}\nversion {} · updated {} by {}",
-                        s.name,
-                        s.purpose,
+                        s.title,
+                        aims_app::purpose_of(&s),
                         s.version,
                         s.updated_at,
                         s.updated_by
@@ -206,7 +241,10 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                 format.parse().map_err(|m| format!("--format {m}"))?;
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
             let started = std::time::Instant::now();
-            let bytes = app.export_systems(&ws, format).await.map_err(app_error)?;
+            let bytes = app
+                .export_records(&ws, aims_app::systems_kind(), &Default::default(), format)
+                .await
+                .map_err(app_error)?;
             if output.as_os_str() == "-" {
                 if format == aims_app::export::Format::Xlsx {
                     return Err("an XLSX file needs -o FILE".into());

@@ -139,6 +139,15 @@ pub enum RiskTier {
     Undetermined,
 }
 
+/// Every tier's name with a label people read, in order of severity.
+pub const TIER_NAMES: &[(&str, &str)] = &[
+    ("prohibited", "Prohibited practice"),
+    ("high_risk", "High-risk"),
+    ("not_high_risk_derogation", "Not high-risk (Art. 6(3))"),
+    ("minimal", "Minimal"),
+    ("undetermined", "Undetermined"),
+];
+
 impl RiskTier {
     /// The tier's name as serialised (`tier`), for lists and filters.
     pub fn name(&self) -> &'static str {

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod eu_ai_act;
 pub mod history;
+pub mod record;
 pub mod system;
 pub mod throttle;
 pub mod validation;

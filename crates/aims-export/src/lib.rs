@@ -7,6 +7,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub mod read;
+
+pub use read::{normalise_header, read_sheet, ReadError, ReadLimits, Sheet, SheetFormat, SheetRow};
+
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

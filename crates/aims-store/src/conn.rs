@@ -259,9 +259,9 @@ impl Store {
         }
         // Data changes a migration asked for but SQL cannot make.
         let mut tx = self.begin_unsealed().await?;
-        let refolded = tx.conn().systems_refold_search_text().await?;
-        if refolded > 0 {
-            tracing::info!(rows = refolded, "refolded AI system search text");
+        let reindexed = tx.conn().records_reindex().await?;
+        if reindexed > 0 {
+            tracing::info!(rows = reindexed, "reindexed records");
         }
         tx.commit().await
     }

@@ -9,8 +9,8 @@ mod classifications;
 mod conn;
 mod history;
 mod identity;
+mod records;
 pub mod seal;
-mod systems;
 
 pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;
@@ -20,6 +20,6 @@ pub use conn::{
 };
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
-pub use systems::{Page, SystemFilter, SystemRow};
+pub use records::{LinkRow, NewLink, Page, RecordFilter, RecordRow, Sort};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -265,6 +265,20 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordId {
     }
 }
 
+/// The `{link}` path parameter as a link id, like [`RecordId`].
+pub struct LinkId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "link").await {
+            Some(id) if aims_domain::validation::is_record_id(&id) => Ok(LinkId(id)),
+            _ => Err(AppError::NotFound("link").into()),
+        }
+    }
+}
+
 /// A signed-in person on a page of the workspace named by `{ws}`, resolved
 /// once per request.
 pub struct WsPage {

@@ -6,6 +6,7 @@
 //! no state outside the database, so replicas behind a load balancer are safe.
 
 mod api;
+pub use api::record_json;
 mod assets;
 mod auth;
 mod error;

@@ -1,6 +1,6 @@
 //! The AI systems API end to end: CRUD, concurrency, pagination and bad input.
 
-use crate::helpers::{problem_fields, Resp, TestApp};
+use crate::helpers::{problem_fields, Resp, SystemsExt, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -368,10 +368,15 @@ async fn the_inventory_exports_as_csv_json_and_xlsx() {
         .contains("acme-ai-systems.csv"));
     let csv = r.text().await.unwrap();
     let mut lines = csv.lines();
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with("id,name,purpose,eu_ai_act_tier"));
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("id,name,purpose,intended_use,owner,roles,lifecycle_stage"),
+        "{header}"
+    );
+    assert!(
+        header.contains(",eu_ai_act_tier,classification_version,needs_review,version,"),
+        "{header}"
+    );
     assert!(csv.contains("'=cmd"), "formulas are neutralised: {csv}");
     assert!(csv.contains("\"Spam filter, v2\""));
     assert!(csv.contains("undetermined") && csv.contains("not_classified"));

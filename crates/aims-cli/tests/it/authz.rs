@@ -8,8 +8,9 @@
 //! and every allowed write appended to the history.
 
 use crate::helpers::{
-    member_session, problem_fields, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+    member_session, problem_fields, sign_in, SystemsExt, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
 };
+use aims_app::domain::record::Input;
 use aims_app::domain::{Action, Role};
 use aims_app::Principal;
 use reqwest::{Client, Method};
@@ -143,6 +144,9 @@ struct Target {
     id: String,
     email: String,
     version: i64,
+    /// Another record to link to, and a link to remove.
+    to: String,
+    link: String,
 }
 
 async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
@@ -162,8 +166,29 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             .await
             .unwrap();
         s.id
-    } else if path.ends_with("/systems/{id}") {
-        t.app.create_system(&acme, "Target", "").await.unwrap().id
+    } else if let Some(kind) = record_kind(path) {
+        let body = json!({kind.title_field().name: "Target"});
+        let new = || {
+            t.app
+                .create_record(&acme, kind, Input::Json(body.as_object().unwrap()))
+        };
+        let (id, to) = (new().await.unwrap().id, new().await.unwrap().id);
+        let link = if path.ends_with("/links/{link}") {
+            t.app
+                .link(&acme, kind, &id, "related_to", &to)
+                .await
+                .unwrap()
+                .id
+        } else {
+            String::new()
+        };
+        return Target {
+            id,
+            email,
+            version: 1,
+            to,
+            link,
+        };
     } else if path.ends_with("/tokens/{id}") {
         t.app
             .create_token(&acme, "target", "auditor")
@@ -181,7 +206,19 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         id,
         email,
         version: 1,
+        to: String::new(),
+        link: String::new(),
     }
+}
+
+/// The kind of record a path acts on, when it is one of the record routes.
+fn record_kind(path: &str) -> Option<&'static aims_app::domain::record::Kind> {
+    aims_app::domain::record::KINDS.iter().find(|k| {
+        path.starts_with(&format!(
+            "/api/v1/workspaces/{{workspace}}/{}/{{id}}",
+            k.name
+        )) && !path.ends_with("/classification")
+    })
 }
 
 /// Resolves a `$ref` into the document's components.
@@ -199,6 +236,18 @@ fn body(doc: &Value, op: &Value, target: &Target) -> Option<(String, String)> {
     let content = op["requestBody"]["content"].as_object()?;
     if let Some(json_body) = content.get("application/json") {
         let schema = resolve(doc, &json_body["schema"]);
+        if let Some(Value::Object(example)) = schema.get("example") {
+            // Record bodies: the documented example, pointed at the target.
+            let mut obj = example.clone();
+            for (k, v) in obj.iter_mut() {
+                match k.as_str() {
+                    "version" => *v = json!(target.version),
+                    "to" => *v = json!(target.to),
+                    _ => {}
+                }
+            }
+            return Some(("application/json".into(), Value::Object(obj).to_string()));
+        }
         let mut obj = Map::new();
         for field in schema["properties"]
             .as_object()
@@ -249,6 +298,7 @@ async fn every_operation_for_every_caller() {
                 let mut url = path
                     .replace("{workspace}", "acme")
                     .replace("{id}", &target.id)
+                    .replace("{link}", &target.link)
                     .replace("{framework}", "iso42001")
                     .replace("{item}", "A.2.2");
                 let required_query: Vec<String> = operation["parameters"]

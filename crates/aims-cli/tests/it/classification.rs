@@ -1,7 +1,7 @@
 //! EU AI Act classification of a system through the API: versions, reasoning,
 //! obligations with their titles and dates, review after a change of purpose.
 
-use crate::helpers::{problem_fields, TestApp};
+use crate::helpers::{problem_fields, SystemsExt, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 

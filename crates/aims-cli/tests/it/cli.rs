@@ -1,6 +1,6 @@
 //! The `aims` command line on a real database.
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{SystemsExt, TestApp, TestDb};
 use reqwest::Method;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -189,7 +189,7 @@ async fn demo_is_idempotent() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(stdout(&first).contains("8 AI systems added, 4 classified"));
+    assert!(stdout(&first).contains("9 AI systems added, 5 classified"));
     let again = aims(&t.db, &["demo"], None);
     assert!(
         stdout(&again).contains("0 AI systems added, 0 classified"),
@@ -200,16 +200,9 @@ async fn demo_is_idempotent() {
     let demo = t.scope("demo").await;
     let systems = t
         .app
-        .systems(
-            &demo,
-            &aims_app::store::SystemFilter {
-                limit: 50,
-                ..Default::default()
-            },
-        )
+        .all_records(&demo, aims_app::systems_kind(), &Default::default())
         .await
-        .unwrap()
-        .items;
+        .unwrap();
     let mut tiers = vec![];
     for s in &systems {
         if let Ok(c) = t.app.system_classification(&demo, &s.id).await {
@@ -217,7 +210,16 @@ async fn demo_is_idempotent() {
         }
     }
     tiers.sort();
-    assert_eq!(tiers, ["high_risk", "minimal", "minimal", "undetermined"]);
+    assert_eq!(
+        tiers,
+        [
+            "high_risk",
+            "high_risk",
+            "minimal",
+            "minimal",
+            "undetermined"
+        ]
+    );
     // The administrator can open it.
     let members = t.app.members(&t.scope("demo").await).await.unwrap();
     assert!(members
@@ -225,7 +227,7 @@ async fn demo_is_idempotent() {
         .any(|m| m.email == crate::helpers::ADMIN_EMAIL && m.role == "manager"));
     assert_eq!(
         t.app.count_systems(&t.scope("demo").await).await.unwrap(),
-        8
+        9
     );
     t.stop().await;
 }

@@ -458,3 +458,67 @@ pub async fn member_session(
         .unwrap();
     sign_in(t, email, "member password 1").await
 }
+
+/// AI systems through the record path, in the short form tests use.
+pub trait SystemsExt {
+    async fn create_system(
+        &self,
+        ws: &aims_app::Scope,
+        name: &str,
+        purpose: &str,
+    ) -> aims_app::Result<aims_app::store::RecordRow>;
+    async fn update_system(
+        &self,
+        ws: &aims_app::Scope,
+        id: &str,
+        version: i64,
+        name: &str,
+        purpose: &str,
+    ) -> aims_app::Result<aims_app::store::RecordRow>;
+    async fn count_systems(&self, ws: &aims_app::Scope) -> aims_app::Result<i64>;
+}
+
+fn name_purpose(name: &str, purpose: &str) -> serde_json::Map<String, serde_json::Value> {
+    serde_json::json!({"name": name, "purpose": purpose})
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+}
+
+impl SystemsExt for aims_app::App {
+    async fn create_system(
+        &self,
+        ws: &aims_app::Scope,
+        name: &str,
+        purpose: &str,
+    ) -> aims_app::Result<aims_app::store::RecordRow> {
+        let body = name_purpose(name, purpose);
+        self.create_record(
+            ws,
+            aims_app::systems_kind(),
+            aims_app::domain::record::Input::Json(&body),
+        )
+        .await
+    }
+    async fn update_system(
+        &self,
+        ws: &aims_app::Scope,
+        id: &str,
+        version: i64,
+        name: &str,
+        purpose: &str,
+    ) -> aims_app::Result<aims_app::store::RecordRow> {
+        let body = name_purpose(name, purpose);
+        self.update_record(
+            ws,
+            aims_app::systems_kind(),
+            id,
+            version,
+            aims_app::domain::record::Input::Json(&body),
+        )
+        .await
+    }
+    async fn count_systems(&self, ws: &aims_app::Scope) -> aims_app::Result<i64> {
+        self.count_records(ws, aims_app::systems_kind()).await
+    }
+}

@@ -1,7 +1,7 @@
 //! The tamper-evident history: `aims audit verify` on a live database, and
 //! after events are edited or deleted behind aims' back.
 
-use crate::helpers::{backend, Backend, TestApp};
+use crate::helpers::{backend, Backend, SystemsExt, TestApp};
 use aims_app::Principal;
 use std::process::Command;
 

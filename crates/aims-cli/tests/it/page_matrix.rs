@@ -5,7 +5,8 @@
 //! ones leave a history event.
 
 use crate::helpers::{
-    browser, csrf_of, fetch_text, member_session, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+    browser, csrf_of, fetch_text, member_session, sign_in, SystemsExt, TestApp, ADMIN_EMAIL,
+    ADMIN_PASSWORD,
 };
 use aims_app::domain::Role;
 use aims_app::Principal;
@@ -101,9 +102,42 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             .collect()
     };
     let name = format!("Page matrix {}", unique());
+    // Pages of a kind of record: a record of that kind, and for links another one.
+    if let Some(kind) = aims_app::domain::record::KINDS.iter().find(|k| {
+        path.starts_with(&format!("/w/{{ws}}/{}", k.page)) && !path.contains("/classification")
+    }) {
+        let title = kind.title_field().name;
+        let body = serde_json::json!({title: "Target"});
+        let new = || {
+            t.app.create_record(
+                &acme,
+                kind,
+                aims_app::domain::record::Input::Json(body.as_object().unwrap()),
+            )
+        };
+        let (id, to) = (new().await.unwrap().id, new().await.unwrap().id);
+        let link = if path.ends_with("/links/{link}/delete") {
+            t.app
+                .link(&acme, kind, &id, "related_to", &to)
+                .await
+                .unwrap()
+                .id
+        } else {
+            String::new()
+        };
+        let url = url.replace(&system, &id).replace("{link}", &link);
+        let form = if path.ends_with("/links") {
+            f(&[("relation", "related_to"), ("to", &to)])
+        } else if path.ends_with("/{id}") {
+            f(&[("version", "1"), (title, &name)])
+        } else if path == format!("/w/{{ws}}/{}", kind.page) {
+            f(&[(title, &name)])
+        } else {
+            vec![]
+        };
+        return (url, form);
+    }
     let form = match path {
-        "/w/{ws}/inventory" => f(&[("name", &name), ("purpose", "")]),
-        "/w/{ws}/inventory/{id}" => f(&[("version", "1"), ("name", &name), ("purpose", "")]),
         "/w/{ws}/settings/members" | "/admin/members" => {
             f(&[("workspace", "acme"), ("email", &email), ("role", "contributor")])
         }

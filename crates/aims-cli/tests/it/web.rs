@@ -1,7 +1,8 @@
 //! The web UI over HTTP: first-run setup, sign-in, sessions, CSRF and pages.
 
 use crate::helpers::{
-    browser, csrf_of, fetch_text, location, sign_in, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+    browser, csrf_of, fetch_text, location, sign_in, SystemsExt, TestApp, ADMIN_EMAIL,
+    ADMIN_PASSWORD,
 };
 use reqwest::{Client, StatusCode};
 

@@ -5,7 +5,8 @@ mod catalog;
 mod classification;
 mod extract;
 mod history;
-mod systems;
+mod record_doc;
+mod records;
 mod workspaces;
 
 use crate::AppState;
@@ -16,6 +17,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 pub use extract::{ApiJson, ApiQuery};
+pub use records::record_json;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -57,7 +59,7 @@ impl Modify for BearerAuth {
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(workspaces::routes())
-        .merge(systems::routes())
+        .merge(records::routes())
         .merge(classification::routes())
         .merge(history::routes())
         .merge(catalog::routes())

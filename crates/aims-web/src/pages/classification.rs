@@ -235,7 +235,7 @@ async fn view(
         layout: Layout::new(&page.user, "inventory").in_workspace(&page.scope),
         slug: page.scope.workspace.slug.clone(),
         system_id: system.id,
-        system_name: system.name,
+        system_name: system.title,
         can_edit: page.scope.can(Action::Update),
         questions: views(&shown),
         tier: current.as_ref().map(tier_label).unwrap_or_default(),

@@ -4,11 +4,22 @@
 mod admin;
 mod catalog;
 mod classification;
+mod record;
+mod records;
 mod session;
 mod when;
 mod workspace;
 
 pub use when::{day, when, When};
+
+/// `word` with its first letter in upper case.
+pub fn capitalise(word: &str) -> String {
+    let mut c = word.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
 
 use crate::auth::PageUser;
 use crate::{request_id, AppState};
@@ -87,6 +98,7 @@ fn table() -> Vec<PageRoute> {
         admin::routes(),
         catalog::routes(),
         classification::routes(),
+        records::routes(),
     ]
     .into_iter()
     .flatten()
@@ -259,7 +271,14 @@ const fn item(
 
 pub const NAV: &[(&str, &[NavItem])] = &[
     ("Overview", &[item("dashboard", "Dashboard", "", true, "Status of the whole management system.")]),
-    ("Context", &[item("inventory", "Inventory", "/inventory", true, "AI systems, models, data sets and third-party AI services, with owners and roles.")]),
+    ("Context", &[
+        item("inventory", "AI systems", "/inventory", true, "AI systems with owners, roles, life-cycle stage, scope and EU AI Act tier."),
+        item("models", "Models", "/models", true, "AI models: provider, licence, training data and metrics."),
+        item("datasets", "Data sets", "/datasets", true, "Data for training, evaluation and operation: provenance, personal data, quality."),
+        item("resources", "Resources", "/resources", true, "Tooling, computing and third-party AI services."),
+        item("context", "Context issues", "/context", true, "External and internal issues that affect the AIMS."),
+        item("parties", "Interested parties", "/parties", true, "Who has a stake in the AIMS and what they need."),
+    ]),
     ("Plan", &[
         item("risks", "Risks", "/risks", false, "The AI risk register: likelihood and impact, inherent and residual, treatment by controls."),
         item("impact", "Impact assessments", "/impact", false, "AI system impact assessments for individuals, groups and society."),
@@ -340,9 +359,10 @@ pub struct EventView {
 impl From<Event> for EventView {
     fn from(e: Event) -> Self {
         let change: serde_json::Value = serde_json::from_str(&e.change).unwrap_or_default();
-        let title = ["name", "email", "slug"]
+        let fields = change.get("fields").unwrap_or(&change);
+        let title = ["name", "title", "email", "slug", "to_title"]
             .iter()
-            .find_map(|k| match change.get(*k) {
+            .find_map(|k| match fields.get(*k).or_else(|| change.get(*k)) {
                 Some(serde_json::Value::String(s)) => Some(s.clone()),
                 Some(serde_json::Value::Array(a)) => {
                     a.get(1).and_then(|v| v.as_str()).map(str::to_owned)

@@ -7,9 +7,9 @@ use super::{
 use crate::auth::{PageUser, WsPage};
 use crate::input::PageForm;
 use crate::AppState;
-use aims_app::store::{MemberRow, SystemFilter, SystemRow, TokenRow};
+use aims_app::store::{MemberRow, TokenRow};
 use aims_app::{AppError, Scope};
-use aims_domain::{Action, FieldErrors};
+use aims_domain::Action;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -21,13 +21,6 @@ pub fn routes() -> Vec<PageRoute> {
     use PageRequires::Workspace as W;
     vec![
         PageRoute::get("/w/{ws}", W(Read), dashboard),
-        PageRoute::get("/w/{ws}/inventory", W(Read), inventory),
-        PageRoute::post("/w/{ws}/inventory", W(Create), inventory_create),
-        PageRoute::get("/w/{ws}/inventory/rows", W(Read), inventory_rows),
-        PageRoute::get("/w/{ws}/inventory/export", W(Export), inventory_export),
-        PageRoute::get("/w/{ws}/inventory/{id}", W(Read), system_page),
-        PageRoute::post("/w/{ws}/inventory/{id}", W(Update), system_update),
-        PageRoute::post("/w/{ws}/inventory/{id}/delete", W(Delete), system_delete),
         PageRoute::get("/w/{ws}/activity", W(Read), activity),
         PageRoute::get("/w/{ws}/settings", W(Read), settings),
         PageRoute::post("/w/{ws}/settings/members", W(Administer), member_set),
@@ -94,7 +87,10 @@ async fn dashboard(
         .into_iter()
         .map(Into::into)
         .collect();
-    let systems = s.app.count_systems(&scope).await?;
+    let systems = s
+        .app
+        .count_records(&scope, aims_app::systems_kind())
+        .await?;
     let members = s.app.members(&scope).await?.len();
     let areas = NAV
         .iter()
@@ -113,272 +109,6 @@ async fn dashboard(
         areas,
         events,
     }))
-}
-
-#[derive(Deserialize, Default)]
-struct ListQuery {
-    #[serde(default)]
-    q: String,
-    after: Option<String>,
-    flash: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "systems.html")]
-struct InventoryPage {
-    layout: Layout,
-    slug: String,
-    q: String,
-    systems: Vec<SystemRow>,
-    next: Option<String>,
-    can_create: bool,
-    form_name: String,
-    form_purpose: String,
-    errors: FieldErrors,
-}
-
-#[derive(Template)]
-#[template(path = "systems_rows.html")]
-struct InventoryRows {
-    slug: String,
-    q: String,
-    systems: Vec<SystemRow>,
-    next: Option<String>,
-}
-
-async fn list(
-    s: &AppState,
-    scope: &Scope,
-    q: &ListQuery,
-) -> Result<aims_app::store::Page<SystemRow>, PageError> {
-    let filter = SystemFilter {
-        q: Some(q.q.trim().to_owned()).filter(|q| !q.is_empty()),
-        after: q.after.clone().filter(|a| !a.is_empty()),
-        limit: 50,
-    };
-    Ok(s.app.systems(scope, &filter).await?)
-}
-
-async fn inventory(
-    State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = list(&s, &scope, &q).await?;
-    let access = &scope;
-    let flash = Flash {
-        flash: q.flash.clone(),
-    }
-    .message();
-    Ok(render(&InventoryPage {
-        can_create: access.can(Action::Create),
-        layout: Layout::new(&user, "inventory")
-            .in_workspace(access)
-            .flash(flash),
-        slug: access.workspace.slug.clone(),
-        q: q.q,
-        systems: page.items,
-        next: page.next,
-        form_name: String::new(),
-        form_purpose: String::new(),
-        errors: FieldErrors::new(),
-    }))
-}
-
-#[derive(Deserialize)]
-struct ExportQuery {
-    format: Option<String>,
-}
-
-/// The inventory as a CSV, JSON or XLSX file.
-async fn inventory_export(
-    State(s): State<AppState>,
-    WsPage { scope, .. }: WsPage,
-    Query(q): Query<ExportQuery>,
-) -> Result<Response, PageError> {
-    let format = aims_app::export::Format::from_param(q.format.as_deref())
-        .map_err(|m| PageError::BadForm(format!("The format {m}.")))?;
-    let bytes = s.app.export_systems(&scope, format).await?;
-    Ok(crate::download(
-        &scope.workspace.slug,
-        "ai-systems",
-        format,
-        bytes,
-    ))
-}
-
-/// The htmx fragment behind the search box.
-async fn inventory_rows(
-    State(s): State<AppState>,
-    WsPage { scope, .. }: WsPage,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = list(&s, &scope, &q).await?;
-    let access = &scope;
-    Ok(render(&InventoryRows {
-        slug: access.workspace.slug.clone(),
-        q: q.q,
-        systems: page.items,
-        next: page.next,
-    }))
-}
-
-#[derive(Deserialize)]
-struct SystemForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    purpose: String,
-    #[serde(default)]
-    version: String,
-}
-
-async fn inventory_create(
-    State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
-    PageForm(f): PageForm<SystemForm>,
-) -> Result<Response, PageError> {
-    user.check_csrf(&f.csrf)?;
-    match s.app.create_system(&scope, &f.name, &f.purpose).await {
-        Ok(row) => Ok(Redirect::to(&format!(
-            "/w/{}/inventory/{}?flash=created",
-            scope.workspace.slug, row.id
-        ))
-        .into_response()),
-        Err(AppError::Validation(errors)) => {
-            let page = list(&s, &scope, &ListQuery::default()).await?;
-            let access = &scope;
-            let page = InventoryPage {
-                can_create: true,
-                layout: Layout::new(&user, "inventory").in_workspace(access),
-                slug: access.workspace.slug.clone(),
-                q: String::new(),
-                systems: page.items,
-                next: page.next,
-                form_name: f.name,
-                form_purpose: f.purpose,
-                errors,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "system.html")]
-struct SystemPage {
-    layout: Layout,
-    slug: String,
-    system: SystemRow,
-    can_edit: bool,
-    can_delete: bool,
-    form_name: String,
-    form_purpose: String,
-    errors: FieldErrors,
-    conflict: Option<String>,
-    events: Vec<EventView>,
-}
-
-async fn system_view(
-    s: &AppState,
-    user: &PageUser,
-    access: &Scope,
-    id: &str,
-    flash: Option<String>,
-) -> Result<SystemPage, PageError> {
-    let system = s.app.system(access, id).await?;
-    let events = s
-        .app
-        .record_history(access, "ai_system", id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(SystemPage {
-        can_edit: access.can(Action::Update),
-        can_delete: access.can(Action::Delete),
-        layout: Layout::new(user, "inventory")
-            .in_workspace(access)
-            .flash(flash),
-        slug: access.workspace.slug.clone(),
-        form_name: system.name.clone(),
-        form_purpose: system.purpose.clone(),
-        system,
-        errors: FieldErrors::new(),
-        conflict: None,
-        events,
-    })
-}
-
-async fn system_page(
-    State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
-    Path((_, id)): Path<(String, String)>,
-    Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
-    Ok(render(
-        &system_view(&s, &user, &scope, &id, f.message()).await?,
-    ))
-}
-
-async fn system_update(
-    State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
-    Path((_, id)): Path<(String, String)>,
-    PageForm(f): PageForm<SystemForm>,
-) -> Result<Response, PageError> {
-    user.check_csrf(&f.csrf)?;
-    let version = f.version.parse::<i64>().map_err(|_| {
-        PageError::BadForm("The form lost its version field; reload the page.".into())
-    })?;
-    match s
-        .app
-        .update_system(&scope, &id, version, &f.name, &f.purpose)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/w/{}/inventory/{id}?flash=saved",
-            scope.workspace.slug
-        ))
-        .into_response()),
-        Err(AppError::Validation(errors)) => {
-            let mut page = system_view(&s, &user, &scope, &id, None).await?;
-            page.errors = errors;
-            page.form_name = f.name;
-            page.form_purpose = f.purpose;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        Err(AppError::Conflict { .. }) => {
-            // Keep what the person typed; show the current version beside it.
-            let mut page = system_view(&s, &user, &scope, &id, None).await?;
-            page.conflict = Some(format!(
-                "Someone else saved this AI system while you were editing (it is now at version {}). Your text is still in the form: check the history, then save again.",
-                page.system.version
-            ));
-            page.form_name = f.name;
-            page.form_purpose = f.purpose;
-            Ok((StatusCode::CONFLICT, render(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn system_delete(
-    State(s): State<AppState>,
-    WsPage { user, scope }: WsPage,
-    Path((_, id)): Path<(String, String)>,
-    PageForm(f): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    user.check_csrf(&f.csrf)?;
-    s.app.delete_system(&scope, &id).await?;
-    Ok(Redirect::to(&format!(
-        "/w/{}/inventory?flash=deleted",
-        scope.workspace.slug
-    ))
-    .into_response())
 }
 
 #[derive(Deserialize)]

@@ -2,23 +2,18 @@
 //! Idempotent: running it again adds only what is missing. Every feature
 //! extends it with its own records.
 
-use crate::{App, Principal, Result};
+use crate::{systems_kind, App, AppError, Principal, Result, Scope};
+use aims_domain::record::{kind, Input};
 use aims_domain::Role;
+use serde_json::Value;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_NAME: &str = "Northwind Health (demo)";
 
-/// Fictional AI systems of a mid-sized health insurer.
-const SYSTEMS: &[(&str, &str)] = &[
-    ("Claims triage assistant", "Ranks incoming insurance claims by complexity and routes them to the right handler team; a person makes every payment decision."),
-    ("Member support chatbot", "Answers members' questions about cover, claims status and documents on the website and app, handing over to staff on request or when unsure."),
-    ("Fraud signal model", "Scores claims for patterns associated with fraud so investigators can prioritise; never rejects a claim on its own."),
-    ("Prior-authorisation summariser", "Summarises clinical documents attached to prior-authorisation requests for nurse reviewers, built on a third-party large language model."),
-    ("Call transcription service", "Third-party speech-to-text service that transcribes recorded support calls for quality review."),
-    ("Premium pricing model", "Estimates expected claim cost for group policies; used by actuaries as one input to pricing."),
-    ("Document classification pipeline", "Classifies scanned letters and forms into 40 document types and extracts member numbers."),
-    ("Workforce scheduling forecaster", "Forecasts contact-centre volumes per half hour to plan staffing."),
-];
+/// The demo organisation's records (a mid-sized health insurer): systems,
+/// models, data sets, resources, context and interested parties by kind, and
+/// links between them by title.
+const RECORDS: &str = include_str!("records.json");
 
 /// Which demo systems are classified, with the answers that differ from a
 /// provider whose system does nothing the EU AI Act singles out.
@@ -38,6 +33,12 @@ fn classifications() -> Vec<(&'static str, serde_json::Value)> {
             json!({"art50.interacts_with_people": true}),
         ),
         ("Workforce scheduling forecaster", json!({})),
+        // Recruitment: Annex III 4(a).
+        (
+            "CV screening assistant",
+            json!({"annex3.area": "employment", "annex3.employment": ["recruitment"],
+                   "art6_3.profiling": true}),
+        ),
         // Work in progress: which essential-services use it is, is not answered yet.
         (
             "Claims triage assistant",
@@ -59,6 +60,9 @@ fn demo_answers(over: serde_json::Value) -> aims_domain::eu_ai_act::Answers {
 pub struct DemoReport {
     pub workspace_created: bool,
     pub systems_added: usize,
+    /// Records of the other kinds (models, data sets, resources, context, parties).
+    pub records_added: usize,
+    pub links_added: usize,
     pub managers_added: usize,
     pub systems_classified: usize,
 }
@@ -108,17 +112,13 @@ impl App {
         }
         // Entered again: whoever loads the demo is one of its managers now.
         let scope = self.enter(by, DEMO_SLUG).await?;
-        let existing = self.all_systems(&as_operator).await?;
-        for (name, purpose) in SYSTEMS {
-            if !existing.iter().any(|s| s.name == *name) {
-                self.create_system(&scope, name, purpose).await?;
-                report.systems_added += 1;
-            }
-        }
+        self.load_demo_records(&scope, &mut report).await?;
         // EU AI Act classifications of some systems, one per tier worth seeing.
-        let systems = self.all_systems(&as_operator).await?;
+        let systems = self
+            .all_records(&as_operator, systems_kind(), &Default::default())
+            .await?;
         for (name, over) in classifications() {
-            let Some(system) = systems.iter().find(|s| s.name == name) else {
+            let Some(system) = systems.iter().find(|s| s.title == name) else {
                 continue;
             };
             let known = self.system_classification(&scope, &system.id).await;
@@ -129,5 +129,76 @@ impl App {
             }
         }
         Ok(report)
+    }
+}
+
+impl App {
+    /// Adds every demo record whose title is not there yet, then every link
+    /// not there yet. The first administrator owns what has a next review.
+    async fn load_demo_records(&self, scope: &Scope, report: &mut DemoReport) -> Result<()> {
+        let data: Value = serde_json::from_str(RECORDS)
+            .map_err(|e| AppError::Internal(format!("demo records: {e}")))?;
+        let owner = scope.principal.label.clone();
+        let owner = self
+            .members(scope)
+            .await?
+            .into_iter()
+            .find(|m| m.email == owner)
+            .map(|m| m.email);
+        let mut ids = std::collections::HashMap::new();
+        for k in aims_domain::record::KINDS {
+            let Some(Value::Array(items)) = data.get(k.name) else {
+                continue;
+            };
+            let existing = self.all_records(scope, k, &Default::default()).await?;
+            for item in items {
+                let Value::Object(fields) = item else {
+                    continue;
+                };
+                let title = k.title_of(fields).to_owned();
+                if let Some(r) = existing.iter().find(|r| r.title == title) {
+                    ids.insert((k.name, title), r.id.clone());
+                    continue;
+                }
+                let mut fields = fields.clone();
+                if let (Some(o), true) = (&owner, fields.contains_key("next_review")) {
+                    fields.insert("owner".into(), Value::String(o.clone()));
+                }
+                let row = self.create_record(scope, k, Input::Json(&fields)).await?;
+                ids.insert((k.name, title), row.id);
+                if k.name == "systems" {
+                    report.systems_added += 1;
+                } else {
+                    report.records_added += 1;
+                }
+            }
+        }
+        let Some(Value::Array(links)) = data.get("links") else {
+            return Ok(());
+        };
+        for l in links {
+            let parts: Vec<&str> = l
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let [from_kind, from, relation, to_kind, to] = parts[..] else {
+                continue;
+            };
+            let (Some(k), Some(from), Some(to)) = (
+                kind(from_kind),
+                ids.get(&(from_kind, from.to_owned())),
+                kind(to_kind).and_then(|k| ids.get(&(k.name, to.to_owned()))),
+            ) else {
+                continue;
+            };
+            match self.link(scope, k, from, relation, to).await {
+                Ok(_) => report.links_added += 1,
+                Err(AppError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,209 @@
+//! Links between records of one workspace, under a named relation declared in
+//! `aims_domain::record::RELATIONS`. Both ends see the link; each link and
+//! unlink is a history event of the record it starts from.
+
+use crate::{new_id, App, AppError, Result, Scope};
+use aims_domain::record::{kind_by_record_type, relation, Kind, RELATIONS};
+use aims_domain::validation::is_record_id;
+use aims_store::{LinkRow, StoreError};
+use serde::Serialize;
+use serde_json::json;
+
+/// A link as seen from one of its records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkView {
+    pub id: String,
+    pub relation: String,
+    /// How the link reads from this record ("uses model", "used by").
+    pub label: String,
+    /// `outgoing` when this record is the link's source, else `incoming`.
+    pub direction: &'static str,
+    pub other: LinkedRecord,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// The record at the other end of a link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkedRecord {
+    pub id: String,
+    /// Its kind's API name (`models`).
+    pub kind: String,
+    pub title: String,
+}
+
+impl LinkView {
+    pub(crate) fn of(record_id: &str, l: LinkRow) -> LinkView {
+        let outgoing = l.from_id == record_id;
+        let rel = relation(&l.relation);
+        let label = rel
+            .map(|r| if outgoing { r.label } else { r.inverse })
+            .unwrap_or(&l.relation)
+            .to_owned();
+        LinkView {
+            id: l.id,
+            relation: l.relation,
+            label,
+            direction: if outgoing { "outgoing" } else { "incoming" },
+            other: LinkedRecord {
+                id: l.other_id,
+                kind: kind_by_record_type(&l.other_kind)
+                    .map_or(l.other_kind.clone(), |k| k.name.to_owned()),
+                title: l.other_title,
+            },
+            created_at: l.created_at,
+            created_by: l.created_by,
+        }
+    }
+}
+
+impl App {
+    /// Every link of a record, both directions.
+    pub async fn links(&self, ws: &Scope, kind: &Kind, id: &str) -> Result<Vec<LinkView>> {
+        self.record(ws, kind, id).await?;
+        let mut c = self.store.conn().await?;
+        Ok(c.conn()
+            .links_of(&ws.workspace.id, id)
+            .await?
+            .into_iter()
+            .map(|l| LinkView::of(id, l))
+            .collect())
+    }
+
+    /// Links record `id` to record `to` of the same workspace under `relation`.
+    pub async fn link(
+        &self,
+        ws: &Scope,
+        kind: &Kind,
+        id: &str,
+        relation_name: &str,
+        to: &str,
+    ) -> Result<LinkView> {
+        ws.require(kind.access.update)?;
+        if !is_record_id(id) {
+            return Err(AppError::NotFound(kind.singular));
+        }
+        let Some(rel) = relation(relation_name.trim()) else {
+            let names: Vec<&str> = RELATIONS.iter().map(|r| r.name).collect();
+            return Err(AppError::field(
+                "relation",
+                format!("must be one of: {}", names.join(", ")),
+            ));
+        };
+        let to = to.trim();
+        if !is_record_id(to) {
+            return Err(AppError::field(
+                "to",
+                "must be the id of a record in this workspace",
+            ));
+        }
+        if to == id {
+            return Err(AppError::field("to", "a record cannot be linked to itself"));
+        }
+        let mut tx = self.store.begin().await?;
+        let Some(from) = tx
+            .conn()
+            .record_get(&ws.workspace.id, kind.record_type, id)
+            .await?
+        else {
+            return Err(AppError::NotFound(kind.singular));
+        };
+        // Another workspace's record is "no such record": its existence stays secret.
+        let Some(other) = tx.conn().record_any(&ws.workspace.id, to).await? else {
+            return Err(AppError::field("to", "no such record in this workspace"));
+        };
+        let other_kind = kind_by_record_type(&other.kind)
+            .ok_or_else(|| AppError::Internal(format!("unknown kind {}", other.kind)))?;
+        if !rel.allows(kind.name, other_kind.name) {
+            return Err(AppError::field(
+                "relation",
+                format!(
+                    "`{}` cannot link {} to {}",
+                    rel.name, kind.plural, other_kind.plural
+                ),
+            ));
+        }
+        let link_id = new_id();
+        let now = self.now();
+        match tx
+            .conn()
+            .link_insert(&aims_store::NewLink {
+                id: &link_id,
+                workspace_id: &ws.workspace.id,
+                from_id: id,
+                relation: rel.name,
+                to_id: to,
+                at: &now,
+                by: &ws.principal.label,
+            })
+            .await
+        {
+            Err(StoreError::Duplicate { .. }) => {
+                return Err(AppError::Conflict {
+                    message: format!("these records are already linked as `{}`", rel.name),
+                    current_version: None,
+                })
+            }
+            other => other?,
+        }
+        tx.conn()
+            .history_append(self.event(
+                &ws.principal,
+                &ws.workspace.id,
+                "link",
+                kind.record_type,
+                id,
+                json!({"relation": rel.name, "to": to, "to_kind": other_kind.name, "to_title": other.title}),
+            ))
+            .await?;
+        tx.commit().await?;
+        Ok(LinkView::of(
+            id,
+            LinkRow {
+                id: link_id,
+                relation: rel.name.to_owned(),
+                from_id: from.id,
+                to_id: to.to_owned(),
+                other_id: other.id,
+                other_kind: other.kind,
+                other_title: other.title,
+                created_at: now,
+                created_by: ws.principal.label.clone(),
+            },
+        ))
+    }
+
+    /// Removes a link of record `id` (from either end).
+    pub async fn unlink(&self, ws: &Scope, kind: &Kind, id: &str, link_id: &str) -> Result<()> {
+        ws.require(kind.access.update)?;
+        if !is_record_id(id) || !is_record_id(link_id) {
+            return Err(AppError::NotFound("link"));
+        }
+        let mut tx = self.store.begin().await?;
+        if tx
+            .conn()
+            .record_get(&ws.workspace.id, kind.record_type, id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound(kind.singular));
+        }
+        let links = tx.conn().links_of(&ws.workspace.id, id).await?;
+        let Some(link) = links.into_iter().find(|l| l.id == link_id) else {
+            return Err(AppError::NotFound("link"));
+        };
+        tx.conn().link_delete(&ws.workspace.id, link_id).await?;
+        tx.conn()
+            .history_append(self.event(
+                &ws.principal,
+                &ws.workspace.id,
+                "unlink",
+                kind.record_type,
+                id,
+                json!({"relation": link.relation, "other": link.other_id, "other_title": link.other_title}),
+            ))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

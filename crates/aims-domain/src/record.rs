@@ -1,0 +1,344 @@
+//! The one record path: a kind of record declares its fields (with their
+//! types), the actions each operation requires and the links it takes part
+//! in; parsing, validation, the history diff, filters, import and export of
+//! every kind come from that declaration. Field values are kept as JSON
+//! (`Fields`), in one canonical form per type, so storage, API and history
+//! treat every kind the same way.
+
+mod kinds;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use kinds::{kind, kind_by_record_type, relation, KINDS, RELATIONS};
+pub use parse::{declaration_problems, normalise_name, parse_bool, parse_date, Input, METRICS_MAX};
+
+use crate::Action;
+use serde_json::{Map, Value};
+
+/// A record's field values by field name, in canonical form: text, choice and
+/// date (`YYYY-MM-DD`) as strings, several choices as an array of strings in
+/// declared order, yes/no as a boolean, a member as the user's id, metrics as
+/// an array of `{name, value, dataset?, task?}`. An empty field is absent.
+pub type Fields = Map<String, Value>;
+
+/// One value a choice field may take: the stored value and what people read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// The type of a field, which decides how it is parsed, stored, shown and filtered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// One line of text, at most `max` characters.
+    Text { max: usize },
+    /// Several lines of text, at most `max` characters.
+    LongText { max: usize },
+    /// One of the choices.
+    Choice(&'static [Choice]),
+    /// Any number of the choices.
+    Choices(&'static [Choice]),
+    /// Yes or no.
+    Bool,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A member of the workspace (given as e-mail or user id, stored as the user id).
+    Member,
+    /// Measured results: a list of `{name, value, dataset?, task?}`.
+    Metrics,
+}
+
+impl FieldType {
+    /// Fields of these types can be filtered on: their values are indexed.
+    pub fn is_facet(self) -> bool {
+        matches!(
+            self,
+            FieldType::Choice(_) | FieldType::Choices(_) | FieldType::Bool | FieldType::Member
+        )
+    }
+
+    pub fn choices(self) -> &'static [Choice] {
+        match self {
+            FieldType::Choice(c) | FieldType::Choices(c) => c,
+            _ => &[],
+        }
+    }
+}
+
+/// One field of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+    /// A date field that is a dated duty (next review, due, expiry): stored so
+    /// that work lists and readiness can query every kind's duties at once.
+    pub duty: bool,
+    /// One short sentence shown under the field.
+    pub help: &'static str,
+}
+
+impl Field {
+    pub const fn text(name: &'static str, label: &'static str, max: usize) -> Field {
+        Field {
+            name,
+            label,
+            ty: FieldType::Text { max },
+            required: false,
+            duty: false,
+            help: "",
+        }
+    }
+    pub const fn long(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::LongText { max: LONG_TEXT_MAX },
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn choice(name: &'static str, label: &'static str, c: &'static [Choice]) -> Field {
+        Field {
+            ty: FieldType::Choice(c),
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn choices(name: &'static str, label: &'static str, c: &'static [Choice]) -> Field {
+        Field {
+            ty: FieldType::Choices(c),
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn boolean(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Bool,
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn date(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Date,
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn owner() -> Field {
+        Field {
+            ty: FieldType::Member,
+            help: "The workspace member answerable for it (e-mail address).",
+            ..Field::text("owner", "Owner", 0)
+        }
+    }
+    pub const fn metrics(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Metrics,
+            ..Field::text(name, label, 0)
+        }
+    }
+    pub const fn required(self) -> Field {
+        Field {
+            required: true,
+            ..self
+        }
+    }
+    pub const fn duty(self) -> Field {
+        Field { duty: true, ..self }
+    }
+    pub const fn help(self, help: &'static str) -> Field {
+        Field { help, ..self }
+    }
+
+    /// The label people read for a stored choice value (the value itself if unknown).
+    pub fn choice_label<'a>(&self, value: &'a str) -> &'a str {
+        self.ty
+            .choices()
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| c.label)
+            .unwrap_or(value)
+    }
+}
+
+/// Longest multi-line text field.
+pub const LONG_TEXT_MAX: usize = 4000;
+/// Longest title (name) of any record.
+pub const TITLE_MAX: usize = 200;
+
+/// What each operation on a kind requires of the caller's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub read: Action,
+    pub create: Action,
+    pub update: Action,
+    pub delete: Action,
+    pub export: Action,
+}
+
+/// The usual rule: read to see, create/update/delete to change, export to download.
+pub const STANDARD_ACCESS: Access = Access {
+    read: Action::Read,
+    create: Action::Create,
+    update: Action::Update,
+    delete: Action::Delete,
+    export: Action::Export,
+};
+
+/// A kind of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// Its name in API paths and on the command line (`systems`).
+    pub name: &'static str,
+    /// Its name in the history and in storage (`ai_system`).
+    pub record_type: &'static str,
+    /// Its page path segment (`inventory`).
+    pub page: &'static str,
+    pub singular: &'static str,
+    pub plural: &'static str,
+    /// One sentence saying what this kind is for, shown on its list page.
+    pub about: &'static str,
+    /// Its fields; the first one is the title, always required text.
+    pub fields: &'static [Field],
+    /// Fields shown as columns in lists, after the title.
+    pub columns: &'static [&'static str],
+    pub access: Access,
+}
+
+/// Field names the record itself uses: no kind may declare them.
+pub const RESERVED: &[&str] = &[
+    "id",
+    "kind",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "links",
+];
+
+impl Kind {
+    pub fn title_field(&self) -> &'static Field {
+        &self.fields[0]
+    }
+
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The name of files holding records of this kind (`ai-systems`).
+    pub fn file_stem(&self) -> String {
+        self.plural.to_lowercase().replace(' ', "-")
+    }
+
+    pub fn has_owner(&self) -> bool {
+        self.fields.iter().any(|f| f.ty == FieldType::Member)
+    }
+
+    /// The record's title from its fields.
+    pub fn title_of<'a>(&self, fields: &'a Fields) -> &'a str {
+        fields
+            .get(self.title_field().name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// The facet values of a record, `(field, value)` pairs, as indexed for filters.
+    pub fn facets(&self, fields: &Fields) -> Vec<(&'static str, String)> {
+        let mut out = vec![];
+        for f in self.fields.iter().filter(|f| f.ty.is_facet()) {
+            match fields.get(f.name) {
+                Some(Value::String(s)) => out.push((f.name, s.clone())),
+                Some(Value::Bool(b)) => out.push((f.name, b.to_string())),
+                Some(Value::Array(items)) => out.extend(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| (f.name, s.to_owned())),
+                ),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The dated duties of a record, `(field, date)` pairs.
+    pub fn duties(&self, fields: &Fields) -> Vec<(&'static str, String)> {
+        self.fields
+            .iter()
+            .filter(|f| f.duty)
+            .filter_map(|f| {
+                fields
+                    .get(f.name)
+                    .and_then(Value::as_str)
+                    .map(|d| (f.name, d.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The owner's user id, if the record has one.
+    pub fn owner_of<'a>(&self, fields: &'a Fields) -> Option<&'a str> {
+        self.fields
+            .iter()
+            .find(|f| f.ty == FieldType::Member)
+            .and_then(|f| fields.get(f.name))
+            .and_then(Value::as_str)
+    }
+
+    /// What people search: every text field, lowercased with Rust's full
+    /// Unicode rules so both databases match the same rows.
+    pub fn search_text(&self, fields: &Fields) -> String {
+        let mut out = String::new();
+        for f in self.fields {
+            if let (FieldType::Text { .. } | FieldType::LongText { .. }, Some(Value::String(s))) =
+                (f.ty, fields.get(f.name))
+            {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(s);
+            }
+        }
+        out.to_lowercase()
+    }
+
+    /// A field's value as one line of text, as in exports and CSV imports
+    /// (the inverse of parsing text input): choices joined by `; `, yes/no
+    /// as `true`/`false`, metrics as `name=value (dataset)` joined by `; `.
+    pub fn cell(&self, field: &Field, fields: &Fields) -> String {
+        match fields.get(field.name) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Bool(b)) => b.to_string(),
+            Some(Value::Array(items)) if field.ty == FieldType::Metrics => items
+                .iter()
+                .map(parse::metric_text)
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(other) => other.to_string(),
+        }
+    }
+}
+
+/// A named relation between two kinds of record (`uses_model`: systems → models).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relation {
+    pub name: &'static str,
+    /// Kinds (by `name`) that may be at each end; empty means any kind.
+    pub from: &'static [&'static str],
+    pub to: &'static [&'static str],
+    /// How it reads from each end: "uses model" / "used by".
+    pub label: &'static str,
+    pub inverse: &'static str,
+}
+
+impl Relation {
+    /// Whether a link of this relation may go from a record of kind `from` to one of kind `to`.
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        (self.from.is_empty() || self.from.contains(&from))
+            && (self.to.is_empty() || self.to.contains(&to))
+    }
+}

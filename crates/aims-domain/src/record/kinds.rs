@@ -1,0 +1,281 @@
+//! The kinds of record aims keeps, declared once. Adding a kind is adding a
+//! `Kind` here (and its table name nowhere else: every kind shares the
+//! record storage).
+
+use super::{Choice, Field, Kind, Relation, STANDARD_ACCESS};
+
+const fn c(value: &'static str, label: &'static str) -> Choice {
+    Choice { value, label }
+}
+
+/// The organisation's roles for an AI system (ISO/IEC 22989 as used by 42001).
+pub const AI_ROLES: &[Choice] = &[
+    c("ai_provider", "AI provider"),
+    c("ai_producer", "AI producer"),
+    c("ai_customer", "AI customer"),
+    c("ai_partner", "AI partner"),
+    c("ai_subject", "AI subject"),
+];
+
+/// Life-cycle stages of an AI system.
+pub const LIFECYCLE: &[Choice] = &[
+    c("idea", "Idea"),
+    c("design", "Design"),
+    c("development", "Development"),
+    c("verification_validation", "Verification and validation"),
+    c("deployment", "Deployment"),
+    c("operation_monitoring", "Operation and monitoring"),
+    c("re_evaluation", "Re-evaluation"),
+    c("retirement", "Retirement"),
+];
+
+/// How much the system decides on its own.
+pub const AUTOMATION: &[Choice] = &[
+    c("assistive", "Assists a person who decides"),
+    c("partial", "Partly automated, a person reviews"),
+    c("conditional", "Automated, a person can step in"),
+    c("full", "Fully automated"),
+];
+
+const RESOURCE_TYPES: &[Choice] = &[
+    c("tooling", "Tooling"),
+    c("computing", "System and computing"),
+    c("third_party_ai_service", "Third-party AI service"),
+    c("data_resource", "Data resource"),
+    c("human", "Human resource"),
+];
+
+const ISSUE_ORIGIN: &[Choice] = &[c("external", "External"), c("internal", "Internal")];
+
+const ISSUE_EFFECT: &[Choice] = &[
+    c("opportunity", "Opportunity"),
+    c("threat", "Threat"),
+    c("both", "Both"),
+];
+
+const SYSTEM_FIELDS: &[Field] = &[
+    Field::text("name", "Name", 200).required(),
+    Field::long("purpose", "Purpose").help("What the system is for, in a sentence or two."),
+    Field::long("intended_use", "Intended use")
+        .help("Who uses it, for what, and what it must not be used for."),
+    Field::owner(),
+    Field::choices("roles", "Our roles", AI_ROLES)
+        .help("The organisation's roles for this system; one or more."),
+    Field::choice("lifecycle_stage", "Life-cycle stage", LIFECYCLE),
+    Field::long("deployment_context", "Deployment context")
+        .help("Where and how it runs: markets, channels, integration."),
+    Field::long("affected_people", "Affected people")
+        .help("Who is affected by its outputs, including people who do not use it."),
+    Field::long("decisions", "Decisions made or supported"),
+    Field::choice("automation", "Level of automation", AUTOMATION),
+    Field::long("human_oversight", "Human oversight")
+        .help("Who can check, override or stop it, and how."),
+    Field::boolean("in_scope", "In the AIMS scope"),
+    Field::long("scope_reason", "Scope reason").help("Why it is in or out of the AIMS scope."),
+    Field::text("external_ref", "External reference", 400)
+        .help("Its id in another tool or file (a BOM reference); re-imports match on it."),
+    Field::date("next_review", "Next review").duty(),
+];
+
+const MODEL_FIELDS: &[Field] = &[
+    Field::text("name", "Name", 200).required(),
+    Field::text("model_version", "Version", 100),
+    Field::text("model_type", "Type", 200)
+        .help("The task or architecture, e.g. text classification, LLM."),
+    Field::text("provider", "Provider", 200),
+    Field::text("licence", "Licence", 200),
+    Field::long("description", "Description"),
+    Field::long("training_data", "Training data"),
+    Field::metrics("metrics", "Metrics")
+        .help("Measured results, written name=value (dataset); one per line."),
+    Field::owner(),
+    Field::text("external_ref", "External reference", 400).help(
+        "Its id in another tool or file (a model id, a BOM reference); re-imports match on it.",
+    ),
+    Field::date("next_review", "Next review").duty(),
+];
+
+const DATASET_FIELDS: &[Field] = &[
+    Field::text("name", "Name", 200).required(),
+    Field::text("source", "Source", 400).help("Where it comes from: a URL, a system, a vendor."),
+    Field::long("provenance", "Provenance")
+        .help("How it was collected and processed, and by whom."),
+    Field::boolean("personal_data", "Holds personal data"),
+    Field::long("personal_data_categories", "Personal data categories"),
+    Field::long("quality_notes", "Quality notes"),
+    Field::text("licence", "Licence", 200),
+    Field::long("description", "Description"),
+    Field::owner(),
+    Field::text("external_ref", "External reference", 400),
+    Field::date("next_review", "Next review").duty(),
+];
+
+const RESOURCE_FIELDS: &[Field] = &[
+    Field::text("name", "Name", 200).required(),
+    Field::choice("resource_type", "Type", RESOURCE_TYPES),
+    Field::text("provider", "Provider", 200),
+    Field::long("description", "Description"),
+    Field::owner(),
+    Field::text("external_ref", "External reference", 400),
+    Field::date("next_review", "Next review").duty(),
+];
+
+const ISSUE_FIELDS: &[Field] = &[
+    Field::text("title", "Issue", 200).required(),
+    Field::choice("origin", "External or internal", ISSUE_ORIGIN),
+    Field::choice("effect", "Effect on the AIMS", ISSUE_EFFECT),
+    Field::long("description", "Description"),
+    Field::long("response", "How the AIMS responds"),
+    Field::owner(),
+    Field::date("next_review", "Next review").duty(),
+];
+
+const PARTY_FIELDS: &[Field] = &[
+    Field::text("name", "Interested party", 200).required(),
+    Field::choice("origin", "External or internal", ISSUE_ORIGIN),
+    Field::long("needs", "Needs and expectations"),
+    Field::long("requirements", "Requirements relevant to the AIMS")
+        .help("Legal, contractual or other requirements this party brings."),
+    Field::boolean("addressed", "Addressed by the AIMS"),
+    Field::long("how_addressed", "How they are addressed"),
+    Field::owner(),
+    Field::date("next_review", "Next review").duty(),
+];
+
+/// Every kind of record, in the order the navigation shows them.
+pub const KINDS: &[Kind] = &[
+    Kind {
+        name: "systems",
+        record_type: "ai_system",
+        page: "inventory",
+        singular: "AI system",
+        plural: "AI systems",
+        about: "Every AI system the organisation provides, builds, buys or uses, with its owner, roles, stage and scope.",
+        fields: SYSTEM_FIELDS,
+        columns: &["owner", "roles", "lifecycle_stage", "in_scope"],
+        access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "models",
+        record_type: "model",
+        page: "models",
+        singular: "model",
+        plural: "models",
+        about: "The AI models inside the systems: where they come from, their licence, training data and measured results (Annex A.4).",
+        fields: MODEL_FIELDS,
+        columns: &["model_version", "model_type", "provider", "owner"],
+        access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "datasets",
+        record_type: "dataset",
+        page: "datasets",
+        singular: "data set",
+        plural: "data sets",
+        about: "Data used to train, evaluate and run AI systems: source, provenance, personal data and quality (Annex A.4, A.7).",
+        fields: DATASET_FIELDS,
+        columns: &["source", "personal_data", "owner"],
+        access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "resources",
+        record_type: "resource",
+        page: "resources",
+        singular: "resource",
+        plural: "resources",
+        about: "Tooling, computing, third-party AI services and people the AI systems depend on (Annex A.4).",
+        fields: RESOURCE_FIELDS,
+        columns: &["resource_type", "provider", "owner"],
+        access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "context-issues",
+        record_type: "context_issue",
+        page: "context",
+        singular: "context issue",
+        plural: "context issues",
+        about: "External and internal issues that affect what the AIMS can achieve (clause 4.1).",
+        fields: ISSUE_FIELDS,
+        columns: &["origin", "effect", "owner"],
+        access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "interested-parties",
+        record_type: "interested_party",
+        page: "parties",
+        singular: "interested party",
+        plural: "interested parties",
+        about: "Who has a stake in the AIMS, what they need and expect, and whether the AIMS addresses it (clause 4.2).",
+        fields: PARTY_FIELDS,
+        columns: &["origin", "addressed", "owner"],
+        access: STANDARD_ACCESS,
+    },
+];
+
+/// Every named relation a link may have.
+pub const RELATIONS: &[Relation] = &[
+    Relation {
+        name: "uses_model",
+        from: &["systems"],
+        to: &["models"],
+        label: "uses model",
+        inverse: "used by",
+    },
+    Relation {
+        name: "uses_dataset",
+        from: &["systems"],
+        to: &["datasets"],
+        label: "uses data set",
+        inverse: "used by",
+    },
+    Relation {
+        name: "trained_on",
+        from: &["models"],
+        to: &["datasets"],
+        label: "trained on",
+        inverse: "trains",
+    },
+    Relation {
+        name: "evaluated_on",
+        from: &["models"],
+        to: &["datasets"],
+        label: "evaluated on",
+        inverse: "evaluates",
+    },
+    Relation {
+        name: "depends_on",
+        from: &["systems", "models"],
+        to: &["resources"],
+        label: "depends on",
+        inverse: "supports",
+    },
+    Relation {
+        name: "affects",
+        from: &["context-issues", "interested-parties"],
+        to: &["systems"],
+        label: "concerns",
+        inverse: "concerned by",
+    },
+    Relation {
+        name: "related_to",
+        from: &[],
+        to: &[],
+        label: "related to",
+        inverse: "related to",
+    },
+];
+
+/// The kind with this API name (`systems`).
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// The kind stored under this record type (`ai_system`).
+pub fn kind_by_record_type(record_type: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.record_type == record_type)
+}
+
+/// The relation with this name.
+pub fn relation(name: &str) -> Option<&'static Relation> {
+    RELATIONS.iter().find(|r| r.name == name)
+}

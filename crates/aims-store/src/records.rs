@@ -1,0 +1,437 @@
+//! Every kind of record in one table (the record path): fields as JSON, with
+//! the title, search text, owner, facets (filterable values) and dated duties
+//! derived from the kind's declaration on every write.
+
+use crate::conn::{on_conn, Conn};
+use crate::{Result, StoreError};
+use aims_domain::record::{kind_by_record_type, Fields, Kind};
+
+/// A record as stored, with its owner's e-mail and name when it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRow {
+    pub id: String,
+    pub workspace_id: String,
+    /// The kind's record type (`ai_system`).
+    pub kind: String,
+    pub title: String,
+    pub owner_id: Option<String>,
+    pub owner_email: Option<String>,
+    pub owner_name: Option<String>,
+    pub fields: Fields,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_by: String,
+    pub updated_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawRecord {
+    id: String,
+    workspace_id: String,
+    kind: String,
+    title: String,
+    owner_id: Option<String>,
+    owner_email: Option<String>,
+    owner_name: Option<String>,
+    fields: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    created_by: String,
+    updated_by: String,
+}
+
+impl TryFrom<RawRecord> for RecordRow {
+    type Error = StoreError;
+    fn try_from(r: RawRecord) -> Result<RecordRow> {
+        let fields: Fields = serde_json::from_str(&r.fields).map_err(|e| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!(
+                    "record {} holds fields that are not a JSON object: {e}",
+                    r.id
+                )
+                .into(),
+            ))
+        })?;
+        Ok(RecordRow {
+            id: r.id,
+            workspace_id: r.workspace_id,
+            kind: r.kind,
+            title: r.title,
+            owner_id: r.owner_id,
+            owner_email: r.owner_email,
+            owner_name: r.owner_name,
+            fields,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            created_by: r.created_by,
+            updated_by: r.updated_by,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.workspace_id, r.kind, r.title, r.owner_id, u.email AS owner_email, u.name AS owner_name, r.fields, r.version, r.created_at, r.updated_at, r.created_by, r.updated_by
+     FROM records r LEFT JOIN users u ON u.id = r.owner_id";
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Oldest first (ids are time-ordered).
+    #[default]
+    Created,
+    Title,
+    Updated,
+}
+
+impl Sort {
+    fn column(self) -> &'static str {
+        match self {
+            Sort::Created => "r.id",
+            Sort::Title => "r.title",
+            Sort::Updated => "r.updated_at",
+        }
+    }
+}
+
+/// A list query: search text, facet filters (all must hold), order and a
+/// keyset cursor (`after`: the id of the last record of the previous page).
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// Case-insensitive substring of the record's text fields.
+    pub q: Option<String>,
+    /// `(field, value)` pairs; a record must have every one.
+    pub facets: Vec<(String, String)>,
+    pub sort: Sort,
+    pub descending: bool,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// One page of results; `next` is the cursor for the following page.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// A link between two records, seen from one of them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LinkRow {
+    pub id: String,
+    pub relation: String,
+    pub from_id: String,
+    pub to_id: String,
+    /// The record at the other end: its id, kind and title.
+    pub other_id: String,
+    pub other_kind: String,
+    pub other_title: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A link to insert.
+pub struct NewLink<'a> {
+    pub id: &'a str,
+    pub workspace_id: &'a str,
+    pub from_id: &'a str,
+    pub relation: &'a str,
+    pub to_id: &'a str,
+    pub at: &'a str,
+    pub by: &'a str,
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for ch in q.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+fn fields_json(fields: &Fields) -> Result<String> {
+    serde_json::to_string(fields).map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))
+}
+
+impl Conn<'_> {
+    pub async fn record_insert(&mut self, kind: &Kind, r: &RecordRow) -> Result<()> {
+        let json = fields_json(&r.fields)?;
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO records (id, workspace_id, kind, title, search_text, owner_id, fields, version, created_at, updated_at, created_by, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+            .bind(&r.id).bind(&r.workspace_id).bind(kind.record_type).bind(kind.title_of(&r.fields))
+            .bind(kind.search_text(&r.fields)).bind(kind.owner_of(&r.fields)).bind(&json).bind(r.version)
+            .bind(&r.created_at).bind(&r.updated_at).bind(&r.created_by).bind(&r.updated_by)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        self.record_index(kind, r, &Fields::new(), &r.fields).await
+    }
+
+    /// Writes `new` if the stored version is `expected_version`; false when it
+    /// is not (or the record is gone), in which case nothing was written.
+    pub async fn record_update(
+        &mut self,
+        kind: &Kind,
+        old: &RecordRow,
+        new: &RecordRow,
+    ) -> Result<bool> {
+        let json = fields_json(&new.fields)?;
+        let n = on_conn!(self, c => sqlx::query(
+            "UPDATE records SET title = $3, search_text = $4, owner_id = $5, fields = $6, version = $7, updated_at = $8, updated_by = $9
+             WHERE workspace_id = $1 AND id = $2 AND version = $10")
+            .bind(&new.workspace_id).bind(&new.id).bind(kind.title_of(&new.fields))
+            .bind(kind.search_text(&new.fields)).bind(kind.owner_of(&new.fields)).bind(&json)
+            .bind(new.version).bind(&new.updated_at).bind(&new.updated_by).bind(old.version)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        if n != 1 {
+            return Ok(false);
+        }
+        self.record_index(kind, new, &old.fields, &new.fields)
+            .await?;
+        Ok(true)
+    }
+
+    /// Brings facets and duties from `old` fields to `new` ones, touching only what changed.
+    async fn record_index(
+        &mut self,
+        kind: &Kind,
+        r: &RecordRow,
+        old: &Fields,
+        new: &Fields,
+    ) -> Result<()> {
+        let (before, after) = (kind.facets(old), kind.facets(new));
+        for (field, value) in before.iter().filter(|f| !after.contains(f)) {
+            on_conn!(self, c => sqlx::query("DELETE FROM record_facets WHERE record_id = $1 AND field = $2 AND value = $3")
+                .bind(&r.id).bind(*field).bind(value).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        }
+        for (field, value) in after.iter().filter(|f| !before.contains(f)) {
+            on_conn!(self, c => sqlx::query("INSERT INTO record_facets (record_id, workspace_id, kind, field, value) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&r.id).bind(&r.workspace_id).bind(kind.record_type).bind(*field).bind(value)
+                .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        }
+        let (before, after) = (kind.duties(old), kind.duties(new));
+        let owner_changed = kind.owner_of(old) != kind.owner_of(new);
+        for (duty, _) in before
+            .iter()
+            .filter(|d| owner_changed || !after.contains(d))
+        {
+            on_conn!(self, c => sqlx::query("DELETE FROM record_duties WHERE record_id = $1 AND duty = $2")
+                .bind(&r.id).bind(*duty).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        }
+        for (duty, due) in after
+            .iter()
+            .filter(|d| owner_changed || !before.contains(d))
+        {
+            on_conn!(self, c => sqlx::query("INSERT INTO record_duties (record_id, workspace_id, kind, duty, due_on, owner_id) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&r.id).bind(&r.workspace_id).bind(kind.record_type).bind(*duty).bind(due).bind(kind.owner_of(new))
+                .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Sets a facet computed elsewhere (a system's EU AI Act tier), replacing its old value.
+    pub async fn record_facet_set(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        record_id: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<()> {
+        on_conn!(self, c => sqlx::query("DELETE FROM record_facets WHERE record_id = $1 AND field = $2")
+            .bind(record_id).bind(field).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        on_conn!(self, c => sqlx::query("INSERT INTO record_facets (record_id, workspace_id, kind, field, value) VALUES ($1, $2, $3, $4, $5)")
+            .bind(record_id).bind(workspace_id).bind(record_type).bind(field).bind(value)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn record_get(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        id: &str,
+    ) -> Result<Option<RecordRow>> {
+        let sql = format!("{SELECT} WHERE r.workspace_id = $1 AND r.kind = $2 AND r.id = $3");
+        let raw: Option<RawRecord> = on_conn!(self, c => sqlx::query_as(&sql)
+            .bind(workspace_id).bind(record_type).bind(id).fetch_optional(&mut **c).await)?;
+        raw.map(RecordRow::try_from).transpose()
+    }
+
+    /// A record of any kind of this workspace (the other end of a link).
+    pub async fn record_any(&mut self, workspace_id: &str, id: &str) -> Result<Option<RecordRow>> {
+        let sql = format!("{SELECT} WHERE r.workspace_id = $1 AND r.id = $2");
+        let raw: Option<RawRecord> = on_conn!(self, c => sqlx::query_as(&sql)
+            .bind(workspace_id).bind(id).fetch_optional(&mut **c).await)?;
+        raw.map(RecordRow::try_from).transpose()
+    }
+
+    /// Deletes a record; its facets, duties, links and dependants go with it.
+    pub async fn record_delete(&mut self, workspace_id: &str, id: &str) -> Result<bool> {
+        let n = on_conn!(self, c => sqlx::query("DELETE FROM records WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id).bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn records_list(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        f: &RecordFilter,
+    ) -> Result<Page<RecordRow>> {
+        let limit = f.limit.clamp(1, 1000);
+        let mut sql = format!("{SELECT} WHERE r.workspace_id = $1 AND r.kind = $2");
+        let mut n = 3;
+        let mut binds: Vec<String> = vec![];
+        if let Some(q) = &f.q {
+            sql.push_str(&format!(" AND r.search_text LIKE ${n} ESCAPE '\\'"));
+            binds.push(like_pattern(q));
+            n += 1;
+        }
+        for (field, value) in &f.facets {
+            sql.push_str(&format!(
+                " AND r.id IN (SELECT record_id FROM record_facets WHERE workspace_id = $1 AND kind = $2 AND field = ${n} AND value = ${})",
+                n + 1
+            ));
+            binds.push(field.clone());
+            binds.push(value.clone());
+            n += 2;
+        }
+        let col = f.sort.column();
+        let (cmp, dir) = if f.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        if let Some(after) = &f.after {
+            if f.sort == Sort::Created {
+                sql.push_str(&format!(" AND r.id {cmp} ${n}"));
+            } else {
+                sql.push_str(&format!(
+                    " AND ({col}, r.id) {cmp} (SELECT {}, id FROM records WHERE id = ${n})",
+                    col.trim_start_matches("r.")
+                ));
+            }
+            binds.push(after.clone());
+            n += 1;
+        }
+        if f.sort == Sort::Created {
+            sql.push_str(&format!(" ORDER BY r.id {dir} LIMIT ${n}"));
+        } else {
+            sql.push_str(&format!(" ORDER BY {col} {dir}, r.id {dir} LIMIT ${n}"));
+        }
+        let raw: Vec<RawRecord> = on_conn!(self, c => {
+            let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.bind(limit + 1).fetch_all(&mut **c).await
+        })?;
+        let mut items = raw
+            .into_iter()
+            .map(RecordRow::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|s| s.id.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    pub async fn records_count(&mut self, workspace_id: &str, record_type: &str) -> Result<i64> {
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE workspace_id = $1 AND kind = $2")
+            .bind(workspace_id).bind(record_type).fetch_one(&mut **c).await)?,
+        )
+    }
+
+    /// Recomputes title, search text, owner, facets and duties of every record
+    /// from its fields, once, when a migration asked for it.
+    pub(crate) async fn records_reindex(&mut self) -> Result<u64> {
+        let pending: Option<String> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT task FROM maintenance WHERE task = 'reindex_records'")
+            .fetch_optional(&mut **c).await)?;
+        if pending.is_none() {
+            return Ok(0);
+        }
+        let raw: Vec<RawRecord> =
+            on_conn!(self, c => sqlx::query_as(SELECT).fetch_all(&mut **c).await)?;
+        let mut n = 0;
+        for r in raw {
+            let r = RecordRow::try_from(r)?;
+            let Some(kind) = kind_by_record_type(&r.kind) else {
+                continue;
+            };
+            on_conn!(self, c => sqlx::query("UPDATE records SET title = $2, search_text = $3, owner_id = $4 WHERE id = $1")
+                .bind(&r.id).bind(kind.title_of(&r.fields)).bind(kind.search_text(&r.fields)).bind(kind.owner_of(&r.fields))
+                .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+            let facets = kind.facets(&r.fields);
+            for (field, _) in &facets {
+                on_conn!(self, c => sqlx::query("DELETE FROM record_facets WHERE record_id = $1 AND field = $2")
+                    .bind(&r.id).bind(*field).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+            }
+            on_conn!(self, c => sqlx::query("DELETE FROM record_duties WHERE record_id = $1")
+                .bind(&r.id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+            self.record_index(kind, &r, &Fields::new(), &r.fields)
+                .await?;
+            n += 1;
+        }
+        on_conn!(self, c => sqlx::query("DELETE FROM maintenance WHERE task = 'reindex_records'")
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n)
+    }
+
+    pub async fn link_insert(&mut self, l: &NewLink<'_>) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO record_links (id, workspace_id, from_id, relation, to_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(l.id).bind(l.workspace_id).bind(l.from_id).bind(l.relation).bind(l.to_id).bind(l.at).bind(l.by)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))
+        .map_err(|e| StoreError::unique(e, "link"))?;
+        Ok(())
+    }
+
+    /// Every link of a record, both directions, with the record at the other end.
+    pub async fn links_of(&mut self, workspace_id: &str, record_id: &str) -> Result<Vec<LinkRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT l.id, l.relation, l.from_id, l.to_id, o.id AS other_id, o.kind AS other_kind, o.title AS other_title, l.created_at, l.created_by
+             FROM record_links l JOIN records o ON o.id = CASE WHEN l.from_id = $2 THEN l.to_id ELSE l.from_id END
+             WHERE l.workspace_id = $1 AND (l.from_id = $2 OR l.to_id = $2)
+             ORDER BY l.relation, o.title, l.id")
+            .bind(workspace_id).bind(record_id).fetch_all(&mut **c).await)?)
+    }
+
+    pub async fn link_delete(&mut self, workspace_id: &str, link_id: &str) -> Result<bool> {
+        let n = on_conn!(self, c => sqlx::query("DELETE FROM record_links WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id).bind(link_id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Whether this exact link exists (so an import links each pair once).
+    pub async fn link_exists(
+        &mut self,
+        from_id: &str,
+        relation: &str,
+        to_id: &str,
+    ) -> Result<bool> {
+        let n: i64 = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM record_links WHERE from_id = $1 AND relation = $2 AND to_id = $3")
+            .bind(from_id).bind(relation).bind(to_id).fetch_one(&mut **c).await)?;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(super::like_pattern("50%_A\\"), "%50\\%\\_a\\\\%");
+    }
+}

@@ -1,0 +1,258 @@
+//! `/api/v1/workspaces/{workspace}/{kind}`: every kind of record through one
+//! set of handlers (list, create, read, update, delete, export, links), each
+//! route registered with the OpenAPI operation generated from the kind
+//! (`record_doc.rs`).
+
+use super::record_doc;
+use super::{ApiJson, ApiQuery};
+use crate::auth::{InWorkspace, LinkId, RecordId};
+use crate::error::ApiError;
+use crate::AppState;
+use aims_app::store::RecordRow;
+use aims_app::ListRequest;
+use aims_domain::record::{FieldType, Input, Kind, KINDS};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Routes of every declared kind.
+pub fn routes() -> OpenApiRouter<AppState> {
+    KINDS.iter().fold(OpenApiRouter::new(), add_kind)
+}
+
+fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRouter<AppState> {
+    let mut paths = record_doc::paths(kind).into_iter();
+    let mut schemas = Some(record_doc::schemas(kind));
+    let mut next = |method_router| {
+        let p = paths.next().unwrap_or_default();
+        (schemas.take().unwrap_or_default(), p, method_router)
+    };
+    let collection = get(
+        move |s: State<AppState>, w: InWorkspace, q: ApiQuery<BTreeMap<String, String>>| {
+            list(kind, s, w, q)
+        },
+    )
+    .post(
+        move |s: State<AppState>, w: InWorkspace, b: ApiJson<Map<String, Value>>| {
+            create(kind, s, w, b)
+        },
+    );
+    let export_route = get(
+        move |s: State<AppState>, w: InWorkspace, q: ApiQuery<BTreeMap<String, String>>| {
+            export(kind, s, w, q)
+        },
+    );
+    let one = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| read(kind, s, w, id))
+        .put(
+            move |s: State<AppState>,
+                  w: InWorkspace,
+                  id: RecordId,
+                  b: ApiJson<Map<String, Value>>| update(kind, s, w, id, b),
+        )
+        .delete(move |s: State<AppState>, w: InWorkspace, id: RecordId| remove(kind, s, w, id));
+    let links_route =
+        get(move |s: State<AppState>, w: InWorkspace, id: RecordId| links(kind, s, w, id)).post(
+            move |s: State<AppState>, w: InWorkspace, id: RecordId, b: ApiJson<LinkIn>| {
+                link(kind, s, w, id, b)
+            },
+        );
+    let one_link = delete(
+        move |s: State<AppState>, w: InWorkspace, id: RecordId, l: LinkId| {
+            unlink(kind, s, w, id, l)
+        },
+    );
+    router
+        .routes(next(collection))
+        .routes(next(export_route))
+        .routes(next(one))
+        .routes(next(links_route))
+        .routes(next(one_link))
+}
+
+/// A record as the API shows it: its id, every declared field (text fields
+/// without a value as empty strings, other fields as null; the owner as an
+/// e-mail address), then version and dates.
+pub fn record_json(kind: &Kind, r: &RecordRow) -> Value {
+    let mut out = Map::new();
+    out.insert("id".into(), json!(r.id));
+    for f in kind.fields {
+        let v = match (f.ty, r.fields.get(f.name)) {
+            (FieldType::Member, Some(_)) => json!(r.owner_email),
+            (_, Some(v)) => v.clone(),
+            (FieldType::Text { .. } | FieldType::LongText { .. }, None) => json!(""),
+            (_, None) => Value::Null,
+        };
+        out.insert(f.name.into(), v);
+    }
+    out.insert("version".into(), json!(r.version));
+    out.insert("created_at".into(), json!(r.created_at));
+    out.insert("updated_at".into(), json!(r.updated_at));
+    out.insert("created_by".into(), json!(r.created_by));
+    out.insert("updated_by".into(), json!(r.updated_by));
+    Value::Object(out)
+}
+
+/// Query parameters into a list request; `limit` must be a whole number 1–500.
+pub fn list_request(mut q: BTreeMap<String, String>) -> Result<ListRequest, ApiError> {
+    let limit = match q.remove("limit").as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (1..=500).contains(&n) => Some(n),
+            _ => {
+                return Err(ApiError::bad_request(
+                    Some("limit"),
+                    "limit must be a whole number from 1 to 500",
+                ))
+            }
+        },
+    };
+    Ok(ListRequest {
+        q: q.remove("q"),
+        sort: q.remove("sort"),
+        after: q.remove("after"),
+        limit,
+        filters: q,
+    })
+}
+
+async fn list(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(q): ApiQuery<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let page = s.app.records(&ws, kind, &list_request(q)?).await?;
+    let items: Vec<Value> = page.items.iter().map(|r| record_json(kind, r)).collect();
+    Ok(Json(json!({"items": items, "next": page.next})))
+}
+
+async fn create(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let row = s.app.create_record(&ws, kind, Input::Json(&body)).await?;
+    let row = s.app.record(&ws, kind, &row.id).await.unwrap_or(row);
+    Ok((StatusCode::CREATED, Json(record_json(kind, &row))))
+}
+
+async fn read(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(record_json(
+        kind,
+        &s.app.record(&ws, kind, &id).await?,
+    )))
+}
+
+async fn update(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    let version = match body.remove("version") {
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+        Some(_) => {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "version",
+                "must be the whole number you read",
+            ))
+        }
+        None => {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "version",
+                "is required: send the version you read",
+            ))
+        }
+    };
+    s.app
+        .update_record(&ws, kind, &id, version, Input::Json(&body))
+        .await?;
+    Ok(Json(record_json(
+        kind,
+        &s.app.record(&ws, kind, &id).await?,
+    )))
+}
+
+async fn remove(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, ApiError> {
+    s.app.delete_record(&ws, kind, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn export(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(mut q): ApiQuery<BTreeMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let format = aims_app::export::Format::from_param(q.remove("format").as_deref())
+        .map_err(|m| ApiError::bad_request(Some("format"), format!("format {m}")))?;
+    let mut req = list_request(q)?;
+    req.limit = None;
+    let bytes = s.app.export_records(&ws, kind, &req, format).await?;
+    Ok(crate::download(
+        &ws.workspace.slug,
+        &kind.file_stem(),
+        format,
+        bytes,
+    ))
+}
+
+async fn links(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+) -> Result<Json<Value>, ApiError> {
+    let items = s.app.links(&ws, kind, &id).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+pub struct LinkIn {
+    #[serde(default)]
+    relation: String,
+    #[serde(default)]
+    to: String,
+}
+
+async fn link(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+    ApiJson(body): ApiJson<LinkIn>,
+) -> Result<Response, ApiError> {
+    let view = s.app.link(&ws, kind, &id, &body.relation, &body.to).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn unlink(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+    LinkId(link): LinkId,
+) -> Result<StatusCode, ApiError> {
+    s.app.unlink(&ws, kind, &id, &link).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

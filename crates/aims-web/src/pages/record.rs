@@ -1,0 +1,316 @@
+//! One record's page, for every kind: its fields (editable by those who may),
+//! its links in both directions with the form to add one, what deleting it
+//! would unlink, and its history. AI systems also show their EU AI Act tier.
+
+use super::records::{field_views, form_fields, form_values, path, FieldView};
+use super::{render, CsrfForm, EventView, Layout, PageError, PageRequires, PageRoute};
+use crate::auth::WsPage;
+use crate::input::PageForm;
+use crate::AppState;
+use aims_app::store::RecordRow;
+use aims_app::{AppError, LinkView};
+use aims_domain::record::{Input, Kind, KINDS, RELATIONS};
+use aims_domain::{Action, FieldErrors};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub(super) fn routes(k: &'static Kind) -> Vec<PageRoute> {
+    use PageRequires::Workspace as W;
+    vec![
+        PageRoute::get(
+            path(k, "/{id}"),
+            W(Action::Read),
+            move |s: State<AppState>, w: WsPage, p: Path<(String, String)>, f: Query<Flash>| {
+                show(k, s, w, p, f)
+            },
+        ),
+        PageRoute::post(
+            path(k, "/{id}"),
+            W(Action::Update),
+            move |s: State<AppState>,
+                  w: WsPage,
+                  p: Path<(String, String)>,
+                  f: PageForm<Vec<(String, String)>>| update(k, s, w, p, f),
+        ),
+        PageRoute::post(
+            path(k, "/{id}/delete"),
+            W(Action::Delete),
+            move |s: State<AppState>,
+                  w: WsPage,
+                  p: Path<(String, String)>,
+                  f: PageForm<CsrfForm>| delete(k, s, w, p, f),
+        ),
+        PageRoute::post(
+            path(k, "/{id}/links"),
+            W(Action::Update),
+            move |s: State<AppState>,
+                  w: WsPage,
+                  p: Path<(String, String)>,
+                  f: PageForm<LinkForm>| link(k, s, w, p, f),
+        ),
+        PageRoute::post(
+            path(k, "/{id}/links/{link}/delete"),
+            W(Action::Update),
+            move |s: State<AppState>,
+                  w: WsPage,
+                  p: Path<(String, String, String)>,
+                  f: PageForm<CsrfForm>| unlink(k, s, w, p, f),
+        ),
+    ]
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct Flash {
+    flash: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct LinkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    relation: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// A record another could be linked to: (id, "kind: title").
+pub struct Target {
+    pub group: &'static str,
+    pub options: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    layout: Layout,
+    slug: String,
+    kind: &'static Kind,
+    record: RecordRow,
+    fields: Vec<FieldView>,
+    can_edit: bool,
+    can_delete: bool,
+    conflict: Option<String>,
+    links: Vec<(LinkView, String)>,
+    relations: Vec<(&'static str, &'static str)>,
+    targets: Vec<Target>,
+    link_error: Option<String>,
+    tier: Option<String>,
+    events: Vec<EventView>,
+}
+
+async fn view(
+    s: &AppState,
+    w: &WsPage,
+    kind: &'static Kind,
+    id: &str,
+    flash: Option<String>,
+) -> Result<RecordPage, PageError> {
+    let scope = &w.scope;
+    let record = s.app.record(scope, kind, id).await?;
+    let members = s.app.members(scope).await?;
+    let events = s
+        .app
+        .record_history(scope, kind.record_type, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let links = s
+        .app
+        .links(scope, kind, id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let page = aims_domain::record::kind(&l.other.kind).map_or("", |k| k.page);
+            (l, page.to_owned())
+        })
+        .collect();
+    let can_edit = scope.can(kind.access.update);
+    let mut targets = vec![];
+    if can_edit {
+        for k in KINDS {
+            let all = s.app.all_records(scope, k, &Default::default()).await?;
+            let options: Vec<(String, String)> = all
+                .into_iter()
+                .filter(|r| r.id != id)
+                .take(300)
+                .map(|r| (r.id, r.title))
+                .collect();
+            if !options.is_empty() {
+                targets.push(Target {
+                    group: k.plural,
+                    options,
+                });
+            }
+        }
+    }
+    let tier = if kind.name == "systems" {
+        s.app
+            .system_with_classification(scope, id)
+            .await?
+            .1
+            .map(|c| c.result.risk_tier.name().replace('_', " "))
+    } else {
+        None
+    };
+    Ok(RecordPage {
+        layout: Layout::new(&w.user, kind.page)
+            .in_workspace(scope)
+            .flash(flash),
+        slug: scope.workspace.slug.clone(),
+        kind,
+        fields: field_views(
+            kind,
+            &form_values(kind, &record),
+            &members,
+            &FieldErrors::new(),
+        ),
+        record,
+        can_edit,
+        can_delete: scope.can(kind.access.delete),
+        conflict: None,
+        links,
+        relations: RELATIONS
+            .iter()
+            .filter(|r| r.from.is_empty() || r.from.contains(&kind.name))
+            .map(|r| (r.name, r.label))
+            .collect(),
+        targets,
+        link_error: None,
+        tier,
+        events,
+    })
+}
+
+async fn show(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let flash = super::records::flash_message(kind, f.flash.as_deref());
+    Ok(render(&view(&s, &w, kind, &id, flash).await?))
+}
+
+async fn update(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id)): Path<(String, String)>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    w.user.check_csrf(&get("csrf").unwrap_or_default())?;
+    let version = get("version")
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(|| {
+            PageError::BadForm("The form lost its version field; reload the page.".into())
+        })?;
+    let values = form_fields(kind, pairs);
+    let result = s
+        .app
+        .update_record(&w.scope, kind, &id, version, Input::Text(&values))
+        .await;
+    let (status, errors, conflict) = match result {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!(
+                "/w/{}/{}/{id}?flash=saved",
+                w.scope.workspace.slug, kind.page
+            ))
+            .into_response())
+        }
+        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, false),
+        Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, FieldErrors::new(), true),
+        Err(e) => return Err(e.into()),
+    };
+    // Keep what the person typed, with the problems beside it.
+    let mut page = view(&s, &w, kind, &id, None).await?;
+    let members = s.app.members(&w.scope).await?;
+    page.fields = field_views(kind, &values, &members, &errors);
+    if conflict {
+        page.conflict = Some(format!(
+            "Someone else saved this {} while you were editing (it is now at version {}). Your text is still in the form: check the history, then save again.",
+            kind.singular, page.record.version
+        ));
+    }
+    Ok((status, render(&page)).into_response())
+}
+
+async fn delete(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id)): Path<(String, String)>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    w.user.check_csrf(&f.csrf)?;
+    s.app.delete_record(&w.scope, kind, &id).await?;
+    Ok(Redirect::to(&format!(
+        "/w/{}/{}?flash=deleted",
+        w.scope.workspace.slug, kind.page
+    ))
+    .into_response())
+}
+
+async fn link(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id)): Path<(String, String)>,
+    PageForm(f): PageForm<LinkForm>,
+) -> Result<Response, PageError> {
+    w.user.check_csrf(&f.csrf)?;
+    match s.app.link(&w.scope, kind, &id, &f.relation, &f.to).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/w/{}/{}/{id}?flash=linked",
+            w.scope.workspace.slug, kind.page
+        ))
+        .into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let mut page = view(&s, &w, kind, &id, None).await?;
+            page.link_error = Some(match e {
+                AppError::Validation(errors) => errors
+                    .iter()
+                    .map(|(f, m)| {
+                        format!(
+                            "{}: {}",
+                            if f == "to" { "Record" } else { "Relation" },
+                            m.join("; ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            });
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok((status, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn unlink(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id, link)): Path<(String, String, String)>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    w.user.check_csrf(&f.csrf)?;
+    s.app.unlink(&w.scope, kind, &id, &link).await?;
+    Ok(Redirect::to(&format!(
+        "/w/{}/{}/{id}?flash=unlinked",
+        w.scope.workspace.slug, kind.page
+    ))
+    .into_response())
+}
