@@ -123,16 +123,33 @@ impl App {
                 ),
             ));
         }
+        let row = self
+            .insert_link(&mut tx.conn(), ws, kind, &from, rel, &other)
+            .await?;
+        tx.commit().await?;
+        Ok(LinkView::of(id, row))
+    }
+
+    /// Inserts a link checked by the caller, with its history event, inside
+    /// the caller's transaction; an existing identical link is a conflict.
+    pub(crate) async fn insert_link(
+        &self,
+        conn: &mut aims_store::Conn<'_>,
+        ws: &Scope,
+        kind: &Kind,
+        from: &aims_store::RecordRow,
+        rel: &aims_domain::record::Relation,
+        other: &aims_store::RecordRow,
+    ) -> Result<LinkRow> {
         let link_id = new_id();
         let now = self.now();
-        match tx
-            .conn()
+        match conn
             .link_insert(&aims_store::NewLink {
                 id: &link_id,
                 workspace_id: &ws.workspace.id,
-                from_id: id,
+                from_id: &from.id,
                 relation: rel.name,
-                to_id: to,
+                to_id: &other.id,
                 at: &now,
                 by: &ws.principal.label,
             })
@@ -146,31 +163,27 @@ impl App {
             }
             other => other?,
         }
-        tx.conn()
-            .history_append(self.event(
-                &ws.principal,
-                &ws.workspace.id,
-                "link",
-                kind.record_type,
-                id,
-                json!({"relation": rel.name, "to": to, "to_kind": other_kind.name, "to_title": other.title}),
-            ))
-            .await?;
-        tx.commit().await?;
-        Ok(LinkView::of(
-            id,
-            LinkRow {
-                id: link_id,
-                relation: rel.name.to_owned(),
-                from_id: from.id,
-                to_id: to.to_owned(),
-                other_id: other.id,
-                other_kind: other.kind,
-                other_title: other.title,
-                created_at: now,
-                created_by: ws.principal.label.clone(),
-            },
+        let other_kind = kind_by_record_type(&other.kind).map_or("", |k| k.name);
+        conn.history_append(self.event(
+            &ws.principal,
+            &ws.workspace.id,
+            "link",
+            kind.record_type,
+            &from.id,
+            json!({"relation": rel.name, "to": other.id, "to_kind": other_kind, "to_title": other.title}),
         ))
+        .await?;
+        Ok(LinkRow {
+            id: link_id,
+            relation: rel.name.to_owned(),
+            from_id: from.id.clone(),
+            to_id: other.id.clone(),
+            other_id: other.id.clone(),
+            other_kind: other.kind.clone(),
+            other_title: other.title.clone(),
+            created_at: now,
+            created_by: ws.principal.label.clone(),
+        })
     }
 
     /// Removes a link of record `id` (from either end).

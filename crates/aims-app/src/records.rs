@@ -42,29 +42,17 @@ impl App {
         fields: &mut Fields,
         members: &mut Option<Vec<MemberRow>>,
     ) -> Result<()> {
-        let mut errors = FieldErrors::new();
-        for f in kind.fields.iter().filter(|f| f.ty == FieldType::Member) {
-            let Some(Value::String(given)) = fields.get(f.name).cloned() else {
-                continue;
-            };
-            if members.is_none() {
-                *members = Some(conn.members_of(&ws.workspace.id).await?);
-            }
-            let found = members
-                .iter()
-                .flatten()
-                .find(|m| m.user_id == given || m.email.eq_ignore_ascii_case(given.trim()));
-            match found {
-                Some(m) => {
-                    fields.insert(f.name.to_owned(), json!(m.user_id));
-                }
-                None => errors.add(
-                    f.name,
-                    "must be a member of this workspace (their e-mail address)",
-                ),
-            }
+        if kind.owner_of(fields).is_none() {
+            return Ok(());
         }
-        Ok(errors.into_result()?)
+        if members.is_none() {
+            *members = Some(conn.members_of(&ws.workspace.id).await?);
+        }
+        Ok(resolve_member_fields(
+            kind,
+            fields,
+            members.as_deref().unwrap_or(&[]),
+        )?)
     }
 
     pub async fn create_record(
@@ -435,6 +423,35 @@ impl App {
         let table = export_table(kind, &rows, &extra);
         aims_export::write(&table, format).map_err(|e| AppError::Internal(e.to_string()))
     }
+}
+
+/// Replaces every member reference (e-mail, any case, or user id) in `fields`
+/// with the member's user id; a reference to anyone else is a field error.
+pub(crate) fn resolve_member_fields(
+    kind: &Kind,
+    fields: &mut Fields,
+    members: &[MemberRow],
+) -> std::result::Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    for f in kind.fields.iter().filter(|f| f.ty == FieldType::Member) {
+        let Some(Value::String(given)) = fields.get(f.name) else {
+            continue;
+        };
+        let given = given.trim();
+        match members
+            .iter()
+            .find(|m| m.user_id == given || m.email.eq_ignore_ascii_case(given))
+        {
+            Some(m) => {
+                fields.insert(f.name.to_owned(), json!(m.user_id));
+            }
+            None => errors.add(
+                f.name,
+                "must be a member of this workspace (their e-mail address)",
+            ),
+        }
+    }
+    errors.into_result()
 }
 
 /// Extra columns a kind exports beyond its fields (a system's EU AI Act tier).

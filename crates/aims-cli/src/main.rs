@@ -19,6 +19,9 @@ macro_rules! outln {
     }};
 }
 
+mod discover;
+mod import;
+mod progress;
 mod systems;
 
 use aims_app::store::Store;
@@ -105,6 +108,18 @@ enum Command {
     /// The AI system inventory: list, show, classify under the EU AI Act
     #[command(subcommand)]
     Systems(systems::SystemsCmd),
+    /// Find AI in a source tree (libraries, model-API clients, model files,
+    /// SBOMs) and propose inventory entries; `--apply` adds the new ones
+    Discover {
+        path: std::path::PathBuf,
+        /// Add the proposed entries not in the inventory yet
+        #[arg(long, requires = "workspace")]
+        apply: bool,
+        #[arg(long)]
+        workspace: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: systems::Format,
+    },
     /// The tamper-evident history
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -457,6 +472,16 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             return serve(&s, &listen, web).await.map(|_| ExitCode::SUCCESS);
         }
+        Command::Discover {
+            path,
+            apply: false,
+            format,
+            ..
+        } => {
+            let (proposals, files, skipped) = discover::proposals(&path)?;
+            discover::print(&proposals, files, &skipped, format);
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Catalog(cmd) if !matches!(cmd, CatalogCmd::Import { .. }) => {
             // Built-in frameworks need no database; imported ones are included
             // when a data dir or database was named explicitly.
@@ -490,6 +515,22 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Systems(cmd) => return systems::run(app, op, cmd).await,
+        Command::Discover {
+            path,
+            workspace,
+            format,
+            ..
+        } => {
+            let (proposals, files, skipped) = discover::proposals(&path)?;
+            discover::print(&proposals, files, &skipped, format);
+            return discover::apply(
+                app,
+                op,
+                workspace.as_deref().unwrap_or_default(),
+                &proposals,
+            )
+            .await;
+        }
         Command::User(UserCmd::Add {
             email,
             name,

@@ -51,16 +51,36 @@ pub enum SystemsCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Export every AI system with its EU AI Act tier as CSV, JSON or XLSX
+    /// Export every AI system with its EU AI Act tier as CSV, JSON or XLSX, or
+    /// systems, models and data sets with their links as a CycloneDX 1.6 BOM
     Export {
         #[arg(long)]
         workspace: String,
-        /// csv, json or xlsx
+        /// csv, json, xlsx or cyclonedx
         #[arg(long, default_value = "csv")]
         format: String,
         /// Where to write it (`-` for standard output, except xlsx)
         #[arg(short, long)]
         output: PathBuf,
+    },
+    /// Import AI systems (or another kind) from CSV or XLSX files, or the
+    /// inventory from Hugging Face model cards and CycloneDX BOMs (detected)
+    Import {
+        #[arg(long)]
+        workspace: String,
+        /// Check every row and report; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the sound rows and report the others (default: all or nothing)
+        #[arg(long, conflicts_with = "dry_run")]
+        sound_rows: bool,
+        /// The kind a CSV or XLSX file holds: systems, models, datasets, resources, context-issues, interested-parties
+        #[arg(long, default_value = "systems")]
+        kind: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Classify an AI system under the EU AI Act from a JSON file of answers
     /// (`{"answers": {question_id: value}}`, or the map alone; `-` reads standard input)
@@ -237,14 +257,22 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
             format,
             output,
         } => {
-            let format: aims_app::export::Format =
-                format.parse().map_err(|m| format!("--format {m}"))?;
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
             let started = std::time::Instant::now();
-            let bytes = app
-                .export_records(&ws, aims_app::systems_kind(), &Default::default(), format)
-                .await
-                .map_err(app_error)?;
+            let (bytes, format) = if format == "cyclonedx" {
+                let bytes = app.export_cyclonedx(&ws).await.map_err(app_error)?;
+                (bytes, aims_app::export::Format::Json)
+            } else {
+                let format: aims_app::export::Format =
+                    format.parse().map_err(|m| format!("--format {m}"))?;
+                let bar = crate::progress::spinner("exporting");
+                let bytes = app
+                    .export_records(&ws, aims_app::systems_kind(), &Default::default(), format)
+                    .await
+                    .map_err(app_error)?;
+                bar.finish_and_clear();
+                (bytes, format)
+            };
             if output.as_os_str() == "-" {
                 if format == aims_app::export::Format::Xlsx {
                     return Err("an XLSX file needs -o FILE".into());
@@ -266,6 +294,24 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                     started.elapsed().as_millis()
                 );
             }
+        }
+        SystemsCmd::Import {
+            workspace,
+            dry_run,
+            sound_rows,
+            kind,
+            format,
+            files,
+        } => {
+            let mode = if dry_run {
+                aims_app::ImportMode::DryRun
+            } else if sound_rows {
+                aims_app::ImportMode::SoundRowsOnly
+            } else {
+                aims_app::ImportMode::AllOrNothing
+            };
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            return crate::import::run(app, &ws, &kind, mode, format, &files).await;
         }
         SystemsCmd::Classify {
             workspace,

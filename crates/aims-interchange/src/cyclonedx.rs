@@ -159,7 +159,7 @@ impl Reader<'_> {
         match kind {
             ItemKind::System => item.set_text("purpose", &description, &mut w),
             ItemKind::Model => {
-                item.set_text("version", version.unwrap_or_default(), &mut w);
+                item.set_text("model_version", version.unwrap_or_default(), &mut w);
                 if let Some(p) = self.party(c, path)? {
                     item.set_text("provider", &p, &mut w);
                 }
@@ -684,7 +684,7 @@ fn component(item: &Item, links: &[&Link]) -> Value {
         "type": ty,
         "bom-ref": item.key,
         "name": item.name(),
-        "version": text("version"),
+        "version": text("model_version"),
         "description": text(description),
         "supplier": text("provider").map(|p| json!({"name": p})),
         "licenses": text("licence").map(licences_json),

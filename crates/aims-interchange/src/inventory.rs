@@ -71,7 +71,7 @@ impl ItemKind {
             ItemKind::System => &["name", "purpose", "intended_use", "external_ref"],
             ItemKind::Model => &[
                 "name",
-                "version",
+                "model_version",
                 "model_type",
                 "provider",
                 "licence",

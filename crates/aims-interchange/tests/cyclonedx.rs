@@ -105,7 +105,7 @@ fn official_machine_learning_bom_imports_its_model_and_dataset() {
 
     let model = fields(&inv, "component-a");
     assert_eq!(model["name"], "stable-diffusion");
-    assert_eq!(model["version"], "1.4");
+    assert_eq!(model["model_version"], "1.4");
     assert_eq!(model["provider"], "Acme Inc");
     assert_eq!(model["model_type"], "task goes here");
     assert_eq!(model["training_data"], "Training Data");

@@ -68,7 +68,7 @@ fn export_of_every_kind_of_field_is_valid() {
     let mut model = Item::new(ItemKind::Model, "pkg:huggingface/acme/m@1");
     for (f, v) in [
         ("name", "m"),
-        ("version", "1"),
+        ("model_version", "1"),
         ("model_type", "text-classification"),
         ("provider", "Acme"),
         ("licence", "MIT OR Apache-2.0"),

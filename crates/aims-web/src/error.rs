@@ -67,6 +67,15 @@ impl ApiError {
         e
     }
 
+    /// Adds a problem naming `field`.
+    pub fn with_field(mut self, field: &str, message: impl Into<String>) -> ApiError {
+        self.errors.push(FieldProblem {
+            field: field.into(),
+            message: message.into(),
+        });
+        self
+    }
+
     pub fn field(status: StatusCode, field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         let mut e = ApiError::new(status, "Invalid input", format!("{field}: {message}"));

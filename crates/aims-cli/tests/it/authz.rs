@@ -146,6 +146,8 @@ struct Target {
     version: i64,
     /// Another record to link to, and a link to remove.
     to: String,
+    /// The title column of the kind a path imports.
+    title: &'static str,
     link: String,
 }
 
@@ -188,6 +190,7 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             version: 1,
             to,
             link,
+            title: kind.title_field().name,
         };
     } else if path.ends_with("/tokens/{id}") {
         t.app
@@ -208,6 +211,10 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         version: 1,
         to: String::new(),
         link: String::new(),
+        title: aims_app::domain::record::KINDS
+            .iter()
+            .find(|k| path.ends_with(&format!("/{}/import", k.name)))
+            .map_or("name", |k| k.title_field().name),
     }
 }
 
@@ -257,6 +264,17 @@ fn body(doc: &Value, op: &Value, target: &Target) -> Option<(String, String)> {
             obj.insert(field.clone(), sample(field, target));
         }
         return Some(("application/json".into(), Value::Object(obj).to_string()));
+    }
+    if content.contains_key("text/csv") {
+        // A record import: one new row of the kind.
+        return Some((
+            "text/csv".into(),
+            format!(
+                "{}\nMatrix {}\n",
+                target.title,
+                uuid::Uuid::now_v7().simple()
+            ),
+        ));
     }
     // A catalogue file.
     let id = format!(

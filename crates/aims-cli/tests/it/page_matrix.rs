@@ -126,7 +126,9 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             String::new()
         };
         let url = url.replace(&system, &id).replace("{link}", &link);
-        let form = if path.ends_with("/links") {
+        let form = if path.ends_with("/import") {
+            f(&[("mode", "all"), ("file", &format!("{title}\n{name}\n"))])
+        } else if path.ends_with("/links") {
             f(&[("relation", "related_to"), ("to", &to)])
         } else if path.ends_with("/{id}") {
             f(&[("version", "1"), (title, &name)])
@@ -191,7 +193,26 @@ async fn every_page_and_form_for_every_caller() {
         for (who, client, csrf) in &sessions {
             let (url, mut form) = prepare(&t, path).await;
             let before = head(&t).await;
-            let r = if method == Method::POST {
+            let r = if method == Method::POST && form.iter().any(|(k, _)| k == "file") {
+                // An upload: a multipart form with the file last.
+                let mut multipart = reqwest::multipart::Form::new().text("csrf", csrf.clone());
+                for (k, v) in form {
+                    multipart = if k == "file" {
+                        multipart.part(
+                            "file",
+                            reqwest::multipart::Part::bytes(v.into_bytes()).file_name("rows.csv"),
+                        )
+                    } else {
+                        multipart.text(k, v)
+                    };
+                }
+                client
+                    .post(t.url(&url))
+                    .multipart(multipart)
+                    .send()
+                    .await
+                    .unwrap()
+            } else if method == Method::POST {
                 form.push(("csrf".into(), csrf.clone()));
                 client.post(t.url(&url)).form(&form).send().await.unwrap()
             } else {

@@ -167,6 +167,12 @@ impl Op<'_> {
         if let Some(b) = self.body {
             op["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": b}}});
+        } else if self.id == "import" {
+            op["requestBody"] = json!({"required": true, "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+                "application/vnd.cyclonedx+json": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}}}});
         }
         op
     }
@@ -299,6 +305,15 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
             ("post", Op { kind, id: "link", summary: format!("Links a {s} to another record of the workspace."), requires: "update",
                 params: vec![ws.clone(), id.clone()], body: Some(link_in),
                 responses: vec![ok(201, "The link", Some(link.clone())), problem(403), problem(404), problem(409), problem(422)] }),
+        ]),
+        (format!("{base}/import"), vec![
+            ("post", Op { kind, id: "import", summary: format!("Imports {p} from a CSV or XLSX file (columns named by field name or label), or the inventory from a Hugging Face model card or a CycloneDX BOM; the body is the file. mode=dry-run checks only; all (default) writes every row or, when a row is wrong, nothing (422 naming each line and column); sound writes the sound rows."),
+                requires: "create",
+                params: vec![ws.clone(),
+                    query_param("mode", "dry-run, all (default) or sound.", json!({"type": "string", "enum": ["dry-run", "all", "sound"]})),
+                    query_param("file_name", "The file's name, to help detect its format.", json!({"type": "string", "maxLength": 255}))],
+                body: None,
+                responses: vec![ok(200, "What was imported (or would be, on a dry run)", Some(json!({"type": "object"}))), problem(400), problem(403), problem(404), problem(413), problem(422)] }),
         ]),
         (format!("{base}/{{id}}/links/{{link}}"), vec![
             ("delete", Op { kind, id: "unlink", summary: "Removes a link.".into(), requires: "update",

@@ -11,10 +11,12 @@ use crate::AppState;
 use aims_app::store::RecordRow;
 use aims_app::ListRequest;
 use aims_domain::record::{FieldType, Input, Kind, KINDS};
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -27,33 +29,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRouter<AppState> {
+    // In the order `record_doc::paths` lists them.
     let mut paths = record_doc::paths(kind).into_iter();
     let mut schemas = Some(record_doc::schemas(kind));
     let mut next = |method_router| {
         let p = paths.next().unwrap_or_default();
         (schemas.take().unwrap_or_default(), p, method_router)
     };
-    let collection = get(
-        move |s: State<AppState>, w: InWorkspace, q: ApiQuery<BTreeMap<String, String>>| {
-            list(kind, s, w, q)
-        },
-    )
-    .post(
-        move |s: State<AppState>, w: InWorkspace, b: ApiJson<Map<String, Value>>| {
-            create(kind, s, w, b)
-        },
-    );
-    let export_route = get(
-        move |s: State<AppState>, w: InWorkspace, q: ApiQuery<BTreeMap<String, String>>| {
-            export(kind, s, w, q)
-        },
-    );
+    type Q = ApiQuery<BTreeMap<String, String>>;
+    type Body = ApiJson<Map<String, Value>>;
+    let collection = get(move |s: State<AppState>, w: InWorkspace, q: Q| list(kind, s, w, q))
+        .post(move |s: State<AppState>, w: InWorkspace, b: Body| create(kind, s, w, b));
+    let export_route = get(move |s: State<AppState>, w: InWorkspace, q: Q| export(kind, s, w, q));
     let one = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| read(kind, s, w, id))
         .put(
-            move |s: State<AppState>,
-                  w: InWorkspace,
-                  id: RecordId,
-                  b: ApiJson<Map<String, Value>>| update(kind, s, w, id, b),
+            move |s: State<AppState>, w: InWorkspace, id: RecordId, b: Body| {
+                update(kind, s, w, id, b)
+            },
         )
         .delete(move |s: State<AppState>, w: InWorkspace, id: RecordId| remove(kind, s, w, id));
     let links_route =
@@ -62,6 +54,14 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
                 link(kind, s, w, id, b)
             },
         );
+    let import_route = post(
+        move |s: State<AppState>, w: InWorkspace, q: Q, h: HeaderMap, b: Bytes| {
+            import(kind, s, w, q, h, b)
+        },
+    )
+    .layer(axum::extract::DefaultBodyLimit::max(
+        aims_app::MAX_IMPORT_FILE_BYTES,
+    ));
     let one_link = delete(
         move |s: State<AppState>, w: InWorkspace, id: RecordId, l: LinkId| {
             unlink(kind, s, w, id, l)
@@ -72,6 +72,7 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
         .routes(next(export_route))
         .routes(next(one))
         .routes(next(links_route))
+        .routes(next(import_route))
         .routes(next(one_link))
 }
 
@@ -204,7 +205,24 @@ async fn export(
     InWorkspace(ws): InWorkspace,
     ApiQuery(mut q): ApiQuery<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let format = aims_app::export::Format::from_param(q.remove("format").as_deref())
+    let raw_format = q.remove("format");
+    if kind.name == "systems" && raw_format.as_deref() == Some("cyclonedx") {
+        let bytes = s.app.export_cyclonedx(&ws).await?;
+        let mut resp = bytes.into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/vnd.cyclonedx+json"),
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+            "attachment; filename=\"{}-ai-inventory.cdx.json\"",
+            ws.workspace.slug
+        )) {
+            h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+        }
+        return Ok(resp);
+    }
+    let format = aims_app::export::Format::from_param(raw_format.as_deref())
         .map_err(|m| ApiError::bad_request(Some("format"), format!("format {m}")))?;
     let mut req = list_request(q)?;
     req.limit = None;
@@ -255,4 +273,93 @@ async fn unlink(
 ) -> Result<StatusCode, ApiError> {
     s.app.unlink(&ws, kind, &id, &link).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A file of records: CSV or XLSX for this kind, or (any kind's route) a model
+/// card or CycloneDX BOM for the inventory. `mode`: dry-run, all (default) or
+/// sound; `file_name` helps detection. Problems in `all` mode answer 422
+/// naming each row's line and column, and nothing is written.
+async fn import(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(q): ApiQuery<BTreeMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mode = aims_app::ImportMode::from_param(q.get("mode").map(String::as_str))
+        .map_err(|m| ApiError::bad_request(Some("mode"), format!("mode {m}")))?;
+    let file_name = q
+        .get("file_name")
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(
+            match headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(t) if t.starts_with("text/markdown") => "upload.md",
+                Some(t)
+                    if t.starts_with("application/json")
+                        || t.starts_with("application/vnd.cyclonedx") =>
+                {
+                    "upload.json"
+                }
+                _ => "upload",
+            },
+        );
+    if body.is_empty() {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "is empty: send the file as the request body",
+        ));
+    }
+    if aims_app::is_inventory_file(file_name, &body) {
+        let report = s
+            .app
+            .import_inventory_file(&ws, file_name, &body, mode)
+            .await?;
+        if !report.written && mode == aims_app::ImportMode::AllOrNothing {
+            let mut e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Import refused",
+                format!(
+                    "{} item(s) cannot become records; nothing was written.",
+                    report.problems.len()
+                ),
+            );
+            for p in &report.problems {
+                e = e.with_field("file", p.clone());
+            }
+            return Err(e);
+        }
+        return Ok(Json(report).into_response());
+    }
+    let report = s
+        .app
+        .import_table(&ws, kind, &body, mode, &|_, _| {})
+        .await?;
+    if !report.written && mode == aims_app::ImportMode::AllOrNothing {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Import refused",
+            format!(
+                "{} problem(s) in the file; nothing was written. Fix them, or import with mode=sound to write only the sound rows.",
+                report.problems.len()
+            ),
+        );
+        for p in report.problems.iter().take(1000) {
+            e = e.with_field(
+                &format!(
+                    "line {}: {}",
+                    p.line,
+                    p.column.as_deref().unwrap_or(&p.field)
+                ),
+                p.message.clone(),
+            );
+        }
+        return Err(e);
+    }
+    Ok(Json(report).into_response())
 }

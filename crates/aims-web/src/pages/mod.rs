@@ -4,6 +4,7 @@
 mod admin;
 mod catalog;
 mod classification;
+mod import;
 mod record;
 mod records;
 mod session;

@@ -50,6 +50,7 @@ pub fn routes() -> Vec<PageRoute> {
                 move |s: State<AppState>, w: WsPage, q: RawQuery| export(k, s, w, q),
             ),
         ]);
+        out.push(super::import::route(k));
         out.extend(super::record::routes(k));
     }
     out
@@ -200,13 +201,14 @@ pub struct FilterView {
 
 #[derive(Template)]
 #[template(path = "records.html")]
-struct ListPage {
-    layout: Layout,
-    slug: String,
-    kind: &'static Kind,
-    list: ListView,
-    can_create: bool,
-    fields: Vec<FieldView>,
+pub(super) struct ListPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub kind: &'static Kind,
+    pub list: ListView,
+    pub can_create: bool,
+    pub fields: Vec<FieldView>,
+    pub import: Option<super::import::ImportView>,
 }
 
 #[derive(Template)]
@@ -245,7 +247,7 @@ fn keep_query(q: &BTreeMap<String, String>) -> String {
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
-async fn list_view(
+pub(super) async fn list_view(
     s: &AppState,
     scope: &Scope,
     kind: &'static Kind,
@@ -366,6 +368,7 @@ async fn list_page(
         kind,
         list,
         fields: field_views(kind, &BTreeMap::new(), &members, &FieldErrors::new()),
+        import: None,
     }))
 }
 
@@ -442,6 +445,7 @@ async fn create(
                 kind,
                 list: list_view(&s, &scope, kind, BTreeMap::new(), &members).await?,
                 fields: field_views(kind, &values, &members, &errors),
+                import: None,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
