@@ -260,12 +260,16 @@ impl App {
             if !errs.is_empty() {
                 report.skipped += 1;
             }
-            for (field, message) in errs {
-                let column = columns
+            // Left to right, as the user reads the row.
+            let position = |field: &str| {
+                columns
                     .iter()
                     .position(|c| c.is_some_and(|c| c.name == field))
                     .or(if field == "id" { id_column } else { None })
-                    .and_then(|i| sheet.headers.get(i).cloned());
+            };
+            errs.sort_by_key(|(f, _)| position(f));
+            for (field, message) in errs {
+                let column = position(&field).and_then(|i| sheet.headers.get(i).cloned());
                 report.problems.push(RowProblem {
                     line: row.line,
                     column,

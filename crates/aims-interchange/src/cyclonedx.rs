@@ -95,7 +95,6 @@ impl Reader<'_> {
         }
         self.dependencies(root)?;
         self.resolve_pending();
-        self.training_summaries();
         if !self.skipped.is_empty() {
             let list: Vec<String> = self
                 .skipped
@@ -578,34 +577,6 @@ impl Reader<'_> {
                 ));
             }
         }
-    }
-
-    /// A model without `training_data` gets the names of its training datasets.
-    fn training_summaries(&mut self) {
-        let by_key: HashMap<&str, &Item> =
-            self.inv.items.iter().map(|i| (i.key.as_str(), i)).collect();
-        let mut names: HashMap<String, Vec<String>> = HashMap::new();
-        for l in self.inv.links.iter().filter(|l| l.relation == TRAINED_ON) {
-            if let Some(ds) = by_key.get(l.to.as_str()) {
-                let list = names.entry(l.from.clone()).or_default();
-                if !list.iter().any(|n| n == ds.name()) {
-                    list.push(ds.name().to_owned());
-                }
-            }
-        }
-        drop(by_key);
-        let mut w = Vec::new();
-        for item in self
-            .inv
-            .items
-            .iter_mut()
-            .filter(|i| i.kind == ItemKind::Model)
-        {
-            if let Some(list) = names.get(&item.key) {
-                item.set_text_if_absent("training_data", &list.join("; "), &mut w);
-            }
-        }
-        self.inv.warnings.extend(w);
     }
 }
 

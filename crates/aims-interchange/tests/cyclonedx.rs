@@ -108,7 +108,8 @@ fn official_machine_learning_bom_imports_its_model_and_dataset() {
     assert_eq!(model["model_version"], "1.4");
     assert_eq!(model["provider"], "Acme Inc");
     assert_eq!(model["model_type"], "task goes here");
-    assert_eq!(model["training_data"], "Training Data");
+    // Training data is a link (trained_on), not copied into free text.
+    assert_eq!(model["training_data"], serde_json::Value::Null);
     assert_eq!(model["external_ref"], "component-a");
     assert_eq!(
         model["metrics"],
@@ -171,7 +172,7 @@ fn systems_models_datasets_and_dependencies() {
     assert_eq!(model["licence"], "Apache-2.0, Acme EULA");
     assert_eq!(model["provider"], "Acme AI");
     assert_eq!(model["model_type"], "text-classification");
-    assert_eq!(model["training_data"], "Claims 2023");
+    assert_eq!(model["training_data"], serde_json::Value::Null);
     assert_eq!(
         model["metrics"],
         json!([

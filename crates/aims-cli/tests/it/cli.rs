@@ -5,7 +5,7 @@ use reqwest::Method;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn aims(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn aims(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(TestApp::bin())
         .args(db.cli_args())
         .args(args)
@@ -27,7 +27,7 @@ fn aims(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 

@@ -15,5 +15,7 @@ mod classification;
 mod cli;
 mod hardening;
 mod history;
+mod import;
 mod page_matrix;
+mod records;
 mod web;

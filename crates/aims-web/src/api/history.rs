@@ -13,9 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// History routes, each registered with its OpenAPI operation.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(system_history))
-        .routes(routes!(activity))
+    OpenApiRouter::new().routes(routes!(activity))
 }
 
 /// One entry of the hash-chained history.
@@ -62,19 +60,17 @@ pub struct EventList {
     next: Option<i64>,
 }
 
-/// The history of one AI system, newest first (it outlives the record).
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/systems/{id}/history", tag = "history",
-    extensions(("x-aims-requires" = json!("read"))),
-    params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "System id")),
-    responses((status = 200, body = EventList), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn system_history(
+/// The history of one record of `kind`, newest first (it outlives the
+/// record); served for every kind at `/{kind}/{id}/history`.
+pub async fn record_history(
+    kind: &'static aims_domain::record::Kind,
     State(s): State<AppState>,
     InWorkspace(ws): InWorkspace,
     RecordId(id): RecordId,
 ) -> Result<Json<EventList>, ApiError> {
-    let events = s.app.record_history(&ws, "ai_system", &id).await?;
+    let events = s.app.record_history(&ws, kind.record_type, &id).await?;
     if events.is_empty() {
-        return Err(aims_app::AppError::NotFound("AI system").into());
+        return Err(aims_app::AppError::NotFound(kind.singular).into());
     }
     Ok(Json(EventList {
         items: events.into_iter().map(EventOut::from).collect(),

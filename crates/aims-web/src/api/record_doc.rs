@@ -320,6 +320,11 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
                 params: vec![ws.clone(), id.clone(), path_param("link", "Link id")], body: None,
                 responses: vec![ok(204, "Removed", None), problem(403), problem(404)] }),
         ]),
+        (format!("{base}/{{id}}/history"), vec![
+            ("get", Op { kind, id: "history", summary: format!("The history of a {s}, newest first (it outlives the record)."), requires: "read",
+                params: vec![ws.clone(), id.clone()], body: None,
+                responses: vec![ok(200, "Events", Some(json!({"$ref": "#/components/schemas/EventList"}))), problem(404)] }),
+        ]),
     ];
     entries
         .into_iter()

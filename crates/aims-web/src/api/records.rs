@@ -67,6 +67,9 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
             unlink(kind, s, w, id, l)
         },
     );
+    let history_route = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| {
+        super::history::record_history(kind, s, w, id)
+    });
     router
         .routes(next(collection))
         .routes(next(export_route))
@@ -74,6 +77,7 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
         .routes(next(links_route))
         .routes(next(import_route))
         .routes(next(one_link))
+        .routes(next(history_route))
 }
 
 /// A record as the API shows it: its id, every declared field (text fields
