@@ -35,10 +35,21 @@ pub struct ClassificationView {
     pub classified_by: String,
 }
 
-/// A classification made for another purpose than the system's current one
-/// must be looked at again.
-pub(crate) fn needs_review(classified_purpose: &str, current_purpose: &str) -> bool {
-    classified_purpose != current_purpose
+/// A classification made for another purpose, or in another life-cycle
+/// stage, than the system's current ones must be looked at again (a stage
+/// unknown at classification time does not count as a change).
+pub(crate) fn needs_review(c: &ClassificationRow, system: &RecordRow) -> bool {
+    c.purpose != purpose_of(system)
+        || c.lifecycle_stage
+            .as_deref()
+            .is_some_and(|stage| Some(stage) != stage_of(system))
+}
+
+fn stage_of(system: &RecordRow) -> Option<&str> {
+    system
+        .fields
+        .get("lifecycle_stage")
+        .and_then(serde_json::Value::as_str)
 }
 
 impl App {
@@ -79,8 +90,8 @@ impl App {
         if let Some(prev) = &latest {
             let same = serde_json::from_str::<serde_json::Value>(&prev.answers)
                 .is_ok_and(|a| a == answers_json);
-            if same && prev.purpose == purpose_of(&system) {
-                return self.view(prev, purpose_of(&system)).await;
+            if same && !needs_review(prev, &system) {
+                return self.view(prev, &system).await;
             }
         }
         let row = ClassificationRow {
@@ -93,6 +104,7 @@ impl App {
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             risk_tier: result.risk_tier.name().to_owned(),
             purpose: purpose_of(&system).to_owned(),
+            lifecycle_stage: stage_of(&system).map(str::to_owned),
             created_at: self.now(),
             created_by: ws.principal.label.clone(),
         };
@@ -122,7 +134,7 @@ impl App {
             ))
             .await?;
         tx.commit().await?;
-        self.view(&row, purpose_of(&system)).await
+        self.view(&row, &system).await
     }
 
     /// The latest classification of a system; "not found" when it has none.
@@ -151,13 +163,17 @@ impl App {
             .await?;
         drop(c);
         let view = match row {
-            Some(row) => Some(self.view(&row, purpose_of(&system)).await?),
+            Some(row) => Some(self.view(&row, &system).await?),
             None => None,
         };
         Ok((system, view))
     }
 
-    async fn view(&self, row: &ClassificationRow, purpose: &str) -> Result<ClassificationView> {
+    async fn view(
+        &self,
+        row: &ClassificationRow,
+        system: &RecordRow,
+    ) -> Result<ClassificationView> {
         let result: Classification = serde_json::from_str(&row.result)
             .map_err(|e| AppError::Internal(format!("stored classification: {e}")))?;
         let catalog = self.catalog().await?;
@@ -181,7 +197,7 @@ impl App {
             answers: serde_json::from_str(&row.answers).unwrap_or_default(),
             result,
             obligations,
-            needs_review: needs_review(&row.purpose, purpose),
+            needs_review: needs_review(row, system),
             classified_at: row.created_at.clone(),
             classified_by: row.created_by.clone(),
         })

@@ -4,6 +4,7 @@
 //! Architecture invariant: no HTTP and no SQL here. The web layer and the CLI
 //! call these functions; the store is only reached through `aims-store`.
 
+mod approvals;
 mod auth;
 mod catalog;
 mod classifications;
@@ -23,6 +24,7 @@ pub use aims_catalog as catalogue;
 pub use aims_domain as domain;
 pub use aims_export as export;
 pub use aims_store as store;
+pub use approvals::{ApprovalView, Approvals};
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
 pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
 pub use classifications::{ClassificationView, Obligation};

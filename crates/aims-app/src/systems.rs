@@ -40,21 +40,21 @@ impl App {
             });
         }
         let mut c = self.store.conn().await?;
-        let latest: std::collections::HashMap<String, (i64, String, String)> = c
+        let latest: std::collections::HashMap<String, aims_store::ClassificationRow> = c
             .conn()
             .classifications_latest_of_workspace(&ws.workspace.id)
             .await?
             .into_iter()
-            .map(|(id, v, tier, purpose)| (id, (v, tier, purpose)))
+            .map(|c| (c.system_id.clone(), c))
             .collect();
         let values = rows
             .iter()
             .map(|s| {
                 let cells = match latest.get(&s.id) {
-                    Some((v, tier, purpose)) => vec![
-                        tier.clone(),
-                        v.to_string(),
-                        crate::classifications::needs_review(purpose, purpose_of(s)).to_string(),
+                    Some(c) => vec![
+                        c.risk_tier.clone(),
+                        c.version.to_string(),
+                        crate::classifications::needs_review(c, s).to_string(),
                     ],
                     None => vec!["not_classified".to_owned(), String::new(), String::new()],
                 };

@@ -172,6 +172,8 @@ pub struct Access {
     pub update: Action,
     pub delete: Action,
     pub export: Action,
+    /// Approving a version, for kinds whose versions are approved (`None`: not approvable).
+    pub approve: Option<Action>,
 }
 
 /// The usual rule: read to see, create/update/delete to change, export to download.
@@ -181,7 +183,47 @@ pub const STANDARD_ACCESS: Access = Access {
     update: Action::Update,
     delete: Action::Delete,
     export: Action::Export,
+    approve: None,
 };
+
+/// The usual rule for kinds whose versions a manager approves.
+pub const APPROVED_ACCESS: Access = Access {
+    approve: Some(Action::Approve),
+    ..STANDARD_ACCESS
+};
+
+/// Where a record of an approvable kind stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ApprovalState {
+    /// Never approved.
+    Draft,
+    /// Exactly as approved version `number`.
+    Approved { number: i64 },
+    /// Edited since approved version `number`: a new draft.
+    ChangedSince { number: i64 },
+}
+
+impl ApprovalState {
+    /// From the record's fields and its latest approved version (number and fields).
+    pub fn of(current: &Fields, latest: Option<(i64, &Fields)>) -> ApprovalState {
+        match latest {
+            None => ApprovalState::Draft,
+            Some((number, approved)) if approved == current => ApprovalState::Approved { number },
+            Some((number, _)) => ApprovalState::ChangedSince { number },
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            ApprovalState::Draft => "Draft, never approved".into(),
+            ApprovalState::Approved { number } => format!("Approved (version {number})"),
+            ApprovalState::ChangedSince { number } => {
+                format!("Draft: changed since approved version {number}")
+            }
+        }
+    }
+}
 
 /// A kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

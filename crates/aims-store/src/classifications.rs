@@ -17,21 +17,23 @@ pub struct ClassificationRow {
     pub risk_tier: String,
     /// The system's purpose when it was classified.
     pub purpose: String,
+    /// The system's life-cycle stage when it was classified (unknown for older ones).
+    pub lifecycle_stage: Option<String>,
     pub created_at: String,
     pub created_by: String,
 }
 
 const COLS: &str =
-    "id, workspace_id, system_id, version, answers, result, risk_tier, purpose, created_at, created_by";
+    "id, workspace_id, system_id, version, answers, result, risk_tier, purpose, created_at, created_by, lifecycle_stage";
 
 impl Conn<'_> {
     pub async fn classification_insert(&mut self, r: &ClassificationRow) -> Result<()> {
         let sql = format!(
-            "INSERT INTO ai_system_classifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            "INSERT INTO ai_system_classifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         );
         on_conn!(self, c => sqlx::query(&sql)
             .bind(&r.id).bind(&r.workspace_id).bind(&r.system_id).bind(r.version).bind(&r.answers)
-            .bind(&r.result).bind(&r.risk_tier).bind(&r.purpose).bind(&r.created_at).bind(&r.created_by)
+            .bind(&r.result).bind(&r.risk_tier).bind(&r.purpose).bind(&r.created_at).bind(&r.created_by).bind(&r.lifecycle_stage)
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
@@ -50,16 +52,17 @@ impl Conn<'_> {
         )
     }
 
-    /// The latest classification of every classified system of a workspace:
-    /// (system id, version, risk tier, purpose when classified).
+    /// The latest classification of every classified system of a workspace.
     pub async fn classifications_latest_of_workspace(
         &mut self,
         workspace_id: &str,
-    ) -> Result<Vec<(String, i64, String, String)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT c.system_id, c.version, c.risk_tier, c.purpose FROM ai_system_classifications c
+    ) -> Result<Vec<ClassificationRow>> {
+        let sql = format!(
+            "SELECT {} FROM ai_system_classifications c
              WHERE c.workspace_id = $1 AND c.version =
-               (SELECT MAX(d.version) FROM ai_system_classifications d WHERE d.system_id = c.system_id)")
-            .bind(workspace_id).fetch_all(&mut **c).await)?)
+               (SELECT MAX(d.version) FROM ai_system_classifications d WHERE d.system_id = c.system_id)",
+            COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).fetch_all(&mut **c).await)?)
     }
 }

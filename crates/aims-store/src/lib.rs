@@ -4,6 +4,7 @@
 //! is written once, with `$n` placeholders that both backends accept, and run on
 //! either backend through the [`Conn`] enum.
 
+mod approvals;
 mod catalog;
 mod classifications;
 mod conn;
@@ -12,6 +13,7 @@ mod identity;
 mod records;
 pub mod seal;
 
+pub use approvals::ApprovalRow;
 pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;
 pub use conn::{

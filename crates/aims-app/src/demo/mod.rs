@@ -173,6 +173,26 @@ impl App {
                 }
             }
         }
+        // The scope is approved once, by whoever loads the demo.
+        if let Some(scopes) = kind("scopes") {
+            for r in self.all_records(scope, scopes, &Default::default()).await? {
+                if self
+                    .approvals(scope, scopes, &r.id)
+                    .await?
+                    .versions
+                    .is_empty()
+                {
+                    self.approve_record(
+                        scope,
+                        scopes,
+                        &r.id,
+                        r.version,
+                        "Approved with the AI policy",
+                    )
+                    .await?;
+                }
+            }
+        }
         let Some(Value::Array(links)) = data.get("links") else {
             return Ok(());
         };

@@ -126,7 +126,9 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             String::new()
         };
         let url = url.replace(&system, &id).replace("{link}", &link);
-        let form = if path.ends_with("/import") {
+        let form = if path.ends_with("/approve") {
+            f(&[("version", "1"), ("note", "matrix")])
+        } else if path.ends_with("/import") {
             f(&[("mode", "all"), ("file", &format!("{title}\n{name}\n"))])
         } else if path.ends_with("/links") {
             f(&[("relation", "related_to"), ("to", &to)])

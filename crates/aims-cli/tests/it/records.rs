@@ -366,3 +366,164 @@ async fn every_kind_exports_what_its_filters_match() {
     assert!(r.text.starts_with("id,name,origin,needs"), "{}", r.text);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_manager_approves_the_scope_and_the_approved_version_never_changes() {
+    let t = TestApp::new().await;
+    let manager = t.token("acme", "manager").await;
+    let contributor = t.token("acme", "contributor").await;
+    post(
+        &t,
+        &contributor,
+        "/systems",
+        json!({"name": "Chatbot", "in_scope": true}),
+    )
+    .await;
+    post(
+        &t,
+        &contributor,
+        "/systems",
+        json!({"name": "Forecaster", "in_scope": false}),
+    )
+    .await;
+    let scope = post(
+        &t,
+        &contributor,
+        "/scopes",
+        json!({"title": "AIMS scope", "statement": "All customer-facing AI"}),
+    )
+    .await;
+    let id = scope["id"].as_str().unwrap();
+    let approvals = |token: &str| {
+        let url = format!("{WS}/scopes/{id}/approvals");
+        let token = token.to_owned();
+        let t = &t;
+        async move { t.call(Method::GET, &url, Some(&token), None).await.json() }
+    };
+    assert_eq!(approvals(&contributor).await["state"]["state"], "draft");
+    // Contributors cannot approve; a stale version is a conflict.
+    let url = format!("{WS}/scopes/{id}/approve");
+    t.call(
+        Method::POST,
+        &url,
+        Some(&contributor),
+        Some(json!({"version": 1})),
+    )
+    .await
+    .problem(403);
+    t.call(
+        Method::POST,
+        &url,
+        Some(&manager),
+        Some(json!({"version": 7})),
+    )
+    .await
+    .problem(409);
+    let r = t
+        .call(
+            Method::POST,
+            &url,
+            Some(&manager),
+            Some(json!({"version": 1, "note": "Board, 3 March"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let a = r.json();
+    assert_eq!(a["state"], json!({"state": "approved", "number": 1}));
+    assert_eq!(
+        a["versions"][0]["derived"]["systems_in_scope"][0]["name"],
+        "Chatbot"
+    );
+    assert_eq!(
+        a["versions"][0]["derived"]["systems_in_scope"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The same version twice is refused.
+    t.call(
+        Method::POST,
+        &url,
+        Some(&manager),
+        Some(json!({"version": 1})),
+    )
+    .await
+    .problem(409);
+    // Editing starts a new draft; the approved version shows what changed since.
+    t.call(
+        Method::PUT,
+        &format!("{WS}/scopes/{id}"),
+        Some(&contributor),
+        Some(json!({"version": 1, "statement": "All AI"})),
+    )
+    .await;
+    let a = approvals(&contributor).await;
+    assert_eq!(a["state"], json!({"state": "changed_since", "number": 1}));
+    assert_eq!(a["label"], "Draft: changed since approved version 1");
+    assert_eq!(
+        a["versions"][0]["fields"]["statement"],
+        "All customer-facing AI"
+    );
+    assert_eq!(
+        a["versions"][0]["changes_since"]["statement"],
+        json!(["All customer-facing AI", "All AI"])
+    );
+    // Not even the database lets an approved version change.
+    let tampered =
+        t.db.try_raw_sql("UPDATE record_approvals SET fields = '{}'")
+            .await;
+    assert!(tampered.is_err(), "approved versions are immutable");
+    // Kinds without approval have no approval routes.
+    let sys = post(&t, &manager, "/systems", json!({"name": "X"})).await;
+    let r = t
+        .call(
+            Method::POST,
+            &format!("{WS}/systems/{}/approve", sys["id"].as_str().unwrap()),
+            Some(&manager),
+            Some(json!({"version": 1})),
+        )
+        .await;
+    assert!(matches!(r.status.as_u16(), 404 | 405), "{}", r.status);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_life_cycle_stage_flags_the_classification_for_review() {
+    let t = TestApp::new().await;
+    let token = t.token("acme", "manager").await;
+    let s = post(
+        &t,
+        &token,
+        "/systems",
+        json!({"name": "CV screening", "lifecycle_stage": "design"}),
+    )
+    .await;
+    let id = s["id"].as_str().unwrap();
+    let c = t
+        .call(
+            Method::PUT,
+            &format!("{WS}/systems/{id}/classification"),
+            Some(&token),
+            Some(json!({"answers": {}})),
+        )
+        .await;
+    assert_eq!(c.json()["needs_review"], false);
+    t.call(
+        Method::PUT,
+        &format!("{WS}/systems/{id}"),
+        Some(&token),
+        Some(json!({"version": 1, "lifecycle_stage": "deployment"})),
+    )
+    .await;
+    let c = t
+        .call(
+            Method::GET,
+            &format!("{WS}/systems/{id}/classification"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(c.json()["needs_review"], true);
+    t.stop().await;
+}

@@ -2,7 +2,7 @@
 //! `Kind` here (and its table name nowhere else: every kind shares the
 //! record storage).
 
-use super::{Choice, Field, Kind, Relation, STANDARD_ACCESS};
+use super::{Choice, Field, Kind, Relation, APPROVED_ACCESS, STANDARD_ACCESS};
 
 const fn c(value: &'static str, label: &'static str) -> Choice {
     Choice { value, label }
@@ -142,6 +142,19 @@ const PARTY_FIELDS: &[Field] = &[
     Field::date("next_review", "Next review").duty(),
 ];
 
+const SCOPE_FIELDS: &[Field] = &[
+    Field::text("title", "Title", 200).required(),
+    Field::long("statement", "Scope statement")
+        .help("What the AIMS covers: activities, products and services involving AI."),
+    Field::long("boundaries", "Boundaries")
+        .help("Where the AIMS stops, and the interfaces with what lies outside it."),
+    Field::long("units", "Organisational units"),
+    Field::long("locations", "Locations"),
+    Field::long("exclusions", "Exclusions and why"),
+    Field::owner(),
+    Field::date("next_review", "Next review").duty(),
+];
+
 /// Every kind of record, in the order the navigation shows them.
 pub const KINDS: &[Kind] = &[
     Kind {
@@ -209,6 +222,17 @@ pub const KINDS: &[Kind] = &[
         fields: PARTY_FIELDS,
         columns: &["origin", "addressed", "owner"],
         access: STANDARD_ACCESS,
+    },
+    Kind {
+        name: "scopes",
+        record_type: "scope",
+        page: "scope",
+        singular: "scope statement",
+        plural: "scope statements",
+        about: "What the AIMS covers (clause 4.3): boundaries, units, locations, and the AI systems in scope from the register; a manager approves each version.",
+        fields: SCOPE_FIELDS,
+        columns: &["owner", "next_review"],
+        access: APPROVED_ACCESS,
     },
 ];
 

@@ -398,3 +398,30 @@ fn kinds_without_an_owner_field_say_so() {
     assert!(!k.has_owner());
     assert_eq!(k.owner_of(&Fields::new()), None);
 }
+
+#[test]
+fn approval_state_follows_the_latest_approved_version() {
+    let scope = kind("scopes").unwrap();
+    assert_eq!(scope.access.approve, Some(crate::Action::Approve));
+    assert_eq!(systems().access.approve, None);
+    let a = obj(json!({"title": "AIMS scope", "statement": "All AI"}));
+    let b = obj(json!({"title": "AIMS scope", "statement": "All AI but HR"}));
+    assert_eq!(ApprovalState::of(&a, None), ApprovalState::Draft);
+    assert_eq!(
+        ApprovalState::of(&a, Some((2, &a))),
+        ApprovalState::Approved { number: 2 }
+    );
+    assert_eq!(
+        ApprovalState::of(&b, Some((2, &a))),
+        ApprovalState::ChangedSince { number: 2 }
+    );
+    assert_eq!(ApprovalState::Draft.label(), "Draft, never approved");
+    assert_eq!(
+        ApprovalState::Approved { number: 2 }.label(),
+        "Approved (version 2)"
+    );
+    assert_eq!(
+        ApprovalState::ChangedSince { number: 2 }.label(),
+        "Draft: changed since approved version 2"
+    );
+}

@@ -326,6 +326,25 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
                 responses: vec![ok(200, "Events", Some(json!({"$ref": "#/components/schemas/EventList"}))), problem(404)] }),
         ]),
     ];
+    let mut entries = entries;
+    if kind.access.approve.is_some() {
+        let approvals = json!({"type": "object", "properties": {
+            "state": {"type": "object"}, "label": {"type": "string"},
+            "versions": {"type": "array", "items": {"type": "object"}}}});
+        entries.push((format!("{base}/{{id}}/approvals"), vec![
+            ("get", Op { kind, id: "approvals", summary: format!("Whether a {s} is approved, and its approved versions with what changed since each."), requires: "read",
+                params: vec![ws.clone(), id.clone()], body: None,
+                responses: vec![ok(200, "Approvals", Some(approvals.clone())), problem(404)] }),
+        ]));
+        entries.push((format!("{base}/{{id}}/approve"), vec![
+            ("post", Op { kind, id: "approve", summary: format!("Approves a {s} as it is at `version` (managers); the approved version never changes, editing starts a new draft."), requires: "approve",
+                params: vec![ws.clone(), id.clone()],
+                body: Some(json!({"type": "object", "required": ["version"], "additionalProperties": false,
+                    "example": {"version": 1, "note": "Approved at the management review"},
+                    "properties": {"version": {"type": "integer", "format": "int64"}, "note": {"type": "string", "maxLength": 2000}}})),
+                responses: vec![ok(200, "Approvals", Some(approvals)), problem(403), problem(404), problem(409), problem(422)] }),
+        ]));
+    }
     entries
         .into_iter()
         .filter_map(|(path, ops)| {

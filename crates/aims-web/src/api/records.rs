@@ -70,14 +70,27 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
     let history_route = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| {
         super::history::record_history(kind, s, w, id)
     });
-    router
+    let router = router
         .routes(next(collection))
         .routes(next(export_route))
         .routes(next(one))
         .routes(next(links_route))
         .routes(next(import_route))
         .routes(next(one_link))
-        .routes(next(history_route))
+        .routes(next(history_route));
+    if kind.access.approve.is_none() {
+        return router;
+    }
+    let approvals_route =
+        get(move |s: State<AppState>, w: InWorkspace, id: RecordId| approvals(kind, s, w, id));
+    let approve_route = post(
+        move |s: State<AppState>, w: InWorkspace, id: RecordId, b: ApiJson<ApproveIn>| {
+            approve(kind, s, w, id, b)
+        },
+    );
+    router
+        .routes(next(approvals_route))
+        .routes(next(approve_route))
 }
 
 /// A record as the API shows it: its id, every declared field (text fields
@@ -366,4 +379,42 @@ async fn import(
         return Err(e);
     }
     Ok(Json(report).into_response())
+}
+
+async fn approvals(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+) -> Result<Json<aims_app::Approvals>, ApiError> {
+    Ok(Json(s.app.approvals(&ws, kind, &id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveIn {
+    version: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn approve(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    RecordId(id): RecordId,
+    ApiJson(body): ApiJson<ApproveIn>,
+) -> Result<Json<aims_app::Approvals>, ApiError> {
+    let Some(version) = body.version else {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "version",
+            "is required: send the version you read and approve",
+        ));
+    };
+    Ok(Json(
+        s.app
+            .approve_record(&ws, kind, &id, version, &body.note)
+            .await?,
+    ))
 }

@@ -279,6 +279,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("resources", "Resources", "/resources", true, "Tooling, computing and third-party AI services."),
         item("context", "Context issues", "/context", true, "External and internal issues that affect the AIMS."),
         item("parties", "Interested parties", "/parties", true, "Who has a stake in the AIMS and what they need."),
+        item("scope", "Scope", "/scope", true, "The AIMS scope statement, approved by a manager."),
     ]),
     ("Plan", &[
         item("risks", "Risks", "/risks", false, "The AI risk register: likelihood and impact, inherent and residual, treatment by controls."),

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 pub(super) fn routes(k: &'static Kind) -> Vec<PageRoute> {
     use PageRequires::Workspace as W;
-    vec![
+    let mut out = vec![
         PageRoute::get(
             path(k, "/{id}"),
             W(Action::Read),
@@ -59,7 +59,58 @@ pub(super) fn routes(k: &'static Kind) -> Vec<PageRoute> {
                   p: Path<(String, String, String)>,
                   f: PageForm<CsrfForm>| unlink(k, s, w, p, f),
         ),
-    ]
+    ];
+    if let Some(approve_action) = k.access.approve {
+        out.push(PageRoute::post(
+            path(k, "/{id}/approve"),
+            W(approve_action),
+            move |s: State<AppState>,
+                  w: WsPage,
+                  p: Path<(String, String)>,
+                  f: PageForm<ApproveForm>| approve(k, s, w, p, f),
+        ));
+    }
+    out
+}
+
+#[derive(Deserialize)]
+pub(super) struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn approve(
+    kind: &'static Kind,
+    State(s): State<AppState>,
+    w: WsPage,
+    Path((_, id)): Path<(String, String)>,
+    PageForm(f): PageForm<ApproveForm>,
+) -> Result<Response, PageError> {
+    w.user.check_csrf(&f.csrf)?;
+    let version = f.version.parse::<i64>().map_err(|_| {
+        PageError::BadForm("The form lost its version field; reload the page.".into())
+    })?;
+    match s
+        .app
+        .approve_record(&w.scope, kind, &id, version, &f.note)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/w/{}/{}/{id}?flash=approved",
+            w.scope.workspace.slug, kind.page
+        ))
+        .into_response()),
+        Err(e @ (AppError::Conflict { .. } | AppError::Validation(_))) => {
+            let mut page = view(&s, &w, kind, &id, None).await?;
+            page.conflict = Some(format!("Not approved: {e}."));
+            Ok((StatusCode::CONFLICT, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -99,6 +150,9 @@ struct RecordPage {
     targets: Vec<Target>,
     link_error: Option<String>,
     tier: Option<String>,
+    approvals: Option<aims_app::Approvals>,
+    can_approve: bool,
+    in_scope: Vec<(String, String)>,
     events: Vec<EventView>,
 }
 
@@ -157,7 +211,29 @@ async fn view(
     } else {
         None
     };
+    let approvals = if kind.access.approve.is_some() {
+        Some(s.app.approvals(scope, kind, id).await?)
+    } else {
+        None
+    };
+    let in_scope = if kind.record_type == "scope" {
+        let req = aims_app::ListRequest {
+            filters: [("in_scope".to_owned(), "true".to_owned())].into(),
+            ..Default::default()
+        };
+        s.app
+            .all_records(scope, aims_app::systems_kind(), &req)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.title))
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(RecordPage {
+        can_approve: kind.access.approve.is_some_and(|a| scope.can(a)),
+        approvals,
+        in_scope,
         layout: Layout::new(&w.user, kind.page)
             .in_workspace(scope)
             .flash(flash),

@@ -345,6 +345,9 @@ pub(super) fn flash_message(kind: &Kind, flash: Option<&str>) -> Option<String> 
         ),
         "linked" => "Link added.".to_owned(),
         "unlinked" => "Link removed.".to_owned(),
+        "approved" => {
+            "Approved. This version is kept as it is; later edits start a new draft.".to_owned()
+        }
         _ => return None,
     })
 }

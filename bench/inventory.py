@@ -1,0 +1,586 @@
+#!/usr/bin/env python3
+"""Inventory benchmark for aims: importing, listing, filtering and exporting
+an AI system inventory of N systems (default 10,000).
+
+Budgets (issue #7), each with a baseline measured in the same run:
+  import of 10,000 systems   >= 20,000 rows/s from CSV and from XLSX
+                             (POST .../systems/import, median of --runs fresh
+                             workspaces); baselines: the same file in dry-run
+                             mode (read and check, nothing written) and the
+                             same rows bulk-loaded into a plain table by the
+                             database's own tools (Python's sqlite3 with aims'
+                             pragmas; psql \\copy);
+  list and filter            p99 < 10 ms at --connections 16 for --duration s,
+                             a mix of first pages, sort=title, keyset next
+                             pages, facet filters and q= searches; each query
+                             type also alone (--each s); baseline: /healthz
+                             through the same client;
+  XLSX export of 10,000      < 1 s (GET .../systems/export?format=xlsx,
+                             median of --runs); baseline: sha256sum of the file.
+
+The systems are generated (deterministic --seed): unique names, ~100-character
+purposes, varied roles, stages, automation and scope, a third owned by the
+admin (a member of every workspace). The XLSX is the API's own export of the
+imported CSV, with its `id` column renamed (an exported file imported into
+another workspace names records that are not there; the run reports that).
+--scale 10 repeats import, list and export at 10x the systems (files over the
+32 MiB upload limit are sent in equal parts). The client runs one process per
+connection, so no request waits for another's GIL.
+
+Prints a table with PASS/FAIL per budget and exits 0 whatever the figures
+(a benchmark is not a test); exits 1 only when the run itself fails.
+
+Usage: bench/inventory.py [--binary B] [--records 10000] [--runs 3] [--duration 10]
+                          [--each 3] [--connections 16] [--scale 10] [--json FILE]
+                          [--database-url postgres://postgres@127.0.0.1:5432/aims_inv_bench]
+--database-url names a database to create (it must not exist; psql creates it
+through the server's `postgres` database) and drop at the end.
+Needs: a release build (cargo build --release -p aims-cli), psql for PostgreSQL.
+"""
+import argparse, csv, hashlib, http.client, io, json, multiprocessing as mp, os, random, re
+import shutil, socket, sqlite3, statistics, subprocess, sys, tempfile, time, urllib.parse, zipfile
+from collections import Counter
+
+IMPORT_BUDGET_ROWS_S = 20_000
+LIST_BUDGET_P99_MS = 10.0
+EXPORT_BUDGET_S = 1.0
+MAX_UPLOAD = 32 * 1024 * 1024
+ADMIN = "bench-admin@example.org"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+COLUMNS = ["name", "purpose", "intended_use", "owner", "roles", "lifecycle_stage",
+           "deployment_context", "affected_people", "decisions", "automation",
+           "human_oversight", "in_scope", "scope_reason", "external_ref", "next_review"]
+
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+
+def pct(xs, p):
+    """Nearest-rank percentile of seconds, in ms."""
+    if not xs:
+        return float("nan")
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))] * 1000
+
+
+# --- the inventory -----------------------------------------------------------
+
+TEAMS = ["Claims", "Credit", "Customer care", "Fraud", "HR", "Marketing", "Logistics",
+         "Procurement", "Radiology", "Legal", "Finance", "Security", "Sales", "Support",
+         "Quality", "Pricing", "Risk", "Compliance", "Supply chain", "Payroll"]
+TASKS = ["triage", "scoring", "forecasting", "summarisation", "translation",
+         "anomaly detection", "document extraction", "routing", "recommendation",
+         "chat", "image screening", "search", "classification", "matching", "transcription"]
+THINGS = ["assistant", "model", "engine", "service", "pipeline", "bot", "copilot",
+          "agent", "scorer", "detector"]
+VERBS = ["Ranks", "Flags", "Summarises", "Predicts the outcome of", "Classifies", "Drafts replies to",
+         "Extracts the key facts of", "Routes", "Scores", "Detects anomalies in"]
+OBJECTS = ["incoming insurance claims", "loan applications", "customer e-mails",
+           "supplier invoices", "chest X-ray images", "job applications", "support tickets",
+           "contract clauses", "payment transactions", "delivery routes", "product reviews",
+           "call transcripts"]
+AUDIENCES = ["the claims handling team", "credit analysts", "first-line support agents",
+             "the procurement office", "radiologists on call", "recruiters",
+             "the legal department", "fraud investigators", "dispatchers", "marketing managers"]
+GOALS = ["urgent cases are handled first", "reviews take less time",
+         "errors are caught before payment", "staff see the relevant facts at once",
+         "decisions are consistent across regions", "backlogs shrink in peak season"]
+FORBIDDEN = ["final decisions without review", "profiling of employees",
+             "decisions about minors", "credit decisions", "emotion recognition"]
+CONTEXTS = ["Internal web application, EU data centre", "Embedded in the CRM, all EU markets",
+            "Nightly batch job on the data platform", "Mobile app for field staff in Germany and France",
+            "Vendor SaaS reached through its API, EU and US regions", "On-premises server in the hospital"]
+AFFECTED = ["Customers who file claims", "Job applicants", "Employees", "Patients",
+            "Borrowers and guarantors", "Suppliers", "Website visitors", "Drivers and recipients"]
+DECISIONS = ["Order of the work queue", "Whether a case goes to manual review", "Price offered",
+             "None: information only", "Which team handles the request", "Shortlist of candidates"]
+OVERSIGHT = ["A handler reviews every flagged case and can override the score.",
+             "A weekly sample is checked by the team lead; the system can be switched off.",
+             "Every output is read by a person before it is sent.",
+             "Alerts go to an analyst who decides; thresholds are reviewed monthly."]
+IN_REASONS = ["Used in a core process", "Affects customers directly", "High-risk use under the EU AI Act"]
+OUT_REASONS = ["Pilot with synthetic data only", "Run by a supplier outside our control",
+               "Retired, kept for the record"]
+ROLES = ["ai_provider", "ai_producer", "ai_customer", "ai_partner", "ai_subject"]
+STAGES = ["idea", "design", "development", "verification_validation", "deployment",
+          "operation_monitoring", "re_evaluation", "retirement"]
+STAGE_WEIGHTS = [1, 1, 2, 1, 3, 4, 1, 1]
+AUTOMATION = ["assistive", "partial", "conditional", "full"]
+SEARCH_WORDS = ["fraud", "invoices", "radiolog", "chat", "transcripts"]
+
+
+def systems_csv(n, seed):
+    """N systems as CSV bytes, and their names."""
+    rnd = random.Random(seed)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    names = []
+    for i in range(n):
+        name = f"{rnd.choice(TEAMS)} {rnd.choice(TASKS)} {rnd.choice(THINGS)} {i + 1:06d}"
+        names.append(name)
+        in_scope = rnd.random() < 0.7
+        roles = rnd.sample(ROLES, 2 if rnd.random() < 0.3 else 1)
+        w.writerow([
+            name,
+            f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} for {rnd.choice(AUDIENCES)} so that {rnd.choice(GOALS)}.",
+            f"Used by {rnd.choice(AUDIENCES)} as a second opinion; not for {rnd.choice(FORBIDDEN)}.",
+            ADMIN if rnd.random() < 1 / 3 else "",
+            "; ".join(roles),
+            rnd.choices(STAGES, STAGE_WEIGHTS)[0],
+            rnd.choice(CONTEXTS),
+            rnd.choice(AFFECTED),
+            rnd.choice(DECISIONS),
+            rnd.choice(AUTOMATION),
+            rnd.choice(OVERSIGHT) if rnd.random() < 0.8 else "",
+            "true" if in_scope else "false",
+            rnd.choice(IN_REASONS if in_scope else OUT_REASONS),
+            f"INV-{i + 1:06d}" if rnd.random() < 0.6 else "",
+            f"2027-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}" if rnd.random() < 0.8 else "",
+        ])
+    return out.getvalue().encode(), names
+
+
+def split_csv(data, limit=MAX_UPLOAD):
+    """The CSV in as few equal parts (each with the header) as fit under the upload limit."""
+    if len(data) <= limit:
+        return [data]
+    head, _, rest = data.partition(b"\r\n")
+    rows = rest.split(b"\r\n")
+    if rows and rows[-1] == b"":
+        rows.pop()
+    parts = -(-len(data) // (limit - 1024 * 1024))
+    size = -(-len(rows) // parts)
+    return [head + b"\r\n" + b"\r\n".join(rows[i:i + size]) + b"\r\n" for i in range(0, len(rows), size)]
+
+
+def rename_id_column(xlsx):
+    """The XLSX with its `id` header renamed `source id` (an ignored column)."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    done = False
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        order = sorted(names, key=lambda n: n != "xl/sharedStrings.xml")  # shared strings first
+        data = {n: src.read(n) for n in names}
+        for n in order:
+            if not done and (n == "xl/sharedStrings.xml" or n.startswith("xl/worksheets/")):
+                new, k = re.subn(rb"<t>id</t>", b"<t>source id</t>", data[n], count=1)
+                if k:
+                    data[n], done = new, True
+        for n in names:
+            dst.writestr(src.getinfo(n), data[n])
+    if not done:
+        raise RuntimeError("no `id` header found in the exported XLSX")
+    return out.getvalue()
+
+
+# --- load: one process per connection ------------------------------------------
+
+def _worker(port, token, plan, duration, seed, ready, pipe):
+    rnd = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    types = list(plan)
+    lat = {t: [] for t in types}
+    errors = Counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.connect()
+    ready.wait()
+    end = time.perf_counter() + duration
+    while True:
+        t = rnd.choice(types)
+        path = rnd.choice(plan[t])
+        start = time.perf_counter()
+        if start >= end:
+            break
+        try:
+            c.request("GET", path, headers=headers)
+            r = c.getresponse(); r.read()
+            dt = time.perf_counter() - start
+            if r.status == 200:
+                lat[t].append(dt)
+            else:
+                errors[f"{t}: HTTP {r.status}"] += 1
+        except (OSError, http.client.HTTPException) as e:
+            errors[f"{t}: {type(e).__name__}"] += 1
+            c.close()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.close()
+    pipe.send((lat, dict(errors)))
+    pipe.close()
+
+
+def load(port, token, plan, duration, conns):
+    """`conns` closed-loop clients for `duration` s, each picking a query type and a path at random."""
+    ctx = mp.get_context("fork")
+    ready = ctx.Barrier(conns + 1)
+    procs, pipes = [], []
+    for i in range(conns):
+        rx, tx = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_worker, args=(port, token, plan, duration, 1000 + i, ready, tx), daemon=True)
+        p.start(); procs.append(p); pipes.append(rx)
+    ready.wait(timeout=60)
+    lat = {t: [] for t in plan}
+    errors = Counter()
+    for rx, p in zip(pipes, procs):
+        got, errs = rx.recv()
+        for t, xs in got.items():
+            lat[t].extend(xs)
+        errors.update(errs)
+        p.join(10)
+    stats = {t: summary(xs, duration) for t, xs in lat.items()}
+    every = [x for xs in lat.values() for x in xs]
+    return {"types": stats, "all": summary(every, duration), "errors": dict(errors)}
+
+
+def summary(xs, duration):
+    return {"n": len(xs), "p50": pct(xs, 50), "p99": pct(xs, 99),
+            "max": max(xs) * 1000 if xs else float("nan"), "rps": len(xs) / duration}
+
+
+# --- the run ------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, a, binary, db, port, work):
+        self.a, self.binary, self.db, self.port, self.work = a, binary, db, port, work
+        self.env = dict({k: v for k, v in os.environ.items() if not k.startswith("AIMS_")}, AIMS_LOG="warn")
+        self.tokens = {}
+
+    def cli(self, *args, stdin=None):
+        r = subprocess.run([self.binary, *self.db, *args], input=stdin, capture_output=True,
+                           text=True, env=self.env)
+        if r.returncode != 0:
+            raise RuntimeError(f"aims {' '.join(args)}: exit {r.returncode}: {r.stderr.strip()[-2000:]}")
+        return r.stdout
+
+    def workspace(self, slug):
+        """A fresh workspace with the admin as a manager, and a manager token for it."""
+        self.cli("workspace", "create", "--name", slug, "--slug", slug)
+        self.cli("member", "add", "--workspace", slug, "--email", ADMIN, "--role", "manager")
+        self.tokens[slug] = self.cli("token", "create", "--workspace", slug, "--role", "manager",
+                                     "--name", "bench").strip().splitlines()[-1]
+        return slug
+
+    def request(self, method, path, token, body=None, ctype=None, timeout=600):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = {"Authorization": f"Bearer {token}"}
+        if ctype:
+            h["Content-Type"] = ctype
+        t = time.perf_counter()
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse(); data = r.read()
+        dt = time.perf_counter() - t
+        c.close()
+        return r.status, data, dt
+
+    def import_file(self, ws, body, fmt, mode="all"):
+        """One import through the API: (seconds, report)."""
+        ctype = "text/csv" if fmt == "csv" else XLSX_TYPE
+        status, data, dt = self.request(
+            "POST", f"/api/v1/workspaces/{ws}/systems/import?mode={mode}&file_name=systems.{fmt}",
+            self.tokens[ws], body, ctype)
+        report = json.loads(data) if data[:1] == b"{" else {"raw": data[:300].decode(errors="replace")}
+        if status != 200:
+            raise RuntimeError(f"import into {ws} ({fmt}, {mode}): HTTP {status}: {json.dumps(report)[:1500]}")
+        return dt, report
+
+    def import_parts(self, ws, parts, fmt, mode="all"):
+        total, created = 0.0, 0
+        for p in parts:
+            dt, rep = self.import_file(ws, p, fmt, mode)
+            total += dt
+            created += rep.get("created", 0)
+        return total, created
+
+    def export(self, ws, fmt="xlsx"):
+        status, data, dt = self.request("GET", f"/api/v1/workspaces/{ws}/systems/export?format={fmt}",
+                                        self.tokens[ws])
+        if status != 200:
+            raise RuntimeError(f"export {ws}: HTTP {status}: {data[:300]!r}")
+        return dt, data
+
+    def pages(self, ws, query, most=200):
+        """The `next` cursors of the first `most` pages of a listing."""
+        cursors, after = [], None
+        while len(cursors) < most:
+            path = f"/api/v1/workspaces/{ws}/systems?limit=50{query}" + (f"&after={after}" if after else "")
+            status, data, _ = self.request("GET", path, self.tokens[ws], timeout=30)
+            if status != 200:
+                raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
+            after = json.loads(data)["next"]
+            if not after:
+                break
+            cursors.append(after)
+        return cursors
+
+    def raw_load(self, path, table):
+        """Baseline: the same CSV loaded by the database's own bulk path into a plain table."""
+        cols = ", ".join(f"{c} TEXT" for c in COLUMNS)
+        if self.a.database_url:
+            url = self.a.database_url
+            psql(url, f"CREATE TABLE {table} ({cols})")
+            t = time.perf_counter()
+            psql(url, f"\\copy {table} FROM '{path}' WITH (FORMAT csv, HEADER true)")
+            return time.perf_counter() - t
+        db = sqlite3.connect(os.path.join(self.work, "raw.db"))
+        db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+        db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, {cols})")
+        t = time.perf_counter()
+        with open(path, newline="") as f:
+            rows = csv.reader(f); next(rows)
+            with db:
+                db.executemany(f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        dt = time.perf_counter() - t
+        db.close()
+        return dt
+
+    def measure(self, n, tag, runs):
+        a = self.a
+        out = {"records": n, "runs": runs}
+        data, names = systems_csv(n, a.seed + n)
+        csv_path = os.path.join(self.work, f"{tag}.csv")
+        open(csv_path, "wb").write(data)
+        parts = split_csv(data)
+        out["csv_bytes"], out["csv_parts"] = len(data), len(parts)
+        log(f"[{tag}] {n} systems, CSV {len(data) / 1e6:.1f} MB in {len(parts)} upload(s)")
+
+        # CSV through the API, each run into a fresh workspace.
+        times = []
+        for r in range(runs):
+            ws = self.workspace(f"{tag}-csv{r + 1}")
+            dt, created = self.import_parts(ws, parts, "csv")
+            if created != n:
+                raise RuntimeError(f"CSV import into {ws} created {created} of {n}")
+            times.append(dt)
+            log(f"[{tag}] API CSV import {r + 1}/{runs}: {dt:.2f} s")
+        out["csv_import_s"] = statistics.median(times)
+        out["csv_import_runs"] = times
+        main_ws = f"{tag}-csv1"
+        ws = self.workspace(f"{tag}-dry")
+        out["csv_dry_s"] = statistics.median(self.import_parts(ws, parts, "csv", "dry-run")[0] for _ in range(runs))
+        # Re-import of the same file into the workspace holding it: every row unchanged.
+        dt, rep = self.import_file(main_ws, parts[0], "csv") if len(parts) == 1 else (float("nan"), {})
+        out["csv_reimport_s"], out["csv_reimport_unchanged"] = dt, rep.get("unchanged")
+
+        # The CLI: one process, reading the file(s) and writing directly.
+        ws = self.workspace(f"{tag}-cli")
+        files = []
+        for i, p in enumerate(parts):
+            files.append(os.path.join(self.work, f"{tag}-part{i + 1}.csv")); open(files[-1], "wb").write(p)
+        t = time.perf_counter()
+        self.cli("systems", "import", "--workspace", ws, "--format", "json", *files)
+        out["cli_import_s"] = time.perf_counter() - t
+
+        out["raw_load_s"] = self.raw_load(csv_path, f"raw_{tag.replace('-', '_')}")
+
+        # XLSX: the API's export of the imported systems (also the export budget).
+        exports = []
+        for _ in range(runs):
+            dt, xlsx = self.export(main_ws); exports.append(dt)
+        out["xlsx_export_s"], out["xlsx_bytes"] = statistics.median(exports), len(xlsx)
+        xlsx_path = os.path.join(self.work, f"{tag}.xlsx")
+        open(xlsx_path, "wb").write(xlsx)
+        sha = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(["sha256sum", xlsx_path], capture_output=True, check=True)
+            sha.append(time.perf_counter() - t)
+        out["sha256_s"] = statistics.median(sha)
+        # As exported, the file names its records by id: into another workspace, every row is refused.
+        ws = self.workspace(f"{tag}-xlsx-asis")
+        _, rep = self.import_file(ws, xlsx, "xlsx", "dry-run")
+        out["xlsx_asis_problems"] = len(rep.get("problems", []))
+        out["xlsx_asis_example"] = (rep.get("problems") or [{}])[0].get("message")
+        xlsx = rename_id_column(xlsx)
+        times = []
+        for r in range(runs):
+            ws = self.workspace(f"{tag}-xlsx{r + 1}")
+            dt, rep = self.import_file(ws, xlsx, "xlsx")
+            if rep.get("created") != n:
+                raise RuntimeError(f"XLSX import into {ws}: {json.dumps(rep)[:1500]}")
+            times.append(dt)
+            log(f"[{tag}] API XLSX import {r + 1}/{runs}: {dt:.2f} s")
+        out["xlsx_import_s"], out["xlsx_import_runs"] = statistics.median(times), times
+        ws = self.workspace(f"{tag}-xlsx-dry")
+        out["xlsx_dry_s"] = statistics.median(self.import_file(ws, xlsx, "xlsx", "dry-run")[0] for _ in range(runs))
+
+        # Listing and filtering the imported systems.
+        base = f"/api/v1/workspaces/{main_ws}/systems?limit=50"
+        email = urllib.parse.quote(ADMIN)
+        rnd = random.Random(a.seed)
+        plan = {
+            "first page": [base],
+            "sort=title": [base + "&sort=title"],
+            "next page": [base + f"&after={c}" for c in self.pages(main_ws, "")],
+            "sort=title next page": [base + f"&sort=title&after={c}" for c in self.pages(main_ws, "&sort=title")],
+            "lifecycle_stage=deployment": [base + "&lifecycle_stage=deployment"],
+            "  next page": [base + f"&lifecycle_stage=deployment&after={c}"
+                            for c in self.pages(main_ws, "&lifecycle_stage=deployment")],
+            "in_scope=true&roles=ai_customer": [base + "&in_scope=true&roles=ai_customer"],
+            "owner=<admin>": [base + f"&owner={email}"],
+            "q=<common word>": [base + f"&q={w}" for w in SEARCH_WORDS],
+            "q=<one system's name>": [base + "&q=" + urllib.parse.quote(nm) for nm in rnd.sample(names, min(200, len(names)))],
+        }
+        token = self.tokens[main_ws]
+        log(f"[{tag}] listing: baseline /healthz, mix of {len(plan)} query types, then each alone")
+        out["healthz"] = load(self.port, None, {"/healthz": ["/healthz"]}, a.duration, a.connections)["all"]
+        out["mix"] = load(self.port, token, plan, a.duration, a.connections)
+        out["alone"] = {}
+        if a.each > 0:
+            for t, paths in plan.items():
+                out["alone"][t] = load(self.port, token, {t: paths}, a.each, a.connections)["all"]
+        return out
+
+
+def psql(url, sql):
+    r = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"psql: {r.stderr.strip()}")
+    return r.stdout
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def report(a, backend, res):
+    conns = a.connections
+    for r in res:
+        n = r["records"]
+        rate = lambda s: n / s if s == s and s > 0 else float("nan")
+        print(f"\n{backend}; {n:,} systems (CSV {r['csv_bytes'] / 1e6:.1f} MB in {r['csv_parts']} upload(s), "
+              f"XLSX {r['xlsx_bytes'] / 1e6:.2f} MB); median of {r['runs']}")
+        print(f"  {'import':<44}{'time':>9}{'rows/s':>10}")
+        rows = [
+            ("API CSV, all or nothing", r["csv_import_s"]),
+            ("API CSV, dry run (read + check only)", r["csv_dry_s"]),
+            ("API CSV again into the same workspace (unchanged)", r["csv_reimport_s"]),
+            ("aims systems import CSV, whole process", r["cli_import_s"]),
+            ("API XLSX, all or nothing", r["xlsx_import_s"]),
+            ("API XLSX, dry run (read + check only)", r["xlsx_dry_s"]),
+            ("baseline: raw bulk load of the CSV" + (" (psql \\copy)" if a.database_url else " (sqlite3)"), r["raw_load_s"]),
+        ]
+        for label, s in rows:
+            if s == s:
+                print(f"  {label:<44}{s * 1000:7.0f} ms{rate(s):10,.0f}")
+        print(f"  XLSX as exported, into another workspace: {r['xlsx_asis_problems']:,} problems"
+              + (f" ('id: {r['xlsx_asis_example']}')" if r["xlsx_asis_problems"] else ""))
+        print(f"  {'export':<44}{'time':>9}")
+        print(f"  {'API XLSX export':<44}{r['xlsx_export_s'] * 1000:7.0f} ms")
+        print(f"  {'baseline: sha256sum of the XLSX':<44}{r['sha256_s'] * 1000:7.1f} ms")
+        print(f"  {'list/filter, ' + str(conns) + ' connections, limit=50':<36}{'p50':>8}{'p99':>8}{'max':>8}{'req/s':>8}"
+              + ("  | alone p50     p99   req/s" if r["alone"] else ""))
+        line = lambda label, s, al=None: print(
+            f"  {label:<36}{s['p50']:8.2f}{s['p99']:8.2f}{s['max']:8.1f}{s['rps']:8.0f}"
+            + (f"  | {al['p50']:9.2f}{al['p99']:8.2f}{al['rps']:8.0f}" if al else ""))
+        for t, s in r["mix"]["types"].items():
+            line(t, s, r["alone"].get(t))
+        line("all of the mix", r["mix"]["all"])
+        line("baseline: /healthz", r["healthz"])
+        if r["mix"]["errors"]:
+            print(f"  errors: {r['mix']['errors']}")
+
+    r = res[0]
+    n = r["records"]
+    worst_t, worst = max(((t, s["p99"]) for t, s in (r["alone"] or r["mix"]["types"]).items()), key=lambda x: x[1])
+    print(f"\nbudgets ({backend}, {n:,} systems)")
+    checks = [
+        (f"import CSV >= {IMPORT_BUDGET_ROWS_S:,} rows/s", f"{n / r['csv_import_s']:,.0f} rows/s", n / r["csv_import_s"] >= IMPORT_BUDGET_ROWS_S),
+        (f"import XLSX >= {IMPORT_BUDGET_ROWS_S:,} rows/s", f"{n / r['xlsx_import_s']:,.0f} rows/s", n / r["xlsx_import_s"] >= IMPORT_BUDGET_ROWS_S),
+        (f"list/filter mix p99 < {LIST_BUDGET_P99_MS:g} ms", f"{r['mix']['all']['p99']:.2f} ms", r["mix"]["all"]["p99"] < LIST_BUDGET_P99_MS and not r["mix"]["errors"]),
+        (f"every query type p99 < {LIST_BUDGET_P99_MS:g} ms" + (" (alone)" if r["alone"] else " (in the mix)"),
+         f"worst {worst:.2f} ms ({worst_t.strip()})", worst < LIST_BUDGET_P99_MS),
+        (f"XLSX export < {EXPORT_BUDGET_S:g} s", f"{r['xlsx_export_s'] * 1000:.0f} ms", r["xlsx_export_s"] < EXPORT_BUDGET_S),
+    ]
+    for label, got, ok in checks:
+        print(f"  {label:<44}{got:>34}  {verdict(ok)}")
+
+
+def default_binary():
+    for p in ["target/release/aims", os.path.expanduser("~/.cache/aims-target/release/aims")]:
+        if os.access(p, os.X_OK):
+            return p
+    return "target/release/aims"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--binary", default=None, help="default: target/release/aims, else ~/.cache/aims-target/release/aims")
+    ap.add_argument("--records", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3, help="fresh workspaces per import figure (median)")
+    ap.add_argument("--duration", type=float, default=10, help="seconds of the list/filter mix and of the baseline")
+    ap.add_argument("--each", type=float, default=3, help="seconds of each query type alone (0: skip)")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--scale", type=int, default=0, help="also measure at records x SCALE (one run)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--database-url", default=None, help="PostgreSQL database to create, use and drop")
+    ap.add_argument("--json", metavar="FILE", default=None, help="write every figure here")
+    a = ap.parse_args()
+    binary = a.binary or default_binary()
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"no executable at {binary} (cargo build --release -p aims-cli, or pass --binary)")
+    work = tempfile.mkdtemp(prefix="aims-inventory-bench-")
+    db = ["--data-dir", os.path.join(work, "data")]
+    admin_url = name = None
+    srv = None
+    try:
+        if a.database_url:
+            if not shutil.which("psql"):
+                sys.exit("PostgreSQL needs psql (apt-get install postgresql-client)")
+            u = urllib.parse.urlsplit(a.database_url)
+            name = u.path.lstrip("/")
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name or ""):
+                sys.exit("--database-url must name a database (lower-case letters, digits, _) to create")
+            admin_url = urllib.parse.urlunsplit(u._replace(path="/postgres"))
+            if psql(admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+                sys.exit(f"database {name} exists already: drop it or name another (this benchmark creates its own)")
+            psql(admin_url, f'CREATE DATABASE "{name}"')
+            db += ["--database-url", a.database_url]
+        port = free_port()
+        bench = Bench(a, binary, db, port, work)
+        srv = subprocess.Popen([binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=bench.env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.perf_counter()
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2); c.request("GET", "/readyz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if srv.poll() is not None or time.perf_counter() - t0 > 30:
+                sys.exit("the server did not become ready")
+            time.sleep(0.01)
+        bench.cli("user", "add", "--email", ADMIN, "--name", "Bench Admin", "--password-stdin",
+                  stdin="correct horse battery staple bench\n")
+        backend = "PostgreSQL" if a.database_url else "SQLite"
+        res = [bench.measure(a.records, "inv", a.runs)]
+        if a.scale > 1:
+            res.append(bench.measure(a.records * a.scale, "big", 1))
+    finally:
+        if srv is not None:
+            srv.terminate()
+            try: srv.wait(timeout=10)
+            except subprocess.TimeoutExpired: srv.kill(); srv.wait()
+        if name:
+            try:
+                psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                log(f"could not drop database {name}: {e}")
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"aims inventory benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
+          f"{a.connections} client processes on the same machine")
+    report(a, backend, res)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"backend": backend, "results": res}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
