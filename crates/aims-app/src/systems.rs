@@ -25,6 +25,21 @@ pub fn purpose_of(system: &RecordRow) -> &str {
 }
 
 impl App {
+    /// The latest classification of every classified system, by system id.
+    pub async fn latest_classifications(
+        &self,
+        ws: &Scope,
+    ) -> Result<std::collections::HashMap<String, aims_store::ClassificationRow>> {
+        ws.require(aims_domain::Action::Read)?;
+        let mut c = self.store.conn().await?;
+        Ok(c.conn()
+            .classifications_latest_of_workspace(&ws.workspace.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.system_id.clone(), c))
+            .collect())
+    }
+
     /// Columns a kind exports beyond its fields: for AI systems, the latest
     /// EU AI Act tier, its version and whether it needs a review.
     pub(crate) async fn export_extra(
@@ -39,14 +54,7 @@ impl App {
                 values: Default::default(),
             });
         }
-        let mut c = self.store.conn().await?;
-        let latest: std::collections::HashMap<String, aims_store::ClassificationRow> = c
-            .conn()
-            .classifications_latest_of_workspace(&ws.workspace.id)
-            .await?
-            .into_iter()
-            .map(|c| (c.system_id.clone(), c))
-            .collect();
+        let latest = self.latest_classifications(ws).await?;
         let values = rows
             .iter()
             .map(|s| {

@@ -269,16 +269,43 @@ pub(super) async fn list_view(
     };
     let page = s.app.records(scope, kind, &req).await?;
     let columns: Vec<&'static Field> = kind.columns.iter().filter_map(|c| kind.field(c)).collect();
+    // AI systems also show their EU AI Act tier.
+    let tiers = if kind.name == "systems" {
+        Some(s.app.latest_classifications(scope).await?)
+    } else {
+        None
+    };
+    let tier_label = |id: &str| -> String {
+        let name = tiers
+            .as_ref()
+            .and_then(|t| t.get(id))
+            .map_or("", |c| c.risk_tier.as_str());
+        aims_domain::eu_ai_act::TIER_NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("Not classified", |(_, l)| l)
+            .to_owned()
+    };
     let rows = page
         .items
         .iter()
-        .map(|r| RowView {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            cells: columns.iter().map(|f| display(kind, f, r)).collect(),
-            updated: super::when(&r.updated_at),
+        .map(|r| {
+            let mut cells: Vec<String> = columns.iter().map(|f| display(kind, f, r)).collect();
+            if tiers.is_some() {
+                cells.push(tier_label(&r.id));
+            }
+            RowView {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                cells,
+                updated: super::when(&r.updated_at),
+            }
         })
         .collect();
+    let mut column_labels: Vec<&'static str> = columns.iter().map(|f| f.label).collect();
+    if tiers.is_some() {
+        column_labels.push("EU AI Act tier");
+    }
     let mut filters: Vec<FilterView> = kind
         .fields
         .iter()
@@ -328,7 +355,7 @@ pub(super) async fn list_view(
         q: q.get("q").cloned().unwrap_or_default(),
         sort: q.get("sort").cloned().unwrap_or_default(),
         query,
-        columns: columns.iter().map(|f| f.label).collect(),
+        columns: column_labels,
         rows,
         filters,
         next: page.next,
