@@ -6,7 +6,7 @@
 //! sound rows only.
 
 use crate::records::resolve_member_fields;
-use crate::{new_id, App, AppError, Result, Scope};
+use crate::{App, AppError, Result, Scope};
 use aims_domain::history::{field_changes, NewEvent};
 use aims_domain::record::{Field, Fields, Input, Kind};
 use aims_domain::validation::is_record_id;
@@ -296,24 +296,9 @@ impl App {
             return Ok(report);
         }
         // Write: new rows in bulk, each with its history event; updates one by one.
-        let now = self.now();
         let rows: Vec<RecordRow> = new_rows
             .into_iter()
-            .map(|(_, fields)| RecordRow {
-                id: new_id(),
-                workspace_id: ws.workspace.id.clone(),
-                kind: kind.record_type.to_owned(),
-                title: kind.title_of(&fields).to_owned(),
-                owner_id: kind.owner_of(&fields).map(str::to_owned),
-                owner_email: None,
-                owner_name: None,
-                fields,
-                version: 1,
-                created_at: now.clone(),
-                updated_at: now.clone(),
-                created_by: ws.principal.label.clone(),
-                updated_by: ws.principal.label.clone(),
-            })
+            .map(|(_, fields)| self.new_row(ws, kind, fields))
             .collect();
         let events: Vec<NewEvent> = rows
             .iter()

@@ -82,8 +82,24 @@ impl App {
     ) -> Result<RecordRow> {
         self.resolve_members(conn, ws, kind, &mut fields, members)
             .await?;
+        let row = self.new_row(ws, kind, fields);
+        conn.record_insert(kind, &row).await?;
+        conn.history_append(self.event(
+            &ws.principal,
+            &row.workspace_id,
+            "create",
+            kind.record_type,
+            &row.id,
+            Value::Object(row.fields.clone()),
+        ))
+        .await?;
+        Ok(row)
+    }
+
+    /// A new record of `kind` holding `fields`, version 1, made now by the caller.
+    pub(crate) fn new_row(&self, ws: &Scope, kind: &Kind, fields: Fields) -> RecordRow {
         let now = self.now();
-        let row = RecordRow {
+        RecordRow {
             id: new_id(),
             workspace_id: ws.workspace.id.clone(),
             kind: kind.record_type.to_owned(),
@@ -97,18 +113,7 @@ impl App {
             updated_at: now,
             created_by: ws.principal.label.clone(),
             updated_by: ws.principal.label.clone(),
-        };
-        conn.record_insert(kind, &row).await?;
-        conn.history_append(self.event(
-            &ws.principal,
-            &row.workspace_id,
-            "create",
-            kind.record_type,
-            &row.id,
-            Value::Object(row.fields.clone()),
-        ))
-        .await?;
-        Ok(row)
+        }
     }
 
     pub async fn record(&self, ws: &Scope, kind: &Kind, id: &str) -> Result<RecordRow> {

@@ -338,18 +338,13 @@ async fn import(
             .import_inventory_file(&ws, file_name, &body, mode)
             .await?;
         if !report.written && mode == aims_app::ImportMode::AllOrNothing {
-            let mut e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Import refused",
-                format!(
-                    "{} item(s) cannot become records; nothing was written.",
-                    report.problems.len()
-                ),
-            );
-            for p in &report.problems {
-                e = e.with_field("file", p.clone());
-            }
-            return Err(e);
+            return Err(refused(
+                "item(s) cannot become records; nothing was written.",
+                report
+                    .problems
+                    .iter()
+                    .map(|p| ("file".to_owned(), p.clone())),
+            ));
         }
         return Ok(Json(report).into_response());
     }
@@ -358,27 +353,28 @@ async fn import(
         .import_table(&ws, kind, &body, mode, &|_, _| {})
         .await?;
     if !report.written && mode == aims_app::ImportMode::AllOrNothing {
-        let mut e = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Import refused",
-            format!(
-                "{} problem(s) in the file; nothing was written. Fix them, or import with mode=sound to write only the sound rows.",
-                report.problems.len()
-            ),
-        );
-        for p in report.problems.iter().take(1000) {
-            e = e.with_field(
-                &format!(
-                    "line {}: {}",
-                    p.line,
-                    p.column.as_deref().unwrap_or(&p.field)
-                ),
-                p.message.clone(),
-            );
-        }
-        return Err(e);
+        return Err(refused(
+            "problem(s) in the file; nothing was written. Fix them, or import with mode=sound to write only the sound rows.",
+            report.problems.iter().map(|p| {
+                let at = p.column.as_deref().unwrap_or(&p.field);
+                (format!("line {}: {at}", p.line), p.message.clone())
+            }),
+        ));
     }
     Ok(Json(report).into_response())
+}
+
+/// A refused import: 422 naming each problem (the first thousand).
+fn refused(what: &str, problems: impl ExactSizeIterator<Item = (String, String)>) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Import refused",
+        format!("{} {what}", problems.len()),
+    );
+    for (field, message) in problems.take(1000) {
+        e = e.with_field(&field, message);
+    }
+    e
 }
 
 async fn approvals(
