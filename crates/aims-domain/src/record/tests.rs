@@ -425,3 +425,79 @@ fn approval_state_follows_the_latest_approved_version() {
         "Draft: changed since approved version 2"
     );
 }
+
+#[test]
+fn edges_of_every_limit() {
+    let k = systems();
+    // A member reference is at most 320 characters.
+    let at = |n: usize| format!("{}@x.org", "a".repeat(n - 6));
+    assert!(k
+        .parse_new(Input::Json(&obj(json!({"name": "A", "owner": at(320)}))))
+        .is_ok());
+    let err = k
+        .parse_new(Input::Json(&obj(json!({"name": "A", "owner": at(321)}))))
+        .unwrap_err();
+    assert_eq!(err.get("owner"), ["must be a member's e-mail address"]);
+    // Lists must be lists.
+    let err = k
+        .parse_new(Input::Json(&obj(
+            json!({"name": "A", "roles": 5, "purpose": true}),
+        )))
+        .unwrap_err();
+    assert_eq!(err.get("roles"), ["must be a list"]);
+    assert_eq!(err.get("purpose"), ["must be a text"]);
+    let models = kind("models").unwrap();
+    let err = models
+        .parse_new(Input::Json(&obj(json!({"name": "m", "metrics": {"a": 1}}))))
+        .unwrap_err();
+    assert_eq!(err.get("metrics"), ["must be a list"]);
+    // Metric texts up to 200 characters; values that are not finite numbers stay text.
+    let long = "n".repeat(200);
+    let f = models
+        .parse_new(Input::Json(&obj(json!({"name": "m", "metrics": [{"name": long, "value": "inf"}, {"name": "b", "value": "NaN"}]}))))
+        .unwrap();
+    assert_eq!(f["metrics"][0]["value"], json!("inf"));
+    assert_eq!(f["metrics"][1]["value"], json!("NaN"));
+    let err = models
+        .parse_new(Input::Json(&obj(
+            json!({"name": "m", "metrics": [{"name": "n".repeat(201), "value": 1}]}),
+        )))
+        .unwrap_err();
+    assert_eq!(
+        err.get("metrics"),
+        ["a metric's name must be at most 200 characters"]
+    );
+}
+
+#[test]
+fn labels_help_and_file_names() {
+    assert_eq!(systems().file_stem(), "ai-systems");
+    assert_eq!(
+        kind("interested-parties").unwrap().file_stem(),
+        "interested-parties"
+    );
+    assert!(systems().field("owner").unwrap().help.contains("member"));
+    assert!(systems()
+        .field("purpose")
+        .unwrap()
+        .help
+        .starts_with("What the system is for"));
+    assert_eq!(systems().field("owner").unwrap().label, "Owner");
+}
+
+#[test]
+fn a_title_must_be_required_and_one_line() {
+    const LONG_TITLE: &[Field] = &[Field::long("name", "Name").required()];
+    const OPTIONAL_TITLE: &[Field] = &[Field::text("name", "Name", 10)];
+    for fields in [LONG_TITLE, OPTIONAL_TITLE] {
+        let k = Kind {
+            fields,
+            columns: &[],
+            ..*systems()
+        };
+        assert_eq!(
+            declaration_problems(&k),
+            ["systems: the title must be required text"]
+        );
+    }
+}
