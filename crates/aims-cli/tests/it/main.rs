@@ -17,5 +17,6 @@ mod hardening;
 mod history;
 mod import;
 mod page_matrix;
+mod record_pages;
 mod records;
 mod web;

@@ -150,6 +150,7 @@ struct RecordPage {
     targets: Vec<Target>,
     link_error: Option<String>,
     tier: Option<String>,
+    classification: Option<aims_app::ClassificationView>,
     approvals: Option<aims_app::Approvals>,
     can_approve: bool,
     in_scope: Vec<(String, String)>,
@@ -202,15 +203,14 @@ async fn view(
             }
         }
     }
-    let tier = if kind.name == "systems" {
-        s.app
-            .system_with_classification(scope, id)
-            .await?
-            .1
-            .map(|c| c.result.risk_tier.name().replace('_', " "))
+    let classification = if kind.name == "systems" {
+        s.app.system_with_classification(scope, id).await?.1
     } else {
         None
     };
+    let tier = classification
+        .as_ref()
+        .map(|c| c.result.risk_tier.name().replace('_', " "));
     let approvals = if kind.access.approve.is_some() {
         Some(s.app.approvals(scope, kind, id).await?)
     } else {
@@ -258,6 +258,7 @@ async fn view(
         targets,
         link_error: None,
         tier,
+        classification,
         events,
     })
 }
