@@ -234,8 +234,16 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                 .system_with_classification(&ws, &id)
                 .await
                 .map_err(app_error)?;
+            let links = app
+                .links(&ws, aims_app::systems_kind(), &id)
+                .await
+                .map_err(app_error)?;
             match format {
-                Format::Json => outln!("{}", system_json(&s, c.as_ref())),
+                Format::Json => {
+                    let mut v = system_json(&s, c.as_ref());
+                    v["links"] = json!(links);
+                    outln!("{v}");
+                }
                 Format::Table => {
                     outln!(
                         "{}\n{}\nversion {} · updated {} by {}",
@@ -245,6 +253,26 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                         s.updated_at,
                         s.updated_by
                     );
+                    let kind = aims_app::systems_kind();
+                    for f in kind.fields.iter().skip(2) {
+                        let v = if f.ty == aims_app::domain::record::FieldType::Member {
+                            s.owner_email.clone().unwrap_or_default()
+                        } else {
+                            kind.cell(f, &s.fields)
+                        };
+                        if !v.is_empty() {
+                            outln!("{}: {v}", f.label);
+                        }
+                    }
+                    for l in &links {
+                        outln!(
+                            "{} {} ({}, {})",
+                            l.label,
+                            l.other.title,
+                            l.other.kind,
+                            l.other.id
+                        );
+                    }
                     match &c {
                         Some(c) => print_classification(c),
                         None => outln!("EU AI Act: not classified"),
