@@ -89,7 +89,7 @@ impl Conn<'_> {
         for chunk in linked.chunks(400) {
             let sql = format!(
                 "INSERT INTO history_events ({COLS}) VALUES {}",
-                crate::records::placeholders(chunk.len(), 12)
+                crate::records::placeholders(self, chunk.len(), 12)
             );
             on_conn!(self, c => {
                 let mut q = sqlx::query(&sql);

@@ -156,8 +156,15 @@ pub(crate) fn like_pattern(q: &str) -> String {
     p
 }
 
-/// `($1, $2, …), (…)` for `rows` rows of `cols` values.
-pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+/// `($1, $2, …), (…)` for `rows` rows of `cols` values on PostgreSQL, and
+/// `(?, ?, …), (…)` on SQLite: SQLite looks a numbered parameter's name up by
+/// walking a list, so binding thousands of `$n` costs quadratic time (it took
+/// 97% of a 10,000-row import), while `?` parameters bind in order for free.
+pub(crate) fn placeholders(conn: &Conn<'_>, rows: usize, cols: usize) -> String {
+    if matches!(conn, Conn::Sqlite(_)) {
+        let row = format!("({})", vec!["?"; cols].join(","));
+        return vec![row; rows].join(",");
+    }
     let mut sql = String::with_capacity(rows * cols * 5);
     for i in 0..rows {
         if i > 0 {
@@ -204,7 +211,7 @@ impl Conn<'_> {
                 .collect::<Result<Vec<_>>>()?;
             let sql = format!(
                 "INSERT INTO records (id, workspace_id, kind, title, search_text, owner_id, fields, version, created_at, updated_at, created_by, updated_by) VALUES {}",
-                placeholders(chunk.len(), 12)
+                placeholders(self, chunk.len(), 12)
             );
             on_conn!(self, c => {
                 let mut q = sqlx::query(&sql);
@@ -227,7 +234,7 @@ impl Conn<'_> {
         for chunk in facets.chunks(1000) {
             let sql = format!(
                 "INSERT INTO record_facets (record_id, workspace_id, kind, field, value) VALUES {}",
-                placeholders(chunk.len(), 5)
+                placeholders(self, chunk.len(), 5)
             );
             on_conn!(self, c => {
                 let mut q = sqlx::query(&sql);
@@ -248,7 +255,7 @@ impl Conn<'_> {
         for chunk in duties.chunks(1000) {
             let sql = format!(
                 "INSERT INTO record_duties (record_id, workspace_id, kind, duty, due_on, owner_id) VALUES {}",
-                placeholders(chunk.len(), 6)
+                placeholders(self, chunk.len(), 6)
             );
             on_conn!(self, c => {
                 let mut q = sqlx::query(&sql);
