@@ -63,6 +63,9 @@ pub struct ImportReport {
     pub problems: Vec<RowProblem>,
     /// Headers that name no field (ignored).
     pub ignored_columns: Vec<String>,
+    /// Rows whose `id` names no record of this workspace (say, a file exported
+    /// from another one): matched by external reference or title, or created.
+    pub foreign_ids: usize,
     /// Whether anything was written.
     pub written: bool,
 }
@@ -185,21 +188,18 @@ impl App {
                 .and_then(|i| row.cells.get(i))
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty());
-            let target = match id {
-                Some(id) if !is_record_id(id) => {
-                    errs.push(("id".into(), "is not the id of a record".into()));
-                    None
-                }
-                Some(id) => match by_id.get(id) {
-                    Some(i) => Some(Target::Existing(*i)),
-                    None => {
-                        errs.push((
-                            "id".into(),
-                            format!("names no {} of this workspace", kind.singular),
-                        ));
-                        None
-                    }
-                },
+            // A row names its record by id; an id of no record here (a file
+            // exported from another workspace) falls back to the external
+            // reference, then the title, like a row without an id.
+            let by_id_here = id.and_then(|id| by_id.get(id));
+            if id.is_some_and(|id| !is_record_id(id)) {
+                errs.push(("id".into(), "is not the id of a record".into()));
+            } else if id.is_some() && by_id_here.is_none() {
+                report.foreign_ids += 1;
+            }
+            let target = match by_id_here {
+                Some(i) => Some(Target::Existing(*i)),
+                None if !errs.is_empty() => None,
                 None => {
                     let ext = text
                         .get("external_ref")
@@ -326,6 +326,9 @@ impl App {
         }
         tx.commit().await?;
         report.written = true;
+        if report.created + report.updated >= 1000 {
+            self.store.conn().await?.conn().records_analyze().await?;
+        }
         Ok(report)
     }
 }

@@ -121,6 +121,12 @@ fn print_report(r: &Value, mode: ImportMode) {
     for w in r["warnings"].as_array().into_iter().flatten() {
         outln!("  note: {}", w.as_str().unwrap_or(""));
     }
+    if n("foreign_ids") > 0 {
+        outln!(
+            "  note: {} row(s) named an id of no record here: matched by name or added as new",
+            n("foreign_ids")
+        );
+    }
     for c in r["ignored_columns"].as_array().into_iter().flatten() {
         outln!("  ignored column: {}", c.as_str().unwrap_or(""));
     }

@@ -230,6 +230,24 @@ async fn an_xlsx_export_imports_back_to_the_same_records() {
         b["items"][0]["source"], "=src A",
         "formula neutralising is undone on import"
     );
+    // Into another workspace, the export's ids name nothing there: new records.
+    t.add_workspace("other").await;
+    let other = t.token("other", "manager").await;
+    let r = t
+        .client
+        .post(t.url("/api/v1/workspaces/other/datasets/import"))
+        .bearer_auth(&other)
+        .header("content-type", "application/octet-stream")
+        .body(xlsx)
+        .send()
+        .await
+        .unwrap();
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["created"].as_u64(), report["foreign_ids"].as_u64()),
+        (Some(3), Some(3)),
+        "{report}"
+    );
     t.stop().await;
 }
 

@@ -123,6 +123,10 @@ async fn import(
                     .ignored_columns
                     .into_iter()
                     .map(|c| format!("Column “{c}” names no field and was ignored."))
+                    .chain((r.foreign_ids > 0).then(|| format!(
+                        "{} row(s) named an id of no record here (a file from another workspace?): they were matched by name or added as new.",
+                        r.foreign_ids
+                    )))
                     .collect(),
                 file: name,
             },
