@@ -197,7 +197,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(lock_timeout);
+            .busy_timeout(lock_timeout)
+            // Reads map the file instead of copying pages into each
+            // connection's own small cache (2 MiB by default): lists and
+            // searches over a large inventory stay in memory, shared.
+            .pragma("mmap_size", "268435456");
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS)
             .min_connections(1)

@@ -142,19 +142,6 @@ pub struct NewLink<'a> {
     pub by: &'a str,
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-pub(crate) fn like_pattern(q: &str) -> String {
-    let mut p = String::with_capacity(q.len() + 2);
-    p.push('%');
-    for ch in q.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
-}
 
 /// `($1, $2, …), (…)` for `rows` rows of `cols` values on PostgreSQL, and
 /// `(?, ?, …), (…)` on SQLite: SQLite looks a numbered parameter's name up by
@@ -385,8 +372,14 @@ impl Conn<'_> {
         let mut n = 3;
         let mut binds: Vec<String> = vec![];
         if let Some(q) = &f.q {
-            sql.push_str(&format!(" AND r.search_text LIKE ${n} ESCAPE '\\'"));
-            binds.push(like_pattern(q));
+            // A plain substring search of the folded text (no wildcards to
+            // escape): SQLite's instr is several times faster than its LIKE.
+            let find = match self {
+                Conn::Sqlite(_) => "instr",
+                Conn::Postgres(_) => "strpos",
+            };
+            sql.push_str(&format!(" AND {find}(r.search_text, ${n}) > 0"));
+            binds.push(q.to_lowercase());
             n += 1;
         }
         for (field, value) in &f.facets {
@@ -532,13 +525,5 @@ impl Conn<'_> {
             "SELECT COUNT(*) FROM record_links WHERE from_id = $1 AND relation = $2 AND to_id = $3")
             .bind(from_id).bind(relation).bind(to_id).fetch_one(&mut **c).await)?;
         Ok(n > 0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(super::like_pattern("50%_A\\"), "%50\\%\\_a\\\\%");
     }
 }
