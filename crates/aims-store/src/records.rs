@@ -142,7 +142,6 @@ pub struct NewLink<'a> {
     pub by: &'a str,
 }
 
-
 /// `($1, $2, …), (…)` for `rows` rows of `cols` values on PostgreSQL, and
 /// `(?, ?, …), (…)` on SQLite: SQLite looks a numbered parameter's name up by
 /// walking a list, so binding thousands of `$n` costs quadratic time (it took

@@ -95,25 +95,44 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
 
 /// A record as the API shows it: its id, every declared field (text fields
 /// without a value as empty strings, other fields as null; the owner as an
-/// e-mail address), then version and dates.
-pub fn record_json(kind: &Kind, r: &RecordRow) -> Value {
-    let mut out = Map::new();
-    out.insert("id".into(), json!(r.id));
-    for f in kind.fields {
-        let v = match (f.ty, r.fields.get(f.name)) {
-            (FieldType::Member, Some(_)) => json!(r.owner_email),
-            (_, Some(v)) => v.clone(),
-            (FieldType::Text { .. } | FieldType::LongText { .. }, None) => json!(""),
-            (_, None) => Value::Null,
-        };
-        out.insert(f.name.into(), v);
+/// e-mail address), then version and dates. Serialised straight from the
+/// stored row, without building an intermediate JSON value.
+pub struct RecordOut<'a>(pub &'a Kind, pub &'a RecordRow);
+
+impl serde::Serialize for RecordOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (kind, r) = (self.0, self.1);
+        let mut m = ser.serialize_map(Some(kind.fields.len() + 6))?;
+        m.serialize_entry("id", &r.id)?;
+        for f in kind.fields {
+            match (f.ty, r.fields.get(f.name)) {
+                (FieldType::Member, Some(_)) => m.serialize_entry(f.name, &r.owner_email)?,
+                (_, Some(v)) => m.serialize_entry(f.name, v)?,
+                (FieldType::Text { .. } | FieldType::LongText { .. }, None) => {
+                    m.serialize_entry(f.name, "")?
+                }
+                (_, None) => m.serialize_entry(f.name, &())?,
+            }
+        }
+        m.serialize_entry("version", &r.version)?;
+        m.serialize_entry("created_at", &r.created_at)?;
+        m.serialize_entry("updated_at", &r.updated_at)?;
+        m.serialize_entry("created_by", &r.created_by)?;
+        m.serialize_entry("updated_by", &r.updated_by)?;
+        m.end()
     }
-    out.insert("version".into(), json!(r.version));
-    out.insert("created_at".into(), json!(r.created_at));
-    out.insert("updated_at".into(), json!(r.updated_at));
-    out.insert("created_by".into(), json!(r.created_by));
-    out.insert("updated_by".into(), json!(r.updated_by));
-    Value::Object(out)
+}
+
+/// [`RecordOut`] as a JSON value (for callers that add to it).
+pub fn record_json(kind: &Kind, r: &RecordRow) -> Value {
+    serde_json::to_value(RecordOut(kind, r)).unwrap_or(Value::Null)
+}
+
+#[derive(serde::Serialize)]
+struct PageOut<'a> {
+    items: Vec<RecordOut<'a>>,
+    next: Option<String>,
 }
 
 /// Query parameters into a list request; `limit` must be a whole number 1–500.
@@ -144,10 +163,19 @@ async fn list(
     State(s): State<AppState>,
     InWorkspace(ws): InWorkspace,
     ApiQuery(q): ApiQuery<BTreeMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let page = s.app.records(&ws, kind, &list_request(q)?).await?;
-    let items: Vec<Value> = page.items.iter().map(|r| record_json(kind, r)).collect();
-    Ok(Json(json!({"items": items, "next": page.next})))
+    let body = PageOut {
+        items: page.items.iter().map(|r| RecordOut(kind, r)).collect(),
+        next: page.next.clone(),
+    };
+    let bytes = serde_json::to_vec(&body)
+        .map_err(|e| ApiError::from(aims_app::AppError::Internal(e.to_string())))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn create(
