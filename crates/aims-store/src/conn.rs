@@ -201,7 +201,10 @@ impl Store {
             // Reads map the file instead of copying pages into each
             // connection's own small cache (2 MiB by default): lists and
             // searches over a large inventory stay in memory, shared.
-            .pragma("mmap_size", "268435456");
+            .pragma("mmap_size", "268435456")
+            // Room for a large write transaction's dirty pages (a bulk
+            // import) without spilling them to the WAL before commit.
+            .pragma("cache_size", "-32768");
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS)
             .min_connections(1)
