@@ -327,7 +327,18 @@ impl App {
         tx.commit().await?;
         report.written = true;
         if report.created + report.updated >= 1000 {
-            self.store.conn().await?.conn().records_analyze().await?;
+            // After the answer: fresh planner statistics keep filtered lists
+            // fast; the import does not wait for them.
+            let store = self.store.clone();
+            tokio::spawn(async move {
+                let analyzed = match store.conn().await {
+                    Ok(mut c) => c.conn().records_analyze().await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = analyzed {
+                    tracing::warn!(error = %e, "statistics after an import not refreshed");
+                }
+            });
         }
         Ok(report)
     }
