@@ -119,13 +119,15 @@ impl App {
             Value::Null
         };
         let mut tx = self.store.begin().await?;
-        let Some(record) = tx
+        let record = tx
             .conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-        else {
-            return Err(AppError::NotFound(kind.singular));
-        };
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await?;
         if record.version != version {
             return Err(AppError::stale(record.version));
         }

@@ -101,13 +101,15 @@ impl App {
             return Err(AppError::field("to", "a record cannot be linked to itself"));
         }
         let mut tx = self.store.begin().await?;
-        let Some(from) = tx
+        let from = tx
             .conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-        else {
-            return Err(AppError::NotFound(kind.singular));
-        };
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await?;
         // Another workspace's record is "no such record": its existence stays secret.
         let Some(other) = tx.conn().record_any(&ws.workspace.id, to).await? else {
             return Err(AppError::field("to", "no such record in this workspace"));
@@ -193,14 +195,14 @@ impl App {
             return Err(AppError::NotFound("link"));
         }
         let mut tx = self.store.begin().await?;
-        if tx
-            .conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound(kind.singular));
-        }
+        tx.conn()
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         let Some(link) = links.into_iter().find(|l| l.id == link_id) else {
             return Err(AppError::NotFound("link"));

@@ -123,9 +123,13 @@ impl App {
         }
         let mut c = self.store.conn().await?;
         c.conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-            .ok_or(AppError::NotFound(kind.singular))
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await
     }
 
     /// Applies `input` to the record if `version` is current (fields left out
@@ -144,13 +148,15 @@ impl App {
             return Err(AppError::NotFound(kind.singular));
         }
         let mut tx = self.store.begin().await?;
-        let Some(old) = tx
+        let old = tx
             .conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-        else {
-            return Err(AppError::NotFound(kind.singular));
-        };
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await?;
         if old.version != version {
             return Err(AppError::stale(old.version));
         }
@@ -216,13 +222,15 @@ impl App {
             return Err(AppError::NotFound(kind.singular));
         }
         let mut tx = self.store.begin().await?;
-        let Some(old) = tx
+        let old = tx
             .conn()
-            .record_get(&ws.workspace.id, kind.record_type, id)
-            .await?
-        else {
-            return Err(AppError::NotFound(kind.singular));
-        };
+            .record_of(
+                &ws.workspace.id,
+                kind.record_type,
+                id,
+                AppError::NotFound(kind.singular),
+            )
+            .await?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         tx.conn().record_delete(&ws.workspace.id, id).await?;
         let unlinked: Vec<Value> = links
@@ -510,16 +518,8 @@ pub(crate) fn export_table(
         })
         .collect();
     aims_export::Table {
-        sheet: capitalise(kind.plural),
+        sheet: aims_domain::record::capitalise(kind.plural),
         columns,
         rows,
-    }
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

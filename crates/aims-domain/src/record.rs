@@ -365,6 +365,15 @@ impl Kind {
     }
 }
 
+/// `word` with its first letter in upper case (kind labels as headings).
+pub fn capitalise(word: &str) -> String {
+    let mut c = word.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// A named relation between two kinds of record (`uses_model`: systems → models).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Relation {

@@ -345,6 +345,23 @@ impl Conn<'_> {
         raw.map(RecordRow::try_from).transpose()
     }
 
+    /// [`Conn::record_get`], with a missing record turned into the caller's
+    /// error (its "not found"), so use cases do not each repeat the check.
+    pub async fn record_of<E>(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        id: &str,
+        missing: E,
+    ) -> std::result::Result<RecordRow, E>
+    where
+        E: From<StoreError>,
+    {
+        self.record_get(workspace_id, record_type, id)
+            .await?
+            .ok_or(missing)
+    }
+
     /// A record of any kind of this workspace (the other end of a link).
     pub async fn record_any(&mut self, workspace_id: &str, id: &str) -> Result<Option<RecordRow>> {
         let sql = format!("{SELECT} WHERE r.workspace_id = $1 AND r.id = $2");

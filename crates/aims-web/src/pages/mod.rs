@@ -13,14 +13,7 @@ mod workspace;
 
 pub use when::{day, when, When};
 
-/// `word` with its first letter in upper case.
-pub fn capitalise(word: &str) -> String {
-    let mut c = word.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use aims_domain::record::capitalise;
 
 use crate::auth::PageUser;
 use crate::{request_id, AppState};
