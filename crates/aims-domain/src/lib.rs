@@ -6,7 +6,9 @@
 pub mod access;
 pub mod eu_ai_act;
 pub mod history;
+pub mod impact;
 pub mod record;
+pub mod risk;
 pub mod system;
 pub mod throttle;
 pub mod validation;
