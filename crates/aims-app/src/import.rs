@@ -173,10 +173,10 @@ impl App {
         let mut updates: Vec<(usize, usize, Fields)> = vec![];
         let mut seen: HashMap<String, usize> = HashMap::new();
         let total = sheet.rows.len();
-        for (n, row) in sheet.rows.iter().enumerate() {
-            if n % 500 == 0 {
-                progress(n, total);
-            }
+        // Each row parsed on its own, on every core; then, in file order, what
+        // depends on the rows before it (the same record twice).
+        progress(0, total);
+        let checked = aims_domain::par::par_map(&sheet.rows, |row| {
             let mut text = BTreeMap::new();
             for (cell, field) in row.cells.iter().zip(&columns) {
                 if let Some(f) = field {
@@ -184,6 +184,7 @@ impl App {
                 }
             }
             let mut errs: Vec<(String, String)> = vec![];
+            let mut foreign = false;
             let id = id_column
                 .and_then(|i| row.cells.get(i))
                 .map(|s| s.trim())
@@ -195,7 +196,7 @@ impl App {
             if id.is_some_and(|id| !is_record_id(id)) {
                 errs.push(("id".into(), "is not the id of a record".into()));
             } else if id.is_some() && by_id_here.is_none() {
-                report.foreign_ids += 1;
+                foreign = true;
             }
             let target = match by_id_here {
                 Some(i) => Some(Target::Existing(*i)),
@@ -221,6 +222,15 @@ impl App {
                     .map(|f| (Some(*i), f)),
                 _ => kind.parse_new(Input::Text(&text)).map(|f| (None, f)),
             };
+            (errs, foreign, parsed)
+        });
+        for (n, (row, (mut errs, foreign, parsed))) in sheet.rows.iter().zip(checked).enumerate() {
+            if n % 500 == 0 {
+                progress(n, total);
+            }
+            if foreign {
+                report.foreign_ids += 1;
+            }
             match parsed {
                 Ok((at, mut fields)) if errs.is_empty() => {
                     if let Err(errors) = resolve_member_fields(kind, &mut fields, &members) {
@@ -300,19 +310,16 @@ impl App {
             .into_iter()
             .map(|(_, fields)| self.new_row(ws, kind, fields))
             .collect();
-        let events: Vec<NewEvent> = rows
-            .iter()
-            .map(|r| {
-                self.event(
-                    &ws.principal,
-                    &r.workspace_id,
-                    "create",
-                    kind.record_type,
-                    &r.id,
-                    Value::Object(r.fields.clone()),
-                )
-            })
-            .collect();
+        let events: Vec<NewEvent> = aims_domain::par::par_map(&rows, |r| {
+            self.event(
+                &ws.principal,
+                &r.workspace_id,
+                "create",
+                kind.record_type,
+                &r.id,
+                Value::Object(r.fields.clone()),
+            )
+        });
         let mut tx = self.store.begin().await?;
         tx.conn().records_insert_many(kind, &rows).await?;
         tx.conn().history_append_many(events).await?;

@@ -251,12 +251,14 @@ impl App {
         Ok(links)
     }
 
-    pub async fn records(
+    /// One page of a kind's records, read as [`RecordRow`]s (fields parsed)
+    /// or [`aims_store::RecordJson`]s (fields as stored, for the API).
+    pub async fn records<T: aims_store::ListItem>(
         &self,
         ws: &Scope,
         kind: &Kind,
         req: &ListRequest,
-    ) -> Result<Page<RecordRow>> {
+    ) -> Result<Page<T>> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
         let mut c = self.store.conn().await?;
@@ -280,7 +282,7 @@ impl App {
         loop {
             let page = c
                 .conn()
-                .records_list(&ws.workspace.id, kind.record_type, &filter)
+                .records_list::<RecordRow>(&ws.workspace.id, kind.record_type, &filter)
                 .await?;
             out.extend(page.items);
             match page.next {

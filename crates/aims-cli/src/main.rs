@@ -393,6 +393,12 @@ fn app_error(e: AppError) -> String {
     }
 }
 
+/// mimalloc instead of glibc's malloc: the server allocates on tokio's threads
+/// and frees what the database threads allocated, and glibc's per-arena locks
+/// made a fifth of a list request's CPU time (bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

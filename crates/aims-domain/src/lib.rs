@@ -7,6 +7,7 @@ pub mod access;
 pub mod eu_ai_act;
 pub mod history;
 pub mod impact;
+pub mod par;
 pub mod record;
 pub mod risk;
 pub mod system;

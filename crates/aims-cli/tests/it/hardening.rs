@@ -618,7 +618,7 @@ async fn search_text_is_refolded_with_unicode_rules_on_upgrade() {
     // What migration 0003 left behind on SQLite (ASCII-only lowercasing),
     // carried into the records by migration 0006, which asks for a reindex.
     t.db.raw_sql(
-        "UPDATE records SET search_text = 'École straße'; INSERT INTO maintenance (task) VALUES ('reindex_records');",
+        "UPDATE record_index SET search_text = 'École straße'; INSERT INTO maintenance (task) VALUES ('reindex_records');",
     )
     .await;
     let store = t.db.store().await;

@@ -169,6 +169,10 @@ fn text_value(kind: &Kind, f: &Field, raw: &str) -> Result<Option<Value>, String
 }
 
 fn choice_value(f: &Field, s: &str) -> Result<&'static str, String> {
+    // The stored value as it is (an exported file) needs no normalising.
+    if let Some(c) = f.ty.choices().iter().find(|c| c.value == s) {
+        return Ok(c.value);
+    }
     let wanted = normalise_name(s);
     f.ty.choices()
         .iter()

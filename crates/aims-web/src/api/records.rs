@@ -8,7 +8,7 @@ use super::{ApiJson, ApiQuery};
 use crate::auth::{InWorkspace, LinkId, RecordId};
 use crate::error::ApiError;
 use crate::AppState;
-use aims_app::store::RecordRow;
+use aims_app::store::{RecordJson, RecordRow};
 use aims_app::ListRequest;
 use aims_domain::record::{FieldType, Input, Kind, KINDS};
 use axum::body::Bytes;
@@ -99,29 +99,76 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
 /// stored row, without building an intermediate JSON value.
 pub struct RecordOut<'a>(pub &'a Kind, pub &'a RecordRow);
 
+/// [`RecordOut`] from a row whose fields are still the stored JSON text: each
+/// value is copied out as it is, unparsed (lists of hundreds of records).
+pub struct RecordJsonOut<'a>(pub &'a Kind, pub &'a RecordJson);
+
+/// What a record shows besides its fields.
+struct Head<'a> {
+    id: &'a str,
+    owner_email: &'a Option<String>,
+    version: i64,
+    created_at: &'a str,
+    updated_at: &'a str,
+    created_by: &'a str,
+    updated_by: &'a str,
+}
+
+macro_rules! head {
+    ($r:expr) => {
+        Head {
+            id: &$r.id,
+            owner_email: &$r.owner_email,
+            version: $r.version,
+            created_at: &$r.created_at,
+            updated_at: &$r.updated_at,
+            created_by: &$r.created_by,
+            updated_by: &$r.updated_by,
+        }
+    };
+}
+
 impl serde::Serialize for RecordOut<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (kind, r) = (self.0, self.1);
-        let mut m = ser.serialize_map(Some(kind.fields.len() + 6))?;
-        m.serialize_entry("id", &r.id)?;
-        for f in kind.fields {
-            match (f.ty, r.fields.get(f.name)) {
-                (FieldType::Member, Some(_)) => m.serialize_entry(f.name, &r.owner_email)?,
-                (_, Some(v)) => m.serialize_entry(f.name, v)?,
-                (FieldType::Text { .. } | FieldType::LongText { .. }, None) => {
-                    m.serialize_entry(f.name, "")?
-                }
-                (_, None) => m.serialize_entry(f.name, &())?,
-            }
-        }
-        m.serialize_entry("version", &r.version)?;
-        m.serialize_entry("created_at", &r.created_at)?;
-        m.serialize_entry("updated_at", &r.updated_at)?;
-        m.serialize_entry("created_by", &r.created_by)?;
-        m.serialize_entry("updated_by", &r.updated_by)?;
-        m.end()
+        let r = self.1;
+        write_record(ser, self.0, head!(r), |name| r.fields.get(name))
     }
+}
+
+impl serde::Serialize for RecordJsonOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let r = self.1;
+        let fields: BTreeMap<&str, &serde_json::value::RawValue> =
+            serde_json::from_str(&r.fields).map_err(serde::ser::Error::custom)?;
+        write_record(ser, self.0, head!(r), |name| fields.get(name).copied())
+    }
+}
+
+fn write_record<S: serde::Serializer, V: serde::Serialize>(
+    ser: S,
+    kind: &Kind,
+    h: Head<'_>,
+    get: impl Fn(&str) -> Option<V>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = ser.serialize_map(Some(kind.fields.len() + 6))?;
+    m.serialize_entry("id", h.id)?;
+    for f in kind.fields {
+        match (f.ty, get(f.name)) {
+            (FieldType::Member, Some(_)) => m.serialize_entry(f.name, h.owner_email)?,
+            (_, Some(v)) => m.serialize_entry(f.name, &v)?,
+            (FieldType::Text { .. } | FieldType::LongText { .. }, None) => {
+                m.serialize_entry(f.name, "")?
+            }
+            (_, None) => m.serialize_entry(f.name, &())?,
+        }
+    }
+    m.serialize_entry("version", &h.version)?;
+    m.serialize_entry("created_at", h.created_at)?;
+    m.serialize_entry("updated_at", h.updated_at)?;
+    m.serialize_entry("created_by", h.created_by)?;
+    m.serialize_entry("updated_by", h.updated_by)?;
+    m.end()
 }
 
 /// [`RecordOut`] as a JSON value (for callers that add to it).
@@ -131,7 +178,7 @@ pub fn record_json(kind: &Kind, r: &RecordRow) -> Value {
 
 #[derive(serde::Serialize)]
 struct PageOut<'a> {
-    items: Vec<RecordOut<'a>>,
+    items: Vec<RecordJsonOut<'a>>,
     next: Option<String>,
 }
 
@@ -164,9 +211,12 @@ async fn list(
     InWorkspace(ws): InWorkspace,
     ApiQuery(q): ApiQuery<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let page = s.app.records(&ws, kind, &list_request(q)?).await?;
+    let page = s
+        .app
+        .records::<RecordJson>(&ws, kind, &list_request(q)?)
+        .await?;
     let body = PageOut {
-        items: page.items.iter().map(|r| RecordOut(kind, r)).collect(),
+        items: page.items.iter().map(|r| RecordJsonOut(kind, r)).collect(),
         next: page.next.clone(),
     };
     let bytes = serde_json::to_vec(&body)
