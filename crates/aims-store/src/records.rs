@@ -720,3 +720,51 @@ impl Conn<'_> {
         Ok(n > 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_are_whole_tokens_with_spaces_and_percent_escaped() {
+        assert_eq!(facets_text([]), "  ");
+        assert_eq!(
+            facets_text([("roles", "ai_customer"), ("note", "50% off")]),
+            " roles=ai_customer note=50%25%20off "
+        );
+        let text = facets_text([("roles", "ai_customer"), ("in_scope", "true")]);
+        assert!(text.contains(&facet_token("roles", "ai_customer")));
+        assert!(text.contains(&facet_token("in_scope", "true")));
+        // A value is never matched by a prefix of another.
+        assert!(!text.contains(&facet_token("roles", "ai")));
+        assert!(!text.contains(&facet_token("in_scope", "tru")));
+    }
+
+    #[test]
+    fn merging_replaces_only_the_named_fields() {
+        let stored = " roles=ai_customer eu_ai_act_tier=high_risk note=a%20b ";
+        let merged = merge_facets(stored, |f| f == "roles", &[("roles", "ai_provider".into())]);
+        assert_eq!(
+            merged,
+            " eu_ai_act_tier=high_risk note=a%20b roles=ai_provider "
+        );
+        assert_eq!(merge_facets("", |_| true, &[]), "  ");
+        assert_eq!(merge_facets(stored, |_| true, &[]), "  ");
+    }
+
+    #[test]
+    fn a_page_sent_as_json_reads_back_every_column() {
+        let page = r#"[["id1","ws","ai_system","T",null,"a@x",null,"{\"name\":\"T\"}",3,"c","u","cb","ub"]]"#;
+        let rows = page_rows(page).unwrap();
+        assert_eq!(rows.len(), 1);
+        let r = &rows[0];
+        assert_eq!(
+            (r.id.as_str(), r.title.as_str(), r.version),
+            ("id1", "T", 3)
+        );
+        assert_eq!(r.owner_email.as_deref(), Some("a@x"));
+        assert_eq!(r.fields, r#"{"name":"T"}"#);
+        assert!(page_rows("[[1]]").is_err());
+        assert!(page_rows("[]").unwrap().is_empty());
+    }
+}
