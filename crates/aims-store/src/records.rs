@@ -76,10 +76,11 @@ impl TryFrom<RecordJson> for RecordRow {
     }
 }
 
-/// A page of records sent by SQLite as one JSON array of arrays, in the
-/// order of [`COLUMNS`].
+/// A page of records as SQLite sends it (see `records_list`): records
+/// separated by `\x1f`, each its other columns as a JSON array, `\x1e`, and
+/// its fields' JSON text.
 fn page_rows(page: &str) -> Result<Vec<RecordJson>> {
-    type Row = (
+    type Head = (
         String,
         String,
         String,
@@ -87,36 +88,41 @@ fn page_rows(page: &str) -> Result<Vec<RecordJson>> {
         Option<String>,
         Option<String>,
         Option<String>,
-        String,
         i64,
         String,
         String,
         String,
         String,
     );
-    let rows: Vec<Row> = serde_json::from_str(page).map_err(|e| {
+    let bad = |e: String| {
         StoreError::Database(sqlx::Error::Decode(
-            format!("a page of records is not the JSON expected: {e}").into(),
+            format!("a page of records is not in the form expected: {e}").into(),
         ))
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RecordJson {
-            id: r.0,
-            workspace_id: r.1,
-            kind: r.2,
-            title: r.3,
-            owner_id: r.4,
-            owner_email: r.5,
-            owner_name: r.6,
-            fields: r.7,
-            version: r.8,
-            created_at: r.9,
-            updated_at: r.10,
-            created_by: r.11,
-            updated_by: r.12,
+    };
+    page.split('\x1f')
+        .filter(|r| !r.is_empty())
+        .map(|record| {
+            let (head, fields) = record
+                .split_once('\x1e')
+                .ok_or_else(|| bad("a record without its fields".into()))?;
+            let h: Head = serde_json::from_str(head).map_err(|e| bad(e.to_string()))?;
+            Ok(RecordJson {
+                id: h.0,
+                workspace_id: h.1,
+                kind: h.2,
+                title: h.3,
+                owner_id: h.4,
+                owner_email: h.5,
+                owner_name: h.6,
+                fields: fields.to_owned(),
+                version: h.7,
+                created_at: h.8,
+                updated_at: h.9,
+                created_by: h.10,
+                updated_by: h.11,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// What a list reads its rows into: [`RecordRow`] (fields parsed) or
@@ -560,7 +566,9 @@ impl Conn<'_> {
         };
         if let Some(after) = &f.after {
             if f.sort == Sort::Created {
-                sql.push_str(&format!(" AND x.id {cmp} ${n}"));
+                // On both sides of the join, so a merge join starts at the
+                // cursor instead of walking the records before it.
+                sql.push_str(&format!(" AND x.id {cmp} ${n} AND r.id {cmp} ${n}"));
             } else {
                 sql.push_str(&format!(
                     " AND ({col}, r.id) {cmp} (SELECT {}, id FROM records WHERE id = ${n})",
@@ -577,11 +585,14 @@ impl Conn<'_> {
         }
         let raw: Vec<RecordJson> = match self {
             Conn::Sqlite(c) => {
-                // The page as one JSON value: rows cross from SQLite's thread
-                // to the request's one at a time, with a wake-up each (14 µs a
-                // row, most of a page's cost), one value crosses once.
+                // The page as one value: rows cross from SQLite's thread to
+                // the request's one at a time, with a wake-up each (14 µs a
+                // row, most of a page's cost), one value crosses once. Each
+                // record is its other columns as a JSON array, then its fields
+                // as stored (JSON text, never holding a control character, so
+                // the separators \x1e and \x1f cannot occur inside).
                 let sql = format!(
-                    "SELECT json_group_array(json_array(id, workspace_id, kind, title, owner_id, owner_email, owner_name, fields, version, created_at, updated_at, created_by, updated_by)) FROM ({sql})"
+                    "SELECT COALESCE(group_concat(json_array(id, workspace_id, kind, title, owner_id, owner_email, owner_name, version, created_at, updated_at, created_by, updated_by) || char(30) || fields, char(31)), '') FROM ({sql})"
                 );
                 let mut q = sqlx::query_scalar(&sql)
                     .bind(workspace_id)
@@ -754,7 +765,7 @@ mod tests {
 
     #[test]
     fn a_page_sent_as_json_reads_back_every_column() {
-        let page = r#"[["id1","ws","ai_system","T",null,"a@x",null,"{\"name\":\"T\"}",3,"c","u","cb","ub"]]"#;
+        let page = "[\"id1\",\"ws\",\"ai_system\",\"T\",null,\"a@x\",null,3,\"c\",\"u\",\"cb\",\"ub\"]\x1e{\"name\":\"T\"}";
         let rows = page_rows(page).unwrap();
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
@@ -764,7 +775,10 @@ mod tests {
         );
         assert_eq!(r.owner_email.as_deref(), Some("a@x"));
         assert_eq!(r.fields, r#"{"name":"T"}"#);
-        assert!(page_rows("[[1]]").is_err());
-        assert!(page_rows("[]").unwrap().is_empty());
+        let two = format!("{page}\x1f{page}");
+        assert_eq!(page_rows(&two).unwrap().len(), 2);
+        assert!(page_rows("[1]\x1e{}").is_err());
+        assert!(page_rows("[\"id\"]").is_err());
+        assert!(page_rows("").unwrap().is_empty());
     }
 }

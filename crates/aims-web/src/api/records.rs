@@ -103,6 +103,39 @@ pub struct RecordOut<'a>(pub &'a Kind, pub &'a RecordRow);
 /// value is copied out as it is, unparsed (lists of hundreds of records).
 pub struct RecordJsonOut<'a>(pub &'a Kind, pub &'a RecordJson);
 
+/// Reads a stored fields object into one slot per declared field (in the
+/// declaration's order), each value left as its JSON text; keys the kind does
+/// not declare are skipped.
+struct FieldSlots<'k>(&'k Kind);
+
+type Slots<'de> = Vec<Option<&'de serde_json::value::RawValue>>;
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldSlots<'_> {
+    type Value = Slots<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Slots<'de>, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FieldSlots<'_> {
+    type Value = Slots<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of fields")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Slots<'de>, A::Error> {
+        let mut slots: Slots<'de> = vec![None; self.0.fields.len()];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.0.fields.iter().position(|f| f.name == key) {
+                Some(i) => slots[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(slots)
+    }
+}
+
 /// What a record shows besides its fields.
 struct Head<'a> {
     id: &'a str,
@@ -131,16 +164,19 @@ macro_rules! head {
 impl serde::Serialize for RecordOut<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let r = self.1;
-        write_record(ser, self.0, head!(r), |name| r.fields.get(name))
+        write_record(ser, self.0, head!(r), |_, name| r.fields.get(name))
     }
 }
 
 impl serde::Serialize for RecordJsonOut<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let r = self.1;
-        let fields: BTreeMap<&str, &serde_json::value::RawValue> =
-            serde_json::from_str(&r.fields).map_err(serde::ser::Error::custom)?;
-        write_record(ser, self.0, head!(r), |name| fields.get(name).copied())
+        use serde::de::DeserializeSeed;
+        let (kind, r) = (self.0, self.1);
+        let mut de = serde_json::Deserializer::from_str(&r.fields);
+        let slots = FieldSlots(kind)
+            .deserialize(&mut de)
+            .map_err(serde::ser::Error::custom)?;
+        write_record(ser, kind, head!(r), |i, _| slots.get(i).copied().flatten())
     }
 }
 
@@ -148,13 +184,13 @@ fn write_record<S: serde::Serializer, V: serde::Serialize>(
     ser: S,
     kind: &Kind,
     h: Head<'_>,
-    get: impl Fn(&str) -> Option<V>,
+    get: impl Fn(usize, &str) -> Option<V>,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut m = ser.serialize_map(Some(kind.fields.len() + 6))?;
     m.serialize_entry("id", h.id)?;
-    for f in kind.fields {
-        match (f.ty, get(f.name)) {
+    for (i, f) in kind.fields.iter().enumerate() {
+        match (f.ty, get(i, f.name)) {
             (FieldType::Member, Some(_)) => m.serialize_entry(f.name, h.owner_email)?,
             (_, Some(v)) => m.serialize_entry(f.name, &v)?,
             (FieldType::Text { .. } | FieldType::LongText { .. }, None) => {
