@@ -3,6 +3,7 @@
 //! as an immutable snapshot; editing afterwards makes a new draft, and every
 //! approved version can be compared with the current one.
 
+use crate::records::record_of_kind;
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::history::field_changes;
 use aims_domain::record::{ApprovalState, Fields, Kind};
@@ -119,15 +120,7 @@ impl App {
             Value::Null
         };
         let mut tx = self.store.begin().await?;
-        let record = tx
-            .conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await?;
+        let record = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         if record.version != version {
             return Err(AppError::stale(record.version));
         }

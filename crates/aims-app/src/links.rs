@@ -2,6 +2,7 @@
 //! `aims_domain::record::RELATIONS`. Both ends see the link; each link and
 //! unlink is a history event of the record it starts from.
 
+use crate::records::record_of_kind;
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::record::{kind_by_record_type, relation, Kind, RELATIONS};
 use aims_domain::validation::is_record_id;
@@ -101,15 +102,7 @@ impl App {
             return Err(AppError::field("to", "a record cannot be linked to itself"));
         }
         let mut tx = self.store.begin().await?;
-        let from = tx
-            .conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await?;
+        let from = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         // Another workspace's record is "no such record": its existence stays secret.
         let Some(other) = tx.conn().record_any(&ws.workspace.id, to).await? else {
             return Err(AppError::field("to", "no such record in this workspace"));
@@ -195,14 +188,7 @@ impl App {
             return Err(AppError::NotFound("link"));
         }
         let mut tx = self.store.begin().await?;
-        tx.conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await?;
+        record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         let Some(link) = links.into_iter().find(|l| l.id == link_id) else {
             return Err(AppError::NotFound("link"));

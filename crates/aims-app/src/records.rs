@@ -122,14 +122,7 @@ impl App {
             return Err(AppError::NotFound(kind.singular));
         }
         let mut c = self.store.conn().await?;
-        c.conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await
+        record_of_kind(&mut c.conn(), ws, kind, id).await
     }
 
     /// Applies `input` to the record if `version` is current (fields left out
@@ -148,15 +141,7 @@ impl App {
             return Err(AppError::NotFound(kind.singular));
         }
         let mut tx = self.store.begin().await?;
-        let old = tx
-            .conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await?;
+        let old = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         if old.version != version {
             return Err(AppError::stale(old.version));
         }
@@ -222,15 +207,7 @@ impl App {
             return Err(AppError::NotFound(kind.singular));
         }
         let mut tx = self.store.begin().await?;
-        let old = tx
-            .conn()
-            .record_of(
-                &ws.workspace.id,
-                kind.record_type,
-                id,
-                AppError::NotFound(kind.singular),
-            )
-            .await?;
+        let old = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         tx.conn().record_delete(&ws.workspace.id, id).await?;
         let unlinked: Vec<Value> = links
@@ -438,6 +415,22 @@ impl App {
         let table = export_table(kind, &rows, &extra);
         aims_export::write(&table, format).map_err(|e| AppError::Internal(e.to_string()))
     }
+}
+
+/// The record `id` of `kind` in the workspace, or "no such <kind>".
+pub(crate) async fn record_of_kind(
+    c: &mut aims_store::Conn<'_>,
+    ws: &Scope,
+    kind: &Kind,
+    id: &str,
+) -> Result<RecordRow> {
+    c.record_of(
+        &ws.workspace.id,
+        kind.record_type,
+        id,
+        AppError::NotFound(kind.singular),
+    )
+    .await
 }
 
 /// Replaces every member reference (e-mail, any case, or user id) in `fields`

@@ -395,4 +395,35 @@ mod tests {
             "every migration needs a twin in the other backend"
         );
     }
+
+    #[tokio::test]
+    async fn the_sqlite_wal_is_copied_into_the_database_beside_the_writes() {
+        let dir = std::env::temp_dir().join(format!("aims-checkpoint-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open_sqlite(&dir).await.unwrap();
+        store.migrate().await.unwrap();
+        let Pool::Sqlite(pool) = &store.pool else {
+            panic!("opened SQLite")
+        };
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let db = dir.join("aims.db");
+        let before = std::fs::metadata(&db).unwrap().len();
+        sqlx::query("CREATE TABLE filler (x BLOB)")
+            .execute(pool)
+            .await
+            .unwrap();
+        for _ in 0..64 {
+            sqlx::query("INSERT INTO filler VALUES (randomblob(16384))")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        // Commits do not checkpoint: the database file grows only when the
+        // store's checkpointer copies the WAL into it.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let after = std::fs::metadata(&db).unwrap().len();
+        assert!(after >= before + 64 * 16384, "{before} bytes, then {after}");
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
