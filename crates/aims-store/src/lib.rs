@@ -22,6 +22,8 @@ pub use conn::{
 };
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
-pub use records::{LinkRow, ListItem, NewLink, Page, RecordFilter, RecordJson, RecordRow, Sort};
+pub use records::{
+    LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

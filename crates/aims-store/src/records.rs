@@ -7,9 +7,12 @@ use crate::{Result, StoreError};
 use aims_domain::par::par_map;
 use aims_domain::record::{kind_by_record_type, Fields, Kind};
 
-/// A record as stored, with its owner's e-mail and name when it has one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordRow {
+/// A record as stored, with its owner's e-mail and name when it has one;
+/// `F` is its fields: parsed ([`RecordRow`]) or the JSON text they are kept
+/// as ([`RecordJson`], what a list hands to the API, which copies each value
+/// out without parsing it).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Record<F> {
     pub id: String,
     pub workspace_id: String,
     /// The kind's record type (`ai_system`).
@@ -18,7 +21,7 @@ pub struct RecordRow {
     pub owner_id: Option<String>,
     pub owner_email: Option<String>,
     pub owner_name: Option<String>,
-    pub fields: Fields,
+    pub fields: F,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -26,25 +29,11 @@ pub struct RecordRow {
     pub updated_by: String,
 }
 
-/// A record as stored, its fields still the JSON text they are kept as: what a
-/// list hands to the API, which copies each value out without parsing it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RecordJson {
-    pub id: String,
-    pub workspace_id: String,
-    pub kind: String,
-    pub title: String,
-    pub owner_id: Option<String>,
-    pub owner_email: Option<String>,
-    pub owner_name: Option<String>,
-    /// A JSON object.
-    pub fields: String,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub created_by: String,
-    pub updated_by: String,
-}
+/// A record with its fields parsed.
+pub type RecordRow = Record<Fields>;
+
+/// A record with its fields as stored: a JSON object's text.
+pub type RecordJson = Record<String>;
 
 impl TryFrom<RecordJson> for RecordRow {
     type Error = StoreError;
@@ -58,21 +47,28 @@ impl TryFrom<RecordJson> for RecordRow {
                 .into(),
             ))
         })?;
-        Ok(RecordRow {
-            id: r.id,
-            workspace_id: r.workspace_id,
-            kind: r.kind,
-            title: r.title,
-            owner_id: r.owner_id,
-            owner_email: r.owner_email,
-            owner_name: r.owner_name,
+        Ok(r.with_fields(fields))
+    }
+}
+
+impl<F> Record<F> {
+    /// The same record with other fields.
+    fn with_fields<G>(self, fields: G) -> Record<G> {
+        Record {
+            id: self.id,
+            workspace_id: self.workspace_id,
+            kind: self.kind,
+            title: self.title,
+            owner_id: self.owner_id,
+            owner_email: self.owner_email,
+            owner_name: self.owner_name,
             fields,
-            version: r.version,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            created_by: r.created_by,
-            updated_by: r.updated_by,
-        })
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
     }
 }
 
