@@ -5,7 +5,7 @@
 //! transaction, or none when a row is wrong — unless the caller asks for the
 //! sound rows only.
 
-use crate::records::resolve_member_fields;
+use crate::records::{derive_fields, resolve_member_fields};
 use crate::{App, AppError, Result, Scope};
 use aims_domain::history::{field_changes, NewEvent};
 use aims_domain::record::{Field, Fields, Input, Kind};
@@ -149,6 +149,10 @@ impl App {
         }
         // What exists: by id, external reference and title.
         let existing = self.all_records(ws, kind, &Default::default()).await?;
+        let derivation = {
+            let mut c = self.store.conn().await?;
+            self.derivation(&mut c.conn(), ws, kind).await?
+        };
         let members = self.members(ws).await?;
         let by_id: HashMap<&str, usize> = existing
             .iter()
@@ -221,7 +225,8 @@ impl App {
                     .parse_update(&existing[*i].fields, Input::Text(&text))
                     .map(|f| (Some(*i), f)),
                 _ => kind.parse_new(Input::Text(&text)).map(|f| (None, f)),
-            };
+            }
+            .and_then(|(at, mut f)| derive_fields(&derivation, &mut f).map(|()| (at, f)));
             (errs, foreign, parsed)
         });
         for (n, (row, (mut errs, foreign, parsed))) in sheet.rows.iter().zip(checked).enumerate() {

@@ -17,6 +17,7 @@ mod interchange;
 mod links;
 mod password;
 mod records;
+mod risks;
 mod systems;
 mod workspaces;
 
@@ -36,6 +37,10 @@ pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use records::{ListRequest, MAX_QUERY_CHARS, TIER_FACET};
+pub use risks::{
+    heat_map, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
+    DEFAULT_METHOD_VERSION,
+};
 pub use systems::{purpose_of, systems_kind};
 pub use workspaces::Scope;
 

@@ -5,7 +5,7 @@
 
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::history::field_changes;
-use aims_domain::record::{FieldType, Fields, Input, Kind};
+use aims_domain::record::{Derived, FieldType, Fields, Input, Kind};
 use aims_domain::validation::{has_control_chars, is_record_id, CONTROL_MESSAGE};
 use aims_domain::FieldErrors;
 use aims_store::{Conn, MemberRow, Page, RecordFilter, RecordRow, Sort};
@@ -62,8 +62,10 @@ impl App {
         input: Input<'_>,
     ) -> Result<RecordRow> {
         ws.require(kind.access.create)?;
-        let fields = kind.parse_new(input)?;
+        let mut fields = kind.parse_new(input)?;
         let mut tx = self.store.begin().await?;
+        let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
+        derive_fields(&derivation, &mut fields)?;
         let row = self
             .insert_record(&mut tx.conn(), ws, kind, fields, &mut None)
             .await?;
@@ -145,7 +147,9 @@ impl App {
         if old.version != version {
             return Err(AppError::stale(old.version));
         }
-        let fields = kind.parse_update(&old.fields, input)?;
+        let mut fields = kind.parse_update(&old.fields, input)?;
+        let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
+        derive_fields(&derivation, &mut fields)?;
         let new = self
             .update_parsed(&mut tx.conn(), ws, kind, &old, fields, &mut None)
             .await?;
@@ -366,6 +370,18 @@ impl App {
                 facets.push((field.name.to_owned(), id));
                 continue;
             }
+            if field.ty == FieldType::Key {
+                // A computed key (a risk's band): any key may be asked for.
+                if aims_domain::risk::is_key(raw) {
+                    facets.push((field.name.to_owned(), raw.to_owned()));
+                } else {
+                    errors.add(
+                        name,
+                        "must be a key: lowercase letters, digits, '_' and '-'",
+                    );
+                }
+                continue;
+            }
             let mut map = BTreeMap::new();
             map.insert(field.name.to_owned(), raw.to_owned());
             let title = kind.title_field().name;
@@ -414,6 +430,39 @@ impl App {
         let extra = self.export_extra(ws, kind, &rows).await?;
         let table = export_table(kind, &rows, &extra);
         aims_export::write(&table, format).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// What a kind's [`Derived`] rule needs from the workspace, loaded once per write or import.
+pub(crate) enum Derivation {
+    Plain,
+    Risk(aims_domain::risk::RiskMethod),
+}
+
+impl App {
+    pub(crate) async fn derivation(
+        &self,
+        conn: &mut Conn<'_>,
+        ws: &Scope,
+        kind: &Kind,
+    ) -> Result<Derivation> {
+        Ok(match kind.derived {
+            Derived::None => Derivation::Plain,
+            Derived::RiskScores => {
+                Derivation::Risk(self.method_in(conn, &ws.workspace.id).await?.method)
+            }
+        })
+    }
+}
+
+/// Completes parsed fields by the kind's rule (risk levels and scores).
+pub(crate) fn derive_fields(
+    d: &Derivation,
+    fields: &mut Fields,
+) -> std::result::Result<(), FieldErrors> {
+    match d {
+        Derivation::Plain => Ok(()),
+        Derivation::Risk(method) => aims_domain::risk::fields::derive(method, fields),
     }
 }
 

@@ -11,7 +11,10 @@ mod parse;
 mod tests;
 
 pub use kinds::{kind, kind_by_record_type, relation, KINDS, RELATIONS};
-pub use parse::{declaration_problems, normalise_name, parse_bool, parse_date, Input, METRICS_MAX};
+pub use parse::{
+    declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,
+    METRICS_MAX,
+};
 
 use crate::Action;
 use serde_json::{Map, Value};
@@ -48,6 +51,15 @@ pub enum FieldType {
     Member,
     /// Measured results: a list of `{name, value, dataset?, task?}`.
     Metrics,
+    /// A level on one of the workspace's scales (a risk's likelihood or
+    /// impact), from 1 to [`crate::risk::method::MAX_LEVELS`]: given as its
+    /// number or its name; a name is turned into its number by the kind's
+    /// [`Derived`] rule, which knows the workspace's scales.
+    Level(Scale),
+    /// A whole number aims computes (a risk's score); never input.
+    Number,
+    /// A key aims computes (a risk's band), filterable; never input.
+    Key,
 }
 
 impl FieldType {
@@ -55,7 +67,11 @@ impl FieldType {
     pub fn is_facet(self) -> bool {
         matches!(
             self,
-            FieldType::Choice(_) | FieldType::Choices(_) | FieldType::Bool | FieldType::Member
+            FieldType::Choice(_)
+                | FieldType::Choices(_)
+                | FieldType::Bool
+                | FieldType::Member
+                | FieldType::Key
         )
     }
 
@@ -65,6 +81,13 @@ impl FieldType {
             _ => &[],
         }
     }
+}
+
+/// Which of the workspace's risk scales a level is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Likelihood,
+    Impact,
 }
 
 /// One field of a kind.
@@ -79,6 +102,13 @@ pub struct Field {
     pub duty: bool,
     /// One short sentence shown under the field.
     pub help: &'static str,
+    /// Set by aims from other fields (a risk's score and band), never from
+    /// input: JSON input naming it is refused, a form or spreadsheet column
+    /// of it is ignored (so an export imports back).
+    pub computed: bool,
+    /// Other column headers that stand for this field in imports
+    /// (`likelihood` for the inherent likelihood).
+    pub aliases: &'static [&'static str],
 }
 
 impl Field {
@@ -90,6 +120,8 @@ impl Field {
             required: false,
             duty: false,
             help: "",
+            computed: false,
+            aliases: &[],
         }
     }
     pub const fn long(name: &'static str, label: &'static str) -> Field {
@@ -134,6 +166,38 @@ impl Field {
             ty: FieldType::Metrics,
             ..Field::text(name, label, 0)
         }
+    }
+    pub const fn level(name: &'static str, label: &'static str, scale: Scale) -> Field {
+        Field {
+            ty: FieldType::Level(scale),
+            ..Field::text(name, label, 0)
+        }
+    }
+    /// A number aims computes.
+    pub const fn number(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Number,
+            computed: true,
+            ..Field::text(name, label, 0)
+        }
+    }
+    /// A key aims computes, filterable.
+    pub const fn key(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Key,
+            computed: true,
+            ..Field::text(name, label, 0)
+        }
+    }
+    /// Set by aims, never from input.
+    pub const fn computed(self) -> Field {
+        Field {
+            computed: true,
+            ..self
+        }
+    }
+    pub const fn aliases(self, aliases: &'static [&'static str]) -> Field {
+        Field { aliases, ..self }
     }
     pub const fn required(self) -> Field {
         Field {
@@ -243,6 +307,20 @@ pub struct Kind {
     /// Fields shown as columns in lists, after the title.
     pub columns: &'static [&'static str],
     pub access: Access,
+    /// The rule that completes its fields from workspace data before they
+    /// are stored (levels by name, computed scores).
+    pub derived: Derived,
+}
+
+/// A rule that completes a kind's fields from workspace data (which the
+/// application layer loads) before they are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derived {
+    /// The fields are stored as parsed.
+    None,
+    /// Risk levels resolved on the workspace's risk method, scores and bands
+    /// computed, residual above inherent confirmed: [`crate::risk::fields`].
+    RiskScores,
 }
 
 /// Field names the record itself uses: no kind may declare them.

@@ -20,6 +20,7 @@
 
 pub mod acceptance;
 pub mod catalogue;
+pub mod fields;
 pub mod library;
 pub mod method;
 pub mod rescore;

@@ -11,6 +11,7 @@ mod conn;
 mod history;
 mod identity;
 mod records;
+mod risks;
 pub mod seal;
 
 pub use approvals::ApprovalRow;
@@ -25,5 +26,6 @@ pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, 
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };
+pub use risks::{RiskAcceptanceRow, RiskMethodRow};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

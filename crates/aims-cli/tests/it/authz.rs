@@ -135,8 +135,25 @@ fn sample(field: &str, target: &Target) -> Value {
         "role" => json!("contributor"),
         "version" => json!(target.version),
         "answers" => json!({"art5.social_scoring": false}),
+        "method" => matrix_method(),
+        "based_on" => Value::Null,
+        "note" => json!("Made by the authorization matrix"),
+        "reason" => json!("Accepted by the authorization matrix"),
+        "expires_on" => json!("2999-01-01"),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
+}
+
+/// A risk method that differs from every other one sent (a band's name is
+/// new), so each allowed change is written; contributors may accept low risks.
+fn matrix_method() -> Value {
+    let mut m = serde_json::to_value(aims_app::domain::risk::RiskMethod::default_5x5()).unwrap();
+    m["bands"][0]["name"] = json!(format!(
+        "Low {}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    ));
+    m["acceptance"][0]["by"] = json!("contributor");
+    m
 }
 
 /// Fresh records an operation acts on, made right before each call.
@@ -169,7 +186,12 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             .unwrap();
         s.id
     } else if let Some(kind) = record_kind(path) {
-        let body = json!({kind.title_field().name: "Target"});
+        let body = if path.ends_with("/acceptance") {
+            // A risk whose residual is scored, so it can be accepted.
+            json!({"title": "Target", "residual_likelihood": 1, "residual_impact": 1})
+        } else {
+            json!({kind.title_field().name: "Target"})
+        };
         let new = || {
             t.app
                 .create_record(&acme, kind, Input::Json(body.as_object().unwrap()))
@@ -297,6 +319,10 @@ async fn every_operation_for_every_caller() {
         .await
         .unwrap()
         .id;
+    t.app
+        .set_risk_method(&t.scope("acme").await, None, &matrix_method(), "")
+        .await
+        .unwrap();
     let c = callers(&t).await;
     let doc: Value = serde_json::from_str(&aims_web::openapi_json()).unwrap();
     let mut checked = 0;

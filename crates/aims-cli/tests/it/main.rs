@@ -19,4 +19,5 @@ mod import;
 mod page_matrix;
 mod record_pages;
 mod records;
+mod risks;
 mod web;

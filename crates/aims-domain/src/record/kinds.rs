@@ -2,7 +2,8 @@
 //! `Kind` here (and its table name nowhere else: every kind shares the
 //! record storage).
 
-use super::{Choice, Field, Kind, Relation, APPROVED_ACCESS, STANDARD_ACCESS};
+use super::{Choice, Derived, Field, Kind, Relation, Scale, APPROVED_ACCESS, STANDARD_ACCESS};
+use crate::risk::catalogue::{OBJECTIVE_CHOICES, SOURCE_CHOICES, TREATMENT_CHOICES};
 
 const fn c(value: &'static str, label: &'static str) -> Choice {
     Choice { value, label }
@@ -155,6 +156,73 @@ const SCOPE_FIELDS: &[Field] = &[
     Field::date("next_review", "Next review").duty(),
 ];
 
+const RISK_FIELDS: &[Field] = &[
+    Field::text("title", "Risk", 200).required(),
+    Field::long("description", "Description"),
+    Field::choice("risk_source", "Risk source", SOURCE_CHOICES)
+        .help("Where the risk comes from (ISO/IEC 42001 Annex C)."),
+    Field::choices("objectives", "Objectives threatened", OBJECTIVE_CHOICES)
+        .help("The organisation's AI objectives the risk puts at stake (Annex C)."),
+    Field::long("cause", "Cause"),
+    Field::long("consequence", "Consequence"),
+    Field::owner(),
+    Field::level(
+        "inherent_likelihood",
+        "Inherent likelihood",
+        Scale::Likelihood,
+    )
+    .aliases(&["likelihood"])
+    .help("Without any control: a level's number or name on the workspace's scale."),
+    Field::level("inherent_impact", "Inherent impact", Scale::Impact).aliases(&["impact"]),
+    Field::level(
+        "current_likelihood",
+        "Current likelihood",
+        Scale::Likelihood,
+    )
+    .help("With the controls in place today."),
+    Field::level("current_impact", "Current impact", Scale::Impact),
+    Field::level(
+        "residual_likelihood",
+        "Residual likelihood",
+        Scale::Likelihood,
+    )
+    .help("After the planned treatment."),
+    Field::level("residual_impact", "Residual impact", Scale::Impact),
+    Field::long(
+        "residual_confirmation",
+        "Why the residual is above the inherent risk",
+    )
+    .help("Required when the residual score is above the inherent score."),
+    Field::choice("treatment", "Treatment option", TREATMENT_CHOICES),
+    Field::text("external_ref", "External reference", 400).help(
+        "Its id in another register, or the library risk it started from; re-imports match on it.",
+    ),
+    Field::date("next_review", "Next review").duty(),
+    Field::number("inherent_score", "Inherent score"),
+    Field::key("inherent_band", "Inherent band"),
+    Field::number("current_score", "Current score"),
+    Field::key("current_band", "Current band"),
+    Field::number("residual_score", "Residual score"),
+    Field::key("residual_band", "Residual band"),
+];
+
+const ACTION_STATUS: &[Choice] = &[
+    c("planned", "Planned"),
+    c("in_progress", "In progress"),
+    c("done", "Done"),
+    c("cancelled", "Cancelled"),
+];
+
+const ACTION_FIELDS: &[Field] = &[
+    Field::text("title", "Action", 200).required(),
+    Field::long("description", "What is done"),
+    Field::owner(),
+    Field::date("due", "Due").duty(),
+    Field::choice("status", "Status", ACTION_STATUS),
+    Field::date("done_on", "Done on"),
+    Field::text("external_ref", "External reference", 400),
+];
+
 /// Every kind of record, in the order the navigation shows them.
 pub const KINDS: &[Kind] = &[
     Kind {
@@ -167,6 +235,7 @@ pub const KINDS: &[Kind] = &[
         fields: SYSTEM_FIELDS,
         columns: &["owner", "roles", "lifecycle_stage", "in_scope"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "models",
@@ -178,6 +247,7 @@ pub const KINDS: &[Kind] = &[
         fields: MODEL_FIELDS,
         columns: &["model_version", "model_type", "provider", "owner"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "datasets",
@@ -189,6 +259,7 @@ pub const KINDS: &[Kind] = &[
         fields: DATASET_FIELDS,
         columns: &["source", "personal_data", "owner"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "resources",
@@ -200,6 +271,7 @@ pub const KINDS: &[Kind] = &[
         fields: RESOURCE_FIELDS,
         columns: &["resource_type", "provider", "owner"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "context-issues",
@@ -211,6 +283,7 @@ pub const KINDS: &[Kind] = &[
         fields: ISSUE_FIELDS,
         columns: &["origin", "effect", "owner"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "interested-parties",
@@ -222,6 +295,7 @@ pub const KINDS: &[Kind] = &[
         fields: PARTY_FIELDS,
         columns: &["origin", "addressed", "owner"],
         access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
     Kind {
         name: "scopes",
@@ -233,6 +307,31 @@ pub const KINDS: &[Kind] = &[
         fields: SCOPE_FIELDS,
         columns: &["owner", "next_review"],
         access: APPROVED_ACCESS,
+        derived: Derived::None,
+    },
+    Kind {
+        name: "risks",
+        record_type: "risk",
+        page: "risks",
+        singular: "risk",
+        plural: "risks",
+        about: "The AI risk register (clauses 6.1, 8.2, 8.3): each risk scored inherent, current and residual on the workspace's risk method, with its treatment and acceptance.",
+        fields: RISK_FIELDS,
+        columns: &["owner", "inherent_band", "residual_band", "treatment"],
+        access: STANDARD_ACCESS,
+        derived: Derived::RiskScores,
+    },
+    Kind {
+        name: "risk-actions",
+        record_type: "risk_action",
+        page: "risk-actions",
+        singular: "treatment action",
+        plural: "treatment actions",
+        about: "The actions that treat risks, each with an owner and a due date, linked to the risks they treat and the controls that implement them.",
+        fields: ACTION_FIELDS,
+        columns: &["owner", "due", "status"],
+        access: STANDARD_ACCESS,
+        derived: Derived::None,
     },
 ];
 
@@ -279,6 +378,20 @@ pub const RELATIONS: &[Relation] = &[
         to: &["systems"],
         label: "concerns",
         inverse: "concerned by",
+    },
+    Relation {
+        name: "concerns",
+        from: &["risks"],
+        to: &["systems"],
+        label: "concerns",
+        inverse: "at risk from",
+    },
+    Relation {
+        name: "treated_by",
+        from: &["risks"],
+        to: &["risk-actions"],
+        label: "treated by",
+        inverse: "treats",
     },
     Relation {
         name: "related_to",

@@ -21,6 +21,10 @@ pub enum Input<'a> {
 pub const METRICS_MAX: usize = 200;
 /// Longest member reference (an e-mail address or a user id).
 const MEMBER_MAX: usize = 320;
+/// Why a computed field cannot be set.
+pub const COMPUTED_MESSAGE: &str = "is computed by aims and cannot be set";
+/// Longest level name accepted as input (the method's own limit).
+const LEVEL_NAME_MAX: usize = crate::risk::method::NAME_MAX;
 
 impl Kind {
     /// The fields of a new record. Unknown field names are errors, so a typo
@@ -48,14 +52,21 @@ impl Kind {
         match input {
             Input::Json(map) => {
                 for (name, v) in map {
-                    let parsed = self.field(name).map(|f| json_value(self, f, v));
+                    let parsed = self.field(name).map(|f| match f.computed {
+                        true => Err(COMPUTED_MESSAGE.to_owned()),
+                        false => json_value(self, f, v),
+                    });
                     apply(name, parsed.unwrap_or(Ok(None)));
                 }
             }
             Input::Text(map) => {
                 for (name, v) in map {
-                    let parsed = self.field(name).map(|f| text_value(self, f, v));
-                    apply(name, parsed.unwrap_or(Ok(None)));
+                    match self.field(name) {
+                        // A computed column (an export imported back) is not input.
+                        Some(f) if f.computed => {}
+                        Some(f) => apply(name, text_value(self, f, v)),
+                        None => apply(name, Ok(None)),
+                    }
                 }
             }
         }
@@ -79,11 +90,13 @@ impl Kind {
 
     /// The field a spreadsheet column stands for: its name or its label,
     /// compared after [`normalise_name`] (so "Lifecycle stage" is `lifecycle_stage`).
+    /// Computed fields are no column to import; a field's aliases are.
     pub fn column_field(&self, header: &str) -> Option<&'static Field> {
         let h = normalise_name(header);
-        self.fields
-            .iter()
+        let input = || self.fields.iter().filter(|f| !f.computed);
+        input()
             .find(|f| f.name == h || normalise_name(f.label) == h)
+            .or_else(|| input().find(|f| f.aliases.iter().any(|a| normalise_name(a) == h)))
     }
 }
 
@@ -120,9 +133,14 @@ fn json_value(kind: &Kind, f: &Field, v: &Value) -> Result<Option<Value>, String
             choices_value(f, parts.into_iter())
         }
         (FieldType::Metrics, Value::Array(items)) => metrics_json(items),
+        (FieldType::Level(_), Value::Number(n)) => match n.as_u64() {
+            Some(l) => level_value(l),
+            None => Err(LEVEL_MESSAGE.into()),
+        },
         (_, Value::String(s)) => text_value(kind, f, s),
         (FieldType::Bool, _) => Err("must be true or false".into()),
         (FieldType::Choices(_) | FieldType::Metrics, _) => Err("must be a list".into()),
+        (FieldType::Level(_), _) => Err(LEVEL_MESSAGE.into()),
         _ => Err("must be a text".into()),
     }
 }
@@ -165,6 +183,26 @@ fn text_value(kind: &Kind, f: &Field, raw: &str) -> Result<Option<Value>, String
             Ok(Some(Value::String(s.to_owned())))
         }
         FieldType::Metrics => metrics_text(s),
+        FieldType::Level(_) => match s.parse::<u64>() {
+            Ok(l) => level_value(l),
+            // A name, turned into its number on the workspace's scale.
+            Err(_) if s.chars().count() <= LEVEL_NAME_MAX && !has_hidden_format_chars(s) => {
+                Ok(Some(Value::String(s.to_owned())))
+            }
+            Err(_) => Err(LEVEL_MESSAGE.into()),
+        },
+        FieldType::Number | FieldType::Key => Err(COMPUTED_MESSAGE.into()),
+    }
+}
+
+const LEVEL_MESSAGE: &str = "must be a level: its number (1, 2, …) or its name";
+
+fn level_value(l: u64) -> Result<Option<Value>, String> {
+    let max = crate::risk::method::MAX_LEVELS as u64;
+    if (1..=max).contains(&l) {
+        Ok(Some(json!(l)))
+    } else {
+        Err(format!("must be a level from 1 to at most {max}"))
     }
 }
 
@@ -368,6 +406,26 @@ pub fn declaration_problems(kind: &Kind) -> Vec<String> {
         }
         if kind.fields[..i].iter().any(|g| g.name == f.name) {
             out.push(format!("{}: `{}` is declared twice", kind.name, f.name));
+        }
+        if f.computed
+            && !matches!(
+                f.ty,
+                FieldType::Number | FieldType::Key | FieldType::Text { .. } | FieldType::Date
+            )
+        {
+            out.push(format!(
+                "{}: computed `{}` has an input type",
+                kind.name, f.name
+            ));
+        }
+        if !f.computed && matches!(f.ty, FieldType::Number | FieldType::Key) {
+            out.push(format!("{}: `{}` must be computed", kind.name, f.name));
+        }
+        if f.required && f.computed {
+            out.push(format!(
+                "{}: computed `{}` cannot be required",
+                kind.name, f.name
+            ));
         }
         if f.duty && f.ty != FieldType::Date {
             out.push(format!("{}: duty `{}` must be a date", kind.name, f.name));

@@ -501,3 +501,106 @@ fn a_title_must_be_required_and_one_line() {
         );
     }
 }
+
+#[test]
+fn levels_parse_as_numbers_or_names_and_computed_fields_are_not_input() {
+    let risks = kind("risks").unwrap();
+    let f = risks
+        .parse_new(Input::Json(&obj(json!({
+            "title": "Drift",
+            "inherent_likelihood": 3,
+            "inherent_impact": "Major",
+            "current_likelihood": "2",
+        }))))
+        .unwrap();
+    assert_eq!(f["inherent_likelihood"], json!(3));
+    assert_eq!(f["inherent_impact"], json!("Major"));
+    assert_eq!(f["current_likelihood"], json!(2));
+    for bad in [
+        json!(0),
+        json!(7),
+        json!(-1),
+        json!(2.5),
+        json!(true),
+        json!(["1"]),
+    ] {
+        let e = risks
+            .parse_new(Input::Json(&obj(
+                json!({"title": "x", "inherent_impact": bad}),
+            )))
+            .unwrap_err();
+        assert_eq!(e.get("inherent_impact").len(), 1, "{bad}");
+    }
+    assert!(risks
+        .parse_new(Input::Json(&obj(
+            json!({"title": "x", "inherent_impact": 6})
+        )))
+        .is_ok());
+    let long = "x".repeat(61);
+    let e = risks
+        .parse_new(Input::Json(&obj(
+            json!({"title": "x", "inherent_impact": long}),
+        )))
+        .unwrap_err();
+    assert_eq!(e.get("inherent_impact").len(), 1);
+    // A computed field is refused from JSON, ignored from text (an export imported back).
+    let e = risks
+        .parse_new(Input::Json(&obj(
+            json!({"title": "x", "residual_band": "low"}),
+        )))
+        .unwrap_err();
+    assert_eq!(e.get("residual_band"), [crate::record::COMPUTED_MESSAGE]);
+    let text: BTreeMap<String, String> = [
+        ("title", "x"),
+        ("residual_band", "low"),
+        ("inherent_score", "3"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    .collect();
+    let f = risks.parse_new(Input::Text(&text)).unwrap();
+    assert_eq!(f.len(), 1);
+}
+
+#[test]
+fn columns_match_aliases_but_never_computed_fields() {
+    let risks = kind("risks").unwrap();
+    assert_eq!(
+        risks.column_field("Likelihood").unwrap().name,
+        "inherent_likelihood"
+    );
+    assert_eq!(
+        risks.column_field("impact").unwrap().name,
+        "inherent_impact"
+    );
+    assert_eq!(
+        risks.column_field("Residual impact").unwrap().name,
+        "residual_impact"
+    );
+    assert!(risks.column_field("residual_band").is_none());
+    assert!(risks.column_field("Inherent score").is_none());
+    assert!(systems().column_field("likelihood").is_none());
+}
+
+#[test]
+fn computed_fields_are_declared_consistently() {
+    const BAD: &[Field] = &[
+        Field::text("name", "Name", 10).required(),
+        Field::boolean("flag", "Flag").computed(),
+        Field {
+            computed: false,
+            ..Field::number("n", "N")
+        },
+        Field::key("k", "K").required(),
+    ];
+    let k = Kind {
+        fields: BAD,
+        columns: &[],
+        ..*systems()
+    };
+    let p = declaration_problems(&k);
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(p[0].contains("computed `flag` has an input type"));
+    assert!(p[1].contains("`n` must be computed"));
+    assert!(p[2].contains("computed `k` cannot be required"));
+}

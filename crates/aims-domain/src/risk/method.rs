@@ -281,6 +281,8 @@ impl RiskMethod {
                 e.add(&path("key"), "must be lowercase letters, digits, '_' and '-', starting with a letter (at most 64)");
             } else if self.bands[..n].iter().any(|o| o.key == b.key) {
                 e.add(&path("key"), "is used by another band");
+            } else if b.key == super::fields::NOT_ASSESSED {
+                e.add(&path("key"), "is reserved for risks that are not assessed");
             }
             required_text(e, &path("name"), &b.name, NAME_MAX);
             if !is_colour(&b.colour) {

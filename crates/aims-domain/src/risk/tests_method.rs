@@ -329,6 +329,9 @@ fn bands_are_counted_keyed_and_coloured() {
         ]
     );
     assert_eq!(messages(&m, "bands[2].key"), ["is used by another band"]);
+    let mut m = sized(3, 3);
+    m.bands[0].key = crate::risk::fields::NOT_ASSESSED.into();
+    assert_eq!(faults(&m), ["bands[0].key"]);
     for (colour, ok) in [
         ("#2E7D32", true),
         ("#2e7d32", true),

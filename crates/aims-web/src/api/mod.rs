@@ -7,6 +7,7 @@ mod extract;
 mod history;
 mod record_doc;
 mod records;
+mod risks;
 mod workspaces;
 
 use crate::AppState;
@@ -61,6 +62,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workspaces::routes())
         .merge(records::routes())
         .merge(classification::routes())
+        .merge(risks::routes())
         .merge(history::routes())
         .merge(catalog::routes())
         .split_for_parts()

@@ -33,6 +33,14 @@ fn field_schema(ty: FieldType) -> Value {
         FieldType::Member => {
             json!({"type": "string", "description": "A member's e-mail address (or user id)."})
         }
+        FieldType::Level(_) => json!({"oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": aims_domain::risk::method::MAX_LEVELS},
+            {"type": "string", "minLength": 1, "maxLength": aims_domain::risk::method::NAME_MAX,
+             "description": "A level's name on the workspace's risk method."}]}),
+        FieldType::Number => json!({"type": "integer", "readOnly": true,
+            "description": "Computed by aims."}),
+        FieldType::Key => json!({"type": "string", "readOnly": true,
+            "description": "Computed by aims."}),
         FieldType::Metrics => {
             json!({"type": "array", "maxItems": aims_domain::record::METRICS_MAX, "items": {
             "type": "object", "required": ["name", "value"], "additionalProperties": false,
@@ -59,11 +67,14 @@ fn described(mut schema: Value, label: &str, help: &str) -> Value {
 /// The component schemas of a kind.
 pub fn schemas(kind: &Kind) -> Vec<(String, RefOr<Schema>)> {
     let mut input = Map::new();
+    let mut computed = Map::new();
     for f in kind.fields {
-        input.insert(
-            f.name.into(),
-            described(field_schema(f.ty), f.label, f.help),
-        );
+        let schema = described(field_schema(f.ty), f.label, f.help);
+        if f.computed {
+            computed.insert(f.name.into(), schema);
+        } else {
+            input.insert(f.name.into(), schema);
+        }
     }
     let required: Vec<&str> = kind
         .fields
@@ -74,6 +85,7 @@ pub fn schemas(kind: &Kind) -> Vec<(String, RefOr<Schema>)> {
     let title = kind.title_field().name;
     let example = json!({title: format!("Example {}", kind.singular)});
     let mut record = input.clone();
+    record.extend(computed);
     for (name, schema) in [
         ("id", json!({"type": "string", "format": "uuid"})),
         (

@@ -3,7 +3,7 @@
 //! checked only, imported all-or-nothing, or the sound rows only. The result
 //! is shown on the list page: counts, and each problem with its line and column.
 
-use super::records::{field_views, list_view, path, ListPage};
+use super::records::{form_views, list_view, path, ListPage};
 use super::{render, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::WsPage;
 use crate::AppState;
@@ -146,7 +146,15 @@ async fn import(
         slug: scope.workspace.slug.clone(),
         kind,
         list: list_view(&s, scope, kind, BTreeMap::new(), &members).await?,
-        fields: field_views(kind, &BTreeMap::new(), &members, &FieldErrors::new()),
+        fields: form_views(
+            &s,
+            scope,
+            kind,
+            &BTreeMap::new(),
+            &members,
+            &FieldErrors::new(),
+        )
+        .await?,
         import: Some(view),
     };
     Ok((status, render(&page)).into_response())

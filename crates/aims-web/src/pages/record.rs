@@ -2,7 +2,7 @@
 //! its links in both directions with the form to add one, what deleting it
 //! would unlink, and its history. AI systems also show their EU AI Act tier.
 
-use super::records::{field_views, form_fields, form_values, path, FieldView};
+use super::records::{form_fields, form_values, form_views, path, FieldView};
 use super::{render, CsrfForm, EventView, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::WsPage;
 use crate::input::PageForm;
@@ -239,12 +239,15 @@ async fn view(
             .flash(flash),
         slug: scope.workspace.slug.clone(),
         kind,
-        fields: field_views(
+        fields: form_views(
+            s,
+            scope,
             kind,
             &form_values(kind, &record),
             &members,
             &FieldErrors::new(),
-        ),
+        )
+        .await?,
         record,
         can_edit,
         can_delete: scope.can(kind.access.delete),
@@ -313,7 +316,7 @@ async fn update(
     // Keep what the person typed, with the problems beside it.
     let mut page = view(&s, &w, kind, &id, None).await?;
     let members = s.app.members(&w.scope).await?;
-    page.fields = field_views(kind, &values, &members, &errors);
+    page.fields = form_views(&s, &w.scope, kind, &values, &members, &errors).await?;
     if conflict {
         page.conflict = Some(format!(
             "Someone else saved this {} while you were editing (it is now at version {}). Your text is still in the form: check the history, then save again.",

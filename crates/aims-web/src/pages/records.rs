@@ -8,7 +8,7 @@ use crate::input::PageForm;
 use crate::AppState;
 use aims_app::store::{MemberRow, RecordRow};
 use aims_app::{AppError, ListRequest, Scope};
-use aims_domain::record::{Field, FieldType, Input, Kind, KINDS};
+use aims_domain::record::{Field, FieldType, Input, Kind, Scale, KINDS};
 use aims_domain::{Action, FieldErrors};
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -70,15 +70,62 @@ pub struct FieldView {
     pub required: bool,
 }
 
-/// The fields of `kind` as form widgets holding `values` (text by field name).
-pub fn field_views(
+/// [`field_views`] with the workspace's risk scales when the kind has level fields.
+pub async fn form_views(
+    s: &AppState,
+    scope: &Scope,
     kind: &Kind,
     values: &BTreeMap<String, String>,
     members: &[MemberRow],
     errors: &FieldErrors,
+) -> Result<Vec<FieldView>, PageError> {
+    let scales = if kind
+        .fields
+        .iter()
+        .any(|f| matches!(f.ty, FieldType::Level(_)))
+    {
+        Scales::of(&s.app.risk_method(scope).await?.method)
+    } else {
+        Scales::default()
+    };
+    Ok(field_views(kind, values, members, &scales, errors))
+}
+
+/// The workspace's risk scales for level fields: `(number, "n · name")` each.
+#[derive(Debug, Clone, Default)]
+pub struct Scales {
+    pub likelihood: Vec<(String, String)>,
+    pub impact: Vec<(String, String)>,
+}
+
+impl Scales {
+    pub fn of(method: &aims_app::domain::risk::RiskMethod) -> Scales {
+        let list = |levels: &[aims_app::domain::risk::Level]| {
+            levels
+                .iter()
+                .enumerate()
+                .map(|(n, l)| ((n + 1).to_string(), format!("{} · {}", n + 1, l.name)))
+                .collect()
+        };
+        Scales {
+            likelihood: list(&method.likelihood),
+            impact: list(&method.impact),
+        }
+    }
+}
+
+/// The fields of `kind` as form widgets holding `values` (text by field name);
+/// computed fields are no widgets.
+pub fn field_views(
+    kind: &Kind,
+    values: &BTreeMap<String, String>,
+    members: &[MemberRow],
+    scales: &Scales,
+    errors: &FieldErrors,
 ) -> Vec<FieldView> {
     kind.fields
         .iter()
+        .filter(|f| !f.computed)
         .map(|f| {
             let value = values.get(f.name).cloned().unwrap_or_default();
             let chosen: Vec<&str> = value.split(';').map(str::trim).collect();
@@ -87,6 +134,20 @@ pub fn field_views(
                 FieldType::LongText { .. } => ("textarea", vec![]),
                 FieldType::Metrics => ("metrics", vec![]),
                 FieldType::Date => ("date", vec![]),
+                FieldType::Level(scale) => {
+                    let names = match scale {
+                        Scale::Likelihood => &scales.likelihood,
+                        Scale::Impact => &scales.impact,
+                    };
+                    let mut o =
+                        options(names.iter().map(|(n, l)| (n.as_str(), l.as_str())), &chosen);
+                    o.insert(0, (String::new(), "Not assessed".into(), value.is_empty()));
+                    if !value.is_empty() && !o.iter().any(|x| x.2) {
+                        o.push((value.clone(), format!("{value} (not on the scale)"), true));
+                    }
+                    ("select", o)
+                }
+                FieldType::Number | FieldType::Key => ("text", vec![]),
                 FieldType::Choice(c) => (
                     "select",
                     options(c.iter().map(|c| (c.value, c.label)), &chosen),
@@ -397,7 +458,15 @@ async fn list_page(
         slug: scope.workspace.slug.clone(),
         kind,
         list,
-        fields: field_views(kind, &BTreeMap::new(), &members, &FieldErrors::new()),
+        fields: form_views(
+            &s,
+            &scope,
+            kind,
+            &BTreeMap::new(),
+            &members,
+            &FieldErrors::new(),
+        )
+        .await?,
         import: None,
     }))
 }
@@ -474,7 +543,7 @@ async fn create(
                 slug: scope.workspace.slug.clone(),
                 kind,
                 list: list_view(&s, &scope, kind, BTreeMap::new(), &members).await?,
-                fields: field_views(kind, &values, &members, &errors),
+                fields: form_views(&s, &scope, kind, &values, &members, &errors).await?,
                 import: None,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())

@@ -1,0 +1,437 @@
+//! The risk register's use cases beyond the record path: the workspace's
+//! risk method (versions, re-scoring every risk on a change), accepting a
+//! residual risk and judging whether an acceptance still holds, and the heat
+//! map. Scoring itself is `aims_domain::risk` (pure); risks are records of
+//! the `risks` kind, whose `Derived::RiskScores` rule runs on every write.
+
+use crate::records::record_of_kind;
+use crate::{new_id, App, AppError, Result, Scope};
+use aims_domain::record::{kind, Fields, Kind};
+use aims_domain::risk::fields::{assessments_of, rescore_fields};
+use aims_domain::risk::{
+    accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Decision, MaterialState,
+    RescoreReport, RiskMethod, TreatmentOption, Which,
+};
+use aims_domain::validation::{has_control_chars, is_record_id};
+use aims_domain::{Action, Role};
+use aims_store::{Conn, RecordRow, RiskAcceptanceRow, RiskMethodRow};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The version number of the default method, in force until a workspace sets its own.
+pub const DEFAULT_METHOD_VERSION: i64 = 1;
+/// The history's record type for risk method changes.
+const METHOD_RECORD_TYPE: &str = "risk_method";
+
+/// The `risks` kind.
+pub fn risks_kind() -> &'static Kind {
+    kind("risks").expect("the risks kind is declared")
+}
+
+/// One version of a workspace's risk method.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodVersion {
+    pub version: i64,
+    pub method: RiskMethod,
+    /// Why it changed ("" for the default).
+    pub note: String,
+    /// When and by whom (`None` for the default, never stored).
+    pub created_at: Option<String>,
+    pub created_by: Option<String>,
+}
+
+impl MethodVersion {
+    fn default_method() -> MethodVersion {
+        MethodVersion {
+            version: DEFAULT_METHOD_VERSION,
+            method: RiskMethod::default_5x5(),
+            note: "The default method: 5 × 5, likelihood × impact.".into(),
+            created_at: None,
+            created_by: None,
+        }
+    }
+
+    fn of(row: RiskMethodRow) -> Result<MethodVersion> {
+        let method = serde_json::from_str(&row.method)
+            .map_err(|e| AppError::Internal(format!("stored risk method: {e}")))?;
+        Ok(MethodVersion {
+            version: row.version,
+            method,
+            note: row.note,
+            created_at: Some(row.created_at),
+            created_by: Some(row.created_by),
+        })
+    }
+}
+
+/// What a method change did.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodChange {
+    pub method: MethodVersion,
+    /// False when the method sent was the one in force (nothing written).
+    pub changed: bool,
+    /// The risks whose band moved, and those that lost a level.
+    pub report: RescoreReport,
+    /// How many risks were written again (scores, bands or cleared levels).
+    pub rescored: usize,
+}
+
+/// A risk's acceptance as it stands today.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AcceptanceView {
+    #[serde(flatten)]
+    pub acceptance: Acceptance,
+    pub status: AcceptanceStatus,
+    /// The accepting member's e-mail, when they are still a member.
+    pub accepted_by_email: Option<String>,
+}
+
+/// A heat map: counts of risks per (likelihood, impact) cell, one grid per assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeatMap {
+    pub method_version: i64,
+    /// `counts[l - 1][i - 1]`.
+    pub inherent: Vec<Vec<u32>>,
+    pub current: Vec<Vec<u32>>,
+    pub residual: Vec<Vec<u32>>,
+    /// Risks not assessed, per assessment (inherent, current, residual).
+    pub not_assessed: [u32; 3],
+    pub total: u32,
+}
+
+/// The heat map of `risks` under `method` (pure: counts per cell).
+pub fn heat_map(method: &MethodVersion, risks: &[Fields]) -> HeatMap {
+    let m = &method.method;
+    let empty = vec![vec![0u32; m.impact.len()]; m.likelihood.len()];
+    let mut grids = [empty.clone(), empty.clone(), empty];
+    let mut not_assessed = [0u32; 3];
+    for fields in risks {
+        let a = assessments_of(fields);
+        for (n, which) in Which::ALL.into_iter().enumerate() {
+            match a.get(which).rate(m) {
+                aims_domain::risk::Rating::Rated {
+                    likelihood, impact, ..
+                } => grids[n][usize::from(likelihood) - 1][usize::from(impact) - 1] += 1,
+                aims_domain::risk::Rating::NotAssessed => not_assessed[n] += 1,
+            }
+        }
+    }
+    let [inherent, current, residual] = grids;
+    HeatMap {
+        method_version: method.version,
+        inherent,
+        current,
+        residual,
+        not_assessed,
+        total: risks.len() as u32,
+    }
+}
+
+/// Every record of a kind in the workspace, read on `conn` (inside a transaction if it is one).
+pub(crate) async fn all_of_kind(
+    conn: &mut Conn<'_>,
+    workspace_id: &str,
+    kind: &Kind,
+) -> Result<Vec<RecordRow>> {
+    let mut filter = aims_store::RecordFilter {
+        limit: 1000,
+        ..Default::default()
+    };
+    let mut out = vec![];
+    loop {
+        let page = conn
+            .records_list::<RecordRow>(workspace_id, kind.record_type, &filter)
+            .await?;
+        out.extend(page.items);
+        match page.next {
+            Some(n) => filter.after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The material state of a risk: its levels, treatment and linked actions and systems.
+async fn material_state(conn: &mut Conn<'_>, risk: &RecordRow) -> Result<MaterialState> {
+    let links = conn.links_of(&risk.workspace_id, &risk.id).await?;
+    let ids = |relation: &str| -> Vec<String> {
+        links
+            .iter()
+            .filter(|l| l.relation == relation && l.from_id == risk.id)
+            .map(|l| l.other_id.clone())
+            .collect()
+    };
+    Ok(MaterialState {
+        assessments: assessments_of(&risk.fields),
+        treatment: risk
+            .fields
+            .get("treatment")
+            .and_then(Value::as_str)
+            .and_then(TreatmentOption::from_key),
+        action_ids: ids("treated_by"),
+        system_ids: ids("concerns"),
+    })
+}
+
+impl App {
+    /// The method in force in a workspace, read on `conn`.
+    pub(crate) async fn method_in(
+        &self,
+        conn: &mut Conn<'_>,
+        workspace_id: &str,
+    ) -> Result<MethodVersion> {
+        match conn.risk_method_latest(workspace_id).await? {
+            Some(row) => MethodVersion::of(row),
+            None => Ok(MethodVersion::default_method()),
+        }
+    }
+
+    /// The workspace's risk method in force.
+    pub async fn risk_method(&self, ws: &Scope) -> Result<MethodVersion> {
+        ws.require(Action::Read)?;
+        let mut c = self.store.conn().await?;
+        self.method_in(&mut c.conn(), &ws.workspace.id).await
+    }
+
+    /// Every version of the method, newest first (the default last).
+    pub async fn risk_method_versions(&self, ws: &Scope) -> Result<Vec<MethodVersion>> {
+        ws.require(Action::Read)?;
+        let mut c = self.store.conn().await?;
+        let rows = c.conn().risk_method_versions(&ws.workspace.id).await?;
+        let mut out = rows
+            .into_iter()
+            .map(MethodVersion::of)
+            .collect::<Result<Vec<_>>>()?;
+        out.push(MethodVersion::default_method());
+        Ok(out)
+    }
+
+    /// Sets a new version of the risk method (a manager's decision): checked
+    /// whole, refused if `based_on` is not the version in force, then every
+    /// risk is re-scored in the same transaction and the change report says
+    /// which bands moved and which risks lost a level.
+    pub async fn set_risk_method(
+        &self,
+        ws: &Scope,
+        based_on: Option<i64>,
+        method: &Value,
+        note: &str,
+    ) -> Result<MethodChange> {
+        ws.require(Action::Approve)?;
+        let note = note.trim();
+        if note.chars().count() > 2000 || has_control_chars(note) {
+            return Err(AppError::field(
+                "note",
+                "must be at most 2000 characters of text",
+            ));
+        }
+        let new = RiskMethod::from_json(method)?;
+        let kind = risks_kind();
+        let mut tx = self.store.begin().await?;
+        let old = self.method_in(&mut tx.conn(), &ws.workspace.id).await?;
+        if based_on.is_some_and(|v| v != old.version) {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "the risk method was changed by someone else (now at version {}); reload it and apply your change again",
+                    old.version
+                ),
+                current_version: Some(old.version),
+            });
+        }
+        if new == old.method {
+            return Ok(MethodChange {
+                method: old,
+                changed: false,
+                report: RescoreReport::default(),
+                rescored: 0,
+            });
+        }
+        let version = old.version + 1;
+        let row = RiskMethodRow {
+            workspace_id: ws.workspace.id.clone(),
+            version,
+            method: serde_json::to_string(&new).map_err(|e| AppError::Internal(e.to_string()))?,
+            note: note.to_owned(),
+            created_at: self.now(),
+            created_by: ws.principal.label.clone(),
+        };
+        tx.conn().risk_method_insert(&row).await?;
+        let risks = all_of_kind(&mut tx.conn(), &ws.workspace.id, kind).await?;
+        let assessed: Vec<(String, aims_domain::risk::Assessments)> = risks
+            .iter()
+            .map(|r| (r.id.clone(), assessments_of(&r.fields)))
+            .collect();
+        let report = rescore(
+            &old.method,
+            &new,
+            assessed.iter().map(|(id, a)| (id.as_str(), a)),
+        );
+        let mut rescored = 0;
+        for risk in &risks {
+            let fields = rescore_fields(&new, &risk.fields);
+            if fields != risk.fields {
+                self.update_parsed(&mut tx.conn(), ws, kind, risk, fields, &mut None)
+                    .await?;
+                rescored += 1;
+            }
+        }
+        tx.conn()
+            .history_append(self.event(
+                &ws.principal,
+                &ws.workspace.id,
+                "update",
+                METHOD_RECORD_TYPE,
+                &ws.workspace.id,
+                json!({"version": version, "from_version": old.version, "note": note,
+                       "method": new, "moved": report.moved,
+                       "needs_reassessment": report.needs_reassessment}),
+            ))
+            .await?;
+        tx.commit().await?;
+        Ok(MethodChange {
+            method: MethodVersion::of(row)?,
+            changed: true,
+            report,
+            rescored,
+        })
+    }
+
+    /// The heat map of every risk of the workspace under the method in force.
+    pub async fn risk_heat_map(&self, ws: &Scope) -> Result<(MethodVersion, HeatMap)> {
+        ws.require(Action::Read)?;
+        let mut c = self.store.conn().await?;
+        let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
+        let risks = all_of_kind(&mut c.conn(), &ws.workspace.id, risks_kind()).await?;
+        let fields: Vec<Fields> = risks.into_iter().map(|r| r.fields).collect();
+        let map = heat_map(&method, &fields);
+        Ok((method, map))
+    }
+
+    /// A risk's acceptances, newest first, the first judged as of today
+    /// (the older ones are history: each is reported as voided or expired
+    /// by the one after it only through its own dates and hash).
+    pub async fn risk_acceptances(&self, ws: &Scope, id: &str) -> Result<Vec<AcceptanceView>> {
+        ws.require(Action::Read)?;
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("risk"));
+        }
+        let mut c = self.store.conn().await?;
+        let risk = record_of_kind(&mut c.conn(), ws, risks_kind(), id).await?;
+        let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
+        let state = material_state(&mut c.conn(), &risk).await?;
+        let rows = c.conn().risk_acceptances_of(&ws.workspace.id, id).await?;
+        let members = c.conn().members_of(&ws.workspace.id).await?;
+        let today = self.today();
+        rows.into_iter()
+            .map(|row| {
+                let acceptance: Acceptance = serde_json::from_str(&row.acceptance)
+                    .map_err(|e| AppError::Internal(format!("stored acceptance: {e}")))?;
+                let status = acceptance_status(&acceptance, &method.method, &state, &today);
+                let accepted_by_email = members
+                    .iter()
+                    .find(|m| format!("user:{}", m.user_id) == acceptance.accepted_by)
+                    .map(|m| m.email.clone());
+                Ok(AcceptanceView {
+                    acceptance,
+                    status,
+                    accepted_by_email,
+                })
+            })
+            .collect()
+    }
+
+    /// The status of the newest acceptance of every accepted risk (by risk
+    /// id), judged today; for lists and views of expiring acceptances.
+    pub async fn risk_acceptance_statuses(
+        &self,
+        ws: &Scope,
+    ) -> Result<HashMap<String, (Acceptance, AcceptanceStatus)>> {
+        ws.require(Action::Read)?;
+        let mut c = self.store.conn().await?;
+        let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
+        let rows = c.conn().risk_acceptances_latest(&ws.workspace.id).await?;
+        let today = self.today();
+        let mut out = HashMap::new();
+        for row in rows {
+            let Some(risk) = c
+                .conn()
+                .record_get(&ws.workspace.id, risks_kind().record_type, &row.risk_id)
+                .await?
+            else {
+                continue;
+            };
+            let acceptance: Acceptance = serde_json::from_str(&row.acceptance)
+                .map_err(|e| AppError::Internal(format!("stored acceptance: {e}")))?;
+            let state = material_state(&mut c.conn(), &risk).await?;
+            let status = acceptance_status(&acceptance, &method.method, &state, &today);
+            out.insert(row.risk_id, (acceptance, status));
+        }
+        Ok(out)
+    }
+
+    /// Accepts the residual risk of risk `id` at `version` (stale → conflict)
+    /// until `expires_on`, with a reason; who may accept which band is the
+    /// method's rule. Recorded with the method version and the state hash.
+    pub async fn accept_risk(
+        &self,
+        ws: &Scope,
+        id: &str,
+        version: i64,
+        reason: &str,
+        expires_on: &str,
+    ) -> Result<Vec<AcceptanceView>> {
+        ws.require(Action::Update)?;
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("risk"));
+        }
+        let role = ws.role.unwrap_or(Role::Auditor);
+        let mut tx = self.store.begin().await?;
+        let risk = record_of_kind(&mut tx.conn(), ws, risks_kind(), id).await?;
+        if risk.version != version {
+            return Err(AppError::stale(risk.version));
+        }
+        let method = self.method_in(&mut tx.conn(), &ws.workspace.id).await?;
+        let state = material_state(&mut tx.conn(), &risk).await?;
+        let decision = Decision {
+            role,
+            accepted_by: ws.principal.actor(),
+            reason: reason.to_owned(),
+            expires_on: expires_on.to_owned(),
+        };
+        let acceptance = accept(
+            &method.method,
+            u32::try_from(method.version).unwrap_or(u32::MAX),
+            &state,
+            &decision,
+            &self.today(),
+        )?;
+        let text =
+            serde_json::to_string(&acceptance).map_err(|e| AppError::Internal(e.to_string()))?;
+        tx.conn()
+            .risk_acceptance_insert(&RiskAcceptanceRow {
+                id: new_id(),
+                workspace_id: ws.workspace.id.clone(),
+                risk_id: id.to_owned(),
+                acceptance: text,
+                created_at: self.now(),
+            })
+            .await?;
+        tx.conn()
+            .history_append(self.event(
+                &ws.principal,
+                &ws.workspace.id,
+                "accept",
+                risks_kind().record_type,
+                id,
+                json!({"acceptance": acceptance}),
+            ))
+            .await?;
+        tx.commit().await?;
+        self.risk_acceptances(ws, id).await
+    }
+
+    /// Today's date, `YYYY-MM-DD`, from the clock.
+    pub(crate) fn today(&self) -> String {
+        self.now()[..10].to_owned()
+    }
+}
