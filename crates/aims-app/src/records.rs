@@ -429,6 +429,10 @@ impl App {
         let rows = self.all_records(ws, kind, req).await?;
         let extra = self.export_extra(ws, kind, &rows).await?;
         let table = export_table(kind, &rows, &extra);
+        if kind.derived == Derived::RiskScores && format == aims_export::Format::Xlsx {
+            // The register as auditors read it: risks, their actions, the method.
+            return self.risk_workbook(ws, table).await;
+        }
         aims_export::write(&table, format).map_err(|e| AppError::Internal(e.to_string()))
     }
 }

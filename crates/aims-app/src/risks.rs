@@ -435,3 +435,128 @@ impl App {
         self.now()[..10].to_owned()
     }
 }
+
+impl App {
+    /// The acceptance columns of the risk register export.
+    pub(crate) async fn risk_export_extra(
+        &self,
+        ws: &Scope,
+        rows: &[RecordRow],
+    ) -> Result<crate::records::ExtraColumns> {
+        let statuses = self.risk_acceptance_statuses(ws).await?;
+        let values = rows
+            .iter()
+            .filter_map(|r| {
+                statuses.get(&r.id).map(|(a, status)| {
+                    let status = match status {
+                        AcceptanceStatus::Valid => "valid".to_owned(),
+                        AcceptanceStatus::Expired => "expired".to_owned(),
+                        AcceptanceStatus::Voided(reason) => format!(
+                            "voided: {}",
+                            serde_json::to_value(reason)
+                                .ok()
+                                .and_then(|v| v["reason"].as_str().map(str::to_owned))
+                                .unwrap_or_default()
+                        ),
+                    };
+                    (
+                        r.id.clone(),
+                        vec![status, a.expires_on.clone(), a.reason.clone()],
+                    )
+                })
+            })
+            .collect();
+        Ok(crate::records::ExtraColumns {
+            names: vec!["acceptance", "acceptance_expires_on", "acceptance_reason"],
+            values,
+        })
+    }
+
+    /// The risk register as one workbook: the risks (`risks`), every
+    /// treatment action with the risks it treats, and the method in force as
+    /// a legend (scales, grid, bands, acceptance rules).
+    pub(crate) async fn risk_workbook(
+        &self,
+        ws: &Scope,
+        risks: aims_export::Table,
+    ) -> Result<Vec<u8>> {
+        let actions_kind = kind("risk-actions").expect("declared");
+        let actions = self
+            .all_records(ws, actions_kind, &Default::default())
+            .await?;
+        let mut c = self.store.conn().await?;
+        let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
+        let mut treats: HashMap<String, Vec<String>> = HashMap::new();
+        for a in &actions {
+            for l in c.conn().links_of(&ws.workspace.id, &a.id).await? {
+                if l.relation == "treated_by" && l.other_id != a.id {
+                    treats
+                        .entry(a.id.clone())
+                        .or_default()
+                        .push(l.other_title.clone());
+                }
+            }
+        }
+        let extra = crate::records::ExtraColumns {
+            names: vec!["treats"],
+            values: treats
+                .into_iter()
+                .map(|(id, t)| (id, vec![t.join("; ")]))
+                .collect(),
+        };
+        let mut actions = crate::records::export_table(actions_kind, &actions, &extra);
+        actions.sheet = "Treatment actions".into();
+        let tables = [risks, actions, method_table(&method)];
+        aims_export::write_workbook(&tables).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// The method as a legend: one row per level, band, grid cell and rule.
+pub fn method_table(m: &MethodVersion) -> aims_export::Table {
+    let method = &m.method;
+    let mut rows = vec![];
+    for (part, scale) in [
+        ("likelihood", &method.likelihood),
+        ("impact", &method.impact),
+    ] {
+        for (n, l) in scale.iter().enumerate() {
+            rows.push(vec![
+                part.to_owned(),
+                (n + 1).to_string(),
+                l.name.clone(),
+                l.description.clone(),
+            ]);
+        }
+    }
+    for b in &method.bands {
+        let rule = method.acceptance_rule(&b.key).filter(|r| r.may_accept);
+        let accept = rule.map_or_else(
+            || "may not be accepted".to_owned(),
+            |r| format!("accepted by a {} or above", r.by),
+        );
+        rows.push(vec![
+            "band".into(),
+            b.key.clone(),
+            b.name.clone(),
+            format!("from score {}; {}; {accept}", b.min_score, b.colour),
+        ]);
+    }
+    for (l, row) in method.grid.iter().enumerate() {
+        for (i, score) in row.iter().enumerate() {
+            let band = method
+                .band_of(*score)
+                .map_or("", |b| method.bands[b].name.as_str());
+            rows.push(vec![
+                "grid".into(),
+                format!("L{} × I{}", l + 1, i + 1),
+                score.to_string(),
+                band.to_owned(),
+            ]);
+        }
+    }
+    aims_export::Table {
+        sheet: format!("Risk method v{}", m.version),
+        columns: vec!["part".into(), "key".into(), "name".into(), "detail".into()],
+        rows,
+    }
+}

@@ -48,6 +48,9 @@ impl App {
         kind: &Kind,
         rows: &[RecordRow],
     ) -> Result<ExtraColumns> {
+        if kind.derived == aims_domain::record::Derived::RiskScores {
+            return self.risk_export_extra(ws, rows).await;
+        }
         if kind.record_type != RECORD_TYPE {
             return Ok(ExtraColumns {
                 names: vec![],

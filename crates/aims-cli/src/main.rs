@@ -22,6 +22,7 @@ macro_rules! outln {
 mod discover;
 mod import;
 mod progress;
+mod risks;
 mod systems;
 
 use aims_app::store::Store;
@@ -108,6 +109,9 @@ enum Command {
     /// The AI system inventory: list, show, classify under the EU AI Act
     #[command(subcommand)]
     Systems(systems::SystemsCmd),
+    /// The AI risk register: list, show, import, export, and the risk method
+    #[command(subcommand)]
+    Risks(risks::RisksCmd),
     /// Find AI in a source tree (libraries, model-API clients, model files,
     /// SBOMs) and propose inventory entries; `--apply` adds the new ones
     Discover {
@@ -521,6 +525,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Systems(cmd) => return systems::run(app, op, cmd).await,
+        Command::Risks(cmd) => return risks::run(app, op, cmd).await,
         Command::Discover {
             path,
             workspace,

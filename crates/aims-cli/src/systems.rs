@@ -301,27 +301,7 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                 bar.finish_and_clear();
                 (bytes, format)
             };
-            if output.as_os_str() == "-" {
-                if format == aims_app::export::Format::Xlsx {
-                    return Err("an XLSX file needs -o FILE".into());
-                }
-                use std::io::Write as _;
-                let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&bytes) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        return Err(format!("cannot write to standard output: {e}"));
-                    }
-                }
-            } else {
-                std::fs::write(&output, &bytes)
-                    .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-                eprintln!(
-                    "wrote {} ({} bytes) in {} ms",
-                    output.display(),
-                    bytes.len(),
-                    started.elapsed().as_millis()
-                );
-            }
+            write_output(&bytes, format, &output, started)?;
         }
         SystemsCmd::Import {
             workspace,
@@ -360,4 +340,36 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an export to `output` (`-`: standard output, except XLSX) and says
+/// on standard error what it wrote and how long it took.
+pub fn write_output(
+    bytes: &[u8],
+    format: aims_app::export::Format,
+    output: &std::path::Path,
+    started: std::time::Instant,
+) -> Result<(), String> {
+    if output.as_os_str() == "-" {
+        if format == aims_app::export::Format::Xlsx {
+            return Err("an XLSX file needs -o FILE".into());
+        }
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = out.write_all(bytes) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(format!("cannot write to standard output: {e}"));
+            }
+        }
+    } else {
+        std::fs::write(output, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+        eprintln!(
+            "wrote {} ({} bytes) in {} ms",
+            output.display(),
+            bytes.len(),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(())
 }

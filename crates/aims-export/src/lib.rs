@@ -136,9 +136,29 @@ fn json_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
 }
 
 fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    write_workbook(std::slice::from_ref(table))
+}
+
+/// Writes several tables as one XLSX workbook, a worksheet each, in order
+/// (a register with its actions and its method as a legend).
+pub fn write_workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     let err = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
-    let mut book = Workbook::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for table in tables {
+        if let Some(row) = table.rows.iter().find(|r| r.len() != table.columns.len()) {
+            return Err(ExportError::Shape {
+                expected: table.columns.len(),
+                found: row.len(),
+            });
+        }
+        add_sheet(&mut book, table)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+fn add_sheet(book: &mut rust_xlsxwriter::Workbook, table: &Table) -> Result<(), ExportError> {
+    use rust_xlsxwriter::Format as CellFormat;
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
     let sheet = book.add_worksheet();
     let name: String = table
         .sheet
@@ -171,7 +191,7 @@ fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
         sheet.autofilter(0, 0, last_row, last_col).map_err(err)?;
         sheet.set_freeze_panes(1, 0).map_err(err)?;
     }
-    book.save_to_buffer().map_err(err)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -187,6 +207,31 @@ mod tests {
                 vec!["=HYPERLINK(\"x\")".into(), "-1+2".into()],
             ],
         }
+    }
+
+    #[test]
+    fn a_workbook_holds_one_sheet_per_table_in_order() {
+        let mut second = table();
+        second.sheet = "Method".into();
+        second.rows.truncate(1);
+        let bytes = write_workbook(&[table(), second.clone()]).unwrap();
+        use calamine::Reader as _;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["AI systems", "Method"]);
+        let rows = |book: &mut calamine::Xlsx<_>, name: &str| {
+            book.worksheet_range(name).unwrap().rows().count()
+        };
+        assert_eq!(rows(&mut book, "AI systems"), 3);
+        assert_eq!(rows(&mut book, "Method"), 2);
+        second.rows.push(vec!["short".into()]);
+        assert!(matches!(
+            write_workbook(&[second]),
+            Err(ExportError::Shape {
+                expected: 2,
+                found: 1
+            })
+        ));
     }
 
     #[test]

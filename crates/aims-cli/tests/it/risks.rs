@@ -520,3 +520,109 @@ async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
     assert_eq!(s, 403);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn ten_thousand_risks_import_from_csv_and_export_to_a_workbook_from_the_command_line() {
+    use crate::cli::{aims, stdout};
+    let t = TestApp::new().await;
+    let dir = crate::helpers::tempdir::TempDir::new();
+    let csv = dir.path().join("register.csv");
+    let levels = ["Rare", "2", "Possible", "4", "Almost certain"];
+    let mut text =
+        String::from("Title,Description,Risk source,Owner,Likelihood,Impact,Treatment\n");
+    for n in 0..10_000 {
+        text.push_str(&format!(
+            "Risk {n},\"Cause {n}, and its consequence\",machine_learning,ada@example.org,{},{},{}\n",
+            levels[n % 5],
+            1 + n % 5,
+            ["modify", "avoid", "share", "retain"][n % 4]
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let o = aims(
+        &t.db,
+        &[
+            "risks",
+            "import",
+            "--workspace",
+            "acme",
+            "--format",
+            "json",
+            csv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    assert_eq!(report["files"][0]["created"], 10_000, "{report}");
+    let acme = t.scope("acme").await;
+    assert_eq!(
+        t.app
+            .count_records(&acme, aims_app::risks_kind())
+            .await
+            .unwrap(),
+        10_000
+    );
+    // Level names and numbers both scored on the default grid.
+    let o = aims(
+        &t.db,
+        &[
+            "risks",
+            "list",
+            "--workspace",
+            "acme",
+            "--q",
+            "risk 7",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let seven = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Risk 7")
+        .unwrap();
+    assert_eq!(
+        (
+            seven["inherent_likelihood"].clone(),
+            seven["inherent_score"].clone()
+        ),
+        (json!(3), json!(9))
+    );
+
+    let xlsx = dir.path().join("register.xlsx");
+    let o = aims(
+        &t.db,
+        &[
+            "risks",
+            "export",
+            "--workspace",
+            "acme",
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let sheet = aims_app::export::read::read_xlsx(&bytes, &Default::default()).unwrap();
+    assert_eq!(sheet.rows.len(), 10_000);
+    for column in [
+        "inherent_score",
+        "inherent_band",
+        "residual_band",
+        "acceptance",
+    ] {
+        assert!(
+            sheet.column(column).is_some(),
+            "{column}: {:?}",
+            sheet.headers
+        );
+    }
+    t.stop().await;
+}

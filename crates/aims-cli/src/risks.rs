@@ -1,0 +1,342 @@
+//! `aims risks list|show|import|export` and `aims risks method show|set`:
+//! the AI risk register at a terminal (tables) and for scripts (`--format json`).
+
+use crate::app_error;
+use crate::systems::{write_output, Format};
+use aims_app::store::RecordRow;
+use aims_app::{risks_kind, App, Principal};
+use clap::Subcommand;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum RisksCmd {
+    /// List the risks of a workspace with their inherent and residual scores
+    List {
+        #[arg(long)]
+        workspace: String,
+        /// Only risks whose text fields contain this text
+        #[arg(long)]
+        q: Option<String>,
+        /// Only risks owned by this member (e-mail, or `me`)
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only risks whose residual band is this key (low, high, not_assessed, …)
+        #[arg(long)]
+        residual_band: Option<String>,
+        /// Only risks whose inherent band is this key
+        #[arg(long)]
+        inherent_band: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Show one risk: its fields, links and acceptances
+    Show {
+        #[arg(long)]
+        workspace: String,
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Import risks from CSV or XLSX files (headers such as title,
+    /// description, risk_source, owner, likelihood, impact, treatment)
+    Import {
+        #[arg(long)]
+        workspace: String,
+        /// Check every row and report; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the sound rows and report the others (default: all or nothing)
+        #[arg(long, conflicts_with = "dry_run")]
+        sound_rows: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export the register: XLSX (risks, treatment actions and the method as
+    /// a legend), CSV or JSON (the risks)
+    Export {
+        #[arg(long)]
+        workspace: String,
+        /// csv, json or xlsx
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write it (`-` for standard output, except xlsx)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The workspace's risk method: scales, grid, bands, acceptance rules
+    #[command(subcommand)]
+    Method(MethodCmd),
+}
+
+#[derive(Subcommand)]
+pub enum MethodCmd {
+    /// Print the method in force (JSON with --format json, as `set` takes it)
+    Show {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Set a new version of the method from a JSON file (`-`: standard input);
+    /// every risk is scored again and the risks whose band moved are listed
+    Set {
+        #[arg(long)]
+        workspace: String,
+        file: PathBuf,
+        /// Why it changes (kept in the history)
+        #[arg(long, default_value = "")]
+        note: String,
+        /// The version you edited: refused if another change came first
+        #[arg(long)]
+        based_on: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+fn read_json(path: &PathBuf) -> Result<Value, String> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    };
+    serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+}
+
+fn assessment(r: &RecordRow, which: &str) -> String {
+    let f = &r.fields;
+    match (
+        f.get(&format!("{which}_score")),
+        f.get(&format!("{which}_band")).and_then(Value::as_str),
+    ) {
+        (Some(score), Some(band)) => format!("{score} {band}"),
+        _ => "not assessed".to_owned(),
+    }
+}
+
+pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, String> {
+    let kind = risks_kind();
+    match cmd {
+        RisksCmd::List {
+            workspace,
+            q,
+            owner,
+            residual_band,
+            inherent_band,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let filters = [
+                ("owner", owner),
+                ("residual_band", residual_band),
+                ("inherent_band", inherent_band),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect();
+            let req = aims_app::ListRequest {
+                q,
+                filters,
+                ..Default::default()
+            };
+            let risks = app.all_records(&ws, kind, &req).await.map_err(app_error)?;
+            match format {
+                Format::Json => {
+                    let items: Vec<Value> = risks
+                        .iter()
+                        .map(|r| aims_web::record_json(kind, r))
+                        .collect();
+                    outln!("{}", json!({ "items": items }));
+                }
+                Format::Table => {
+                    outln!("id\ttitle\tinherent\tresidual\towner");
+                    for r in &risks {
+                        outln!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            r.id,
+                            r.title,
+                            assessment(r, "inherent"),
+                            assessment(r, "residual"),
+                            r.owner_email.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+            }
+        }
+        RisksCmd::Show {
+            workspace,
+            id,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let r = app.record(&ws, kind, &id).await.map_err(app_error)?;
+            let links = app.links(&ws, kind, &id).await.map_err(app_error)?;
+            let acceptances = app.risk_acceptances(&ws, &id).await.map_err(app_error)?;
+            match format {
+                Format::Json => {
+                    let mut v = aims_web::record_json(kind, &r);
+                    v["links"] = json!(links);
+                    v["acceptances"] = json!(acceptances);
+                    outln!("{v}");
+                }
+                Format::Table => {
+                    outln!(
+                        "{}\nversion {} · updated {} by {}",
+                        r.title,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by
+                    );
+                    for f in kind.fields.iter().skip(1) {
+                        let v = if f.ty == aims_app::domain::record::FieldType::Member {
+                            r.owner_email.clone().unwrap_or_default()
+                        } else {
+                            kind.cell(f, &r.fields)
+                        };
+                        if !v.is_empty() {
+                            outln!("{}: {v}", f.label);
+                        }
+                    }
+                    for l in &links {
+                        outln!(
+                            "{} {} ({}, {})",
+                            l.label,
+                            l.other.title,
+                            l.other.kind,
+                            l.other.id
+                        );
+                    }
+                    match acceptances.first() {
+                        None => outln!("acceptance: none"),
+                        Some(a) => outln!(
+                            "acceptance: {} (band {}, until {}, method v{}): {}",
+                            serde_json::to_value(&a.status)
+                                .ok()
+                                .and_then(|v| v["status"].as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            a.acceptance.band,
+                            a.acceptance.expires_on,
+                            a.acceptance.method_version,
+                            a.acceptance.reason
+                        ),
+                    }
+                }
+            }
+        }
+        RisksCmd::Import {
+            workspace,
+            dry_run,
+            sound_rows,
+            format,
+            files,
+        } => {
+            let mode = if dry_run {
+                aims_app::ImportMode::DryRun
+            } else if sound_rows {
+                aims_app::ImportMode::SoundRowsOnly
+            } else {
+                aims_app::ImportMode::AllOrNothing
+            };
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            return crate::import::run(app, &ws, kind.name, mode, format, &files).await;
+        }
+        RisksCmd::Export {
+            workspace,
+            format,
+            output,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let started = std::time::Instant::now();
+            let format: aims_app::export::Format =
+                format.parse().map_err(|m| format!("--format {m}"))?;
+            let bar = crate::progress::spinner("exporting");
+            let bytes = app
+                .export_records(&ws, kind, &Default::default(), format)
+                .await
+                .map_err(app_error)?;
+            bar.finish_and_clear();
+            write_output(&bytes, format, &output, started)?;
+        }
+        RisksCmd::Method(MethodCmd::Show { workspace, format }) => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let m = app.risk_method(&ws).await.map_err(app_error)?;
+            match format {
+                Format::Json => outln!("{}", json!(m)),
+                Format::Table => {
+                    outln!(
+                        "risk method version {}{}",
+                        m.version,
+                        if m.note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", m.note)
+                        }
+                    );
+                    for row in aims_app::method_table(&m).rows {
+                        outln!("{}", row.join("\t"));
+                    }
+                }
+            }
+        }
+        RisksCmd::Method(MethodCmd::Set {
+            workspace,
+            file,
+            note,
+            based_on,
+            format,
+        }) => {
+            let value = read_json(&file)?;
+            // `aims risks method show --format json` prints the version around it.
+            let method = match value.get("method") {
+                Some(m) if value.get("version").is_some() => m.clone(),
+                _ => value,
+            };
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let change = app
+                .set_risk_method(&ws, based_on, &method, &note)
+                .await
+                .map_err(app_error)?;
+            match format {
+                Format::Json => outln!("{}", json!(change)),
+                Format::Table => {
+                    if !change.changed {
+                        outln!(
+                            "unchanged: version {} is already this method",
+                            change.method.version
+                        );
+                    } else {
+                        outln!(
+                            "risk method version {}: {} risks scored again, {} bands moved, {} assessments to redo",
+                            change.method.version,
+                            change.rescored,
+                            change.report.moved.len(),
+                            change.report.needs_reassessment.len()
+                        );
+                        for m in &change.report.moved {
+                            outln!(
+                                "  {} {}: {} ({}) → {} ({})",
+                                m.id,
+                                m.which.key(),
+                                m.from_band,
+                                m.from_score,
+                                m.to_band,
+                                m.to_score
+                            );
+                        }
+                        for n in &change.report.needs_reassessment {
+                            outln!("  {} {}: not assessed any more", n.id, n.which.key());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
