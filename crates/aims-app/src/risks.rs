@@ -430,6 +430,24 @@ impl App {
         self.risk_acceptances(ws, id).await
     }
 
+    /// A draft risk's fields from a library entry: title, description, cause,
+    /// consequence, the first source, the objectives and the library key as
+    /// its external reference. Not scored: a new risk is not assessed.
+    pub fn library_fields(&self, lib: &aims_domain::risk::LibraryRisk) -> Fields {
+        let mut f = Fields::new();
+        f.insert("title".into(), json!(lib.title));
+        f.insert("description".into(), json!(lib.description));
+        f.insert("cause".into(), json!(lib.cause));
+        f.insert("consequence".into(), json!(lib.consequence));
+        if let Some(s) = lib.sources.first() {
+            f.insert("risk_source".into(), json!(s.key()));
+        }
+        let objectives: Vec<&str> = lib.objectives.iter().map(|o| o.key()).collect();
+        f.insert("objectives".into(), json!(objectives));
+        f.insert("external_ref".into(), json!(format!("library:{}", lib.key)));
+        f
+    }
+
     /// Today's date, `YYYY-MM-DD`, from the clock.
     pub(crate) fn today(&self) -> String {
         self.now()[..10].to_owned()

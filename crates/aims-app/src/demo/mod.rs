@@ -15,6 +15,8 @@ pub const DEMO_NAME: &str = "Northwind Health (demo)";
 /// links between them by title.
 const RECORDS: &str = include_str!("records.json");
 
+mod risks;
+
 /// Which demo systems are classified, with the answers that differ from a
 /// provider whose system does nothing the EU AI Act singles out.
 fn classifications() -> Vec<(&'static str, serde_json::Value)> {
@@ -65,6 +67,8 @@ pub struct DemoReport {
     pub links_added: usize,
     pub managers_added: usize,
     pub systems_classified: usize,
+    /// Risks added from the library, each with a treatment action.
+    pub risks_added: usize,
 }
 
 impl App {
@@ -128,6 +132,13 @@ impl App {
                 report.systems_classified += 1;
             }
         }
+        let owner = self
+            .members(&scope)
+            .await?
+            .into_iter()
+            .find(|m| m.email == scope.principal.label)
+            .map(|m| m.email);
+        report.risks_added = self.load_demo_risks(&scope, owner.as_deref()).await?;
         Ok(report)
     }
 }

@@ -190,12 +190,45 @@ async fn demo_is_idempotent() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(stdout(&first).contains("9 AI systems added, 5 classified"));
+    assert!(
+        stdout(&first).contains("10 risks with their treatment actions added"),
+        "{}",
+        stdout(&first)
+    );
     let again = aims(&t.db, &["demo"], None);
     assert!(
         stdout(&again).contains("0 AI systems added, 0 classified"),
         "{}",
         stdout(&again)
     );
+    assert!(
+        stdout(&again).contains("0 risks with"),
+        "{}",
+        stdout(&again)
+    );
+    // Its risks are scored and treated; of four acceptances one was voided by a later change.
+    let demo = t.scope("demo").await;
+    let risks = t
+        .app
+        .all_records(&demo, aims_app::risks_kind(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(risks.len(), 10);
+    assert!(risks
+        .iter()
+        .all(|r| r.fields["residual_band"] != "not_assessed"));
+    let statuses = t.app.risk_acceptance_statuses(&demo).await.unwrap();
+    let mut states: Vec<String> = statuses
+        .values()
+        .map(|(_, s)| {
+            serde_json::to_value(s).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    states.sort();
+    assert_eq!(states, ["valid", "valid", "valid", "voided"]);
     // Its classifications span the tiers.
     let demo = t.scope("demo").await;
     let systems = t
