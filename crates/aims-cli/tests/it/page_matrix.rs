@@ -152,6 +152,12 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             ("password", "a long password"),
         ]),
         "/admin/workspaces" => f(&[("name", &name), ("slug", &format!("p-{}", unique()))]),
+        "/w/{ws}/risk-method" => {
+            // A method unlike any before (a band's name is new), so it is written.
+            let mut m = serde_json::to_value(aims_app::domain::risk::RiskMethod::default_5x5()).unwrap();
+            m["bands"][0]["name"] = serde_json::json!(format!("Low {}", unique()));
+            f(&[("method", &m.to_string()), ("based_on", ""), ("note", "matrix")])
+        }
         "/catalog/import" => f(&[
             (
                 "content",

@@ -309,6 +309,28 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
         "bias at likelihood 4, impact 3: {map}"
     );
     assert_eq!(map["total"], 4);
+
+    // The pages draw the same counts from the same method version.
+    let (browser, _) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let page = crate::helpers::fetch_text(&browser, &t.url("/w/acme/risks/heatmap")).await;
+    assert!(
+        page.contains("4 risks on risk method version 2"),
+        "{page:.2000}"
+    );
+    assert!(
+        page.contains("aria-label=\"Likelihood 4, impact 3: 1 risks, score 2, Low\""),
+        "{page:.4000}"
+    );
+    assert!(page.contains("href=\"/w/acme/risks?inherent_band=low\""));
+    let page = crate::helpers::fetch_text(&browser, &t.url("/w/acme/risk-method")).await;
+    assert!(page.contains("Version 2"), "{page:.2000}");
+    assert!(page.contains("Our own scales"));
+    assert!(page.contains("Save as version 3"));
     t.stop().await;
 }
 

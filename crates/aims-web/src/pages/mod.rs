@@ -7,6 +7,7 @@ mod classification;
 mod import;
 mod record;
 mod records;
+mod risks;
 mod session;
 mod when;
 mod workspace;
@@ -92,6 +93,7 @@ fn table() -> Vec<PageRoute> {
         admin::routes(),
         catalog::routes(),
         classification::routes(),
+        risks::routes(),
         records::routes(),
     ]
     .into_iter()
@@ -275,7 +277,10 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("scope", "Scope", "/scope", true, "The AIMS scope statement, approved by a manager."),
     ]),
     ("Plan", &[
-        item("risks", "Risks", "/risks", false, "The AI risk register: likelihood and impact, inherent and residual, treatment by controls."),
+        item("risks", "Risks", "/risks", true, "The AI risk register: likelihood and impact, inherent and residual, treatment by controls."),
+        item("risk-heatmap", "Risk heat map", "/risks/heatmap", true, "Where the risks sit on the method's grid, inherent beside residual."),
+        item("risk-actions", "Treatment actions", "/risk-actions", true, "Actions that treat risks, with owners and due dates."),
+        item("risk-method", "Risk method", "/risk-method", true, "Scales, grid, bands and who may accept which band; versioned."),
         item("impact", "Impact assessments", "/impact", false, "AI system impact assessments for individuals, groups and society."),
         item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
     ]),

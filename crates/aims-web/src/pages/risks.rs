@@ -1,0 +1,230 @@
+//! The risk register's own pages beside the record path (`/w/{ws}/risks…`
+//! comes from it): the heat map as SVG and the risk method with its versions.
+//! Both draw from one method version, so a cell's colour is the band its
+//! score falls in, the same band the list shows.
+
+use super::{render, Layout, PageError, PageRequires, PageRoute};
+use crate::auth::WsPage;
+use crate::input::PageForm;
+use crate::AppState;
+use aims_app::{AppError, HeatMap, MethodVersion};
+use aims_domain::{Action, FieldErrors};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub fn routes() -> Vec<PageRoute> {
+    use PageRequires::Workspace as W;
+    vec![
+        PageRoute::get("/w/{ws}/risks/heatmap", W(Action::Read), heat_map_page),
+        PageRoute::get("/w/{ws}/risk-method", W(Action::Read), method_page),
+        PageRoute::post("/w/{ws}/risk-method", W(Action::Approve), set_method),
+    ]
+}
+
+/// Side of a cell, in SVG units.
+const CELL: u32 = 56;
+/// Room for the axis labels.
+const MARGIN: u32 = 28;
+
+/// One cell of a drawn grid.
+pub struct CellView {
+    pub x: u32,
+    pub y: u32,
+    pub colour: String,
+    pub score: u32,
+    pub band: String,
+    pub band_key: String,
+    pub count: u32,
+    pub likelihood: usize,
+    pub impact: usize,
+}
+
+/// A grid drawn as SVG: likelihood up the side (highest at the top), impact along the bottom.
+pub struct GridView {
+    pub title: &'static str,
+    /// `inherent_band`, …: the list filter a cell links to.
+    pub filter: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub cells: Vec<CellView>,
+    pub not_assessed: u32,
+    /// (x or y, label) of the axis ticks.
+    pub x_ticks: Vec<(u32, usize)>,
+    pub y_ticks: Vec<(u32, usize)>,
+}
+
+/// The method's grid with `counts` per cell (`None`: no counts, the method page).
+pub fn grid_view(
+    m: &MethodVersion,
+    title: &'static str,
+    filter: &'static str,
+    counts: Option<&[Vec<u32>]>,
+    not_assessed: u32,
+) -> GridView {
+    let method = &m.method;
+    let rows = method.likelihood.len() as u32;
+    let cols = method.impact.len() as u32;
+    let mut cells = vec![];
+    for (l, row) in method.grid.iter().enumerate() {
+        for (i, score) in row.iter().enumerate() {
+            let band = method.band_of(*score).map(|b| &method.bands[b]);
+            cells.push(CellView {
+                x: MARGIN + i as u32 * CELL,
+                y: (rows - 1 - l as u32) * CELL,
+                colour: band.map_or("#cccccc".into(), |b| b.colour.clone()),
+                score: *score,
+                band: band.map_or(String::new(), |b| b.name.clone()),
+                band_key: band.map_or(String::new(), |b| b.key.clone()),
+                count: counts.and_then(|c| c.get(l)?.get(i).copied()).unwrap_or(0),
+                likelihood: l + 1,
+                impact: i + 1,
+            });
+        }
+    }
+    GridView {
+        title,
+        filter,
+        width: MARGIN + cols * CELL,
+        height: rows * CELL + MARGIN,
+        cells,
+        not_assessed,
+        x_ticks: (0..cols as usize)
+            .map(|i| (MARGIN + i as u32 * CELL + CELL / 2, i + 1))
+            .collect(),
+        y_ticks: (0..rows as usize)
+            .map(|l| ((rows - 1 - l as u32) * CELL + CELL / 2, l + 1))
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "risk_heatmap.html")]
+struct HeatMapPage {
+    layout: Layout,
+    slug: String,
+    method: MethodVersion,
+    map: HeatMap,
+    grids: Vec<GridView>,
+}
+
+async fn heat_map_page(State(s): State<AppState>, w: WsPage) -> Result<Response, PageError> {
+    let (method, map) = s.app.risk_heat_map(&w.scope).await?;
+    let grids = vec![
+        grid_view(
+            &method,
+            "Inherent",
+            "inherent_band",
+            Some(&map.inherent),
+            map.not_assessed[0],
+        ),
+        grid_view(
+            &method,
+            "Current",
+            "current_band",
+            Some(&map.current),
+            map.not_assessed[1],
+        ),
+        grid_view(
+            &method,
+            "Residual",
+            "residual_band",
+            Some(&map.residual),
+            map.not_assessed[2],
+        ),
+    ];
+    Ok(render(&HeatMapPage {
+        layout: Layout::new(&w.user, "risk-heatmap").in_workspace(&w.scope),
+        slug: w.scope.workspace.slug.clone(),
+        method,
+        map,
+        grids,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "risk_method.html")]
+struct MethodPage {
+    layout: Layout,
+    slug: String,
+    method: MethodVersion,
+    grid: GridView,
+    versions: Vec<MethodVersion>,
+    can_edit: bool,
+    json: String,
+    note: String,
+    errors: FieldErrors,
+    conflict: bool,
+}
+
+async fn method_view(s: &AppState, w: &WsPage) -> Result<MethodPage, PageError> {
+    let method = s.app.risk_method(&w.scope).await?;
+    let versions = s.app.risk_method_versions(&w.scope).await?;
+    let json = serde_json::to_string_pretty(&method.method).unwrap_or_default();
+    Ok(MethodPage {
+        layout: Layout::new(&w.user, "risk-method").in_workspace(&w.scope),
+        slug: w.scope.workspace.slug.clone(),
+        grid: grid_view(&method, "Grid", "inherent_band", None, 0),
+        can_edit: w.scope.can(Action::Approve),
+        method,
+        versions,
+        json,
+        note: String::new(),
+        errors: FieldErrors::new(),
+        conflict: false,
+    })
+}
+
+async fn method_page(State(s): State<AppState>, w: WsPage) -> Result<Response, PageError> {
+    let mut page = method_view(&s, &w).await?;
+    page.layout = page.layout.flash(None);
+    Ok(render(&page))
+}
+
+#[derive(serde::Deserialize)]
+struct MethodForm {
+    method: String,
+    #[serde(default)]
+    based_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn set_method(
+    State(s): State<AppState>,
+    w: WsPage,
+    PageForm(form): PageForm<MethodForm>,
+) -> Result<Response, PageError> {
+    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&form.method);
+    let based_on = form.based_on.trim().parse::<i64>().ok();
+    let result = match parsed {
+        Ok(v) => {
+            s.app
+                .set_risk_method(&w.scope, based_on, &v, &form.note)
+                .await
+        }
+        Err(e) => Err(AppError::field("method", format!("is not JSON: {e}"))),
+    };
+    let (errors, conflict) = match result {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/w/{}/risk-method", w.scope.workspace.slug)).into_response(),
+            )
+        }
+        Err(AppError::Validation(errors)) => (errors, false),
+        Err(AppError::Conflict { .. }) => (FieldErrors::new(), true),
+        Err(e) => return Err(e.into()),
+    };
+    let mut page = method_view(&s, &w).await?;
+    page.json = form.method;
+    page.note = form.note;
+    page.errors = errors;
+    page.conflict = conflict;
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
