@@ -6,7 +6,7 @@
 
 use crate::records::record_of_kind;
 use crate::{new_id, App, AppError, Result, Scope};
-use aims_domain::record::{kind, Fields, Kind};
+use aims_domain::record::{Fields, Kind};
 use aims_domain::risk::fields::{assessments_of, rescore_fields};
 use aims_domain::risk::{
     accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Decision, MaterialState,
@@ -26,7 +26,7 @@ const METHOD_RECORD_TYPE: &str = "risk_method";
 
 /// The `risks` kind.
 pub fn risks_kind() -> &'static Kind {
-    kind("risks").expect("the risks kind is declared")
+    &aims_domain::record::RISKS
 }
 
 /// One version of a workspace's risk method.
@@ -498,7 +498,7 @@ impl App {
         ws: &Scope,
         risks: aims_export::Table,
     ) -> Result<Vec<u8>> {
-        let actions_kind = kind("risk-actions").expect("declared");
+        let actions_kind = &aims_domain::record::RISK_ACTIONS;
         let actions = self
             .all_records(ws, actions_kind, &Default::default())
             .await?;

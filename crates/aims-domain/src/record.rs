@@ -10,7 +10,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use kinds::{kind, kind_by_record_type, relation, KINDS, RELATIONS};
+pub use kinds::{kind, kind_by_record_type, relation, KINDS, RELATIONS, RISKS, RISK_ACTIONS};
 pub use parse::{
     declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,
     METRICS_MAX,

@@ -3,7 +3,7 @@
 //! by a later change, so every state of an acceptance is there to see.
 
 use crate::{risks_kind, App, Result, Scope};
-use aims_domain::record::{kind, Input};
+use aims_domain::record::Input;
 use serde_json::{json, Value};
 
 /// (system, library risk, inherent L/I, current L/I, residual L/I, treatment, accepted)
@@ -91,7 +91,7 @@ impl App {
         owner: Option<&str>,
     ) -> Result<usize> {
         let risks = risks_kind();
-        let actions = kind("risk-actions").expect("declared");
+        let actions = &aims_domain::record::RISK_ACTIONS;
         let systems = self
             .all_records(scope, crate::systems_kind(), &Default::default())
             .await?;
@@ -139,7 +139,7 @@ impl App {
                 .create_record(
                     scope,
                     actions,
-                    Input::Json(action.as_object().expect("object")),
+                    Input::Json(&action.as_object().cloned().unwrap_or_default()),
                 )
                 .await?;
             self.link(scope, risks, &risk.id, "treated_by", &action.id)
@@ -161,7 +161,7 @@ impl App {
                 risks,
                 &id,
                 r.version,
-                Input::Json(change.as_object().expect("object")),
+                Input::Json(&change.as_object().cloned().unwrap_or_default()),
             )
             .await?;
         }

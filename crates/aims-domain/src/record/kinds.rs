@@ -223,6 +223,34 @@ const ACTION_FIELDS: &[Field] = &[
     Field::text("external_ref", "External reference", 400),
 ];
 
+/// The AI risk register.
+pub const RISKS: Kind = Kind {
+    name: "risks",
+    record_type: "risk",
+    page: "risks",
+    singular: "risk",
+    plural: "risks",
+    about: "The AI risk register (clauses 6.1, 8.2, 8.3): each risk scored inherent, current and residual on the workspace's risk method, with its treatment and acceptance.",
+    fields: RISK_FIELDS,
+    columns: &["owner", "inherent_band", "residual_band", "treatment"],
+    access: STANDARD_ACCESS,
+    derived: Derived::RiskScores,
+};
+
+/// Actions that treat risks.
+pub const RISK_ACTIONS: Kind = Kind {
+    name: "risk-actions",
+    record_type: "risk_action",
+    page: "risk-actions",
+    singular: "treatment action",
+    plural: "treatment actions",
+    about: "The actions that treat risks, each with an owner and a due date, linked to the risks they treat and the controls that implement them.",
+    fields: ACTION_FIELDS,
+    columns: &["owner", "due", "status"],
+    access: STANDARD_ACCESS,
+    derived: Derived::None,
+};
+
 /// Every kind of record, in the order the navigation shows them.
 pub const KINDS: &[Kind] = &[
     Kind {
@@ -309,30 +337,8 @@ pub const KINDS: &[Kind] = &[
         access: APPROVED_ACCESS,
         derived: Derived::None,
     },
-    Kind {
-        name: "risks",
-        record_type: "risk",
-        page: "risks",
-        singular: "risk",
-        plural: "risks",
-        about: "The AI risk register (clauses 6.1, 8.2, 8.3): each risk scored inherent, current and residual on the workspace's risk method, with its treatment and acceptance.",
-        fields: RISK_FIELDS,
-        columns: &["owner", "inherent_band", "residual_band", "treatment"],
-        access: STANDARD_ACCESS,
-        derived: Derived::RiskScores,
-    },
-    Kind {
-        name: "risk-actions",
-        record_type: "risk_action",
-        page: "risk-actions",
-        singular: "treatment action",
-        plural: "treatment actions",
-        about: "The actions that treat risks, each with an owner and a due date, linked to the risks they treat and the controls that implement them.",
-        fields: ACTION_FIELDS,
-        columns: &["owner", "due", "status"],
-        access: STANDARD_ACCESS,
-        derived: Derived::None,
-    },
+    RISKS,
+    RISK_ACTIONS,
 ];
 
 /// Every named relation a link may have.
