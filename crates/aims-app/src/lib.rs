@@ -38,7 +38,7 @@ pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use records::{ListRequest, MAX_QUERY_CHARS, TIER_FACET};
 pub use risks::{
-    heat_map, method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
+    method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
     DEFAULT_METHOD_VERSION,
 };
 pub use systems::{purpose_of, systems_kind};

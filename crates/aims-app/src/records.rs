@@ -256,21 +256,29 @@ impl App {
         req: &ListRequest,
     ) -> Result<Vec<RecordRow>> {
         ws.require(kind.access.read)?;
-        let mut filter = self.list_filter(ws, kind, req).await?;
-        filter.limit = 1000;
-        let mut out = vec![];
+        let filter = self.list_filter(ws, kind, req).await?;
         let mut c = self.store.conn().await?;
-        loop {
-            let page = c
-                .conn()
-                .records_list::<RecordRow>(&ws.workspace.id, kind.record_type, &filter)
-                .await?;
-            out.extend(page.items);
-            match page.next {
-                Some(n) => filter.after = Some(n),
-                None => return Ok(out),
-            }
+        all_pages(&mut c.conn(), &ws.workspace.id, kind, filter).await
+    }
+
+    /// Columns a kind exports beyond its fields (a system's EU AI Act tier,
+    /// a risk's acceptance), none for most kinds.
+    async fn export_extra(
+        &self,
+        ws: &Scope,
+        kind: &Kind,
+        rows: &[RecordRow],
+    ) -> Result<ExtraColumns> {
+        if kind.record_type == crate::systems_kind().record_type {
+            return self.system_export_extra(ws, rows).await;
         }
+        if kind.derived == Derived::RiskScores {
+            return self.risk_export_extra(ws, rows).await;
+        }
+        Ok(ExtraColumns {
+            names: vec![],
+            values: Default::default(),
+        })
     }
 
     pub async fn count_records(&self, ws: &Scope, kind: &Kind) -> Result<i64> {
@@ -467,6 +475,28 @@ pub(crate) fn derive_fields(
     match d {
         Derivation::Plain => Ok(()),
         Derivation::Risk(method) => aims_domain::risk::fields::derive(method, fields),
+    }
+}
+
+/// Every record of `kind` matching `filter`, read page after page on `conn`
+/// (inside a transaction when it is one).
+pub(crate) async fn all_pages(
+    conn: &mut Conn<'_>,
+    workspace_id: &str,
+    kind: &Kind,
+    mut filter: RecordFilter,
+) -> Result<Vec<RecordRow>> {
+    filter.limit = 1000;
+    let mut out = vec![];
+    loop {
+        let page = conn
+            .records_list::<RecordRow>(workspace_id, kind.record_type, &filter)
+            .await?;
+        out.extend(page.items);
+        match page.next {
+            Some(n) => filter.after = Some(n),
+            None => return Ok(out),
+        }
     }
 }
 

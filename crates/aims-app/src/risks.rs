@@ -4,13 +4,13 @@
 //! map. Scoring itself is `aims_domain::risk` (pure); risks are records of
 //! the `risks` kind, whose `Derived::RiskScores` rule runs on every write.
 
-use crate::records::record_of_kind;
+use crate::records::{all_pages, record_of_kind};
 use crate::{new_id, App, AppError, Result, Scope};
-use aims_domain::record::{Fields, Kind};
-use aims_domain::risk::fields::{assessments_of, rescore_fields};
+use aims_domain::record::Kind;
+use aims_domain::risk::fields::{assessments_of, heat_counts, rescore_fields};
 use aims_domain::risk::{
     accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Decision, MaterialState,
-    RescoreReport, RiskMethod, TreatmentOption, Which,
+    RescoreReport, RiskMethod, TreatmentOption,
 };
 use aims_domain::validation::{has_control_chars, is_record_id};
 use aims_domain::{Action, Role};
@@ -87,7 +87,7 @@ pub struct AcceptanceView {
     pub accepted_by_email: Option<String>,
 }
 
-/// A heat map: counts of risks per (likelihood, impact) cell, one grid per assessment.
+/// The heat map of a workspace: counts per cell of the method in force.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeatMap {
     pub method_version: i64,
@@ -100,55 +100,10 @@ pub struct HeatMap {
     pub total: u32,
 }
 
-/// The heat map of `risks` under `method` (pure: counts per cell).
-pub fn heat_map(method: &MethodVersion, risks: &[Fields]) -> HeatMap {
-    let m = &method.method;
-    let empty = vec![vec![0u32; m.impact.len()]; m.likelihood.len()];
-    let mut grids = [empty.clone(), empty.clone(), empty];
-    let mut not_assessed = [0u32; 3];
-    for fields in risks {
-        let a = assessments_of(fields);
-        for (n, which) in Which::ALL.into_iter().enumerate() {
-            match a.get(which).rate(m) {
-                aims_domain::risk::Rating::Rated {
-                    likelihood, impact, ..
-                } => grids[n][usize::from(likelihood) - 1][usize::from(impact) - 1] += 1,
-                aims_domain::risk::Rating::NotAssessed => not_assessed[n] += 1,
-            }
-        }
-    }
-    let [inherent, current, residual] = grids;
-    HeatMap {
-        method_version: method.version,
-        inherent,
-        current,
-        residual,
-        not_assessed,
-        total: risks.len() as u32,
-    }
-}
-
-/// Every record of a kind in the workspace, read on `conn` (inside a transaction if it is one).
-pub(crate) async fn all_of_kind(
-    conn: &mut Conn<'_>,
-    workspace_id: &str,
-    kind: &Kind,
-) -> Result<Vec<RecordRow>> {
-    let mut filter = aims_store::RecordFilter {
-        limit: 1000,
-        ..Default::default()
-    };
-    let mut out = vec![];
-    loop {
-        let page = conn
-            .records_list::<RecordRow>(workspace_id, kind.record_type, &filter)
-            .await?;
-        out.extend(page.items);
-        match page.next {
-            Some(n) => filter.after = Some(n),
-            None => return Ok(out),
-        }
-    }
+/// An acceptance as stored.
+fn stored_acceptance(row: &RiskAcceptanceRow) -> Result<Acceptance> {
+    serde_json::from_str(&row.acceptance)
+        .map_err(|e| AppError::Internal(format!("stored acceptance: {e}")))
 }
 
 /// The material state of a risk: its levels, treatment and linked actions and systems.
@@ -256,7 +211,7 @@ impl App {
             created_by: ws.principal.label.clone(),
         };
         tx.conn().risk_method_insert(&row).await?;
-        let risks = all_of_kind(&mut tx.conn(), &ws.workspace.id, kind).await?;
+        let risks = all_pages(&mut tx.conn(), &ws.workspace.id, kind, Default::default()).await?;
         let assessed: Vec<(String, aims_domain::risk::Assessments)> = risks
             .iter()
             .map(|r| (r.id.clone(), assessments_of(&r.fields)))
@@ -301,9 +256,27 @@ impl App {
         ws.require(Action::Read)?;
         let mut c = self.store.conn().await?;
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
-        let risks = all_of_kind(&mut c.conn(), &ws.workspace.id, risks_kind()).await?;
-        let fields: Vec<Fields> = risks.into_iter().map(|r| r.fields).collect();
-        let map = heat_map(&method, &fields);
+        let risks = all_pages(
+            &mut c.conn(),
+            &ws.workspace.id,
+            risks_kind(),
+            Default::default(),
+        )
+        .await?;
+        let [inherent, current, residual] =
+            heat_counts(&method.method, risks.iter().map(|r| &r.fields));
+        let map = HeatMap {
+            method_version: method.version,
+            not_assessed: [
+                inherent.not_assessed,
+                current.not_assessed,
+                residual.not_assessed,
+            ],
+            inherent: inherent.counts,
+            current: current.counts,
+            residual: residual.counts,
+            total: u32::try_from(risks.len()).unwrap_or(u32::MAX),
+        };
         Ok((method, map))
     }
 
@@ -324,8 +297,7 @@ impl App {
         let today = self.today();
         rows.into_iter()
             .map(|row| {
-                let acceptance: Acceptance = serde_json::from_str(&row.acceptance)
-                    .map_err(|e| AppError::Internal(format!("stored acceptance: {e}")))?;
+                let acceptance = stored_acceptance(&row)?;
                 let status = acceptance_status(&acceptance, &method.method, &state, &today);
                 let accepted_by_email = members
                     .iter()
@@ -360,8 +332,7 @@ impl App {
             else {
                 continue;
             };
-            let acceptance: Acceptance = serde_json::from_str(&row.acceptance)
-                .map_err(|e| AppError::Internal(format!("stored acceptance: {e}")))?;
+            let acceptance = stored_acceptance(&row)?;
             let state = material_state(&mut c.conn(), &risk).await?;
             let status = acceptance_status(&acceptance, &method.method, &state, &today);
             out.insert(row.risk_id, (acceptance, status));
@@ -430,24 +401,6 @@ impl App {
         self.risk_acceptances(ws, id).await
     }
 
-    /// A draft risk's fields from a library entry: title, description, cause,
-    /// consequence, the first source, the objectives and the library key as
-    /// its external reference. Not scored: a new risk is not assessed.
-    pub fn library_fields(&self, lib: &aims_domain::risk::LibraryRisk) -> Fields {
-        let mut f = Fields::new();
-        f.insert("title".into(), json!(lib.title));
-        f.insert("description".into(), json!(lib.description));
-        f.insert("cause".into(), json!(lib.cause));
-        f.insert("consequence".into(), json!(lib.consequence));
-        if let Some(s) = lib.sources.first() {
-            f.insert("risk_source".into(), json!(s.key()));
-        }
-        let objectives: Vec<&str> = lib.objectives.iter().map(|o| o.key()).collect();
-        f.insert("objectives".into(), json!(objectives));
-        f.insert("external_ref".into(), json!(format!("library:{}", lib.key)));
-        f
-    }
-
     /// Today's date, `YYYY-MM-DD`, from the clock.
     pub(crate) fn today(&self) -> String {
         self.now()[..10].to_owned()
@@ -466,17 +419,7 @@ impl App {
             .iter()
             .filter_map(|r| {
                 statuses.get(&r.id).map(|(a, status)| {
-                    let status = match status {
-                        AcceptanceStatus::Valid => "valid".to_owned(),
-                        AcceptanceStatus::Expired => "expired".to_owned(),
-                        AcceptanceStatus::Voided(reason) => format!(
-                            "voided: {}",
-                            serde_json::to_value(reason)
-                                .ok()
-                                .and_then(|v| v["reason"].as_str().map(str::to_owned))
-                                .unwrap_or_default()
-                        ),
-                    };
+                    let status = status.summary();
                     (
                         r.id.clone(),
                         vec![status, a.expires_on.clone(), a.reason.clone()],

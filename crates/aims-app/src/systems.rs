@@ -40,23 +40,13 @@ impl App {
             .collect())
     }
 
-    /// Columns a kind exports beyond its fields: for AI systems, the latest
-    /// EU AI Act tier, its version and whether it needs a review.
-    pub(crate) async fn export_extra(
+    /// The columns AI systems export beyond their fields: the latest EU AI
+    /// Act tier, its version and whether it needs a review.
+    pub(crate) async fn system_export_extra(
         &self,
         ws: &Scope,
-        kind: &Kind,
         rows: &[RecordRow],
     ) -> Result<ExtraColumns> {
-        if kind.derived == aims_domain::record::Derived::RiskScores {
-            return self.risk_export_extra(ws, rows).await;
-        }
-        if kind.record_type != RECORD_TYPE {
-            return Ok(ExtraColumns {
-                names: vec![],
-                values: Default::default(),
-            });
-        }
         let latest = self.latest_classifications(ws).await?;
         let values = rows
             .iter()

@@ -2,7 +2,9 @@
 //! the AI risk register at a terminal (tables) and for scripts (`--format json`).
 
 use crate::app_error;
-use crate::systems::{write_output, Format};
+use crate::systems::{print_fields_and_links, write_output, Format};
+use aims_app::domain::risk::fields::field_names;
+use aims_app::domain::risk::Which;
 use aims_app::store::RecordRow;
 use aims_app::{risks_kind, App, Principal};
 use clap::Subcommand;
@@ -110,11 +112,12 @@ fn read_json(path: &PathBuf) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
-fn assessment(r: &RecordRow, which: &str) -> String {
-    let f = &r.fields;
+/// `12 high`, or `not assessed`.
+fn assessment(r: &RecordRow, which: Which) -> String {
+    let [_, _, score, band] = field_names(which);
     match (
-        f.get(&format!("{which}_score")),
-        f.get(&format!("{which}_band")).and_then(Value::as_str),
+        r.fields.get(score),
+        r.fields.get(band).and_then(Value::as_str),
     ) {
         (Some(score), Some(band)) => format!("{score} {band}"),
         _ => "not assessed".to_owned(),
@@ -162,8 +165,8 @@ pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, S
                             "{}\t{}\t{}\t{}\t{}",
                             r.id,
                             r.title,
-                            assessment(r, "inherent"),
-                            assessment(r, "residual"),
+                            assessment(r, Which::Inherent),
+                            assessment(r, Which::Residual),
                             r.owner_email.as_deref().unwrap_or("")
                         );
                     }
@@ -194,33 +197,12 @@ pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, S
                         r.updated_at,
                         r.updated_by
                     );
-                    for f in kind.fields.iter().skip(1) {
-                        let v = if f.ty == aims_app::domain::record::FieldType::Member {
-                            r.owner_email.clone().unwrap_or_default()
-                        } else {
-                            kind.cell(f, &r.fields)
-                        };
-                        if !v.is_empty() {
-                            outln!("{}: {v}", f.label);
-                        }
-                    }
-                    for l in &links {
-                        outln!(
-                            "{} {} ({}, {})",
-                            l.label,
-                            l.other.title,
-                            l.other.kind,
-                            l.other.id
-                        );
-                    }
+                    print_fields_and_links(kind, &r, 1, &links);
                     match acceptances.first() {
                         None => outln!("acceptance: none"),
                         Some(a) => outln!(
                             "acceptance: {} (band {}, until {}, method v{}): {}",
-                            serde_json::to_value(&a.status)
-                                .ok()
-                                .and_then(|v| v["status"].as_str().map(str::to_owned))
-                                .unwrap_or_default(),
+                            a.status.key(),
                             a.acceptance.band,
                             a.acceptance.expires_on,
                             a.acceptance.method_version,

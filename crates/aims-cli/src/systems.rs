@@ -254,25 +254,7 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
                         s.updated_by
                     );
                     let kind = aims_app::systems_kind();
-                    for f in kind.fields.iter().skip(2) {
-                        let v = if f.ty == aims_app::domain::record::FieldType::Member {
-                            s.owner_email.clone().unwrap_or_default()
-                        } else {
-                            kind.cell(f, &s.fields)
-                        };
-                        if !v.is_empty() {
-                            outln!("{}: {v}", f.label);
-                        }
-                    }
-                    for l in &links {
-                        outln!(
-                            "{} {} ({}, {})",
-                            l.label,
-                            l.other.title,
-                            l.other.kind,
-                            l.other.id
-                        );
-                    }
+                    print_fields_and_links(kind, &s, 2, &links);
                     match &c {
                         Some(c) => print_classification(c),
                         None => outln!("EU AI Act: not classified"),
@@ -372,4 +354,33 @@ pub fn write_output(
         );
     }
     Ok(())
+}
+
+/// A record's fields after the first `skip` as `Label: value` lines (empty
+/// ones left out, the owner as an e-mail address), then its links.
+pub fn print_fields_and_links(
+    kind: &aims_app::domain::record::Kind,
+    r: &RecordRow,
+    skip: usize,
+    links: &[aims_app::LinkView],
+) {
+    for f in kind.fields.iter().skip(skip) {
+        let v = if f.ty == aims_app::domain::record::FieldType::Member {
+            r.owner_email.clone().unwrap_or_default()
+        } else {
+            kind.cell(f, &r.fields)
+        };
+        if !v.is_empty() {
+            outln!("{}: {v}", f.label);
+        }
+    }
+    for l in links {
+        outln!(
+            "{} {} ({}, {})",
+            l.label,
+            l.other.title,
+            l.other.kind,
+            l.other.id
+        );
+    }
 }

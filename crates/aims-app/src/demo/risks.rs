@@ -109,7 +109,7 @@ impl App {
             if existing.iter().any(|r| r.title == title) {
                 continue;
             }
-            let mut fields = self.library_fields(lib);
+            let mut fields = lib.draft_fields();
             let [il, ii, cl, ci, rl, ri] = *levels;
             fields.extend(
                 json!({"title": title, "inherent_likelihood": il, "inherent_impact": ii,

@@ -10,18 +10,40 @@ use std::sync::Arc;
 
 const WS: &str = "/api/v1/workspaces/acme";
 
-async fn call(
-    t: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let r = t
-        .call(method, &format!("{WS}{path}"), Some(token), body)
-        .await;
-    let status = r.status.as_u16();
-    (status, serde_json::from_str(&r.text).unwrap_or(Value::Null))
+/// An API token's calls in workspace `acme`: each answers its status and JSON body.
+struct Caller<'a> {
+    t: &'a TestApp,
+    token: String,
+}
+
+impl Caller<'_> {
+    async fn new<'a>(t: &'a TestApp, role: &str) -> Caller<'a> {
+        Caller {
+            t,
+            token: t.token("acme", role).await,
+        }
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let r = self
+            .t
+            .call(method, &format!("{WS}{path}"), Some(&self.token), body)
+            .await;
+        let status = r.status.as_u16();
+        (status, serde_json::from_str(&r.text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(Method::PUT, path, Some(body)).await
+    }
 }
 
 /// 4 likelihood × 3 impact levels; the cell (4, 3) scores 2, not 12.
@@ -42,26 +64,24 @@ fn custom_method() -> Value {
 #[tokio::test]
 async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     let t = TestApp::new().await;
-    let manager = t.token("acme", "manager").await;
-    let contributor = t.token("acme", "contributor").await;
+    let manager = Caller::new(&t, "manager").await;
+    let contributor = Caller::new(&t, "contributor").await;
 
     // The default method: 5 × 5, version 1.
-    let (s, m) = call(&t, &manager, Method::GET, "/risk-method", None).await;
+    let (s, m) = manager.get("/risk-method").await;
     assert_eq!(s, 200);
     assert_eq!(m["version"], 1);
     assert_eq!(m["method"]["grid"][3][4], 20);
 
     // Scored on the default grid, by level number or name.
-    let (s, drift) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({
+    let (s, drift) = contributor
+        .post(
+            "/risks",
+            json!({
         "title": "Model drift", "inherent_likelihood": "Likely", "inherent_impact": 5,
-        "residual_likelihood": 2, "residual_impact": "Moderate"})),
-    )
-    .await;
+        "residual_likelihood": 2, "residual_impact": "Moderate"}),
+        )
+        .await;
     assert_eq!(s, 201, "{drift}");
     assert_eq!(
         (
@@ -80,33 +100,19 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     // Never scored: not assessed, no score — never the lowest band.
     assert_eq!(drift["current_band"], "not_assessed");
     assert_eq!(drift["current_score"], Value::Null);
-    let (_, bias) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({
-        "title": "Training-data bias", "inherent_likelihood": 4, "inherent_impact": 2})),
-    )
-    .await;
+    let (_, bias) = contributor
+        .post(
+            "/risks",
+            json!({
+        "title": "Training-data bias", "inherent_likelihood": 4, "inherent_impact": 2}),
+        )
+        .await;
     assert_eq!(bias["inherent_score"], 8);
-    let (_, blank) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({"title": "Unscored"})),
-    )
-    .await;
+    let (_, blank) = contributor
+        .post("/risks", json!({"title": "Unscored"}))
+        .await;
     assert_eq!(blank["inherent_band"], "not_assessed");
-    let (_, list) = call(
-        &t,
-        &contributor,
-        Method::GET,
-        "/risks?inherent_band=not_assessed",
-        None,
-    )
-    .await;
+    let (_, list) = contributor.get("/risks?inherent_band=not_assessed").await;
     let titles: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
@@ -116,26 +122,16 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     assert_eq!(titles, ["Unscored"]);
 
     // Scores are not input; levels off the scale name the scale.
-    let (s, p) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({"title": "x", "inherent_score": 1})),
-    )
-    .await;
+    let (s, p) = contributor
+        .post("/risks", json!({"title": "x", "inherent_score": 1}))
+        .await;
     assert_eq!(
         (s, problem_fields(&p)),
         (422, vec!["inherent_score".to_owned()])
     );
-    let (s, p) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({"title": "x", "inherent_impact": "Huge"})),
-    )
-    .await;
+    let (s, p) = contributor
+        .post("/risks", json!({"title": "x", "inherent_impact": "Huge"}))
+        .await;
     assert_eq!(s, 422);
     assert!(
         p.to_string()
@@ -144,66 +140,48 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     );
 
     // Residual above inherent needs a reason.
-    let (s, p) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({"title": "Worse", "inherent_likelihood": 1,
-        "inherent_impact": 1, "residual_likelihood": 2, "residual_impact": 2})),
-    )
-    .await;
+    let (s, p) = contributor
+        .post(
+            "/risks",
+            json!({"title": "Worse", "inherent_likelihood": 1,
+        "inherent_impact": 1, "residual_likelihood": 2, "residual_impact": 2}),
+        )
+        .await;
     assert_eq!(
         (s, problem_fields(&p)),
         (422, vec!["residual_confirmation".to_owned()])
     );
-    let (s, _) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({"title": "Worse", "inherent_likelihood": 1,
+    let (s, _) = contributor
+        .post(
+            "/risks",
+            json!({"title": "Worse", "inherent_likelihood": 1,
         "inherent_impact": 1, "residual_likelihood": 2, "residual_impact": 2,
-        "residual_confirmation": "The supplier removed a safeguard."})),
-    )
-    .await;
+        "residual_confirmation": "The supplier removed a safeguard."}),
+        )
+        .await;
     assert_eq!(s, 201);
 
     // Only a manager changes the method; a bad method names the field at fault.
-    let (s, _) = call(
-        &t,
-        &contributor,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({"method": custom_method()})),
-    )
-    .await;
+    let (s, _) = contributor
+        .put("/risk-method", json!({"method": custom_method()}))
+        .await;
     assert_eq!(s, 403);
     let mut bad = custom_method();
     bad["grid"][1][2] = json!(0);
-    let (s, p) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({"method": bad})),
-    )
-    .await;
+    let (s, p) = manager.put("/risk-method", json!({"method": bad})).await;
     assert_eq!(
         (s, problem_fields(&p)),
         (422, vec!["grid[1][2]".to_owned()])
     );
 
     // The 4 × 3 method: every risk re-scored, the moved bands listed.
-    let (s, change) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({
-        "method": custom_method(), "based_on": 1, "note": "Our own scales"})),
-    )
-    .await;
+    let (s, change) = manager
+        .put(
+            "/risk-method",
+            json!({
+        "method": custom_method(), "based_on": 1, "note": "Our own scales"}),
+        )
+        .await;
     assert_eq!(s, 200, "{change}");
     assert_eq!(change["method"]["version"], 2);
     assert_eq!(change["changed"], true);
@@ -223,14 +201,9 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
             .any(|m| m["id"] == drift["id"] && m["which"] == "inherent"),
         "{change}"
     );
-    let (_, d) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{}", drift["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let (_, d) = manager
+        .get(&format!("/risks/{}", drift["id"].as_str().unwrap()))
+        .await;
     assert_eq!(d["inherent_band"], "not_assessed");
     assert_eq!(d["inherent_likelihood"], 4);
     assert_eq!(d["inherent_impact"], Value::Null);
@@ -239,26 +212,19 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
         (json!(6), json!("high"))
     );
     // The non-multiplicative cell: likelihood 4 × impact 2 → 8; set 4/3 → 2 (low).
-    let (_, b) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{}", bias["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let (_, b) = manager
+        .get(&format!("/risks/{}", bias["id"].as_str().unwrap()))
+        .await;
     assert_eq!(
         (b["inherent_score"].clone(), b["inherent_band"].clone()),
         (json!(8), json!("high"))
     );
-    let (s, b) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        &format!("/risks/{}", bias["id"].as_str().unwrap()),
-        Some(json!({"version": b["version"], "inherent_impact": "Large"})),
-    )
-    .await;
+    let (s, b) = manager
+        .put(
+            &format!("/risks/{}", bias["id"].as_str().unwrap()),
+            json!({"version": b["version"], "inherent_impact": "Large"}),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(
         (b["inherent_score"].clone(), b["inherent_band"].clone()),
@@ -266,23 +232,16 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     );
 
     // A stale version of the method is a conflict; the same method again changes nothing.
-    let (s, _) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({"method": custom_method(), "based_on": 1})),
-    )
-    .await;
+    let (s, _) = manager
+        .put(
+            "/risk-method",
+            json!({"method": custom_method(), "based_on": 1}),
+        )
+        .await;
     assert_eq!(s, 409);
-    let (s, same) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({"method": custom_method()})),
-    )
-    .await;
+    let (s, same) = manager
+        .put("/risk-method", json!({"method": custom_method()}))
+        .await;
     assert_eq!(
         (
             s,
@@ -291,7 +250,7 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
         ),
         (200, json!(false), json!(2))
     );
-    let (_, versions) = call(&t, &contributor, Method::GET, "/risk-method/versions", None).await;
+    let (_, versions) = contributor.get("/risk-method/versions").await;
     let numbers: Vec<i64> = versions
         .as_array()
         .unwrap()
@@ -301,7 +260,7 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
     assert_eq!(numbers, [2, 1]);
 
     // The heat map counts risks per cell of the method in force.
-    let (_, map) = call(&t, &contributor, Method::GET, "/risks/heatmap", None).await;
+    let (_, map) = contributor.get("/risks/heatmap").await;
     assert_eq!(map["method_version"], 2);
     assert_eq!(map["inherent"].as_array().unwrap().len(), 4);
     assert_eq!(
@@ -337,130 +296,79 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
 #[tokio::test]
 async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
     let t = TestApp::new().await;
-    let manager = t.token("acme", "manager").await;
-    let contributor = t.token("acme", "contributor").await;
-    let (_, risk) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/risks",
-        Some(json!({
+    let manager = Caller::new(&t, "manager").await;
+    let contributor = Caller::new(&t, "contributor").await;
+    let (_, risk) = contributor
+        .post(
+            "/risks",
+            json!({
         "title": "Prompt injection", "inherent_likelihood": 4, "inherent_impact": 4,
-        "residual_likelihood": 2, "residual_impact": 2, "treatment": "modify"})),
-    )
-    .await;
+        "residual_likelihood": 2, "residual_impact": 2, "treatment": "modify"}),
+        )
+        .await;
     let id = risk["id"].as_str().unwrap().to_owned();
     let accept = |version: i64, expires: &str| json!({"version": version, "reason": "Filters in place", "expires_on": expires});
 
     // The default method lets only managers accept; critical never.
-    let (s, p) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(1, "2999-01-01")),
-    )
-    .await;
+    let (s, p) = contributor
+        .post(&format!("/risks/{id}/acceptance"), accept(1, "2999-01-01"))
+        .await;
     assert_eq!((s, problem_fields(&p)), (422, vec!["band".to_owned()]));
-    let (s, p) = call(
-        &t,
-        &manager,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(1, "2001-01-01")),
-    )
-    .await;
+    let (s, p) = manager
+        .post(&format!("/risks/{id}/acceptance"), accept(1, "2001-01-01"))
+        .await;
     assert_eq!(
         (s, problem_fields(&p)),
         (422, vec!["expires_on".to_owned()])
     );
-    let (s, a) = call(
-        &t,
-        &manager,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(1, "2999-01-01")),
-    )
-    .await;
+    let (s, a) = manager
+        .post(&format!("/risks/{id}/acceptance"), accept(1, "2999-01-01"))
+        .await;
     assert_eq!(s, 200, "{a}");
     assert_eq!(a[0]["status"]["status"], "valid");
     assert_eq!(a[0]["band"], "low");
     assert_eq!(a[0]["method_version"], 1);
 
     // A change that is not material (the description) keeps it.
-    let (_, r) = call(
-        &t,
-        &contributor,
-        Method::PUT,
-        &format!("/risks/{id}"),
-        Some(json!({"version": 1, "description": "More words"})),
-    )
-    .await;
-    let (_, a) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{id}/acceptance"),
-        None,
-    )
-    .await;
+    let (_, r) = contributor
+        .put(
+            &format!("/risks/{id}"),
+            json!({"version": 1, "description": "More words"}),
+        )
+        .await;
+    let (_, a) = manager.get(&format!("/risks/{id}/acceptance")).await;
     assert_eq!(a[0]["status"]["status"], "valid");
     // A material change (the residual likelihood) voids it.
-    let (_, r) = call(
-        &t,
-        &contributor,
-        Method::PUT,
-        &format!("/risks/{id}"),
-        Some(json!({"version": r["version"], "residual_likelihood": 1})),
-    )
-    .await;
-    let (_, a) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{id}/acceptance"),
-        None,
-    )
-    .await;
+    let (_, r) = contributor
+        .put(
+            &format!("/risks/{id}"),
+            json!({"version": r["version"], "residual_likelihood": 1}),
+        )
+        .await;
+    let (_, a) = manager.get(&format!("/risks/{id}/acceptance")).await;
     assert_eq!(
         a[0]["status"],
         json!({"status": "voided", "reason": "material_change"})
     );
     // Linking a system to the risk is material too: accept again, then link.
-    let (s, _) = call(
-        &t,
-        &manager,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(r["version"].as_i64().unwrap(), "2999-01-01")),
-    )
-    .await;
+    let (s, _) = manager
+        .post(
+            &format!("/risks/{id}/acceptance"),
+            accept(r["version"].as_i64().unwrap(), "2999-01-01"),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (_, system) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        "/systems",
-        Some(json!({"name": "Support bot"})),
-    )
-    .await;
-    let (s, _) = call(
-        &t,
-        &contributor,
-        Method::POST,
-        &format!("/risks/{id}/links"),
-        Some(json!({"relation": "concerns", "to": system["id"]})),
-    )
-    .await;
+    let (_, system) = contributor
+        .post("/systems", json!({"name": "Support bot"}))
+        .await;
+    let (s, _) = contributor
+        .post(
+            &format!("/risks/{id}/links"),
+            json!({"relation": "concerns", "to": system["id"]}),
+        )
+        .await;
     assert_eq!(s, 201);
-    let (_, a) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{id}/acceptance"),
-        None,
-    )
-    .await;
+    let (_, a) = manager.get(&format!("/risks/{id}/acceptance")).await;
     assert_eq!(a[0]["status"]["reason"], "material_change");
     assert_eq!(
         a.as_array().unwrap().len(),
@@ -469,49 +377,31 @@ async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
     );
 
     // Accept again; a method change that moves the residual band voids it.
-    let (s, _) = call(
-        &t,
-        &manager,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(r["version"].as_i64().unwrap(), "2999-01-01")),
-    )
-    .await;
+    let (s, _) = manager
+        .post(
+            &format!("/risks/{id}/acceptance"),
+            accept(r["version"].as_i64().unwrap(), "2999-01-01"),
+        )
+        .await;
     assert_eq!(s, 200);
     let mut m = serde_json::to_value(aims_app::domain::risk::RiskMethod::default_5x5()).unwrap();
     m["grid"][0][1] = json!(5); // likelihood 1 × impact 2: low → medium
-    let (s, _) = call(
-        &t,
-        &manager,
-        Method::PUT,
-        "/risk-method",
-        Some(json!({"method": m})),
-    )
-    .await;
+    let (s, _) = manager.put("/risk-method", json!({"method": m})).await;
     assert_eq!(s, 200);
-    let (_, a) = call(
-        &t,
-        &manager,
-        Method::GET,
-        &format!("/risks/{id}/acceptance"),
-        None,
-    )
-    .await;
+    let (_, a) = manager.get(&format!("/risks/{id}/acceptance")).await;
     assert_eq!(
         a[0]["status"],
         json!({"status": "voided", "reason": "band_moved", "from": "low", "to": "medium"})
     );
 
     // Expiry, through the injected clock: valid the day before, expired on the day.
-    let (_, r) = call(&t, &manager, Method::GET, &format!("/risks/{id}"), None).await;
-    let (s, _) = call(
-        &t,
-        &manager,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(r["version"].as_i64().unwrap(), "2999-01-01")),
-    )
-    .await;
+    let (_, r) = manager.get(&format!("/risks/{id}")).await;
+    let (s, _) = manager
+        .post(
+            &format!("/risks/{id}/acceptance"),
+            accept(r["version"].as_i64().unwrap(), "2999-01-01"),
+        )
+        .await;
     assert_eq!(s, 200);
     let at = |days_since_epoch: u64| {
         let noon = std::time::UNIX_EPOCH
@@ -530,15 +420,13 @@ async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
         aims_app::domain::risk::AcceptanceStatus::Expired
     );
     // An auditor reads but never accepts.
-    let auditor = t.token("acme", "auditor").await;
-    let (s, _) = call(
-        &t,
-        &auditor,
-        Method::POST,
-        &format!("/risks/{id}/acceptance"),
-        Some(accept(r["version"].as_i64().unwrap(), "2999-01-01")),
-    )
-    .await;
+    let auditor = Caller::new(&t, "auditor").await;
+    let (s, _) = auditor
+        .post(
+            &format!("/risks/{id}/acceptance"),
+            accept(r["version"].as_i64().unwrap(), "2999-01-01"),
+        )
+        .await;
     assert_eq!(s, 403);
     t.stop().await;
 }

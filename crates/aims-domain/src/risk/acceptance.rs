@@ -136,6 +136,35 @@ impl AcceptanceStatus {
     pub fn is_valid(&self) -> bool {
         matches!(self, AcceptanceStatus::Valid)
     }
+
+    /// `valid`, `expired` or `voided`, as the API's `status` says it.
+    pub fn key(&self) -> &'static str {
+        match self {
+            AcceptanceStatus::Valid => "valid",
+            AcceptanceStatus::Expired => "expired",
+            AcceptanceStatus::Voided(_) => "voided",
+        }
+    }
+
+    /// One line for exports and terminals: `valid`, `expired`, `voided: band_moved`.
+    pub fn summary(&self) -> String {
+        match self {
+            AcceptanceStatus::Voided(reason) => format!("voided: {}", reason.key()),
+            other => other.key().to_owned(),
+        }
+    }
+}
+
+impl VoidReason {
+    /// The reason as the API's `reason` says it.
+    pub fn key(&self) -> &'static str {
+        match self {
+            VoidReason::MaterialChange => "material_change",
+            VoidReason::NotAssessed => "not_assessed",
+            VoidReason::BandMoved { .. } => "band_moved",
+            VoidReason::NoLongerAcceptable { .. } => "no_longer_acceptable",
+        }
+    }
 }
 
 /// Whether `acceptance` still holds for the risk now in `state` under the

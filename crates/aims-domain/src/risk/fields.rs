@@ -157,6 +157,40 @@ pub fn rescore_fields(method: &RiskMethod, fields: &Fields) -> Fields {
     out
 }
 
+/// How many risks sit in each cell of `method`'s grid, for one assessment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CellCounts {
+    /// `counts[l - 1][i - 1]`: risks rated likelihood `l`, impact `i`.
+    pub counts: Vec<Vec<u32>>,
+    /// Risks this assessment is not assessed for.
+    pub not_assessed: u32,
+}
+
+/// The heat map of risks (their fields) under `method`: inherent, current
+/// and residual counts, each cell rated by the same method that scores them.
+pub fn heat_counts<'a>(
+    method: &RiskMethod,
+    risks: impl IntoIterator<Item = &'a Fields>,
+) -> [CellCounts; 3] {
+    let empty = CellCounts {
+        counts: vec![vec![0; method.impact.len()]; method.likelihood.len()],
+        not_assessed: 0,
+    };
+    let mut out = [empty.clone(), empty.clone(), empty];
+    for fields in risks {
+        let a = assessments_of(fields);
+        for (n, which) in Which::ALL.into_iter().enumerate() {
+            match a.get(which).rate(method) {
+                Rating::Rated {
+                    likelihood, impact, ..
+                } => out[n].counts[usize::from(likelihood) - 1][usize::from(impact) - 1] += 1,
+                Rating::NotAssessed => out[n].not_assessed += 1,
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +345,29 @@ mod tests {
             }
         );
         assert_eq!(a.residual, Assessment::default());
+    }
+
+    #[test]
+    fn heat_counts_place_each_assessment_in_its_cell() {
+        let m = custom();
+        let risks = [
+            fields(
+                json!({"inherent_likelihood": 4, "inherent_impact": 3, "residual_likelihood": 1, "residual_impact": 1}),
+            ),
+            fields(
+                json!({"inherent_likelihood": 4, "inherent_impact": 3, "current_likelihood": 2}),
+            ),
+            // Off the scale (a level kept from an older method): not assessed.
+            fields(json!({"inherent_likelihood": 5, "inherent_impact": 1})),
+        ];
+        let [inherent, current, residual] = heat_counts(&m, &risks);
+        assert_eq!(inherent.counts.len(), 4);
+        assert_eq!(inherent.counts[0].len(), 3);
+        assert_eq!(inherent.counts[3][2], 2);
+        assert_eq!(inherent.counts.iter().flatten().sum::<u32>(), 2);
+        assert_eq!(inherent.not_assessed, 1);
+        assert_eq!(current.not_assessed, 3);
+        assert_eq!(residual.counts[0][0], 1);
+        assert_eq!(residual.not_assessed, 2);
     }
 }

@@ -43,6 +43,30 @@ impl LibraryRisk {
     }
 }
 
+impl LibraryRisk {
+    /// A draft risk's fields from this entry: title, description, cause,
+    /// consequence, the first source, the objectives and `library:KEY` as its
+    /// external reference. Not scored: a new risk is not assessed.
+    pub fn draft_fields(&self) -> crate::record::Fields {
+        use serde_json::json;
+        let mut f = crate::record::Fields::new();
+        f.insert("title".into(), json!(self.title));
+        f.insert("description".into(), json!(self.description));
+        f.insert("cause".into(), json!(self.cause));
+        f.insert("consequence".into(), json!(self.consequence));
+        if let Some(s) = self.sources.first() {
+            f.insert("risk_source".into(), json!(s.key()));
+        }
+        let objectives: Vec<&str> = self.objectives.iter().map(|o| o.key()).collect();
+        f.insert("objectives".into(), json!(objectives));
+        f.insert(
+            "external_ref".into(),
+            json!(format!("library:{}", self.key)),
+        );
+        f
+    }
+}
+
 /// The library entry with this key.
 pub fn library_risk(key: &str) -> Option<&'static LibraryRisk> {
     LIBRARY.iter().find(|r| r.key == key)

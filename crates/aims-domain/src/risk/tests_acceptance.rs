@@ -386,3 +386,31 @@ fn statuses_serialise_with_their_reason() {
         serde_json::json!({"status": "expired"})
     );
 }
+
+#[test]
+fn status_keys_are_what_the_api_serialises() {
+    let all = [
+        AcceptanceStatus::Valid,
+        AcceptanceStatus::Expired,
+        AcceptanceStatus::Voided(VoidReason::MaterialChange),
+        AcceptanceStatus::Voided(VoidReason::NotAssessed),
+        AcceptanceStatus::Voided(VoidReason::BandMoved {
+            from: "low".into(),
+            to: "high".into(),
+        }),
+        AcceptanceStatus::Voided(VoidReason::NoLongerAcceptable {
+            band: "high".into(),
+        }),
+    ];
+    for status in &all {
+        let json = serde_json::to_value(status).unwrap();
+        assert_eq!(json["status"], status.key());
+        match status {
+            AcceptanceStatus::Voided(r) => {
+                assert_eq!(json["reason"], r.key());
+                assert_eq!(status.summary(), format!("voided: {}", r.key()));
+            }
+            _ => assert_eq!(status.summary(), status.key()),
+        }
+    }
+}

@@ -265,3 +265,43 @@ fn the_library_has_twelve_complete_risks() {
 // That every reference exists in the built-in catalogue, with the right kind
 // of item, is checked through the catalogue's own parser in
 // `aims-catalog/tests/risk_library.rs`.
+
+#[test]
+fn a_library_risk_becomes_a_draft_that_the_risks_kind_accepts_unscored() {
+    let kind = crate::record::kind("risks").unwrap();
+    for lib in LIBRARY {
+        let draft = lib.draft_fields();
+        assert_eq!(draft["title"], lib.title);
+        assert_eq!(draft["external_ref"], format!("library:{}", lib.key));
+        assert_eq!(draft["risk_source"], lib.sources[0].key());
+        assert_eq!(
+            draft["objectives"].as_array().unwrap().len(),
+            lib.objectives.len()
+        );
+        // Every field is one the kind declares, in a form it takes as input.
+        let parsed = kind
+            .parse_new(crate::record::Input::Json(&draft))
+            .unwrap_or_else(|e| panic!("{}: {e:?}", lib.key));
+        // The same values; objectives come back in their declared order.
+        let set = |f: &crate::record::Fields| {
+            let mut o: Vec<String> = f["objectives"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            o.sort();
+            o
+        };
+        assert_eq!(set(&parsed), set(&draft), "{}", lib.key);
+        let without = |f: &crate::record::Fields| {
+            let mut f = f.clone();
+            f.remove("objectives");
+            f
+        };
+        assert_eq!(without(&parsed), without(&draft), "{}", lib.key);
+        assert!(!draft
+            .keys()
+            .any(|k| k.contains("likelihood") || k.contains("impact")));
+    }
+}

@@ -23,8 +23,10 @@ pub fn routes() -> Vec<PageRoute> {
     ]
 }
 
-/// Side of a cell, in SVG units.
+/// Distance between cells, in SVG units.
 const CELL: u32 = 56;
+/// Side of a drawn cell (a gap of 2 to the next).
+const SIDE: u32 = CELL - 2;
 /// Room for the axis labels.
 const MARGIN: u32 = 28;
 
@@ -32,6 +34,9 @@ const MARGIN: u32 = 28;
 pub struct CellView {
     pub x: u32,
     pub y: u32,
+    /// Where its label goes.
+    pub text_x: u32,
+    pub text_y: u32,
     pub colour: String,
     pub score: u32,
     pub band: String,
@@ -44,6 +49,8 @@ pub struct CellView {
 /// A grid drawn as SVG: likelihood up the side (highest at the top), impact along the bottom.
 pub struct GridView {
     pub title: &'static str,
+    /// Side of a cell.
+    pub side: u32,
     /// `inherent_band`, …: the list filter a cell links to.
     pub filter: &'static str,
     pub width: u32,
@@ -70,9 +77,12 @@ pub fn grid_view(
     for (l, row) in method.grid.iter().enumerate() {
         for (i, score) in row.iter().enumerate() {
             let band = method.band_of(*score).map(|b| &method.bands[b]);
+            let (x, y) = (MARGIN + i as u32 * CELL, (rows - 1 - l as u32) * CELL);
             cells.push(CellView {
-                x: MARGIN + i as u32 * CELL,
-                y: (rows - 1 - l as u32) * CELL,
+                x,
+                y,
+                text_x: x + SIDE / 2,
+                text_y: y + SIDE / 2 + 6,
                 colour: band.map_or("#cccccc".into(), |b| b.colour.clone()),
                 score: *score,
                 band: band.map_or(String::new(), |b| b.name.clone()),
@@ -85,6 +95,7 @@ pub fn grid_view(
     }
     GridView {
         title,
+        side: SIDE,
         filter,
         width: MARGIN + cols * CELL,
         height: rows * CELL + MARGIN,
@@ -177,9 +188,7 @@ async fn method_view(s: &AppState, w: &WsPage) -> Result<MethodPage, PageError> 
 }
 
 async fn method_page(State(s): State<AppState>, w: WsPage) -> Result<Response, PageError> {
-    let mut page = method_view(&s, &w).await?;
-    page.layout = page.layout.flash(None);
-    Ok(render(&page))
+    Ok(render(&method_view(&s, &w).await?))
 }
 
 #[derive(serde::Deserialize)]
