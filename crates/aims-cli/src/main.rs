@@ -20,6 +20,7 @@ macro_rules! outln {
 }
 
 mod discover;
+mod impact;
 mod import;
 mod progress;
 mod risks;
@@ -112,6 +113,9 @@ enum Command {
     /// The AI risk register: list, show, import, export, and the risk method
     #[command(subcommand)]
     Risks(risks::RisksCmd),
+    /// AI system impact assessments: list, show, export
+    #[command(subcommand)]
+    Impact(impact::ImpactCmd),
     /// Find AI in a source tree (libraries, model-API clients, model files,
     /// SBOMs) and propose inventory entries; `--apply` adds the new ones
     Discover {
@@ -526,6 +530,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
     match command {
         Command::Systems(cmd) => return systems::run(app, op, cmd).await,
         Command::Risks(cmd) => return risks::run(app, op, cmd).await,
+        Command::Impact(cmd) => return impact::run(app, op, cmd).await,
         Command::Discover {
             path,
             workspace,
@@ -763,13 +768,14 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
             outln!(
-                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} administrators added as managers{}",
+                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} administrators added as managers{}",
                 aims_app::DEMO_SLUG,
                 r.systems_added,
                 r.systems_classified,
                 r.records_added,
                 r.links_added,
                 r.risks_added,
+                r.impact_assessments_added,
                 r.managers_added,
                 if r.workspace_created { " (workspace created)" } else { "" }
             );

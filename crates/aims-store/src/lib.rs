@@ -10,6 +10,7 @@ mod classifications;
 mod conn;
 mod history;
 mod identity;
+mod impacts;
 mod records;
 mod risks;
 pub mod seal;
@@ -23,6 +24,7 @@ pub use conn::{
 };
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
+pub use impacts::ImpactRow;
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };

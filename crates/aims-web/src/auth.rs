@@ -279,6 +279,24 @@ impl<S: Send + Sync> FromRequestParts<S> for LinkId {
     }
 }
 
+/// The `{number}` path parameter: a version number (1 or more); anything
+/// else is "not found".
+pub struct VersionNumber(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for VersionNumber {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "number")
+            .await
+            .and_then(|n| n.parse::<i64>().ok())
+        {
+            Some(n) if n >= 1 => Ok(VersionNumber(n)),
+            _ => Err(AppError::NotFound("version").into()),
+        }
+    }
+}
+
 /// A signed-in person on a page of the workspace named by `{ws}`, resolved
 /// once per request.
 pub struct WsPage {

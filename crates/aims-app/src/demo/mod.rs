@@ -15,6 +15,7 @@ pub const DEMO_NAME: &str = "Northwind Health (demo)";
 /// links between them by title.
 const RECORDS: &str = include_str!("records.json");
 
+mod impact;
 mod risks;
 
 /// Which demo systems are classified, with the answers that differ from a
@@ -69,6 +70,8 @@ pub struct DemoReport {
     pub systems_classified: usize,
     /// Risks added from the library, each with a treatment action.
     pub risks_added: usize,
+    /// Impact assessments: one approved, one draft.
+    pub impact_assessments_added: usize,
 }
 
 impl App {
@@ -139,6 +142,7 @@ impl App {
             .find(|m| m.email == scope.principal.label)
             .map(|m| m.email);
         report.risks_added = self.load_demo_risks(&scope, owner.as_deref()).await?;
+        report.impact_assessments_added = self.load_demo_impacts(&scope).await?;
         Ok(report)
     }
 }

@@ -10,6 +10,7 @@
 use crate::helpers::{
     member_session, problem_fields, sign_in, SystemsExt, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
 };
+use aims_app::domain::impact::ImpactState;
 use aims_app::domain::record::Input;
 use aims_app::domain::{Action, Role};
 use aims_app::Principal;
@@ -140,6 +141,8 @@ fn sample(field: &str, target: &Target) -> Value {
         "note" => json!("Made by the authorization matrix"),
         "reason" => json!("Accepted by the authorization matrix"),
         "expires_on" => json!("2999-01-01"),
+        "revision" => json!(target.version),
+        "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
 }
@@ -177,6 +180,9 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         .add_user(&op, &email, "Target", "target password 1", false, false)
         .await
         .unwrap();
+    if path.contains("/impact-assessment/") || path.ends_with("/impact-assessment") {
+        return impact_target(t, path, email).await;
+    }
     let id = if path.ends_with("/systems/{id}/classification") {
         // A system that has been classified once, so it can be read back.
         let s = t.app.create_system(&acme, "Target", "").await.unwrap();
@@ -237,6 +243,35 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             .iter()
             .find(|k| path.ends_with(&format!("/{}/import", k.name)))
             .map_or("name", |k| k.title_field().name),
+    }
+}
+
+/// A system whose impact assessment is where the operation needs it: in
+/// review to be approved or sent back, a complete draft otherwise.
+async fn impact_target(t: &TestApp, path: &str, email: String) -> Target {
+    let acme = t.scope("acme").await;
+    let s = t.app.create_system(&acme, "Target", "").await.unwrap();
+    let v = t
+        .app
+        .save_impact(&acme, &s.id, None, crate::helpers::complete_impact())
+        .await
+        .unwrap();
+    let mut revision = v.revision;
+    if path.ends_with("/approve") || path.ends_with("/return") {
+        revision = t
+            .app
+            .move_impact(&acme, &s.id, 1, revision, ImpactState::InReview, "")
+            .await
+            .unwrap()
+            .revision;
+    }
+    Target {
+        id: s.id,
+        email,
+        version: revision,
+        to: String::new(),
+        link: String::new(),
+        title: "name",
     }
 }
 
@@ -343,6 +378,7 @@ async fn every_operation_for_every_caller() {
                     .replace("{workspace}", "acme")
                     .replace("{id}", &target.id)
                     .replace("{link}", &target.link)
+                    .replace("{number}", "1")
                     .replace("{framework}", "iso42001")
                     .replace("{item}", "A.2.2");
                 let required_query: Vec<String> = operation["parameters"]

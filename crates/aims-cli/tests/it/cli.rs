@@ -229,6 +229,53 @@ async fn demo_is_idempotent() {
         .collect();
     states.sort();
     assert_eq!(states, ["valid", "valid", "valid", "voided"]);
+    // The high-risk pricing model has an approved impact assessment; the CV
+    // screening assistant a draft; the other systems none yet.
+    assert!(stdout(&again).contains("0 impact assessments added"));
+    let impacts = t.app.impact_statuses(&demo).await.unwrap();
+    let state = |name: &str| {
+        let s = impacts.iter().find(|s| s.system_name == name).unwrap();
+        (s.latest.map(|l| l.1.key()), s.approved, s.fria_required)
+    };
+    assert_eq!(
+        state("Premium pricing model"),
+        (Some("approved"), Some(1), false)
+    );
+    assert_eq!(
+        state("CV screening assistant"),
+        (Some("draft"), None, false)
+    );
+    let run_ok = |args: &[&str]| {
+        let o = aims(&t.db, args, None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o)
+    };
+    assert!(
+        stdout(&first).contains("2 impact assessments added"),
+        "{}",
+        stdout(&first)
+    );
+    let listed = run_ok(&["impact", "list", "--workspace", "demo", "--due"]);
+    assert!(!listed.contains("Premium pricing model"), "{listed}");
+    assert!(
+        listed.contains("CV screening assistant\tv1 draft"),
+        "{listed}"
+    );
+    let shown = run_ok(&[
+        "impact",
+        "show",
+        "--workspace",
+        "demo",
+        &impacts
+            .iter()
+            .find(|s| s.system_name == "Premium pricing model")
+            .unwrap()
+            .system_id,
+    ]);
+    assert!(
+        shown.contains("version 1 (Approved)") && shown.contains("Fundamental rights"),
+        "{shown}"
+    );
     // Its classifications span the tiers.
     let demo = t.scope("demo").await;
     let systems = t

@@ -522,3 +522,65 @@ impl SystemsExt for aims_app::App {
         self.count_records(ws, aims_app::systems_kind()).await
     }
 }
+
+/// An impact assessment ready for review: every question answered (yes/no
+/// as no, a choice as its first option, text as "None."), one impact.
+pub fn complete_impact() -> aims_app::domain::impact::ImpactAssessment {
+    use aims_app::domain::impact::{QuestionKind, QUESTIONS};
+    let answers = QUESTIONS
+        .iter()
+        .filter(|q| q.asked_when.is_none())
+        .map(|q| {
+            let v = match q.kind {
+                QuestionKind::YesNo => Value::Bool(false),
+                QuestionKind::Choice { options } => Value::from(options[0].id),
+                QuestionKind::Text { .. } => Value::from("None."),
+            };
+            (q.id.to_owned(), v)
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "answers": Value::Object(answers),
+        "impacts": [{"area": "privacy", "description": "Personal data could leak", "severity": 3, "likelihood": 2}],
+        "reassess_on": "2030-01-01"
+    }))
+    .unwrap()
+}
+
+pub const WS: &str = "/api/v1/workspaces/acme";
+
+/// An API token's calls in workspace `acme`: each answers its status and JSON body.
+pub struct Caller<'a> {
+    t: &'a TestApp,
+    pub token: String,
+}
+
+impl Caller<'_> {
+    pub async fn new<'a>(t: &'a TestApp, role: &str) -> Caller<'a> {
+        Caller {
+            t,
+            token: t.token("acme", role).await,
+        }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let r = self
+            .t
+            .call(method, &format!("{WS}{path}"), Some(&self.token), body)
+            .await;
+        let status = r.status.as_u16();
+        (status, serde_json::from_str(&r.text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+}

@@ -15,6 +15,7 @@ mod classification;
 mod cli;
 mod hardening;
 mod history;
+mod impacts;
 mod import;
 mod page_matrix;
 mod record_pages;

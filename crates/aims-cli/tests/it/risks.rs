@@ -3,48 +3,9 @@
 //! unscored risks shown as not assessed, the residual rule, and acceptances
 //! voided by a material change, by a band-moving method change and by expiry.
 
-use crate::helpers::{problem_fields, TestApp};
-use reqwest::Method;
+use crate::helpers::{problem_fields, Caller, TestApp};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-const WS: &str = "/api/v1/workspaces/acme";
-
-/// An API token's calls in workspace `acme`: each answers its status and JSON body.
-struct Caller<'a> {
-    t: &'a TestApp,
-    token: String,
-}
-
-impl Caller<'_> {
-    async fn new<'a>(t: &'a TestApp, role: &str) -> Caller<'a> {
-        Caller {
-            t,
-            token: t.token("acme", role).await,
-        }
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let r = self
-            .t
-            .call(method, &format!("{WS}{path}"), Some(&self.token), body)
-            .await;
-        let status = r.status.as_u16();
-        (status, serde_json::from_str(&r.text).unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::POST, path, Some(body)).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::PUT, path, Some(body)).await
-    }
-}
 
 /// 4 likelihood × 3 impact levels; the cell (4, 3) scores 2, not 12.
 fn custom_method() -> Value {

@@ -5,6 +5,7 @@ mod catalog;
 mod classification;
 mod extract;
 mod history;
+mod impacts;
 mod record_doc;
 mod records;
 mod risks;
@@ -63,6 +64,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(records::routes())
         .merge(classification::routes())
         .merge(risks::routes())
+        .merge(impacts::routes())
         .merge(history::routes())
         .merge(catalog::routes())
         .split_for_parts()
