@@ -5,7 +5,9 @@
 //! deployer of a high-risk system, and a system flagged for re-assessment
 //! when its purpose changes.
 
-use crate::helpers::{complete_impact, problem_fields, Caller, TestApp, ADMIN_EMAIL, WS};
+use crate::helpers::{
+    complete_impact, problem_fields, Caller, SystemsExt, TestApp, ADMIN_EMAIL, WS,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -303,5 +305,99 @@ async fn a_deployer_of_a_high_risk_system_must_fill_in_the_fundamental_rights_fi
         .post(&format!("{base}/versions/1/submit"), json!({"revision": 2}))
         .await;
     assert_eq!((s, v["state"].clone()), (200, json!("in_review")), "{v}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_assessment_page_edits_submits_and_approves() {
+    use crate::helpers::{fetch_text, sign_in, ADMIN_PASSWORD};
+    let t = TestApp::new().await;
+    let acme = t.scope("acme").await;
+    let system = t
+        .app
+        .create_system(&acme, "Chat helper", "Answers members")
+        .await
+        .unwrap();
+    let (client, csrf) = sign_in(&t, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page = t.url(&format!("/w/acme/inventory/{}/impact", system.id));
+    let html = fetch_text(&client, &page).await;
+    assert!(html.contains("Not assessed yet"), "{html}");
+
+    // The form: every question, an impact row, saved as version 1.
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.clone()),
+        ("based_on".into(), String::new()),
+    ];
+    for (id, answer) in complete_impact().answers {
+        let text = match answer {
+            Value::Bool(true) => "yes".to_owned(),
+            Value::Bool(false) => "no".to_owned(),
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        form.push((id, text));
+    }
+    for (k, v) in [
+        ("impact_area", "safety"),
+        ("impact_description", "Advice that harms"),
+        ("impact_affected", "Members"),
+        ("impact_severity", "4"),
+        ("impact_likelihood", "1"),
+        ("impact_mitigations", "Escalation to a nurse"),
+    ] {
+        form.push((k.into(), v.into()));
+    }
+    let r = client.post(&page).form(&form).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let html = fetch_text(&client, &page).await;
+    assert!(
+        html.contains("Version 1: Draft") && html.contains("Advice that harms"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>High</strong>"),
+        "a critical harm rates high: {html}"
+    );
+
+    // A bad impact row comes back with the error and the form as sent.
+    let mut bad = form.clone();
+    bad.retain(|(k, _)| k != "impact_severity");
+    bad.push(("impact_severity".into(), "".into()));
+    bad.iter_mut().find(|(k, _)| k == "based_on").unwrap().1 = "1.1".into();
+    let r = client.post(&page).form(&bad).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+
+    // Submit, then approve, through the page's buttons.
+    for (step, based_on) in [("submit", "1.1"), ("approve", "1.2")] {
+        let r = client
+            .post(format!("{page}/{step}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("based_on", based_on),
+                ("note", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status().as_u16(),
+            303,
+            "{step}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    let html = fetch_text(&client, &page).await;
+    assert!(
+        html.contains("Version 1: Approved") && html.contains("Start a new version"),
+        "{html}"
+    );
+    // The list and the system's page show it.
+    let list = fetch_text(&client, &t.url("/w/acme/impact")).await;
+    assert!(
+        list.contains("Chat helper") && list.contains("Version 1: Approved"),
+        "{list}"
+    );
+    let sys = fetch_text(&client, &t.url(&format!("/w/acme/inventory/{}", system.id))).await;
+    assert!(sys.contains("approved version 1"), "{sys}");
     t.stop().await;
 }

@@ -104,7 +104,9 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
     let name = format!("Page matrix {}", unique());
     // Pages of a kind of record: a record of that kind, and for links another one.
     if let Some(kind) = aims_app::domain::record::KINDS.iter().find(|k| {
-        path.starts_with(&format!("/w/{{ws}}/{}", k.page)) && !path.contains("/classification")
+        path.starts_with(&format!("/w/{{ws}}/{}", k.page))
+            && !path.contains("/classification")
+            && !path.contains("/impact")
     }) {
         let title = kind.title_field().name;
         let body = serde_json::json!({title: "Target"});
@@ -141,7 +143,43 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
         };
         return (url, form);
     }
+    // A system's impact assessment: a complete draft to submit, one in review to move on.
+    if path.contains("/{id}/impact/") {
+        let v = t
+            .app
+            .save_impact(&acme, &system, None, crate::helpers::complete_impact())
+            .await
+            .unwrap();
+        let mut revision = v.revision;
+        if !path.ends_with("/submit") {
+            revision = t
+                .app
+                .move_impact(
+                    &acme,
+                    &system,
+                    1,
+                    revision,
+                    aims_app::domain::impact::ImpactState::InReview,
+                    "",
+                )
+                .await
+                .unwrap()
+                .revision;
+        }
+        return (
+            url,
+            f(&[("based_on", &format!("1.{revision}")), ("note", "matrix")]),
+        );
+    }
     let form = match path {
+        "/w/{ws}/inventory/{id}/impact" => f(&[
+            ("based_on", ""),
+            ("context.affected_groups", &name),
+            ("impact_area", "privacy"),
+            ("impact_description", "Leak"),
+            ("impact_severity", "2"),
+            ("impact_likelihood", "2"),
+        ]),
         "/w/{ws}/settings/members" | "/admin/members" => {
             f(&[("workspace", "acme"), ("email", &email), ("role", "contributor")])
         }

@@ -4,6 +4,7 @@
 mod admin;
 mod catalog;
 mod classification;
+mod impacts;
 mod import;
 mod record;
 mod records;
@@ -94,6 +95,7 @@ fn table() -> Vec<PageRoute> {
         catalog::routes(),
         classification::routes(),
         risks::routes(),
+        impacts::routes(),
         records::routes(),
     ]
     .into_iter()
@@ -281,7 +283,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("risk-heatmap", "Risk heat map", "/risks/heatmap", true, "Where the risks sit on the method's grid, inherent beside residual."),
         item("risk-actions", "Treatment actions", "/risk-actions", true, "Actions that treat risks, with owners and due dates."),
         item("risk-method", "Risk method", "/risk-method", true, "Scales, grid, bands and who may accept which band; versioned."),
-        item("impact", "Impact assessments", "/impact", false, "AI system impact assessments for individuals, groups and society."),
+        item("impact", "Impact assessments", "/impact", true, "AI system impact assessments for individuals, groups and society."),
         item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
     ]),
     ("Do", &[

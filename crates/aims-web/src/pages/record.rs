@@ -151,6 +151,8 @@ struct RecordPage {
     link_error: Option<String>,
     tier: Option<String>,
     classification: Option<aims_app::ClassificationView>,
+    /// A system's impact assessment status.
+    impact: Option<aims_app::ImpactStatus>,
     approvals: Option<aims_app::Approvals>,
     can_approve: bool,
     in_scope: Vec<(String, String)>,
@@ -208,6 +210,11 @@ async fn view(
     } else {
         None
     };
+    let impact = if kind.name == "systems" {
+        Some(s.app.impact_assessment(scope, id).await?.0)
+    } else {
+        None
+    };
     let tier = classification
         .as_ref()
         .map(|c| c.result.risk_tier.name().replace('_', " "));
@@ -262,6 +269,7 @@ async fn view(
         link_error: None,
         tier,
         classification,
+        impact,
         events,
     })
 }
