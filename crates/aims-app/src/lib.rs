@@ -38,7 +38,7 @@ pub use impacts::{ImpactStatus, ImpactVersion, IMPACT_TYPE};
 pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
-pub use records::{ListRequest, MAX_QUERY_CHARS, TIER_FACET};
+pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
 pub use risks::{
     method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
     DEFAULT_METHOD_VERSION,

@@ -4,7 +4,7 @@
 
 use crate::records::record_of_kind;
 use crate::{new_id, App, AppError, Result, Scope};
-use aims_domain::record::{kind_by_record_type, relation, Kind, RELATIONS};
+use aims_domain::record::{kind_by_record_type, relation, Kind, CONTROLS, RELATIONS};
 use aims_domain::validation::is_record_id;
 use aims_store::{LinkRow, StoreError};
 use serde::Serialize;
@@ -71,6 +71,25 @@ impl App {
             .collect())
     }
 
+    /// Any record of the workspace by id, whatever its kind, as a link shows it.
+    pub async fn linked_record(&self, ws: &Scope, id: &str) -> Result<LinkedRecord> {
+        ws.require(aims_domain::Action::Read)?;
+        if !is_record_id(id) {
+            return Err(AppError::NotFound("record"));
+        }
+        let mut c = self.store.conn().await?;
+        let r = c
+            .conn()
+            .record_any(&ws.workspace.id, id)
+            .await?
+            .ok_or(AppError::NotFound("record"))?;
+        Ok(LinkedRecord {
+            kind: kind_by_record_type(&r.kind).map_or(r.kind.clone(), |k| k.name.to_owned()),
+            id: r.id,
+            title: r.title,
+        })
+    }
+
     /// Links record `id` to record `to` of the same workspace under `relation`.
     pub async fn link(
         &self,
@@ -92,20 +111,37 @@ impl App {
             ));
         };
         let to = to.trim();
-        if !is_record_id(to) {
+        // A catalogue control (`iso42001:A.6.2.4`) stands for the workspace's
+        // record of it, made on first use.
+        let control = if is_record_id(to) {
+            None
+        } else if to.contains(':') && rel.to.contains(&CONTROLS.name) {
+            Some(self.catalogue_control(to).await?)
+        } else {
             return Err(AppError::field(
                 "to",
-                "must be the id of a record in this workspace",
+                if rel.to.contains(&CONTROLS.name) {
+                    "must be the id of a record in this workspace, or a catalogue control such as iso42001:A.6.2.4"
+                } else {
+                    "must be the id of a record in this workspace"
+                },
             ));
-        }
+        };
         if to == id {
             return Err(AppError::field("to", "a record cannot be linked to itself"));
         }
         let mut tx = self.store.begin().await?;
         let from = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
-        // Another workspace's record is "no such record": its existence stays secret.
-        let Some(other) = tx.conn().record_any(&ws.workspace.id, to).await? else {
-            return Err(AppError::field("to", "no such record in this workspace"));
+        let other = match control {
+            Some((reference, title)) => {
+                self.control_record(&mut tx.conn(), ws, &reference, &title)
+                    .await?
+            }
+            // Another workspace's record is "no such record": its existence stays secret.
+            None => match tx.conn().record_any(&ws.workspace.id, to).await? {
+                Some(other) => other,
+                None => return Err(AppError::field("to", "no such record in this workspace")),
+            },
         };
         let other_kind = kind_by_record_type(&other.kind)
             .ok_or_else(|| AppError::Internal(format!("unknown kind {}", other.kind)))?;
@@ -206,5 +242,92 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Catalogue items that are controls a treatment can implement.
+const CONTROL_ITEM_KINDS: [&str; 2] = ["control", "subcategory"];
+
+impl App {
+    /// The catalogue control `reference` names (`framework:item`), as its
+    /// canonical reference and the title its record gets.
+    async fn catalogue_control(&self, reference: &str) -> Result<(String, String)> {
+        let catalog = self.catalog().await?;
+        let (fw, item) = reference
+            .split_once(':')
+            .and_then(|(fw, item)| catalog.item(fw.trim(), item.trim()))
+            .ok_or_else(|| {
+                AppError::field(
+                    "to",
+                    format!("{reference} is not in the catalogue (framework:item, e.g. iso42001:A.6.2.4)"),
+                )
+            })?;
+        if !CONTROL_ITEM_KINDS.contains(&item.kind.as_str()) {
+            return Err(AppError::field(
+                "to",
+                format!("{}:{} is a {}, not a control", fw.id, item.id, item.kind),
+            ));
+        }
+        Ok((
+            format!("{}:{}", fw.id, item.id),
+            format!("{} {}", item.id, item.title),
+        ))
+    }
+
+    /// The workspace's record of catalogue control `reference`, made now
+    /// (not started, with its history event) when there is none yet.
+    pub(crate) async fn control_record(
+        &self,
+        conn: &mut aims_store::Conn<'_>,
+        ws: &Scope,
+        reference: &str,
+        title: &str,
+    ) -> Result<aims_store::RecordRow> {
+        let controls =
+            crate::records::all_pages(conn, &ws.workspace.id, &CONTROLS, Default::default())
+                .await?;
+        if let Some(c) = controls.into_iter().find(|c| {
+            c.fields
+                .get("reference")
+                .and_then(serde_json::Value::as_str)
+                == Some(reference)
+        }) {
+            return Ok(c);
+        }
+        let fields =
+            json!({"title": title, "reference": reference, "implementation_status": "not_started"});
+        self.insert_record(
+            conn,
+            ws,
+            &CONTROLS,
+            fields.as_object().cloned().unwrap_or_default(),
+            &mut None,
+        )
+        .await
+    }
+
+    /// The risks treated by the actions that implement control `id`, with the action.
+    pub async fn control_risks(
+        &self,
+        ws: &Scope,
+        id: &str,
+    ) -> Result<Vec<(LinkedRecord, LinkedRecord)>> {
+        let actions: Vec<LinkedRecord> = self
+            .links(ws, &CONTROLS, id)
+            .await?
+            .into_iter()
+            .filter(|l| l.relation == "implements" && l.direction == "incoming")
+            .map(|l| l.other)
+            .collect();
+        let mut c = self.store.conn().await?;
+        let mut out = vec![];
+        for a in actions {
+            for l in c.conn().links_of(&ws.workspace.id, &a.id).await? {
+                if l.relation == "treated_by" && l.to_id == a.id {
+                    out.push((LinkView::of(&a.id, l).other, a.clone()));
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -17,6 +17,11 @@ use std::collections::BTreeMap;
 pub const MAX_QUERY_CHARS: usize = 200;
 /// The derived facet holding a system's EU AI Act tier, filterable as `tier`.
 pub const TIER_FACET: &str = "eu_ai_act_tier";
+/// The list filter for records linked to a record (`linked=<id>`), any kind.
+pub const LINKED_FILTER: &str = "linked";
+/// The list filter for records with an open dated duty before a date
+/// (`due_before=2026-11-26`: overdue work), any kind.
+pub const DUE_BEFORE_FILTER: &str = "due_before";
 
 /// A list request as people and API clients write it: every value is text
 /// until checked here, so the page, the API and the CLI accept the same forms.
@@ -334,9 +339,25 @@ impl App {
         }
         let mut facets = vec![];
         let mut members = None;
+        let (mut linked, mut due_before) = (None, None);
         for (name, raw) in &req.filters {
             let raw = raw.trim();
             if raw.is_empty() {
+                continue;
+            }
+            if name == LINKED_FILTER {
+                if is_record_id(raw) {
+                    linked = Some(raw.to_owned());
+                } else {
+                    errors.add(name, "must be the id of a record");
+                }
+                continue;
+            }
+            if name == DUE_BEFORE_FILTER {
+                match aims_domain::record::parse_date(raw) {
+                    Some(d) => due_before = Some(d),
+                    None => errors.add(name, "must be a date, YYYY-MM-DD"),
+                }
                 continue;
             }
             if name == "tier" && kind.name == "systems" {
@@ -417,6 +438,8 @@ impl App {
         Ok(RecordFilter {
             q: q.map(str::to_owned),
             facets,
+            linked,
+            due_before,
             sort,
             descending,
             after: after.map(str::to_owned),

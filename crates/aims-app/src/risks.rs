@@ -318,12 +318,27 @@ impl App {
         &self,
         ws: &Scope,
     ) -> Result<HashMap<String, (Acceptance, AcceptanceStatus)>> {
+        Ok(self
+            .accepted_risks(ws)
+            .await?
+            .into_iter()
+            .map(|(risk, a, s)| (risk.id, (a, s)))
+            .collect())
+    }
+
+    /// Every accepted risk with its newest acceptance and that acceptance's
+    /// status today: the ones that need attention first (voided, then
+    /// expired), then the valid ones by expiry date, soonest first.
+    pub async fn accepted_risks(
+        &self,
+        ws: &Scope,
+    ) -> Result<Vec<(RecordRow, Acceptance, AcceptanceStatus)>> {
         ws.require(Action::Read)?;
         let mut c = self.store.conn().await?;
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
         let rows = c.conn().risk_acceptances_latest(&ws.workspace.id).await?;
         let today = self.today();
-        let mut out = HashMap::new();
+        let mut out = vec![];
         for row in rows {
             let Some(risk) = c
                 .conn()
@@ -335,8 +350,20 @@ impl App {
             let acceptance = stored_acceptance(&row)?;
             let state = material_state(&mut c.conn(), &risk).await?;
             let status = acceptance_status(&acceptance, &method.method, &state, &today);
-            out.insert(row.risk_id, (acceptance, status));
+            out.push((risk, acceptance, status));
         }
+        let rank = |s: &AcceptanceStatus| match s {
+            AcceptanceStatus::Voided(_) => 0,
+            AcceptanceStatus::Expired => 1,
+            AcceptanceStatus::Valid => 2,
+        };
+        out.sort_by(|a, b| {
+            (rank(&a.2), &a.1.expires_on, &a.0.title).cmp(&(
+                rank(&b.2),
+                &b.1.expires_on,
+                &b.0.title,
+            ))
+        });
         Ok(out)
     }
 
@@ -401,8 +428,8 @@ impl App {
         self.risk_acceptances(ws, id).await
     }
 
-    /// Today's date, `YYYY-MM-DD`, from the clock.
-    pub(crate) fn today(&self) -> String {
+    /// Today's date (`YYYY-MM-DD`, UTC) on the application's clock.
+    pub fn today(&self) -> String {
         self.now()[..10].to_owned()
     }
 }

@@ -10,7 +10,9 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use kinds::{kind, kind_by_record_type, relation, KINDS, RELATIONS, RISKS, RISK_ACTIONS};
+pub use kinds::{
+    kind, kind_by_record_type, relation, CONTROLS, KINDS, RELATIONS, RISKS, RISK_ACTIONS,
+};
 pub use parse::{
     declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,
     METRICS_MAX,
@@ -109,6 +111,10 @@ pub struct Field {
     /// Other column headers that stand for this field in imports
     /// (`likelihood` for the inherent likelihood).
     pub aliases: &'static [&'static str],
+    /// A duty that ends when another field takes one of these values (a
+    /// treatment action's due date once its status is done): no longer
+    /// stored as a duty, so it is never overdue.
+    pub duty_until: Option<(&'static str, &'static [&'static str])>,
 }
 
 impl Field {
@@ -122,6 +128,7 @@ impl Field {
             help: "",
             computed: false,
             aliases: &[],
+            duty_until: None,
         }
     }
     pub const fn long(name: &'static str, label: &'static str) -> Field {
@@ -207,6 +214,14 @@ impl Field {
     }
     pub const fn duty(self) -> Field {
         Field { duty: true, ..self }
+    }
+    /// A duty that ends once `field` is one of `values`.
+    pub const fn duty_until(self, field: &'static str, values: &'static [&'static str]) -> Field {
+        Field {
+            duty: true,
+            duty_until: Some((field, values)),
+            ..self
+        }
     }
     pub const fn help(self, help: &'static str) -> Field {
         Field { help, ..self }
@@ -380,11 +395,20 @@ impl Kind {
         out
     }
 
-    /// The dated duties of a record, `(field, date)` pairs.
+    /// The open dated duties of a record, `(field, date)` pairs: a duty
+    /// whose `duty_until` field has one of its values has ended.
     pub fn duties(&self, fields: &Fields) -> Vec<(&'static str, String)> {
         self.fields
             .iter()
             .filter(|f| f.duty)
+            .filter(|f| {
+                f.duty_until.is_none_or(|(field, ends)| {
+                    fields
+                        .get(field)
+                        .and_then(Value::as_str)
+                        .is_none_or(|v| !ends.contains(&v))
+                })
+            })
             .filter_map(|f| {
                 fields
                     .get(f.name)

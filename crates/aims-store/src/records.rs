@@ -178,6 +178,10 @@ pub struct RecordFilter {
     pub q: Option<String>,
     /// `(field, value)` pairs; a record must have every one.
     pub facets: Vec<(String, String)>,
+    /// Only records linked to this record (either direction).
+    pub linked: Option<String>,
+    /// Only records with an open dated duty before this date (`YYYY-MM-DD`): overdue work.
+    pub due_before: Option<String>,
     pub sort: Sort,
     pub descending: bool,
     pub after: Option<String>,
@@ -552,6 +556,21 @@ impl Conn<'_> {
         for (field, value) in &f.facets {
             sql.push_str(&format!(" AND {find}(x.facets, ${n}) > 0"));
             binds.push(facet_token(field, value));
+            n += 1;
+        }
+        if let Some(linked) = &f.linked {
+            sql.push_str(&format!(
+                " AND (x.id IN (SELECT to_id FROM record_links WHERE workspace_id = $1 AND from_id = ${n})
+                   OR x.id IN (SELECT from_id FROM record_links WHERE workspace_id = $1 AND to_id = ${n}))"
+            ));
+            binds.push(linked.clone());
+            n += 1;
+        }
+        if let Some(before) = &f.due_before {
+            sql.push_str(&format!(
+                " AND x.id IN (SELECT record_id FROM record_duties WHERE workspace_id = $1 AND due_on < ${n})"
+            ));
+            binds.push(before.clone());
             n += 1;
         }
         let col = f.sort.column();

@@ -144,6 +144,16 @@ impl App {
                 .await?;
             self.link(scope, risks, &risk.id, "treated_by", &action.id)
                 .await?;
+            for control in lib.annex_a {
+                self.link(
+                    scope,
+                    actions,
+                    &action.id,
+                    "implements",
+                    &format!("{}:{control}", aims_domain::risk::library::ISO42001),
+                )
+                .await?;
+            }
             added += 1;
             if *accepted {
                 self.accept_risk(scope, &risk.id, risk.version, "Residual level within appetite once the action is done; reviewed with the risk owner.", "2027-09-30")

@@ -354,6 +354,18 @@ async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
         a[0]["status"],
         json!({"status": "voided", "reason": "band_moved", "from": "low", "to": "medium"})
     );
+    // The heat map page lists it among the acceptances to look at, in words.
+    let (browser, _) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let page = crate::helpers::fetch_text(&browser, &t.url("/w/acme/risks/heatmap")).await;
+    assert!(
+        page.contains("Voided: the band moved from low to medium"),
+        "{page}"
+    );
 
     // Expiry, through the injected clock: valid the day before, expired on the day.
     let (_, r) = manager.get(&format!("/risks/{id}")).await;
@@ -379,6 +391,12 @@ async fn acceptances_are_voided_by_material_changes_band_moves_and_expiry() {
     assert_eq!(
         on[0].status,
         aims_app::domain::risk::AcceptanceStatus::Expired
+    );
+    // Accepted far ahead, it is nothing to look at.
+    let page = crate::helpers::fetch_text(&browser, &t.url("/w/acme/risks/heatmap")).await;
+    assert!(
+        page.contains("No acceptance is voided, expired or expiring"),
+        "{page}"
     );
     // An auditor reads but never accepts.
     let auditor = Caller::new(&t, "auditor").await;
@@ -495,5 +513,218 @@ async fn ten_thousand_risks_import_from_csv_and_export_to_a_workbook_from_the_co
             sheet.headers
         );
     }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn treatment_actions_link_to_catalogue_controls_and_a_control_lists_the_risks_it_treats() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, risk) = c.post("/risks", json!({"title": "Prompt injection"})).await;
+    let (_, a1) = c
+        .post("/risk-actions", json!({"title": "Filter inputs"}))
+        .await;
+    let (_, a2) = c
+        .post("/risk-actions", json!({"title": "Red-team prompts"}))
+        .await;
+    let (risk, a1, a2) = (
+        risk["id"].as_str().unwrap(),
+        a1["id"].as_str().unwrap(),
+        a2["id"].as_str().unwrap(),
+    );
+    let (s, _) = c
+        .post(
+            &format!("/risks/{risk}/links"),
+            json!({"relation": "treated_by", "to": a1}),
+        )
+        .await;
+    assert_eq!(s, 201);
+
+    // A catalogue control by reference: the workspace's record of it is made once.
+    let (s, l1) = c
+        .post(
+            &format!("/risk-actions/{a1}/links"),
+            json!({"relation": "implements", "to": "iso42001:A.6.2.4"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{l1}");
+    assert_eq!(l1["other"]["kind"], "controls");
+    assert!(
+        l1["other"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("A.6.2.4 "),
+        "{l1}"
+    );
+    let (s, l2) = c
+        .post(
+            &format!("/risk-actions/{a2}/links"),
+            json!({"relation": "implements", "to": " iso42001:A.6.2.4 "}),
+        )
+        .await;
+    assert_eq!(s, 201, "{l2}");
+    assert_eq!(
+        l1["other"]["id"], l2["other"]["id"],
+        "one record per catalogue control"
+    );
+    let control = l1["other"]["id"].as_str().unwrap();
+    let (_, controls) = c.get("/controls").await;
+    assert_eq!(controls["items"].as_array().unwrap().len(), 1);
+    assert_eq!(controls["items"][0]["reference"], "iso42001:A.6.2.4");
+    assert_eq!(controls["items"][0]["implementation_status"], "not_started");
+    // Both actions show at the control's end.
+    let (_, links) = c.get(&format!("/controls/{control}/links")).await;
+    assert_eq!(links["items"].as_array().unwrap().len(), 2, "{links}");
+
+    // What is not a control of the catalogue, or not a control relation, is a clear 422.
+    for (relation, to, says) in [
+        ("implements", "iso42001:4.1", "not a control"),
+        ("implements", "iso42001:A.99", "not in the catalogue"),
+        ("implements", "nonsense", "catalogue control"),
+    ] {
+        let (s, p) = c
+            .post(
+                &format!("/risk-actions/{a1}/links"),
+                json!({"relation": relation, "to": to}),
+            )
+            .await;
+        assert_eq!(s, 422, "{to}: {p}");
+        assert_eq!(problem_fields(&p), ["to"], "{p}");
+        assert!(p["detail"].as_str().unwrap().contains(says), "{to}: {p}");
+    }
+    let (s, p) = c
+        .post(
+            &format!("/risks/{risk}/links"),
+            json!({"relation": "treated_by", "to": "iso42001:A.6.2.4"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+
+    // The control's page lists the risk through the action.
+    let (client, _) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let html =
+        crate::helpers::fetch_text(&client, &t.url(&format!("/w/acme/controls/{control}"))).await;
+    assert!(
+        html.contains("Risks it treats")
+            && html.contains("Prompt injection")
+            && html.contains("Filter inputs"),
+        "{html}"
+    );
+    // An action's page offers the Annex A controls not yet recorded.
+    let html =
+        crate::helpers::fetch_text(&client, &t.url(&format!("/w/acme/risk-actions/{a1}"))).await;
+    assert!(
+        html.contains("value=\"iso42001:A.2.2\"") && !html.contains("value=\"iso42001:A.6.2.4\""),
+        "{html}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn lists_show_the_risks_of_a_system_and_overdue_actions() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, system) = c.post("/systems", json!({"name": "Chatbot"})).await;
+    let system = system["id"].as_str().unwrap();
+    let mut risks = vec![];
+    for title in ["Hallucination", "Prompt injection", "Unrelated"] {
+        let (_, r) = c.post("/risks", json!({"title": title})).await;
+        risks.push(r["id"].as_str().unwrap().to_owned());
+    }
+    for r in &risks[..2] {
+        let (s, _) = c
+            .post(
+                &format!("/risks/{r}/links"),
+                json!({"relation": "concerns", "to": system}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    let titles = |v: &Value| -> Vec<String> {
+        let mut t: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .collect();
+        t.sort();
+        t
+    };
+    let (s, by_system) = c.get(&format!("/risks?linked={system}")).await;
+    assert_eq!(s, 200, "{by_system}");
+    assert_eq!(titles(&by_system), ["Hallucination", "Prompt injection"]);
+
+    // Overdue: an open duty before the date; done or cancelled actions are not due.
+    let mut actions = vec![];
+    for (title, due) in [
+        ("Late", "2026-01-10"),
+        ("Later", "2026-03-01"),
+        ("Future", "2030-01-01"),
+    ] {
+        let (_, a) = c
+            .post(
+                "/risk-actions",
+                json!({"title": title, "due": due, "status": "planned"}),
+            )
+            .await;
+        actions.push(a);
+    }
+    let (_, overdue) = c.get("/risk-actions?due_before=2026-06-01").await;
+    assert_eq!(titles(&overdue), ["Late", "Later"]);
+    let late = &actions[0];
+    let (s, _) = c
+        .put(
+            &format!("/risk-actions/{}", late["id"].as_str().unwrap()),
+            json!({"version": late["version"], "status": "done"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, overdue) = c.get("/risk-actions?due_before=2026-06-01").await;
+    assert_eq!(titles(&overdue), ["Later"], "a done action is not overdue");
+    let (_, both) = c
+        .get("/risk-actions?due_before=2026-06-01&status=planned")
+        .await;
+    assert_eq!(titles(&both), ["Later"]);
+
+    for bad in ["/risks?linked=nope", "/risk-actions?due_before=soon"] {
+        let (s, p) = c.get(bad).await;
+        assert_eq!(s, 422, "{bad}: {p}");
+    }
+    // The pages keep the filter and say what it is.
+    let (client, _) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let html =
+        crate::helpers::fetch_text(&client, &t.url(&format!("/w/acme/risks?linked={system}")))
+            .await;
+    assert!(
+        html.contains("Linked to Chatbot")
+            && html.contains("Prompt injection")
+            && !html.contains("Unrelated"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("name=\"linked\" value=\"{system}\"")),
+        "{html}"
+    );
+    let html = crate::helpers::fetch_text(
+        &client,
+        &t.url("/w/acme/risk-actions?due_before=2026-06-01"),
+    )
+    .await;
+    assert!(
+        html.contains("Due before 1 Jun 2026")
+            && html.contains("Later")
+            && !html.contains("Future"),
+        "{html}"
+    );
     t.stop().await;
 }

@@ -217,7 +217,9 @@ const ACTION_FIELDS: &[Field] = &[
     Field::text("title", "Action", 200).required(),
     Field::long("description", "What is done"),
     Field::owner(),
-    Field::date("due", "Due").duty(),
+    Field::date("due", "Due")
+        .duty_until("status", &["done", "cancelled"])
+        .help("Once the action is done or cancelled it is no longer due."),
     Field::choice("status", "Status", ACTION_STATUS),
     Field::date("done_on", "Done on"),
     Field::text("external_ref", "External reference", 400),
@@ -247,6 +249,43 @@ pub const RISK_ACTIONS: Kind = Kind {
     about: "The actions that treat risks, each with an owner and a due date, linked to the risks they treat and the controls that implement them.",
     fields: ACTION_FIELDS,
     columns: &["owner", "due", "status"],
+    access: STANDARD_ACCESS,
+    derived: Derived::None,
+};
+
+const IMPLEMENTATION_STATUS: &[Choice] = &[
+    c("not_started", "Not started"),
+    c("planned", "Planned"),
+    c("partially_implemented", "Partially implemented"),
+    c("implemented", "Implemented"),
+];
+
+const CONTROL_FIELDS: &[Field] = &[
+    Field::text("title", "Control", 300).required(),
+    Field::text("reference", "Catalogue reference", 200).help(
+        "The catalogue control it is, as framework:item (iso42001:A.6.2.4); empty for a control of your own.",
+    ),
+    Field::owner(),
+    Field::choice(
+        "implementation_status",
+        "Implementation status",
+        IMPLEMENTATION_STATUS,
+    ),
+    Field::long("implementation", "How it is implemented"),
+    Field::date("next_review", "Next review").duty(),
+];
+
+/// The workspace's controls: a catalogue control (Annex A or any framework
+/// in the catalogue) becomes one when something is first linked to it.
+pub const CONTROLS: Kind = Kind {
+    name: "controls",
+    record_type: "control",
+    page: "controls",
+    singular: "control",
+    plural: "controls",
+    about: "The controls the organisation implements — Annex A or any framework in the catalogue — with owners, implementation status and the treatment actions and risks that rely on them.",
+    fields: CONTROL_FIELDS,
+    columns: &["reference", "owner", "implementation_status"],
     access: STANDARD_ACCESS,
     derived: Derived::None,
 };
@@ -339,6 +378,7 @@ pub const KINDS: &[Kind] = &[
     },
     RISKS,
     RISK_ACTIONS,
+    CONTROLS,
 ];
 
 /// Every named relation a link may have.
@@ -398,6 +438,13 @@ pub const RELATIONS: &[Relation] = &[
         to: &["risk-actions"],
         label: "treated by",
         inverse: "treats",
+    },
+    Relation {
+        name: "implements",
+        from: &["risk-actions"],
+        to: &["controls"],
+        label: "implements control",
+        inverse: "implemented by",
     },
     Relation {
         name: "related_to",

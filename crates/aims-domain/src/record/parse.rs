@@ -430,6 +430,22 @@ pub fn declaration_problems(kind: &Kind) -> Vec<String> {
         if f.duty && f.ty != FieldType::Date {
             out.push(format!("{}: duty `{}` must be a date", kind.name, f.name));
         }
+        if let Some((until, values)) = f.duty_until {
+            let choices = match kind.field(until).map(|u| u.ty) {
+                Some(FieldType::Choice(c)) => c,
+                _ => &[],
+            };
+            if values.is_empty()
+                || values
+                    .iter()
+                    .any(|v| !choices.iter().any(|c| c.value == *v))
+            {
+                out.push(format!(
+                    "{}: duty `{}` ends on values that are not choices of `{until}`",
+                    kind.name, f.name
+                ));
+            }
+        }
     }
     if kind
         .fields

@@ -46,6 +46,8 @@ fn declaration_problems_finds_each_mistake() {
         Field::text("when", "When", 10).duty(),
         Field::owner(),
         Field::owner(),
+        Field::date("due", "Due").duty_until("when", &["done"]),
+        Field::date("due2", "Due").duty_until("nowhere", &[]),
     ];
     let k = Kind {
         fields: BAD,
@@ -53,7 +55,9 @@ fn declaration_problems_finds_each_mistake() {
         ..*systems()
     };
     let p = declaration_problems(&k);
-    assert_eq!(p.len(), 7, "{p:?}");
+    assert_eq!(p.len(), 9, "{p:?}");
+    assert!(p.iter().any(|m| m.contains("duty `due` ends on values")));
+    assert!(p.iter().any(|m| m.contains("duty `due2` ends on values")));
     assert!(p[0].contains("title must be required text"));
     assert!(p.iter().any(|m| m.contains("`id` is reserved")));
     assert!(p.iter().any(|m| m.contains("`x` is declared twice")));
@@ -603,4 +607,30 @@ fn computed_fields_are_declared_consistently() {
     assert!(p[0].contains("computed `flag` has an input type"));
     assert!(p[1].contains("`n` must be computed"));
     assert!(p[2].contains("computed `k` cannot be required"));
+}
+
+#[test]
+fn a_duty_ends_when_its_record_says_it_is_done() {
+    let actions = &crate::record::RISK_ACTIONS;
+    let due = |status: Option<&str>| {
+        let mut f = obj(json!({"title": "Filter inputs", "due": "2027-01-31"}));
+        if let Some(s) = status {
+            f.insert("status".into(), json!(s));
+        }
+        actions.duties(&f)
+    };
+    let open = vec![("due", "2027-01-31".to_owned())];
+    assert_eq!(due(None), open);
+    assert_eq!(due(Some("planned")), open);
+    assert_eq!(due(Some("in_progress")), open);
+    assert_eq!(due(Some("done")), vec![]);
+    assert_eq!(due(Some("cancelled")), vec![]);
+    // The choices it ends on are the kind's own.
+    let choices: Vec<&str> = match actions.field("status").unwrap().ty {
+        FieldType::Choice(c) => c.iter().map(|c| c.value).collect(),
+        _ => vec![],
+    };
+    let (field, ends) = actions.field("due").unwrap().duty_until.unwrap();
+    assert_eq!(field, "status");
+    assert!(ends.iter().all(|e| choices.contains(e)));
 }

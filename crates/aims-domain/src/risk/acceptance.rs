@@ -147,6 +147,26 @@ impl AcceptanceStatus {
     }
 
     /// One line for exports and terminals: `valid`, `expired`, `voided: band_moved`.
+    /// In words, for people: "Voided: the band moved from low to high".
+    pub fn label(&self) -> String {
+        match self {
+            AcceptanceStatus::Valid => "Valid".to_owned(),
+            AcceptanceStatus::Expired => "Expired: to be reviewed".to_owned(),
+            AcceptanceStatus::Voided(VoidReason::MaterialChange) => {
+                "Voided: the risk changed since it was accepted".to_owned()
+            }
+            AcceptanceStatus::Voided(VoidReason::NotAssessed) => {
+                "Voided: the residual level is no longer assessed".to_owned()
+            }
+            AcceptanceStatus::Voided(VoidReason::BandMoved { from, to }) => {
+                format!("Voided: the band moved from {from} to {to}")
+            }
+            AcceptanceStatus::Voided(VoidReason::NoLongerAcceptable { band }) => {
+                format!("Voided: the method no longer lets {band} be accepted")
+            }
+        }
+    }
+
     pub fn summary(&self) -> String {
         match self {
             AcceptanceStatus::Voided(reason) => format!("voided: {}", reason.key()),

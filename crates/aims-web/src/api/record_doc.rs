@@ -211,6 +211,18 @@ fn filter_params(kind: &Kind) -> Vec<Value> {
         };
         out.push(query_param(f.name, &what, schema));
     }
+    out.push(query_param(
+        aims_app::LINKED_FILTER,
+        "Only records linked to this record, in either direction (risks of a system: `linked=<system id>`).",
+        json!({"type": "string"}),
+    ));
+    if kind.fields.iter().any(|f| f.duty) {
+        out.push(query_param(
+            aims_app::DUE_BEFORE_FILTER,
+            "Only records with an open dated duty (next review, due date) before this date: `due_before=<today>` is what is overdue.",
+            json!({"type": "string", "format": "date"}),
+        ));
+    }
     if kind.name == "systems" {
         out.push(query_param(
             "tier",
@@ -285,7 +297,7 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
     let link_in = json!({"type": "object", "required": ["relation", "to"], "additionalProperties": false,
         "example": {"relation": "related_to", "to": "00000000-0000-0000-0000-000000000000"}, "properties": {
         "relation": {"type": "string", "enum": relations, "description": "The relation's name."},
-        "to": {"type": "string", "format": "uuid", "description": "The id of the record to link to, in this workspace."}}});
+        "to": {"type": "string", "description": "The id of the record to link to, in this workspace; for `implements`, a catalogue control such as `iso42001:A.6.2.4` (its record is made on first use)."}}});
     let entries = vec![
         (base.clone(), vec![
             ("get", Op { kind, id: "list", summary: format!("Lists {p} in pages, with filters and sorting."), requires: "read",

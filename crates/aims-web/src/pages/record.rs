@@ -9,7 +9,7 @@ use crate::input::PageForm;
 use crate::AppState;
 use aims_app::store::RecordRow;
 use aims_app::{AppError, LinkView};
-use aims_domain::record::{Input, Kind, KINDS, RELATIONS};
+use aims_domain::record::{Input, Kind, CONTROLS, KINDS, RELATIONS};
 use aims_domain::{Action, FieldErrors};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -153,10 +153,47 @@ struct RecordPage {
     classification: Option<aims_app::ClassificationView>,
     /// A system's impact assessment status.
     impact: Option<aims_app::ImpactStatus>,
+    /// A control's risks, each with the action that links them.
+    control_risks: Vec<(aims_app::LinkedRecord, aims_app::LinkedRecord)>,
     approvals: Option<aims_app::Approvals>,
     can_approve: bool,
     in_scope: Vec<(String, String)>,
     events: Vec<EventView>,
+}
+
+/// The ISO/IEC 42001 Annex A controls the workspace has no record of yet,
+/// offered as link targets by reference (the record is made on linking).
+async fn catalogue_controls(s: &AppState, scope: &aims_app::Scope) -> Result<Target, PageError> {
+    let known: Vec<String> = s
+        .app
+        .all_records(scope, &CONTROLS, &Default::default())
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            c.fields
+                .get("reference")
+                .and_then(|r| r.as_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    let catalog = s.app.catalog().await?;
+    let options = catalog
+        .frameworks()
+        .iter()
+        .filter(|f| f.id == "iso42001")
+        .flat_map(|f| f.items.iter().map(move |i| (f, i)))
+        .filter(|(f, i)| i.kind == "control" && !known.contains(&format!("{}:{}", f.id, i.id)))
+        .map(|(f, i)| {
+            (
+                format!("{}:{}", f.id, i.id),
+                format!("{} {}", i.id, i.title),
+            )
+        })
+        .collect();
+    Ok(Target {
+        group: "ISO/IEC 42001 Annex A controls",
+        options,
+    })
 }
 
 async fn view(
@@ -204,7 +241,16 @@ async fn view(
                 });
             }
         }
+        if aims_domain::record::relation("implements").is_some_and(|r| r.from.contains(&kind.name))
+        {
+            targets.push(catalogue_controls(s, scope).await?);
+        }
     }
+    let control_risks = if kind.name == CONTROLS.name {
+        s.app.control_risks(scope, id).await?
+    } else {
+        vec![]
+    };
     let classification = if kind.name == "systems" {
         s.app.system_with_classification(scope, id).await?.1
     } else {
@@ -270,6 +316,7 @@ async fn view(
         tier,
         classification,
         impact,
+        control_risks,
         events,
     })
 }

@@ -289,6 +289,9 @@ pub struct ListView {
     pub columns: Vec<&'static str>,
     pub rows: Vec<RowView>,
     pub filters: Vec<FilterView>,
+    /// Filters set by a link rather than the form (`linked`, `due_before`):
+    /// (name, value, what it means), kept as hidden fields.
+    pub fixed: Vec<(String, String, String)>,
     pub next: Option<String>,
 }
 
@@ -412,7 +415,24 @@ pub(super) async fn list_view(
                 .collect(),
         });
     }
+    let mut fixed = vec![];
+    if let Some(id) = q.get(aims_app::LINKED_FILTER).filter(|v| !v.is_empty()) {
+        let other = s.app.linked_record(scope, id).await?;
+        fixed.push((
+            aims_app::LINKED_FILTER.to_owned(),
+            id.clone(),
+            format!("Linked to {}", other.title),
+        ));
+    }
+    if let Some(d) = q.get(aims_app::DUE_BEFORE_FILTER).filter(|v| !v.is_empty()) {
+        fixed.push((
+            aims_app::DUE_BEFORE_FILTER.to_owned(),
+            d.clone(),
+            format!("Due before {}", super::day(d)),
+        ));
+    }
     Ok(ListView {
+        fixed,
         q: q.get("q").cloned().unwrap_or_default(),
         sort: q.get("sort").cloned().unwrap_or_default(),
         query,

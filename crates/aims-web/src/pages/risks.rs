@@ -118,6 +118,21 @@ struct HeatMapPage {
     method: MethodVersion,
     map: HeatMap,
     grids: Vec<GridView>,
+    /// Acceptances that are voided, expired or expire within [`EXPIRING_DAYS`].
+    acceptances: Vec<AcceptanceRow>,
+    today: String,
+}
+
+/// How far ahead an acceptance's expiry is shown as coming.
+const EXPIRING_DAYS: i64 = 30;
+
+struct AcceptanceRow {
+    risk_id: String,
+    risk_title: String,
+    status: String,
+    /// Voided or expired (not only expiring).
+    attention: bool,
+    expires_on: String,
 }
 
 async fn heat_map_page(State(s): State<AppState>, w: WsPage) -> Result<Response, PageError> {
@@ -145,12 +160,33 @@ async fn heat_map_page(State(s): State<AppState>, w: WsPage) -> Result<Response,
             map.not_assessed[2],
         ),
     ];
+    let today = s.app.today();
+    let soon = super::when::add_days(&today, EXPIRING_DAYS);
+    let acceptances = s
+        .app
+        .accepted_risks(&w.scope)
+        .await?
+        .into_iter()
+        .filter(|(_, a, st)| !st.is_valid() || a.expires_on < soon)
+        .map(|(risk, a, st)| AcceptanceRow {
+            risk_id: risk.id,
+            risk_title: risk.title,
+            status: match &st {
+                aims_domain::risk::AcceptanceStatus::Valid => "Expires soon".to_owned(),
+                other => other.label(),
+            },
+            attention: !st.is_valid(),
+            expires_on: a.expires_on,
+        })
+        .collect();
     Ok(render(&HeatMapPage {
         layout: Layout::new(&w.user, "risk-heatmap").in_workspace(&w.scope),
         slug: w.scope.workspace.slug.clone(),
         method,
         map,
         grids,
+        acceptances,
+        today,
     }))
 }
 

@@ -57,9 +57,28 @@ pub fn day(date: &str) -> String {
         .unwrap_or_else(|| date.to_owned())
 }
 
+/// The calendar date `days` after `date` (`YYYY-MM-DD`); `date` itself when
+/// it is not a date.
+pub fn add_days(date: &str, days: i64) -> String {
+    let f = format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, f)
+        .ok()
+        .and_then(|d| d.checked_add(time::Duration::days(days)))
+        .and_then(|d| d.format(f).ok())
+        .unwrap_or_else(|| date.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_added_across_months_and_years() {
+        assert_eq!(add_days("2026-11-26", 30), "2026-12-26");
+        assert_eq!(add_days("2026-12-20", 30), "2027-01-19");
+        assert_eq!(add_days("2028-02-28", 1), "2028-02-29");
+        assert_eq!(add_days("someday", 30), "someday");
+    }
 
     #[test]
     fn stored_times_read_as_dates() {
