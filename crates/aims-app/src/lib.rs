@@ -18,6 +18,7 @@ mod interchange;
 mod links;
 mod password;
 mod records;
+mod risk_library;
 mod risks;
 mod systems;
 mod workspaces;
@@ -39,6 +40,7 @@ pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
+pub use risk_library::{LibraryEntry, Reference};
 pub use risks::{
     method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
     DEFAULT_METHOD_VERSION,

@@ -69,6 +69,24 @@ pub enum RisksCmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The risk library: starting points for common AI risks
+    Library {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Create a draft risk from a library entry (see `aims risks library`)
+    Add {
+        #[arg(long)]
+        workspace: String,
+        /// The library key, e.g. model_drift
+        #[arg(long)]
+        from_library: String,
+        /// The id of an AI system it concerns (linked, and named in the title)
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// The workspace's risk method: scales, grid, bands, acceptance rules
     #[command(subcommand)]
     Method(MethodCmd),
@@ -245,6 +263,38 @@ pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, S
                 .map_err(app_error)?;
             bar.finish_and_clear();
             write_output(&bytes, format, &output, started)?;
+        }
+        RisksCmd::Library { format } => {
+            let entries: Vec<Value> = aims_app::domain::risk::LIBRARY
+                .iter()
+                .map(|r| json!({"key": r.key, "title": r.title, "description": r.description,
+                    "annex_a": r.annex_a, "nist_ai_rmf": r.nist_ai_rmf, "nist_ai_600_1": r.nist_ai_600_1}))
+                .collect();
+            match format {
+                Format::Json => outln!("{}", json!({ "items": entries })),
+                Format::Table => {
+                    outln!("key\ttitle\tAnnex A controls");
+                    for r in aims_app::domain::risk::LIBRARY {
+                        outln!("{}\t{}\t{}", r.key, r.title, r.annex_a.join(", "));
+                    }
+                }
+            }
+        }
+        RisksCmd::Add {
+            workspace,
+            from_library,
+            system,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let r = app
+                .risk_from_library(&ws, &from_library, system.as_deref())
+                .await
+                .map_err(app_error)?;
+            match format {
+                Format::Json => outln!("{}", aims_web::record_json(kind, &r)),
+                Format::Table => outln!("{}\t{}\t(not assessed: score it next)", r.id, r.title),
+            }
         }
         RisksCmd::Method(MethodCmd::Show { workspace, format }) => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;

@@ -297,6 +297,24 @@ impl<S: Send + Sync> FromRequestParts<S> for VersionNumber {
     }
 }
 
+/// The `{key}` path parameter: a key of the risk library; anything else is
+/// "not found".
+pub struct LibraryKey(pub &'static str);
+
+impl<S: Send + Sync> FromRequestParts<S> for LibraryKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "key")
+            .await
+            .and_then(|k| aims_domain::risk::library_risk(&k))
+        {
+            Some(r) => Ok(LibraryKey(r.key)),
+            None => Err(AppError::NotFound("library risk").into()),
+        }
+    }
+}
+
 /// A signed-in person on a page of the workspace named by `{ws}`, resolved
 /// once per request.
 pub struct WsPage {

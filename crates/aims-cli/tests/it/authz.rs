@@ -142,6 +142,7 @@ fn sample(field: &str, target: &Target) -> Value {
         "reason" => json!("Accepted by the authorization matrix"),
         "expires_on" => json!("2999-01-01"),
         "revision" => json!(target.version),
+        "system" => Value::Null,
         "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
@@ -379,6 +380,7 @@ async fn every_operation_for_every_caller() {
                     .replace("{id}", &target.id)
                     .replace("{link}", &target.link)
                     .replace("{number}", "1")
+                    .replace("{key}", "model_drift")
                     .replace("{framework}", "iso42001")
                     .replace("{item}", "A.2.2");
                 let required_query: Vec<String> = operation["parameters"]

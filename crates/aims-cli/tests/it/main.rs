@@ -20,5 +20,6 @@ mod import;
 mod page_matrix;
 mod record_pages;
 mod records;
+mod risk_library;
 mod risks;
 mod web;

@@ -84,6 +84,7 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
         .replace("{area}", "risks")
         .replace("{framework}", "iso42001")
         .replace("{item}", "A.2.2")
+        .replace("{key}", "model_drift")
         .replace(
             "{id}",
             if path.contains("/tokens/") {
@@ -313,5 +314,49 @@ async fn every_form_carries_the_session_token() {
     ] {
         assert_eq!(csrf_of(&fetch_text(&b, &t.url(path)).await), csrf, "{path}");
     }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn every_form_refuses_a_wrong_session_token() {
+    // The administrator may send every form; with another token, none is taken.
+    let t = TestApp::new().await;
+    let (client, _) = sign_in(&t, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut checked = 0;
+    for (method, path, req) in aims_web::page_routes() {
+        if method != Method::POST || req == PageRequires::Anyone || path == "/logout" {
+            continue;
+        }
+        let (url, form) = prepare(&t, path).await;
+        let before = head(&t).await;
+        let wrong = "f".repeat(64);
+        let r = if form.iter().any(|(k, _)| k == "file") {
+            let mut multipart = reqwest::multipart::Form::new().text("csrf", wrong);
+            for (k, v) in form {
+                multipart = if k == "file" {
+                    multipart.part(
+                        "file",
+                        reqwest::multipart::Part::bytes(v.into_bytes()).file_name("rows.csv"),
+                    )
+                } else {
+                    multipart.text(k, v)
+                };
+            }
+            client
+                .post(t.url(&url))
+                .multipart(multipart)
+                .send()
+                .await
+                .unwrap()
+        } else {
+            let mut form = form;
+            form.push(("csrf".into(), wrong));
+            client.post(t.url(&url)).form(&form).send().await.unwrap()
+        };
+        assert_eq!(r.status().as_u16(), 403, "POST {path} took a wrong token");
+        assert_eq!(before, head(&t).await, "POST {path} changed something");
+        checked += 1;
+    }
+    assert!(checked > 15, "{checked}");
     t.stop().await;
 }

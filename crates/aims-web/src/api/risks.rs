@@ -4,7 +4,7 @@
 //! risks.
 
 use super::ApiJson;
-use crate::auth::{InWorkspace, RecordId};
+use crate::auth::{InWorkspace, LibraryKey, RecordId};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_app::{AcceptanceView, MethodChange, MethodVersion};
@@ -21,6 +21,57 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(method_versions))
         .routes(routes!(heat_map))
         .routes(routes!(acceptances, accept))
+        .routes(routes!(library))
+        .routes(routes!(from_library))
+}
+
+/// The risk library: starting points for common AI risks with their
+/// sources, objectives, NIST references and the Annex A controls that
+/// usually treat them.
+#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/risk-library", tag = "risks",
+    extensions(("x-aims-requires" = json!("read"))),
+    params(("workspace" = String, Path, description = "Workspace slug")),
+    responses((status = 200, body = Vec<Object>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn library(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        serde_json::to_value(s.app.risk_library(&ws).await?).unwrap_or_default(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromLibraryIn {
+    /// An AI system the risk concerns: its id (the risk is linked to it and named after it).
+    #[serde(default)]
+    system: Option<String>,
+}
+
+/// Creates a draft risk from a library entry (not scored yet: it shows as
+/// not assessed until someone scores it).
+#[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/risk-library/{key}", tag = "risks",
+    request_body = FromLibraryIn,
+    extensions(("x-aims-requires" = json!("create"))),
+    params(("workspace" = String, Path, description = "Workspace slug"), ("key" = String, Path, description = "Library key, e.g. model_drift")),
+    responses((status = 201, body = Object), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn from_library(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    LibraryKey(key): LibraryKey,
+    ApiJson(body): ApiJson<FromLibraryIn>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let risk = s
+        .app
+        .risk_from_library(&ws, key, body.system.as_deref())
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(crate::api::record_json(aims_app::risks_kind(), &risk)),
+    ))
 }
 
 /// One version of the risk method.

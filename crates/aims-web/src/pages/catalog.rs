@@ -44,7 +44,7 @@ fn encode(s: &str) -> String {
     out
 }
 
-fn item_href(fw: &str, id: &str) -> String {
+pub fn item_href(fw: &str, id: &str) -> String {
     format!("/catalog/{}/item/{}", encode(fw), encode(id))
 }
 

@@ -2,12 +2,13 @@
 //! `base.html`; htmx fragments are separate templates.
 
 mod admin;
-mod catalog;
+pub(crate) mod catalog;
 mod classification;
 mod impacts;
 mod import;
 mod record;
 mod records;
+mod risk_library;
 mod risks;
 mod session;
 mod when;
@@ -95,6 +96,7 @@ fn table() -> Vec<PageRoute> {
         catalog::routes(),
         classification::routes(),
         risks::routes(),
+        risk_library::routes(),
         impacts::routes(),
         records::routes(),
     ]
@@ -283,6 +285,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("risk-heatmap", "Risk heat map", "/risks/heatmap", true, "Where the risks sit on the method's grid, inherent beside residual."),
         item("risk-actions", "Treatment actions", "/risk-actions", true, "Actions that treat risks, with owners and due dates."),
         item("risk-method", "Risk method", "/risk-method", true, "Scales, grid, bands and who may accept which band; versioned."),
+        item("risk-library", "Risk library", "/risk-library", true, "Starting points for common AI risks; pick one to create a draft."),
         item("impact", "Impact assessments", "/impact", true, "AI system impact assessments for individuals, groups and society."),
         item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
     ]),

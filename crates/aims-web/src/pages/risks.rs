@@ -229,6 +229,8 @@ async fn method_page(State(s): State<AppState>, w: WsPage) -> Result<Response, P
 
 #[derive(serde::Deserialize)]
 struct MethodForm {
+    #[serde(default)]
+    csrf: String,
     method: String,
     #[serde(default)]
     based_on: String,
@@ -241,6 +243,7 @@ async fn set_method(
     w: WsPage,
     PageForm(form): PageForm<MethodForm>,
 ) -> Result<Response, PageError> {
+    w.user.check_csrf(&form.csrf)?;
     let parsed: Result<serde_json::Value, _> = serde_json::from_str(&form.method);
     let based_on = form.based_on.trim().parse::<i64>().ok();
     let result = match parsed {
