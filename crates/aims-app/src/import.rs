@@ -101,6 +101,22 @@ impl App {
         mode: ImportMode,
         progress: &(dyn Fn(usize, usize) + Send + Sync),
     ) -> Result<ImportReport> {
+        self.import_table_mapped(ws, kind, bytes, mode, &[], progress)
+            .await
+    }
+
+    /// [`App::import_table`] with columns the user mapped to fields
+    /// (`(header, field name)`; an empty name ignores the column), for
+    /// headers aims does not recognise by itself.
+    pub async fn import_table_mapped(
+        &self,
+        ws: &Scope,
+        kind: &Kind,
+        bytes: &[u8],
+        mode: ImportMode,
+        mapping: &[(String, String)],
+        progress: &(dyn Fn(usize, usize) + Send + Sync),
+    ) -> Result<ImportReport> {
         ws.require(kind.access.create)?;
         ws.require(kind.access.update)?;
         ws.require(Action::Create)?;
@@ -122,17 +138,22 @@ impl App {
             ..Default::default()
         };
         // Columns → fields.
+        let mapped = kind
+            .column_fields(&sheet.headers, mapping)
+            .map_err(AppError::Validation)?;
         let mut columns: Vec<Option<&'static Field>> = vec![];
         let mut id_column = None;
-        for (i, h) in sheet.headers.iter().enumerate() {
+        for (i, (h, field)) in sheet.headers.iter().zip(mapped).enumerate() {
             let norm = aims_domain::record::normalise_name(h);
             if norm == "id" {
                 id_column = Some(i);
                 columns.push(None);
                 continue;
             }
-            let field = kind.column_field(h);
-            if field.is_none() && !EXPORT_ONLY.contains(&norm.as_str()) {
+            let ignored_on_purpose = mapping.iter().any(|(m, f)| {
+                f.trim().is_empty() && aims_domain::record::normalise_name(m) == norm
+            });
+            if field.is_none() && !ignored_on_purpose && !EXPORT_ONLY.contains(&norm.as_str()) {
                 report.ignored_columns.push(h.clone());
             }
             columns.push(field);

@@ -9,14 +9,53 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub async fn run(
-    app: &App,
-    ws: &Scope,
-    kind: &str,
-    mode: ImportMode,
-    format: Format,
-    files: &[PathBuf],
-) -> Result<ExitCode, String> {
+/// What every `import` command takes besides its workspace.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// Check every row and report; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the sound rows and report the others (default: all or nothing)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub sound_rows: bool,
+    /// Map a column aims does not recognise to a field: `--column "Prob=inherent_likelihood"`
+    /// (`--column "Notes="` ignores it); repeat for more. A dry run lists the unrecognised ones.
+    #[arg(long = "column", value_name = "HEADER=FIELD")]
+    pub columns: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+impl ImportArgs {
+    fn mode(&self) -> ImportMode {
+        if self.dry_run {
+            ImportMode::DryRun
+        } else if self.sound_rows {
+            ImportMode::SoundRowsOnly
+        } else {
+            ImportMode::AllOrNothing
+        }
+    }
+
+    /// `HEADER=FIELD` pairs, split at the last `=` (a header may hold one).
+    fn mapping(&self) -> Result<Vec<(String, String)>, String> {
+        self.columns
+            .iter()
+            .map(|c| {
+                c.rsplit_once('=')
+                    .map(|(h, f)| (h.trim().to_owned(), f.trim().to_owned()))
+                    .filter(|(h, _)| !h.is_empty())
+                    .ok_or_else(|| format!("--column {c}: expected HEADER=FIELD"))
+            })
+            .collect()
+    }
+}
+
+pub async fn run(app: &App, ws: &Scope, kind: &str, args: &ImportArgs) -> Result<ExitCode, String> {
+    let (mode, format, files) = (args.mode(), args.format, &args.files);
+    let mapping = args.mapping()?;
     let Some(kind) = aims_app::domain::record::kind(kind) else {
         let names: Vec<&str> = aims_app::domain::record::KINDS
             .iter()
@@ -43,7 +82,9 @@ pub async fn run(
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             };
-            let r = app.import_table(ws, kind, &bytes, mode, &progress).await;
+            let r = app
+                .import_table_mapped(ws, kind, &bytes, mode, &mapping, &progress)
+                .await;
             bar.finish_and_clear();
             r.map(|r| json!(r))
         };

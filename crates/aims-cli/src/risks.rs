@@ -46,16 +46,8 @@ pub enum RisksCmd {
     Import {
         #[arg(long)]
         workspace: String,
-        /// Check every row and report; write nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Write the sound rows and report the others (default: all or nothing)
-        #[arg(long, conflicts_with = "dry_run")]
-        sound_rows: bool,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
+        #[command(flatten)]
+        args: crate::import::ImportArgs,
     },
     /// Export the register: XLSX (risks, treatment actions and the method as
     /// a legend), CSV or JSON (the risks)
@@ -230,22 +222,9 @@ pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, S
                 }
             }
         }
-        RisksCmd::Import {
-            workspace,
-            dry_run,
-            sound_rows,
-            format,
-            files,
-        } => {
-            let mode = if dry_run {
-                aims_app::ImportMode::DryRun
-            } else if sound_rows {
-                aims_app::ImportMode::SoundRowsOnly
-            } else {
-                aims_app::ImportMode::AllOrNothing
-            };
+        RisksCmd::Import { workspace, args } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            return crate::import::run(app, &ws, kind.name, mode, format, &files).await;
+            return crate::import::run(app, &ws, kind.name, &args).await;
         }
         RisksCmd::Export {
             workspace,

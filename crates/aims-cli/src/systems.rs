@@ -68,19 +68,11 @@ pub enum SystemsCmd {
     Import {
         #[arg(long)]
         workspace: String,
-        /// Check every row and report; write nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Write the sound rows and report the others (default: all or nothing)
-        #[arg(long, conflicts_with = "dry_run")]
-        sound_rows: bool,
         /// The kind a CSV or XLSX file holds: systems, models, datasets, resources, context-issues, interested-parties
         #[arg(long, default_value = "systems")]
         kind: String,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
+        #[command(flatten)]
+        args: crate::import::ImportArgs,
     },
     /// Classify an AI system under the EU AI Act from a JSON file of answers
     /// (`{"answers": {question_id: value}}`, or the map alone; `-` reads standard input)
@@ -287,21 +279,11 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
         }
         SystemsCmd::Import {
             workspace,
-            dry_run,
-            sound_rows,
             kind,
-            format,
-            files,
+            args,
         } => {
-            let mode = if dry_run {
-                aims_app::ImportMode::DryRun
-            } else if sound_rows {
-                aims_app::ImportMode::SoundRowsOnly
-            } else {
-                aims_app::ImportMode::AllOrNothing
-            };
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            return crate::import::run(app, &ws, &kind, mode, format, &files).await;
+            return crate::import::run(app, &ws, &kind, &args).await;
         }
         SystemsCmd::Classify {
             workspace,

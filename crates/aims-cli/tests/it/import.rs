@@ -589,3 +589,187 @@ async fn the_command_line_imports_files_and_discovers_ai_in_a_source_tree() {
     std::fs::remove_dir_all(&dir).unwrap();
     t.stop().await;
 }
+
+#[tokio::test]
+async fn columns_aims_does_not_know_are_mapped_in_the_preview() {
+    let t = TestApp::new().await;
+    let token = t.token("acme", "contributor").await;
+    let csv = "Risk,Prob,Sev,Remarks\nDrift,Likely,4,seen twice\nBias,2,5,\n";
+
+    // API: a dry run lists what it ignored; mapped, the columns land in fields.
+    let r = upload(
+        &t,
+        &token,
+        "/risks/import?mode=dry-run",
+        "text/csv",
+        csv.into(),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let report: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(report["ignored_columns"], json!(["Prob", "Sev", "Remarks"]));
+    let cols = urlencode(
+        r#"{"Risk": "title", "Prob": "inherent_likelihood", "Sev": "inherent_impact", "Remarks": ""}"#,
+    );
+    let r = upload(
+        &t,
+        &token,
+        &format!("/risks/import?mode=dry-run&columns={cols}"),
+        "text/csv",
+        csv.into(),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let report: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(
+        (report["created"].clone(), report["ignored_columns"].clone()),
+        (json!(2), json!([]))
+    );
+    let r = upload(
+        &t,
+        &token,
+        &format!("/risks/import?columns={cols}"),
+        "text/csv",
+        csv.into(),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/acme/risks?q=drift",
+            Some(&token),
+            None,
+        )
+        .await;
+    let list: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(
+        (
+            list["items"][0]["inherent_score"].clone(),
+            list["items"][0]["inherent_band"].clone()
+        ),
+        (json!(16), json!("high")),
+        "{list}"
+    );
+    // A mapping to no field, or from no column, is refused by name.
+    for bad in [
+        r#"{"Prob": "probability"}"#,
+        r#"{"Nope": "title"}"#,
+        "not json",
+    ] {
+        let r = upload(
+            &t,
+            &token,
+            &format!("/risks/import?mode=dry-run&columns={}", urlencode(bad)),
+            "text/csv",
+            csv.into(),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422, "{bad}: {}", r.text);
+        assert_eq!(
+            problem_fields(&serde_json::from_str(&r.text).unwrap()),
+            ["columns"],
+            "{bad}"
+        );
+    }
+
+    // The page: the dry run offers the unknown columns; the file travels with the form.
+    let (client, csrf) = crate::helpers::sign_in(
+        &t,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    let csv2 = "title,Prob\nPoisoning,3\n";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("mode", "dry-run")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv2.as_bytes().to_vec()).file_name("r.csv"),
+        );
+    let html = client
+        .post(t.url("/w/acme/risks/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Map the columns") && html.contains("name=\"column\" value=\"Prob\""),
+        "{html}"
+    );
+    let b64 = html
+        .split("name=\"file_b64\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("mode", "all")
+        .text("file_name", "r.csv")
+        .text("file_b64", b64)
+        .text("column", "Prob")
+        .text("field", "residual_likelihood");
+    let r = client
+        .post(t.url("/w/acme/risks/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/acme/risks?q=poisoning",
+            Some(&token),
+            None,
+        )
+        .await;
+    let list: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(list["items"][0]["residual_likelihood"], 3, "{list}");
+
+    // The command line: --column HEADER=FIELD.
+    let dir = crate::helpers::tempdir::TempDir::new();
+    let path = dir.path().join("r.csv");
+    std::fs::write(&path, "title,Chance\nTheft,4\n").unwrap();
+    let o = aims(
+        &t.db,
+        &[
+            "risks",
+            "import",
+            "--workspace",
+            "acme",
+            "--column",
+            "Chance=current_likelihood",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/acme/risks?q=theft",
+            Some(&token),
+            None,
+        )
+        .await;
+    let list: Value = serde_json::from_str(&r.text).unwrap();
+    assert_eq!(list["items"][0]["current_likelihood"], 4, "{list}");
+    t.stop().await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -100,6 +100,49 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The field each column of a sheet stands for: a column the user
+    /// mapped (`(header, field name)`; an empty field name ignores it) goes
+    /// where they said, any other is matched by [`Kind::column_field`].
+    /// Refused under `columns`: a mapping for a header the sheet lacks, or
+    /// to a name that is not an input field of the kind.
+    pub fn column_fields(
+        &self,
+        headers: &[String],
+        mapping: &[(String, String)],
+    ) -> Result<Vec<Option<&'static Field>>, FieldErrors> {
+        let mut e = FieldErrors::new();
+        for (header, field) in mapping {
+            if !headers
+                .iter()
+                .any(|h| normalise_name(h) == normalise_name(header))
+            {
+                e.add("columns", format!("the file has no column “{header}”"));
+            }
+            let field = field.trim();
+            if !field.is_empty() && !self.fields.iter().any(|f| !f.computed && f.name == field) {
+                e.add(
+                    "columns",
+                    format!("“{field}” is not a field of {} one can set", self.plural),
+                );
+            }
+        }
+        e.into_result()?;
+        Ok(headers
+            .iter()
+            .map(|h| {
+                match mapping
+                    .iter()
+                    .find(|(m, _)| normalise_name(m) == normalise_name(h))
+                {
+                    Some((_, field)) => self.field(field.trim()).filter(|f| !f.computed),
+                    None => self.column_field(h),
+                }
+            })
+            .collect())
+    }
+}
+
 /// Lowercase, with runs of spaces, `-`, `_` and `.` as one `_`.
 pub fn normalise_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

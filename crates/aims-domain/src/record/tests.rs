@@ -634,3 +634,46 @@ fn a_duty_ends_when_its_record_says_it_is_done() {
     assert_eq!(field, "status");
     assert!(ends.iter().all(|e| choices.contains(e)));
 }
+
+#[test]
+fn columns_map_by_header_unless_the_user_says_otherwise() {
+    let risks = &crate::record::RISKS;
+    let headers: Vec<String> = ["Title", "Prob", "Severity", "likelihood", "Notes"]
+        .map(str::to_owned)
+        .to_vec();
+    let names = |m: &[(&str, &str)]| {
+        let m: Vec<(String, String)> = m
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        risks.column_fields(&headers, &m).map(|v| {
+            v.iter()
+                .map(|f| f.map_or("", |f| f.name))
+                .collect::<Vec<_>>()
+        })
+    };
+    // Unmapped: by name, label or alias; the rest ignored.
+    assert_eq!(
+        names(&[]).unwrap(),
+        ["title", "", "", "inherent_likelihood", ""]
+    );
+    // Mapped (header matched loosely), one column ignored on purpose.
+    assert_eq!(
+        names(&[
+            ("prob", "residual_likelihood"),
+            (" Severity ", "residual_impact"),
+            ("likelihood", "")
+        ])
+        .unwrap(),
+        ["title", "residual_likelihood", "residual_impact", "", ""]
+    );
+    // A header the file lacks, a computed field, no such field.
+    for bad in [
+        ("Missing", "title"),
+        ("Prob", "inherent_score"),
+        ("Prob", "nonsense"),
+    ] {
+        let e = names(&[bad]).unwrap_err();
+        assert_eq!(e.get("columns").len(), 1, "{bad:?}");
+    }
+}

@@ -462,9 +462,10 @@ async fn import(
         }
         return Ok(Json(report).into_response());
     }
+    let mapping = column_mapping(q.get("columns").map(String::as_str))?;
     let report = s
         .app
-        .import_table(&ws, kind, &body, mode, &|_, _| {})
+        .import_table_mapped(&ws, kind, &body, mode, &mapping, &|_, _| {})
         .await?;
     if !report.written && mode == aims_app::ImportMode::AllOrNothing {
         return Err(refused(
@@ -476,6 +477,22 @@ async fn import(
         ));
     }
     Ok(Json(report).into_response())
+}
+
+/// The `columns` query parameter: a JSON object of header → field name.
+fn column_mapping(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(vec![]);
+    };
+    serde_json::from_str::<BTreeMap<String, String>>(raw)
+        .map(|m| m.into_iter().collect())
+        .map_err(|_| {
+            ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "columns",
+                "must be a JSON object of column header → field name, e.g. {\"Prob\": \"inherent_likelihood\"}",
+            )
+        })
 }
 
 /// A refused import: 422 naming each problem (the first thousand).

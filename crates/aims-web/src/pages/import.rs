@@ -35,7 +35,23 @@ pub struct ImportView {
     /// (line, column, message)
     pub problems: Vec<(String, String, String)>,
     pub notes: Vec<String>,
+    /// Columns aims did not recognise, offered for mapping to fields.
+    pub mapping: Option<MappingView>,
 }
+
+/// The form that maps unrecognised columns and sends the same file again.
+pub struct MappingView {
+    /// (header, the field it is mapped to now, if any)
+    pub columns: Vec<(String, String)>,
+    /// (name, label) of the fields a column can go to.
+    pub fields: Vec<(&'static str, &'static str)>,
+    /// The file, carried in the form when it is small enough; else it is chosen again.
+    pub file_b64: Option<String>,
+    pub file_name: String,
+}
+
+/// Largest file carried in the mapping form (base64 in the page).
+const CARRY_MAX: usize = 4 << 20;
 
 async fn import(
     kind: &'static Kind,
@@ -46,11 +62,35 @@ async fn import(
     let bad = |_| PageError::BadForm("The upload could not be read; try again.".into());
     let (mut csrf, mut mode, mut file, mut name) =
         (String::new(), String::new(), vec![], String::new());
+    let (mut headers, mut targets) = (vec![], vec![]);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "csrf" => csrf = field.text().await.map_err(bad)?,
             "mode" => mode = field.text().await.map_err(bad)?,
-            "file" => {
+            "column" => headers.push(field.text().await.map_err(bad)?),
+            "field" => targets.push(field.text().await.map_err(bad)?),
+            "file_name" if file.is_empty() => {
+                name = field
+                    .text()
+                    .await
+                    .map_err(bad)?
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect();
+            }
+            "file_b64" if file.is_empty() => {
+                use base64::Engine as _;
+                let text = field.text().await.map_err(bad)?;
+                file = base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .map_err(|_| {
+                        PageError::BadForm(
+                            "The carried file could not be read; choose it again.".into(),
+                        )
+                    })?;
+            }
+            "file" if file.is_empty() => {
                 name = field
                     .file_name()
                     .map(|n| n.chars().filter(|c| !c.is_control()).take(200).collect())
@@ -61,6 +101,7 @@ async fn import(
         }
     }
     w.user.check_csrf(&csrf)?;
+    let mapping: Vec<(String, String)> = headers.into_iter().zip(targets).collect();
     let mode = ImportMode::from_param(Some(&mode))
         .map_err(|m| PageError::BadForm(format!("The import mode {m}.")))?;
     let scope = &w.scope;
@@ -71,6 +112,7 @@ async fn import(
             ok: false,
             problems: vec![],
             notes: vec![],
+            mapping: None,
         }
     } else if aims_app::is_inventory_file(&name, &file) {
         match s.app.import_inventory_file(scope, &name, &file, mode).await {
@@ -91,6 +133,7 @@ async fn import(
                     .map(|p| (String::new(), String::new(), p))
                     .collect(),
                 notes: r.warnings,
+                mapping: None,
                 file: name,
             },
             Err(AppError::Validation(e)) => failed(name, &e),
@@ -99,10 +142,11 @@ async fn import(
     } else {
         match s
             .app
-            .import_table(scope, kind, &file, mode, &|_, _| {})
+            .import_table_mapped(scope, kind, &file, mode, &mapping, &|_, _| {})
             .await
         {
             Ok(r) => ImportView {
+                mapping: mapping_view(kind, &r.ignored_columns, &mapping, &file, &name),
                 summary: summary(
                     mode,
                     r.written,
@@ -167,7 +211,37 @@ fn failed(file: String, e: &FieldErrors) -> ImportView {
         ok: false,
         problems: vec![],
         notes: vec![],
+        mapping: None,
     }
+}
+
+/// The mapping form, when some columns were not recognised or were mapped
+/// (so a mapping can be changed before the real import).
+fn mapping_view(
+    kind: &'static Kind,
+    ignored: &[String],
+    mapped: &[(String, String)],
+    file: &[u8],
+    name: &str,
+) -> Option<MappingView> {
+    if ignored.is_empty() && mapped.is_empty() {
+        return None;
+    }
+    let mut columns: Vec<(String, String)> = mapped.to_vec();
+    columns.extend(ignored.iter().map(|h| (h.clone(), String::new())));
+    use base64::Engine as _;
+    Some(MappingView {
+        columns,
+        fields: kind
+            .fields
+            .iter()
+            .filter(|f| !f.computed)
+            .map(|f| (f.name, f.label))
+            .collect(),
+        file_b64: (file.len() <= CARRY_MAX)
+            .then(|| base64::engine::general_purpose::STANDARD.encode(file)),
+        file_name: name.to_owned(),
+    })
 }
 
 fn summary(
