@@ -21,5 +21,6 @@ mod page_matrix;
 mod record_pages;
 mod records;
 mod risk_library;
+mod risk_method_page;
 mod risks;
 mod web;

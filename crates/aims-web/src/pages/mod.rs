@@ -9,6 +9,7 @@ mod import;
 mod record;
 mod records;
 mod risk_library;
+mod risk_method_form;
 mod risks;
 mod session;
 mod when;

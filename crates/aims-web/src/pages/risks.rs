@@ -3,6 +3,7 @@
 //! Both draw from one method version, so a cell's colour is the band its
 //! score falls in, the same band the list shows.
 
+use super::risk_method_form::{form_of, method_from_form, MethodForm};
 use super::{render, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::WsPage;
 use crate::input::PageForm;
@@ -200,6 +201,8 @@ struct MethodPage {
     versions: Vec<MethodVersion>,
     can_edit: bool,
     json: String,
+    /// The grid editor, showing the method (or the draft just sent).
+    form: MethodForm,
     note: String,
     errors: FieldErrors,
     conflict: bool,
@@ -214,6 +217,7 @@ async fn method_view(s: &AppState, w: &WsPage) -> Result<MethodPage, PageError> 
         slug: w.scope.workspace.slug.clone(),
         grid: grid_view(&method, "Grid", "inherent_band", None, 0),
         can_edit: w.scope.can(Action::Approve),
+        form: form_of(&method.method),
         method,
         versions,
         json,
@@ -227,32 +231,49 @@ async fn method_page(State(s): State<AppState>, w: WsPage) -> Result<Response, P
     Ok(render(&method_view(&s, &w).await?))
 }
 
-#[derive(serde::Deserialize)]
-struct MethodForm {
-    #[serde(default)]
-    csrf: String,
-    method: String,
-    #[serde(default)]
-    based_on: String,
-    #[serde(default)]
-    note: String,
-}
-
 async fn set_method(
     State(s): State<AppState>,
     w: WsPage,
-    PageForm(form): PageForm<MethodForm>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    w.user.check_csrf(&form.csrf)?;
-    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&form.method);
-    let based_on = form.based_on.trim().parse::<i64>().ok();
-    let result = match parsed {
-        Ok(v) => {
-            s.app
-                .set_risk_method(&w.scope, based_on, &v, &form.note)
-                .await
+    let get = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    w.user.check_csrf(&get("csrf"))?;
+    let based_on = get("based_on").trim().parse::<i64>().ok();
+    let note = get("note");
+    // The grid editor, or the method as JSON.
+    let (parsed, draft) = if get("editor") == "grid" {
+        let (draft, errors) = method_from_form(&form);
+        if get("action") == "preview" || !errors.is_empty() {
+            let mut page = method_view(&s, &w).await?;
+            page.form = form_of(&draft);
+            page.note = note;
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            page.errors = errors;
+            return Ok((status, render(&page)).into_response());
         }
-        Err(e) => Err(AppError::field("method", format!("is not JSON: {e}"))),
+        (
+            serde_json::to_value(&draft).map_err(|e| AppError::Internal(e.to_string())),
+            Some(draft),
+        )
+    } else {
+        (
+            serde_json::from_str::<serde_json::Value>(&get("method"))
+                .map_err(|e| AppError::field("method", format!("is not JSON: {e}"))),
+            None,
+        )
+    };
+    let result = match parsed {
+        Ok(v) => s.app.set_risk_method(&w.scope, based_on, &v, &note).await,
+        Err(e) => Err(e),
     };
     let (errors, conflict) = match result {
         Ok(_) => {
@@ -265,8 +286,11 @@ async fn set_method(
         Err(e) => return Err(e.into()),
     };
     let mut page = method_view(&s, &w).await?;
-    page.json = form.method;
-    page.note = form.note;
+    match draft {
+        Some(d) => page.form = form_of(&d),
+        None => page.json = get("method"),
+    }
+    page.note = note;
     page.errors = errors;
     page.conflict = conflict;
     let status = if conflict {
