@@ -7,10 +7,10 @@
 use crate::records::{all_pages, record_of_kind};
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::record::Kind;
-use aims_domain::risk::fields::{assessments_of, heat_counts, rescore_fields};
+use aims_domain::risk::fields::{assessments_of, field_names, heat_counts_grouped, rescore_fields};
 use aims_domain::risk::{
-    accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Decision, MaterialState,
-    RescoreReport, RiskMethod, TreatmentOption,
+    accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Assessment, Decision,
+    MaterialState, RescoreReport, RiskMethod, TreatmentOption, Which,
 };
 use aims_domain::validation::{has_control_chars, is_record_id};
 use aims_domain::{Action, Role};
@@ -256,15 +256,29 @@ impl App {
         ws.require(Action::Read)?;
         let mut c = self.store.conn().await?;
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
-        let risks = all_pages(
-            &mut c.conn(),
-            &ws.workspace.id,
-            risks_kind(),
-            Default::default(),
-        )
-        .await?;
-        let [inherent, current, residual] =
-            heat_counts(&method.method, risks.iter().map(|r| &r.fields));
+        // Counted by the database, one assessment at a time.
+        let mut groups = vec![];
+        for which in Which::ALL {
+            let [l, i, _, _] = field_names(which);
+            for (l, i, n) in c
+                .conn()
+                .level_counts(&ws.workspace.id, risks_kind().record_type, l, i)
+                .await?
+            {
+                let level = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+                let assessment = Assessment {
+                    likelihood: level(l),
+                    impact: level(i),
+                };
+                groups.push((which, assessment, u32::try_from(n).unwrap_or(u32::MAX)));
+            }
+        }
+        let total = groups
+            .iter()
+            .filter(|g| g.0 == Which::Inherent)
+            .map(|g| g.2)
+            .sum();
+        let [inherent, current, residual] = heat_counts_grouped(&method.method, groups);
         let map = HeatMap {
             method_version: method.version,
             not_assessed: [
@@ -275,7 +289,7 @@ impl App {
             inherent: inherent.counts,
             current: current.counts,
             residual: residual.counts,
-            total: u32::try_from(risks.len()).unwrap_or(u32::MAX),
+            total,
         };
         Ok((method, map))
     }

@@ -100,3 +100,47 @@ impl Conn<'_> {
         Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).fetch_all(&mut **c).await)?)
     }
 }
+
+impl Conn<'_> {
+    /// The records of a kind counted by two numeric fields (a risk
+    /// assessment's likelihood and impact): `(likelihood, impact, count)`;
+    /// a missing or non-numeric value is `None`. The database does the
+    /// counting, so a heat map never reads the records themselves.
+    pub async fn level_counts(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        likelihood_field: &str,
+        impact_field: &str,
+    ) -> Result<Vec<(Option<i64>, Option<i64>, i64)>> {
+        let rows = match self {
+            Conn::Sqlite(c) => {
+                sqlx::query_as(
+                    "SELECT CAST(json_extract(fields, $3) AS INTEGER) AS l, CAST(json_extract(fields, $4) AS INTEGER) AS i, COUNT(*)
+                     FROM records WHERE workspace_id = $1 AND kind = $2 GROUP BY l, i",
+                )
+                .bind(workspace_id)
+                .bind(record_type)
+                .bind(format!("$.{likelihood_field}"))
+                .bind(format!("$.{impact_field}"))
+                .fetch_all(&mut **c)
+                .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_as(
+                    "SELECT CASE WHEN jsonb_typeof(j -> $3::text) = 'number' THEN (j ->> $3::text)::numeric::bigint END AS l,
+                            CASE WHEN jsonb_typeof(j -> $4::text) = 'number' THEN (j ->> $4::text)::numeric::bigint END AS i,
+                            COUNT(*)
+                     FROM (SELECT fields::jsonb AS j FROM records WHERE workspace_id = $1 AND kind = $2) r GROUP BY 1, 2",
+                )
+                .bind(workspace_id)
+                .bind(record_type)
+                .bind(likelihood_field)
+                .bind(impact_field)
+                .fetch_all(&mut **c)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+}

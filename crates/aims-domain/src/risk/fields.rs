@@ -172,20 +172,34 @@ pub fn heat_counts<'a>(
     method: &RiskMethod,
     risks: impl IntoIterator<Item = &'a Fields>,
 ) -> [CellCounts; 3] {
+    heat_counts_grouped(
+        method,
+        risks.into_iter().flat_map(|fields| {
+            let a = assessments_of(fields);
+            Which::ALL.map(|which| (which, a.get(which), 1))
+        }),
+    )
+}
+
+/// [`heat_counts`] from assessments already grouped and counted (as a
+/// database groups them): `(which, assessment, how many risks)`. A level
+/// off the method's scales, or a missing one, counts as not assessed.
+pub fn heat_counts_grouped(
+    method: &RiskMethod,
+    groups: impl IntoIterator<Item = (Which, Assessment, u32)>,
+) -> [CellCounts; 3] {
     let empty = CellCounts {
         counts: vec![vec![0; method.impact.len()]; method.likelihood.len()],
         not_assessed: 0,
     };
     let mut out = [empty.clone(), empty.clone(), empty];
-    for fields in risks {
-        let a = assessments_of(fields);
-        for (n, which) in Which::ALL.into_iter().enumerate() {
-            match a.get(which).rate(method) {
-                Rating::Rated {
-                    likelihood, impact, ..
-                } => out[n].counts[usize::from(likelihood) - 1][usize::from(impact) - 1] += 1,
-                Rating::NotAssessed => out[n].not_assessed += 1,
-            }
+    for (which, a, n) in groups {
+        let at = Which::ALL.iter().position(|w| *w == which).unwrap_or(0);
+        match a.rate(method) {
+            Rating::Rated {
+                likelihood, impact, ..
+            } => out[at].counts[usize::from(likelihood) - 1][usize::from(impact) - 1] += n,
+            Rating::NotAssessed => out[at].not_assessed += n,
         }
     }
     out
@@ -369,5 +383,32 @@ mod tests {
         assert_eq!(current.not_assessed, 3);
         assert_eq!(residual.counts[0][0], 1);
         assert_eq!(residual.not_assessed, 2);
+    }
+
+    #[test]
+    fn grouped_counts_add_up_per_assessment() {
+        let m = custom();
+        let a = |l: Option<u8>, i: Option<u8>| Assessment {
+            likelihood: l,
+            impact: i,
+        };
+        let [inherent, current, residual] = heat_counts_grouped(
+            &m,
+            [
+                (Which::Inherent, a(Some(4), Some(3)), 7),
+                (Which::Inherent, a(Some(4), Some(3)), 2),
+                (Which::Inherent, a(Some(1), Some(2)), 1),
+                (Which::Current, a(None, Some(2)), 5),
+                (Which::Residual, a(Some(9), Some(1)), 4),
+                (Which::Residual, a(Some(2), Some(1)), 3),
+            ],
+        );
+        assert_eq!(inherent.counts[3][2], 9);
+        assert_eq!(inherent.counts[0][1], 1);
+        assert_eq!(inherent.not_assessed, 0);
+        assert_eq!(current.counts.iter().flatten().sum::<u32>(), 0);
+        assert_eq!(current.not_assessed, 5);
+        assert_eq!(residual.not_assessed, 4);
+        assert_eq!(residual.counts[1][0], 3);
     }
 }
