@@ -256,15 +256,18 @@ impl App {
         ws.require(Action::Read)?;
         let mut c = self.store.conn().await?;
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
-        // Counted by the database, one assessment at a time.
-        let mut groups = vec![];
-        for which in Which::ALL {
+        // Counted by the database in one scan, every assessment at once.
+        let pairs = Which::ALL.map(|which| {
             let [l, i, _, _] = field_names(which);
-            for (l, i, n) in c
-                .conn()
-                .level_counts(&ws.workspace.id, risks_kind().record_type, l, i)
-                .await?
-            {
+            (l, i)
+        });
+        let counted = c
+            .conn()
+            .level_counts(&ws.workspace.id, risks_kind().record_type, &pairs)
+            .await?;
+        let mut groups = vec![];
+        for (which, rows) in Which::ALL.into_iter().zip(counted) {
+            for (l, i, n) in rows {
                 let level = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
                 let assessment = Assessment {
                     likelihood: level(l),

@@ -102,45 +102,90 @@ impl Conn<'_> {
 }
 
 impl Conn<'_> {
-    /// The records of a kind counted by two numeric fields (a risk
-    /// assessment's likelihood and impact): `(likelihood, impact, count)`;
-    /// a missing or non-numeric value is `None`. The database does the
-    /// counting, so a heat map never reads the records themselves.
+    /// The records of a kind counted by pairs of numeric fields (each risk
+    /// assessment's likelihood and impact): for each pair, in order,
+    /// `(likelihood, impact, count)`; a missing or non-numeric value is
+    /// `None`. One scan reads each record's fields once and the database
+    /// does the counting, so a heat map never reads the records themselves.
     pub async fn level_counts(
         &mut self,
         workspace_id: &str,
         record_type: &str,
-        likelihood_field: &str,
-        impact_field: &str,
-    ) -> Result<Vec<(Option<i64>, Option<i64>, i64)>> {
-        let rows = match self {
-            Conn::Sqlite(c) => {
-                sqlx::query_as(
-                    "SELECT CAST(json_extract(fields, $3) AS INTEGER) AS l, CAST(json_extract(fields, $4) AS INTEGER) AS i, COUNT(*)
-                     FROM records WHERE workspace_id = $1 AND kind = $2 GROUP BY l, i",
+        pairs: &[(&str, &str)],
+    ) -> Result<Vec<Vec<(Option<i64>, Option<i64>, i64)>>> {
+        let mut out = vec![vec![]; pairs.len()];
+        if pairs.is_empty() {
+            return Ok(out);
+        }
+        let fields: Vec<&str> = pairs.iter().flat_map(|(l, i)| [*l, *i]).collect();
+        let extract: Vec<String> = (0..fields.len())
+            .map(|n| match self {
+                Conn::Sqlite(_) => {
+                    format!("CAST(json_extract(fields, ${}) AS INTEGER) AS f{n}", n + 3)
+                }
+                Conn::Postgres(_) => format!(
+                    "CASE WHEN jsonb_typeof(j -> ${p}::text) = 'number' THEN (j ->> ${p}::text)::numeric::bigint END AS f{n}",
+                    p = n + 3
+                ),
+            })
+            .collect();
+        let groups: Vec<String> = (0..pairs.len())
+            .map(|p| {
+                format!(
+                    "SELECT CAST({p} AS BIGINT) AS p, f{l} AS l, f{i} AS i, COUNT(*) AS n FROM x GROUP BY f{l}, f{i}",
+                    l = 2 * p,
+                    i = 2 * p + 1
                 )
-                .bind(workspace_id)
-                .bind(record_type)
-                .bind(format!("$.{likelihood_field}"))
-                .bind(format!("$.{impact_field}"))
-                .fetch_all(&mut **c)
-                .await?
+            })
+            .collect();
+        let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> = match self {
+            Conn::Sqlite(c) => {
+                // Materialised once; the groups come back as one value (a row
+                // crossing from SQLite's thread costs more than counting).
+                let sql = format!(
+                    "WITH x AS MATERIALIZED (SELECT {} FROM records WHERE workspace_id = $1 AND kind = $2)
+                     SELECT COALESCE(group_concat(p || ',' || COALESCE(l, '') || ',' || COALESCE(i, '') || ',' || n, ';'), '') FROM ({})",
+                    extract.join(", "),
+                    groups.join(" UNION ALL ")
+                );
+                let mut q = sqlx::query_scalar(&sql)
+                    .bind(workspace_id)
+                    .bind(record_type);
+                for f in &fields {
+                    q = q.bind(format!("$.{f}"));
+                }
+                let packed: String = q.fetch_one(&mut **c).await?;
+                packed
+                    .split(';')
+                    .filter(|r| !r.is_empty())
+                    .filter_map(|r| {
+                        let mut it = r.split(',');
+                        let num = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok());
+                        let p = num(it.next())?;
+                        let (l, i) = (num(it.next()), num(it.next()));
+                        Some((p, l, i, num(it.next())?))
+                    })
+                    .collect()
             }
             Conn::Postgres(c) => {
-                sqlx::query_as(
-                    "SELECT CASE WHEN jsonb_typeof(j -> $3::text) = 'number' THEN (j ->> $3::text)::numeric::bigint END AS l,
-                            CASE WHEN jsonb_typeof(j -> $4::text) = 'number' THEN (j ->> $4::text)::numeric::bigint END AS i,
-                            COUNT(*)
-                     FROM (SELECT fields::jsonb AS j FROM records WHERE workspace_id = $1 AND kind = $2) r GROUP BY 1, 2",
-                )
-                .bind(workspace_id)
-                .bind(record_type)
-                .bind(likelihood_field)
-                .bind(impact_field)
-                .fetch_all(&mut **c)
-                .await?
+                let sql = format!(
+                    "WITH x AS MATERIALIZED (SELECT {} FROM (SELECT fields::jsonb AS j FROM records WHERE workspace_id = $1 AND kind = $2) r)
+                     {}",
+                    extract.join(", "),
+                    groups.join(" UNION ALL ")
+                );
+                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
+                for f in &fields {
+                    q = q.bind(*f);
+                }
+                q.fetch_all(&mut **c).await?
             }
         };
-        Ok(rows)
+        for (p, l, i, n) in rows {
+            if let Some(slot) = usize::try_from(p).ok().and_then(|p| out.get_mut(p)) {
+                slot.push((l, i, n));
+            }
+        }
+        Ok(out)
     }
 }
