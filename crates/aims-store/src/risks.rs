@@ -118,35 +118,31 @@ impl Conn<'_> {
             return Ok(out);
         }
         let fields: Vec<&str> = pairs.iter().flat_map(|(l, i)| [*l, *i]).collect();
-        let extract: Vec<String> = (0..fields.len())
-            .map(|n| match self {
-                Conn::Sqlite(_) => {
-                    format!("CAST(json_extract(fields, ${}) AS INTEGER) AS f{n}", n + 3)
-                }
-                Conn::Postgres(_) => format!(
-                    "CASE WHEN jsonb_typeof(j -> ${p}::text) = 'number' THEN (j ->> ${p}::text)::numeric::bigint END AS f{n}",
-                    p = n + 3
-                ),
-            })
-            .collect();
-        let groups: Vec<String> = (0..pairs.len())
-            .map(|p| {
-                format!(
-                    "SELECT CAST({p} AS BIGINT) AS p, f{l} AS l, f{i} AS i, COUNT(*) AS n FROM x GROUP BY f{l}, f{i}",
-                    l = 2 * p,
-                    i = 2 * p + 1
-                )
-            })
-            .collect();
+        let groups = |l: &dyn Fn(usize) -> String| -> String {
+            (0..pairs.len())
+                .map(|p| {
+                    format!(
+                        "SELECT CAST({p} AS BIGINT) AS p, {a} AS l, {b} AS i, COUNT(*) AS n FROM x GROUP BY {a}, {b}",
+                        a = l(2 * p),
+                        b = l(2 * p + 1)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
+        };
+        let level = |s: Option<&str>| s.and_then(|s| s.trim().parse::<i64>().ok());
         let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> = match self {
             Conn::Sqlite(c) => {
                 // Materialised once; the groups come back as one value (a row
                 // crossing from SQLite's thread costs more than counting).
+                let extract: Vec<String> = (0..fields.len())
+                    .map(|n| format!("CAST(json_extract(fields, ${}) AS INTEGER) AS f{n}", n + 3))
+                    .collect();
                 let sql = format!(
                     "WITH x AS MATERIALIZED (SELECT {} FROM records WHERE workspace_id = $1 AND kind = $2)
                      SELECT COALESCE(group_concat(p || ',' || COALESCE(l, '') || ',' || COALESCE(i, '') || ',' || n, ';'), '') FROM ({})",
                     extract.join(", "),
-                    groups.join(" UNION ALL ")
+                    groups(&|n| format!("f{n}"))
                 );
                 let mut q = sqlx::query_scalar(&sql)
                     .bind(workspace_id)
@@ -160,25 +156,39 @@ impl Conn<'_> {
                     .filter(|r| !r.is_empty())
                     .filter_map(|r| {
                         let mut it = r.split(',');
-                        let num = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok());
-                        let p = num(it.next())?;
-                        let (l, i) = (num(it.next()), num(it.next()));
-                        Some((p, l, i, num(it.next())?))
+                        let p = level(it.next())?;
+                        let (l, i) = (level(it.next()), level(it.next()));
+                        Some((p, l, i, level(it.next())?))
                     })
                     .collect()
             }
             Conn::Postgres(c) => {
-                let sql = format!(
-                    "WITH x AS MATERIALIZED (SELECT {} FROM (SELECT fields::jsonb AS j FROM records WHERE workspace_id = $1 AND kind = $2) r)
-                     {}",
-                    extract.join(", "),
-                    groups.join(" UNION ALL ")
-                );
-                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
-                for f in &fields {
-                    q = q.bind(*f);
+                // Each record's text parsed once, into the named keys as text
+                // (numbers are read here: anything else is "not assessed").
+                // The names are field names, spelled as identifiers.
+                if let Some(bad) = fields.iter().find(|f| {
+                    f.is_empty() || !f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                }) {
+                    return Err(crate::StoreError::Database(sqlx::Error::Protocol(format!(
+                        "not a field name: {bad}"
+                    ))));
                 }
-                q.fetch_all(&mut **c).await?
+                let columns: Vec<String> = fields.iter().map(|f| format!("{f} text")).collect();
+                let sql = format!(
+                    "WITH x AS MATERIALIZED (SELECT t.* FROM records, json_to_record(records.fields::json) AS t({})
+                                            WHERE workspace_id = $1 AND kind = $2)
+                     {}",
+                    columns.join(", "),
+                    groups(&|n| fields[n].to_owned())
+                );
+                let raw: Vec<(i64, Option<String>, Option<String>, i64)> = sqlx::query_as(&sql)
+                    .bind(workspace_id)
+                    .bind(record_type)
+                    .fetch_all(&mut **c)
+                    .await?;
+                raw.into_iter()
+                    .map(|(p, l, i, n)| (p, level(l.as_deref()), level(i.as_deref()), n))
+                    .collect()
             }
         };
         for (p, l, i, n) in rows {
