@@ -289,10 +289,47 @@ impl App {
         mut assessment: ImpactAssessment,
     ) -> Result<ImpactVersion> {
         ws.require(Action::Update)?;
+        let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
         let (system, classification) = self.impact_subject(&mut tx.conn(), ws, system_id).await?;
         let members = tx.conn().members_of(&ws.workspace.id).await?;
         let mut errors = FieldErrors::new();
+        // What each impact links to must exist: the workspace's risks, the catalogue's controls.
+        for (n, impact) in assessment.impacts.iter_mut().enumerate() {
+            for c in impact.controls.iter_mut() {
+                *c = c.trim().to_owned();
+                let known = c
+                    .split_once(':')
+                    .and_then(|(fw, item)| catalog.item(fw.trim(), item.trim()));
+                let shaped = c
+                    .split_once(':')
+                    .is_some_and(|(fw, id)| !fw.trim().is_empty() && !id.trim().is_empty());
+                match known {
+                    Some((fw, item)) => *c = format!("{}:{}", fw.id, item.id),
+                    // A reference of the wrong shape is the domain's to name.
+                    None if !shaped => {}
+                    None => errors.add(
+                        &format!("impacts[{n}].controls"),
+                        format!("{c} is not in the catalogue"),
+                    ),
+                }
+            }
+            for r in &impact.risks {
+                if !is_record_id(r) {
+                    continue; // the domain names it
+                }
+                let found = tx
+                    .conn()
+                    .record_get(&ws.workspace.id, crate::risks_kind().record_type, r)
+                    .await?;
+                if found.is_none() {
+                    errors.add(
+                        &format!("impacts[{n}].risks"),
+                        format!("{r} is not a risk of this workspace"),
+                    );
+                }
+            }
+        }
         for r in assessment.reviewers.iter_mut() {
             let wanted = r.trim().to_lowercase();
             match members
@@ -563,6 +600,8 @@ fn content_tables(latest: &[ImpactVersion]) -> [aims_export::Table; 2] {
                 i.likelihood.to_string(),
                 cell(rating.map(ImpactLevel::label)),
                 i.mitigations.clone(),
+                i.risks.join(", "),
+                i.controls.join(", "),
             ]);
         }
         for (id, answer) in &v.assessment.answers {
@@ -596,6 +635,8 @@ fn content_tables(latest: &[ImpactVersion]) -> [aims_export::Table; 2] {
                 "likelihood",
                 "rating",
                 "mitigations",
+                "risk_ids",
+                "controls",
             ]),
             rows: impacts,
         },

@@ -174,10 +174,19 @@ pub struct Impact {
     pub severity: u8,
     /// 1 (unlikely) to 4 (almost certain).
     pub likelihood: u8,
-    /// What is done about it (risks and controls are linked to the record).
+    /// What is done about it, in words.
     #[serde(default)]
     pub mitigations: String,
+    /// Ids of the workspace's risks that carry it into the risk register.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<String>,
+    /// Catalogue controls that mitigate it (`iso42001:A.5.4`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
 }
+
+/// Most risks or controls one impact names.
+pub const LINKS_MAX: usize = 50;
 
 impl Impact {
     pub fn rating(&self) -> Option<ImpactLevel> {
@@ -206,6 +215,34 @@ impl Impact {
             &self.mitigations,
             LONG_TEXT_MAX,
         );
+        for (name, list) in [("risks", &self.risks), ("controls", &self.controls)] {
+            let at = format!("{path}.{name}");
+            if list.len() > LINKS_MAX {
+                e.add(&at, format!("must name at most {LINKS_MAX}"));
+            }
+            for (n, item) in list.iter().enumerate() {
+                let shaped = match name {
+                    "risks" => crate::validation::is_record_id(item),
+                    _ => {
+                        item.split_once(':')
+                            .is_some_and(|(fw, id)| !fw.trim().is_empty() && !id.trim().is_empty())
+                            && item.chars().count() <= 200
+                            && !crate::validation::has_control_chars(item)
+                    }
+                };
+                if !shaped {
+                    e.add(
+                        &at,
+                        match name {
+                            "risks" => format!("{item} is not a risk id"),
+                            _ => format!("{item} is not a catalogue reference (framework:item)"),
+                        },
+                    );
+                } else if list[..n].contains(item) {
+                    e.add(&at, format!("names {item} twice"));
+                }
+            }
+        }
         for (name, value) in [("severity", self.severity), ("likelihood", self.likelihood)] {
             if !(1..=4).contains(&value) {
                 e.add(&format!("{path}.{name}"), "must be from 1 to 4");

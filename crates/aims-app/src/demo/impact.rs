@@ -12,6 +12,9 @@ struct DemoImpact {
     #[serde(default)]
     note: String,
     assessment: ImpactAssessment,
+    /// Per impact, the external references of the system's risks it links to.
+    #[serde(default)]
+    risk_refs: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -37,8 +40,33 @@ impl App {
             if status.latest.is_some() {
                 continue;
             }
+            let mut assessment = item.assessment;
+            if !item.risk_refs.is_empty() {
+                let risks = self
+                    .all_records(
+                        scope,
+                        crate::risks_kind(),
+                        &crate::ListRequest {
+                            filters: [(crate::LINKED_FILTER.to_owned(), system.id.clone())].into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                for (impact, refs) in assessment.impacts.iter_mut().zip(&item.risk_refs) {
+                    impact.risks = risks
+                        .iter()
+                        .filter(|r| {
+                            r.fields
+                                .get("external_ref")
+                                .and_then(serde_json::Value::as_str)
+                                .is_some_and(|e| refs.iter().any(|x| x == e))
+                        })
+                        .map(|r| r.id.clone())
+                        .collect();
+                }
+            }
             let v = self
-                .save_impact(scope, &system.id, None, item.assessment)
+                .save_impact(scope, &system.id, None, assessment)
                 .await?;
             if approve {
                 let v = self

@@ -276,6 +276,19 @@ async fn demo_is_idempotent() {
         shown.contains("version 1 (Approved)") && shown.contains("Fundamental rights"),
         "{shown}"
     );
+    // Its impacts name the risks of the register and the controls that mitigate them.
+    let pricing = &impacts
+        .iter()
+        .find(|s| s.system_name == "Premium pricing model")
+        .unwrap()
+        .system_id;
+    let (_, versions) = t.app.impact_assessment(&demo, pricing).await.unwrap();
+    let first = &versions[0].assessment.impacts[0];
+    assert_eq!(first.risks.len(), 1, "{first:?}");
+    assert!(
+        first.controls.contains(&"iso42001:A.5.4".to_owned()),
+        "{first:?}"
+    );
     // Its classifications span the tiers.
     let demo = t.scope("demo").await;
     let systems = t

@@ -401,3 +401,75 @@ async fn the_assessment_page_edits_submits_and_approves() {
     assert!(sys.contains("approved version 1"), "{sys}");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn an_impact_links_to_risks_of_the_register_and_to_catalogue_controls() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, system) = c.post("/systems", json!({"name": "Claims triage"})).await;
+    let id = system["id"].as_str().unwrap().to_owned();
+    let (_, risk) = c
+        .post("/risks", json!({"title": "Over-reliance on triage"}))
+        .await;
+    let risk = risk["id"].as_str().unwrap().to_owned();
+    let base = format!("/systems/{id}/impact-assessment");
+    let with = |risks: Value, controls: Value| {
+        json!({"assessment": {"impacts": [{"area": "safety", "description": "Urgent claims wait", "severity": 3, "likelihood": 2,
+            "risks": risks, "controls": controls}]}})
+    };
+    let (s, v) = c
+        .put(
+            &base,
+            with(json!([risk]), json!(["iso42001:A.5.4", " iso42001:A.9.2 "])),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["assessment"]["impacts"][0]["risks"], json!([risk]));
+    assert_eq!(
+        v["assessment"]["impacts"][0]["controls"],
+        json!(["iso42001:A.5.4", "iso42001:A.9.2"])
+    );
+
+    // Another record than a risk, a control the catalogue lacks, a malformed one: named.
+    let (s, p) = c
+        .put(&base, with(json!([id]), json!(["iso42001:A.99"])))
+        .await;
+    assert_eq!(s, 422, "{p}");
+    let mut fields = problem_fields(&p);
+    fields.sort();
+    assert_eq!(fields, ["impacts[0].controls", "impacts[0].risks"], "{p}");
+    let (s, p) = c.put(&base, with(json!(["nope"]), json!(["A.5.4"]))).await;
+    assert_eq!(s, 422, "{p}");
+    // Another workspace's risk is no risk of this one.
+    t.add_workspace("other").await;
+    let token = t.token("other", "contributor").await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/workspaces/other/risks",
+            Some(&token),
+            Some(json!({"title": "Theirs"})),
+        )
+        .await;
+    let foreign: Value = serde_json::from_str(&r.text).unwrap();
+    let (s, p) = c
+        .put(
+            &base,
+            with(json!([foreign["id"].as_str().unwrap()]), json!([])),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    // The page shows the linked risk by name, and the export names both.
+    let (client, _) =
+        crate::helpers::sign_in(&t, ADMIN_EMAIL, crate::helpers::ADMIN_PASSWORD).await;
+    let html =
+        crate::helpers::fetch_text(&client, &t.url(&format!("/w/acme/inventory/{id}/impact")))
+            .await;
+    assert!(
+        html.contains("Risk: <a")
+            && html.contains("Over-reliance on triage")
+            && html.contains("iso42001:A.5.4"),
+        "{html}"
+    );
+    t.stop().await;
+}

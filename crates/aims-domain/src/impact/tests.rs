@@ -213,6 +213,8 @@ fn impact(severity: u8, likelihood: u8) -> Impact {
         severity,
         likelihood,
         mitigations: "Quarterly outcome comparison by age band".into(),
+        risks: vec![],
+        controls: vec![],
     }
 }
 
@@ -443,4 +445,47 @@ fn an_assessment_goes_to_review_only_when_complete() {
         a.check_ready(true).unwrap_err().get("fria.process").len(),
         1
     );
+}
+
+#[test]
+fn an_impact_names_risks_and_controls_it_links_to() {
+    let mut i = impact(2, 2);
+    i.risks = vec!["01a2188b-f08b-7045-922f-e208053a4028".into()];
+    i.controls = vec!["iso42001:A.5.4".into(), "nist-ai-rmf:MEASURE 2.11".into()];
+    let mut a = complete();
+    a.impacts = vec![i.clone()];
+    assert_eq!(a.validate(), Ok(()));
+    // Old bodies read the same: empty lists are not written.
+    let text = serde_json::to_string(&impact(2, 2)).unwrap();
+    assert!(
+        !text.contains("risks") && !text.contains("controls"),
+        "{text}"
+    );
+
+    i.risks = vec!["not an id".into()];
+    i.controls = vec![
+        "A.5.4".into(),
+        ":A.5.4".into(),
+        "iso42001:".into(),
+        "iso42001:A.5.4".into(),
+        "iso42001:A.5.4".into(),
+    ];
+    a.impacts = vec![i.clone()];
+    let e = a.validate().unwrap_err();
+    assert_eq!(e.get("impacts[0].risks").len(), 1);
+    let c = e.get("impacts[0].controls");
+    assert_eq!(c.len(), 4, "{c:?}");
+    assert!(c.iter().any(|m| m.contains("twice")));
+
+    i.risks = (0..=LINKS_MAX)
+        .map(|n| format!("01a2188b-f08b-7045-922f-{n:012}"))
+        .collect();
+    i.controls = vec![];
+    a.impacts = vec![i];
+    assert!(a
+        .validate()
+        .unwrap_err()
+        .get("impacts[0].risks")
+        .iter()
+        .any(|m| m.contains("at most")));
 }

@@ -155,6 +155,8 @@ fn question_views(answers: &Map<String, Value>) -> Vec<QuestionView> {
 }
 
 struct ImpactRowView {
+    /// The row's place in the form (names its risk and control fields).
+    n: usize,
     area: &'static str,
     area_label: &'static str,
     description: String,
@@ -163,13 +165,44 @@ struct ImpactRowView {
     likelihood: u8,
     mitigations: String,
     rating: String,
+    /// (risk id, title, linked): the system's risks and the ones it names.
+    risks: Vec<(String, String, bool)>,
+    /// Catalogue controls, comma separated.
+    controls: String,
 }
 
-fn impact_rows(a: &ImpactAssessment, blanks: usize) -> Vec<ImpactRowView> {
+/// The rows of an assessment's impacts (and `blanks` empty ones), each
+/// offering `risks` (id, title) to link besides those it names.
+fn impact_rows(
+    a: &ImpactAssessment,
+    blanks: usize,
+    risks: &[(String, String)],
+) -> Vec<ImpactRowView> {
+    let title = |id: &str| {
+        risks
+            .iter()
+            .find(|(r, _)| r == id)
+            .map_or_else(|| id.to_owned(), |(_, t)| t.clone())
+    };
+    let offered = |chosen: &[String]| {
+        let mut out: Vec<(String, String, bool)> = risks
+            .iter()
+            .map(|(id, t)| (id.clone(), t.clone(), chosen.contains(id)))
+            .collect();
+        for c in chosen
+            .iter()
+            .filter(|c| !risks.iter().any(|(id, _)| id == *c))
+        {
+            out.push((c.clone(), title(c), true));
+        }
+        out
+    };
     let mut rows: Vec<ImpactRowView> = a
         .impacts
         .iter()
-        .map(|i| ImpactRowView {
+        .enumerate()
+        .map(|(n, i)| ImpactRowView {
+            n,
             area: i.area.key(),
             area_label: i.area.label(),
             description: i.description.clone(),
@@ -178,10 +211,13 @@ fn impact_rows(a: &ImpactAssessment, blanks: usize) -> Vec<ImpactRowView> {
             likelihood: i.likelihood,
             mitigations: i.mitigations.clone(),
             rating: i.rating().map_or("", |r| r.label()).to_owned(),
+            risks: offered(&i.risks),
+            controls: i.controls.join(", "),
         })
         .collect();
-    for _ in 0..blanks {
+    for n in a.impacts.len()..a.impacts.len() + blanks {
         rows.push(ImpactRowView {
+            n,
             area: "",
             area_label: "",
             description: String::new(),
@@ -190,6 +226,8 @@ fn impact_rows(a: &ImpactAssessment, blanks: usize) -> Vec<ImpactRowView> {
             likelihood: 0,
             mitigations: String::new(),
             rating: String::new(),
+            risks: offered(&[]),
+            controls: String::new(),
         });
     }
     rows
@@ -258,6 +296,37 @@ async fn view(
     let scope = &page.scope;
     let (status, versions) = s.app.impact_assessment(scope, id).await?;
     let members = s.app.members(scope).await?;
+    // The system's risks, offered to each impact; named ones titled too.
+    let mut risks: Vec<(String, String)> = s
+        .app
+        .all_records(
+            scope,
+            aims_app::risks_kind(),
+            &aims_app::ListRequest {
+                filters: [(aims_app::LINKED_FILTER.to_owned(), id.to_owned())].into(),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.title))
+        .collect();
+    let named: Vec<String> = versions
+        .iter()
+        .flat_map(|v| v.assessment.impacts.iter().flat_map(|i| i.risks.clone()))
+        .chain(
+            edited
+                .iter()
+                .flat_map(|a| a.impacts.iter().flat_map(|i| i.risks.clone())),
+        )
+        .collect();
+    for r in named {
+        if !risks.iter().any(|(id, _)| *id == r) {
+            if let Ok(l) = s.app.linked_record(scope, &r).await {
+                risks.push((l.id, l.title));
+            }
+        }
+    }
     let latest = versions.first();
     let shown = match shown_number {
         Some(n) => Some(
@@ -290,7 +359,7 @@ async fn view(
             .unwrap_or_default(),
         shown_impacts: shown
             .as_ref()
-            .map(|v| impact_rows(&v.assessment, 0))
+            .map(|v| impact_rows(&v.assessment, 0, &risks))
             .unwrap_or_default(),
         shown_reviewers: shown
             .as_ref()
@@ -324,7 +393,7 @@ async fn view(
             })
             .collect(),
         questions: question_views(&form.answers),
-        impacts: impact_rows(&form, BLANK_IMPACTS),
+        impacts: impact_rows(&form, BLANK_IMPACTS, &risks),
         fria: fria
             .fields()
             .into_iter()
@@ -436,6 +505,17 @@ fn assessment_from_form(form: &[(String, String)]) -> Result<ImpactAssessment, F
             severity,
             likelihood,
             mitigations: cell(5, n).to_owned(),
+            risks: values(form, &format!("impact_risks_{n}"))
+                .into_iter()
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            controls: first(form, &format!("impact_controls_{n}"))
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
         });
     }
     let fria = Fria {
@@ -586,6 +666,10 @@ mod tests {
             ("impact_severity", "3"),
             ("impact_likelihood", "2"),
             ("impact_mitigations", "Encryption"),
+            ("impact_risks_0", "r1"),
+            ("impact_risks_0", "r2"),
+            ("impact_controls_0", "iso42001:A.5.4, ,iso42001:A.7.4"),
+            ("impact_risks_1", "r3"),
             ("impact_area", ""),
             ("impact_description", ""),
             ("impact_affected", ""),
@@ -606,6 +690,8 @@ mod tests {
             "empty is unanswered"
         );
         assert_eq!(a.impacts.len(), 1, "a row without a description is skipped");
+        assert_eq!(a.impacts[0].risks, ["r1", "r2"]);
+        assert_eq!(a.impacts[0].controls, ["iso42001:A.5.4", "iso42001:A.7.4"]);
         assert_eq!(
             (
                 a.impacts[0].area,
