@@ -491,16 +491,14 @@ impl App {
             .await?;
         let mut c = self.store.conn().await?;
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
+        // The risks each action treats, in one query.
         let mut treats: HashMap<String, Vec<String>> = HashMap::new();
-        for a in &actions {
-            for l in c.conn().links_of(&ws.workspace.id, &a.id).await? {
-                if l.relation == "treated_by" && l.other_id != a.id {
-                    treats
-                        .entry(a.id.clone())
-                        .or_default()
-                        .push(l.other_title.clone());
-                }
-            }
+        for (action, risk) in c
+            .conn()
+            .links_to_by_relation(&ws.workspace.id, "treated_by")
+            .await?
+        {
+            treats.entry(action).or_default().push(risk);
         }
         let extra = crate::records::ExtraColumns {
             names: vec!["treats"],

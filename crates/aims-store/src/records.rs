@@ -727,6 +727,19 @@ impl Conn<'_> {
             .bind(workspace_id).bind(record_id).fetch_all(&mut **c).await)?)
     }
 
+    /// Every link of one relation in a workspace, as `(to_id, from record's title)`:
+    /// what points at each record, in one query (exports, views).
+    pub async fn links_to_by_relation(
+        &mut self,
+        workspace_id: &str,
+        relation: &str,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT l.to_id, f.title FROM record_links l JOIN records f ON f.id = l.from_id
+             WHERE l.workspace_id = $1 AND l.relation = $2 ORDER BY l.to_id, f.title")
+            .bind(workspace_id).bind(relation).fetch_all(&mut **c).await)?)
+    }
+
     pub async fn link_delete(&mut self, workspace_id: &str, link_id: &str) -> Result<bool> {
         let n = on_conn!(self, c => sqlx::query("DELETE FROM record_links WHERE workspace_id = $1 AND id = $2")
             .bind(workspace_id).bind(link_id).execute(&mut **c).await.map(|r| r.rows_affected()))?;

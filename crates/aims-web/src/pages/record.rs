@@ -161,6 +161,9 @@ struct RecordPage {
     events: Vec<EventView>,
 }
 
+/// How many records of each kind the link form offers.
+const LINK_TARGETS: i64 = 300;
+
 /// The ISO/IEC 42001 Annex A controls the workspace has no record of yet,
 /// offered as link targets by reference (the record is made on linking).
 async fn catalogue_controls(s: &AppState, scope: &aims_app::Scope) -> Result<Target, PageError> {
@@ -226,12 +229,26 @@ async fn view(
     let can_edit = scope.can(kind.access.update);
     let mut targets = vec![];
     if can_edit {
+        // The first records of each kind by name (one page each, not the
+        // whole register: a workspace may hold ten thousand risks).
         for k in KINDS {
-            let all = s.app.all_records(scope, k, &Default::default()).await?;
-            let options: Vec<(String, String)> = all
+            let page = s
+                .app
+                .records::<RecordRow>(
+                    scope,
+                    k,
+                    &aims_app::ListRequest {
+                        sort: Some("title".into()),
+                        limit: Some(LINK_TARGETS + 1),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let options: Vec<(String, String)> = page
+                .items
                 .into_iter()
                 .filter(|r| r.id != id)
-                .take(300)
+                .take(LINK_TARGETS as usize)
                 .map(|r| (r.id, r.title))
                 .collect();
             if !options.is_empty() {
