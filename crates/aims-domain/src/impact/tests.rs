@@ -472,11 +472,18 @@ fn an_impact_names_risks_and_controls_it_links_to() {
     ];
     a.impacts = vec![i.clone()];
     let e = a.validate().unwrap_err();
-    assert_eq!(e.get("impacts[0].risks").len(), 1);
+    assert_eq!(e.get("impacts[0].risks"), ["not an id is not a risk id"]);
     let c = e.get("impacts[0].controls");
     assert_eq!(c.len(), 4, "{c:?}");
     assert!(c.iter().any(|m| m.contains("twice")));
 
+    // Exactly the most is fine; one more is not.
+    i.risks = (0..LINKS_MAX)
+        .map(|n| format!("01a2188b-f08b-7045-922f-{n:012}"))
+        .collect();
+    i.controls = vec![];
+    a.impacts = vec![i.clone()];
+    assert_eq!(a.validate(), Ok(()));
     i.risks = (0..=LINKS_MAX)
         .map(|n| format!("01a2188b-f08b-7045-922f-{n:012}"))
         .collect();

@@ -36,6 +36,17 @@ fn every_kind_is_declared_soundly() {
     }
 }
 
+const STAGES: &[Choice] = &[
+    Choice {
+        value: "live",
+        label: "Live",
+    },
+    Choice {
+        value: "retirement",
+        label: "Retirement",
+    },
+];
+
 #[test]
 fn declaration_problems_finds_each_mistake() {
     const BAD: &[Field] = &[
@@ -48,6 +59,9 @@ fn declaration_problems_finds_each_mistake() {
         Field::owner(),
         Field::date("due", "Due").duty_until("when", &["done"]),
         Field::date("due2", "Due").duty_until("nowhere", &[]),
+        Field::choice("stage", "Stage", STAGES),
+        Field::date("due3", "Due").duty_until("stage", &["retirement", "someday"]),
+        Field::date("due4", "Due").duty_until("stage", &["retirement"]),
     ];
     let k = Kind {
         fields: BAD,
@@ -55,7 +69,9 @@ fn declaration_problems_finds_each_mistake() {
         ..*systems()
     };
     let p = declaration_problems(&k);
-    assert_eq!(p.len(), 9, "{p:?}");
+    assert_eq!(p.len(), 10, "{p:?}");
+    assert!(p.iter().any(|m| m.contains("duty `due3` ends on values")));
+    assert!(!p.iter().any(|m| m.contains("duty `due4`")), "{p:?}");
     assert!(p.iter().any(|m| m.contains("duty `due` ends on values")));
     assert!(p.iter().any(|m| m.contains("duty `due2` ends on values")));
     assert!(p[0].contains("title must be required text"));

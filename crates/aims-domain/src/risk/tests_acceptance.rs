@@ -414,3 +414,35 @@ fn status_keys_are_what_the_api_serialises() {
         }
     }
 }
+
+#[test]
+fn each_status_reads_in_words() {
+    let moved = VoidReason::BandMoved {
+        from: "low".into(),
+        to: "high".into(),
+    };
+    for (status, words) in [
+        (AcceptanceStatus::Valid, "Valid"),
+        (AcceptanceStatus::Expired, "Expired: to be reviewed"),
+        (
+            AcceptanceStatus::Voided(VoidReason::MaterialChange),
+            "Voided: the risk changed since it was accepted",
+        ),
+        (
+            AcceptanceStatus::Voided(VoidReason::NotAssessed),
+            "Voided: the residual level is no longer assessed",
+        ),
+        (
+            AcceptanceStatus::Voided(moved),
+            "Voided: the band moved from low to high",
+        ),
+        (
+            AcceptanceStatus::Voided(VoidReason::NoLongerAcceptable {
+                band: "critical".into(),
+            }),
+            "Voided: the method no longer lets critical be accepted",
+        ),
+    ] {
+        assert_eq!(status.label(), words);
+    }
+}
