@@ -84,6 +84,15 @@ async fn the_method_is_edited_as_a_grid() {
         1,
         "a preview saves nothing"
     );
+    // A risk in the cell that will score 2 instead of 12.
+    let (s, r) = manager
+        .post(
+            "/risks",
+            serde_json::json!({"title": "Pilot risk", "inherent_likelihood": 4, "inherent_impact": 3}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["inherent_band"], "high", "{r}");
 
     // A cell that is not a product, a band nobody may accept; saved as version 2.
     let r = client
@@ -101,7 +110,13 @@ async fn the_method_is_edited_as_a_grid() {
     set(&mut form, "note", "4 × 3 for the pilot");
     form.push(("action".into(), "save".into()));
     let r = client.post(&page).form(&form).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(r.status().as_u16(), 200);
+    let report = r.text().await.unwrap();
+    assert!(report.contains("Version 2 saved"), "{report}");
+    assert!(
+        report.contains("Pilot risk") && report.contains("high → low"),
+        "the risk whose band moved is named: {report}"
+    );
     let (_, m) = manager.get("/risk-method").await;
     assert_eq!(m["version"], 2);
     assert_eq!(m["method"]["grid"][3], serde_json::json!([4, 8, 2]));

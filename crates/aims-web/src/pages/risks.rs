@@ -206,6 +206,63 @@ struct MethodPage {
     note: String,
     errors: FieldErrors,
     conflict: bool,
+    /// What the change just saved did to the register.
+    change: Option<ChangeView>,
+}
+
+/// Risks shown by name in the change report (the API lists them all).
+const REPORT_SHOWN: usize = 100;
+
+/// A method change's report, as people read it.
+struct ChangeView {
+    version: i64,
+    rescored: usize,
+    /// (risk id, title, assessment, from band, to band)
+    moved: Vec<(String, String, &'static str, String, String)>,
+    moved_total: usize,
+    /// (risk id, title, assessment)
+    needs: Vec<(String, String, &'static str)>,
+    needs_total: usize,
+}
+
+async fn change_view(
+    s: &AppState,
+    w: &WsPage,
+    change: aims_app::MethodChange,
+) -> Result<ChangeView, PageError> {
+    let title = |id: String| async move {
+        let t = s
+            .app
+            .linked_record(&w.scope, &id)
+            .await
+            .map(|l| l.title)
+            .unwrap_or_default();
+        (id, t)
+    };
+    let mut moved = vec![];
+    for m in change.report.moved.iter().take(REPORT_SHOWN) {
+        let (id, t) = title(m.id.clone()).await;
+        moved.push((
+            id,
+            t,
+            m.which.label(),
+            m.from_band.clone(),
+            m.to_band.clone(),
+        ));
+    }
+    let mut needs = vec![];
+    for n in change.report.needs_reassessment.iter().take(REPORT_SHOWN) {
+        let (id, t) = title(n.id.clone()).await;
+        needs.push((id, t, n.which.label()));
+    }
+    Ok(ChangeView {
+        version: change.method.version,
+        rescored: change.rescored,
+        moved_total: change.report.moved.len(),
+        needs_total: change.report.needs_reassessment.len(),
+        moved,
+        needs,
+    })
 }
 
 async fn method_view(s: &AppState, w: &WsPage) -> Result<MethodPage, PageError> {
@@ -224,6 +281,7 @@ async fn method_view(s: &AppState, w: &WsPage) -> Result<MethodPage, PageError> 
         note: String::new(),
         errors: FieldErrors::new(),
         conflict: false,
+        change: None,
     })
 }
 
@@ -276,6 +334,12 @@ async fn set_method(
         Err(e) => Err(e),
     };
     let (errors, conflict) = match result {
+        Ok(change) if change.changed => {
+            // The change report on the page: what moved, what lost a level.
+            let mut page = method_view(&s, &w).await?;
+            page.change = Some(change_view(&s, &w, change).await?);
+            return Ok(render(&page));
+        }
         Ok(_) => {
             return Ok(
                 Redirect::to(&format!("/w/{}/risk-method", w.scope.workspace.slug)).into_response(),
