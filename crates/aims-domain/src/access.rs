@@ -37,18 +37,18 @@ pub fn leaves_no_manager<'a>(
     member: &str,
     new: Option<Role>,
 ) -> bool {
-    let mut others = 0;
+    let mut another = false;
     let mut is_manager = false;
     for (id, role) in members {
         if role == Role::Manager {
             if id == member {
                 is_manager = true;
             } else {
-                others += 1;
+                another = true;
             }
         }
     }
-    is_manager && new != Some(Role::Manager) && others == 0
+    is_manager && new != Some(Role::Manager) && !another
 }
 
 impl Action {

@@ -64,6 +64,11 @@ mod tests {
         let big: Vec<u8> = vec![1; MIN_PARALLEL];
         let on: Vec<_> = par_map_on(4, &big, |_| std::thread::current().id());
         assert!(on.iter().any(|t| *t != caller), "a long input is shared");
+        // Two cores are enough to share it; one is not.
+        let on: Vec<_> = par_map_on(2, &big, |_| std::thread::current().id());
+        assert!(on.iter().any(|t| *t != caller), "shared on 2 threads");
+        let on: Vec<_> = par_map_on(1, &big, |_| std::thread::current().id());
+        assert!(on.iter().all(|t| *t == caller), "kept on 1 thread");
         assert!(par_map_on(4, &Vec::<u8>::new(), |x| *x).is_empty());
     }
 

@@ -693,3 +693,58 @@ fn columns_map_by_header_unless_the_user_says_otherwise() {
         assert_eq!(e.get("columns").len(), 1, "{bad:?}");
     }
 }
+
+#[test]
+fn computed_constructors_and_headings() {
+    let k = Field::key("band", "Band");
+    assert_eq!((k.ty, k.computed), (FieldType::Key, true));
+    let n = Field::number("score", "Score");
+    assert_eq!((n.ty, n.computed), (FieldType::Number, true));
+    assert_eq!(crate::record::capitalise("risks"), "Risks");
+    assert_eq!(crate::record::capitalise("éléments"), "Éléments");
+    assert_eq!(crate::record::capitalise(""), "");
+}
+
+#[test]
+fn a_level_that_is_neither_a_number_nor_a_name_is_named_as_a_level() {
+    let risks = &crate::record::RISKS;
+    for bad in [
+        json!(true),
+        json!([1]),
+        json!(-1),
+        json!(2.5),
+        json!({"l": 1}),
+    ] {
+        let e = risks
+            .parse_new(Input::Json(&obj(
+                json!({"title": "R", "inherent_likelihood": bad}),
+            )))
+            .unwrap_err();
+        assert_eq!(
+            e.get("inherent_likelihood"),
+            ["must be a level: its number (1, 2, …) or its name"],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn february_has_its_days() {
+    use crate::record::parse_date;
+    assert_eq!(parse_date("2027-02-28").as_deref(), Some("2027-02-28"));
+    assert_eq!(parse_date("2027-02-01").as_deref(), Some("2027-02-01"));
+    assert_eq!(parse_date("2027-02-29"), None);
+    assert_eq!(parse_date("2028-02-29").as_deref(), Some("2028-02-29"));
+    assert_eq!(parse_date("1900-02-29"), None);
+    assert_eq!(parse_date("2000-02-29").as_deref(), Some("2000-02-29"));
+    // Exactly ten characters, with its separators where they belong.
+    for bad in [
+        "2027-02-281",
+        "2027-02-2",
+        "2027/02/28",
+        "2027-02/28",
+        "20270-2-28",
+    ] {
+        assert_eq!(parse_date(bad), None, "{bad}");
+    }
+}
