@@ -11,7 +11,9 @@ Budgets, each with a baseline measured in the same run:
                               (GET .../risks?limit=50); baseline: /healthz
                               through the same client;
   heat map and register page  < 50 ms each over the 10,000 (GET /w/{ws}/risks/heatmap
-                              and /w/{ws}/risks, signed in; median of 20);
+                              and /w/{ws}/risks, signed in; median of 20, and
+                              the first render after the import, when the heat
+                              map's counts are not kept yet);
                               also the heat map's JSON (GET .../risks/heatmap);
   XLSX export                 < 1 s (GET .../risks/export?format=xlsx, median
                               of --runs); baseline: sha256sum of the file. The
@@ -146,9 +148,12 @@ class RiskBench(inv.Bench):
         # Pages, signed in: the heat map and the register's first page.
         self.sign_in()
         for key, p in [("heatmap_page", f"/w/{ws}/risks/heatmap"), ("register_page", f"/w/{ws}/risks")]:
-            self.page(p)
+            # The first render after the import counts every risk; later ones
+            # may reuse the counts while nothing in the workspace changed.
+            cold = self.page(p)[0]
             times = [self.page(p)[0] for _ in range(20)]
-            res[key] = {"p50_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000}
+            res[key] = {"p50_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
+                        "cold_ms": cold * 1000}
         times = []
         for _ in range(20):
             status, _, dt = self.request("GET", f"/api/v1/workspaces/{ws}/risks/heatmap", token)
@@ -189,8 +194,8 @@ def report(backend, r):
     print(f"  baseline: /healthz             p50 {hz['p50']:.2f} / p99 {hz['p99']:.2f} ms, {hz['rps']:,.0f} req/s")
     for key, label in [("heatmap_page", "heat map page"), ("register_page", "register page")]:
         p = r[key]
-        print(f"{label:<33}{p['p50_ms']:7.1f} ms (max of 20: {p['max_ms']:.1f})   budget < {PAGE_BUDGET_MS:.0f} ms: "
-              f"{inv.verdict(p['p50_ms'] < PAGE_BUDGET_MS)}")
+        print(f"{label:<33}{p['p50_ms']:7.1f} ms (max of 20: {p['max_ms']:.1f}; first after the import: "
+              f"{p['cold_ms']:.1f})   budget < {PAGE_BUDGET_MS:.0f} ms: {inv.verdict(p['p50_ms'] < PAGE_BUDGET_MS)}")
     print(f"  heat map as JSON               {r['heatmap_json_ms']:7.1f} ms")
     print(f"XLSX export                      {r['export_s'] * 1000:7.0f} ms ({r['xlsx_bytes'] / 1e6:.2f} MB)   "
           f"budget < {EXPORT_BUDGET_S:.0f} s: {inv.verdict(r['export_s'] < EXPORT_BUDGET_S)}; "

@@ -97,6 +97,7 @@ pub struct App {
     pub config: AppConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
     hashing: Arc<auth::Hashing>,
+    heat_maps: Arc<risks::HeatMapCache>,
 }
 
 impl App {
@@ -112,6 +113,7 @@ impl App {
             config,
             catalog_cache: Arc::default(),
             hashing,
+            heat_maps: Arc::default(),
         }
     }
 

@@ -105,6 +105,15 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// The sequence number of a workspace's latest history event (`None`
+    /// before its first): every change to its records appends one, so an
+    /// unchanged number means unchanged records.
+    pub async fn history_last_seq(&mut self, workspace_id: &str) -> Result<Option<i64>> {
+        Ok(on_conn!(self, c => sqlx::query_scalar(
+            "SELECT MAX(seq) FROM history_events WHERE workspace_id = $1")
+            .bind(workspace_id).fetch_one(&mut **c).await)?)
+    }
+
     pub async fn history_head(&mut self) -> Result<HistoryHead> {
         Ok(
             on_conn!(self, c => sqlx::query_as("SELECT seq, hash FROM history_head WHERE id = 1").fetch_one(&mut **c).await)?,

@@ -4,6 +4,7 @@
 //! voided by a material change, by a band-moving method change and by expiry.
 
 use crate::helpers::{problem_fields, Caller, TestApp};
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -229,6 +230,35 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
         "bias at likelihood 4, impact 3: {map}"
     );
     assert_eq!(map["total"], 4);
+    // Asked again it is the same; any change to a risk shows at once.
+    assert_eq!(contributor.get("/risks/heatmap").await.1, map);
+    let (s, _) = contributor
+        .post(
+            "/risks",
+            json!({"title": "Another bias", "inherent_likelihood": 4, "inherent_impact": 3}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, map) = contributor.get("/risks/heatmap").await;
+    assert_eq!(
+        (map["inherent"][3][2].clone(), map["total"].clone()),
+        (json!(2), json!(5))
+    );
+    let (_, all) = contributor.get("/risks?q=another").await;
+    let r = &all["items"][0];
+    let (s, _) = manager
+        .send(
+            Method::DELETE,
+            &format!("/risks/{}", r["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, map) = contributor.get("/risks/heatmap").await;
+    assert_eq!(
+        (map["inherent"][3][2].clone(), map["total"].clone()),
+        (json!(1), json!(4))
+    );
 
     // The pages draw the same counts from the same method version.
     let (browser, _) = crate::helpers::sign_in(
