@@ -578,8 +578,11 @@ pub fn method_table(m: &MethodVersion) -> aims_export::Table {
 /// while nothing changed (each replica keeps its own; none can be stale).
 #[derive(Default)]
 pub(crate) struct HeatMapCache {
-    maps: std::sync::Mutex<HashMap<String, (Option<i64>, MethodVersion, HeatMap)>>,
+    maps: std::sync::Mutex<HashMap<String, KeptMap>>,
 }
+
+/// A heat map with its method, under the history number it was counted at.
+type KeptMap = (Option<i64>, MethodVersion, HeatMap);
 
 impl HeatMapCache {
     fn get(&self, workspace_id: &str, seq: Option<i64>) -> Option<(MethodVersion, HeatMap)> {
