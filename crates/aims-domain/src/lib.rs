@@ -10,6 +10,7 @@ pub mod impact;
 pub mod par;
 pub mod record;
 pub mod risk;
+pub mod soa;
 pub mod system;
 pub mod throttle;
 pub mod validation;
