@@ -20,6 +20,7 @@ mod password;
 mod records;
 mod risk_library;
 mod risks;
+mod soa;
 mod systems;
 mod workspaces;
 
@@ -45,6 +46,7 @@ pub use risks::{
     method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
     DEFAULT_METHOD_VERSION,
 };
+pub use soa::SOA_FRAMEWORK;
 pub use systems::{purpose_of, systems_kind};
 pub use workspaces::Scope;
 

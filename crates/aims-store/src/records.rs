@@ -727,6 +727,17 @@ impl Conn<'_> {
             .bind(workspace_id).bind(record_id).fetch_all(&mut **c).await)?)
     }
 
+    /// Every link of one relation in a workspace, as `(from_id, to_id)`.
+    pub async fn links_by_relation(
+        &mut self,
+        workspace_id: &str,
+        relation: &str,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT from_id, to_id FROM record_links WHERE workspace_id = $1 AND relation = $2 ORDER BY from_id, to_id")
+            .bind(workspace_id).bind(relation).fetch_all(&mut **c).await)?)
+    }
+
     /// Every link of one relation in a workspace, as `(to_id, from record's title)`:
     /// what points at each record, in one query (exports, views).
     pub async fn links_to_by_relation(

@@ -758,3 +758,46 @@ async fn lists_show_the_risks_of_a_system_and_overdue_actions() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_soa_proposal_includes_a_control_that_treats_a_risk_naming_the_risk() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, risk) = c.post("/risks", json!({"title": "Drift"})).await;
+    let (_, action) = c
+        .post("/risk-actions", json!({"title": "Monitor drift"}))
+        .await;
+    let (risk, action) = (risk["id"].as_str().unwrap(), action["id"].as_str().unwrap());
+    let (s, _) = c
+        .post(
+            &format!("/risks/{risk}/links"),
+            json!({"relation": "treated_by", "to": action}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = c
+        .post(
+            &format!("/risk-actions/{action}/links"),
+            json!({"relation": "implements", "to": "iso42001:A.6.2.6"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, p) = Caller::new(&t, "auditor").await.get("/soa/proposal").await;
+    assert_eq!(s, 200, "{p}");
+    let rows = p["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 38, "every Annex A control");
+    let row = rows
+        .iter()
+        .find(|r| r["control"] == "iso42001:A.6.2.6")
+        .unwrap();
+    assert_eq!(row["decision"], "included");
+    assert_eq!(
+        row["reasons"],
+        json!([{"kind": "risk_treatment", "risks": [risk]}])
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r["decision"] == "undecided").count(),
+        37
+    );
+    t.stop().await;
+}

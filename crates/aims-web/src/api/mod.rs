@@ -9,6 +9,7 @@ mod impacts;
 mod record_doc;
 mod records;
 mod risks;
+mod soa;
 mod workspaces;
 
 use crate::AppState;
@@ -65,6 +66,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(classification::routes())
         .merge(risks::routes())
         .merge(impacts::routes())
+        .merge(soa::routes())
         .merge(history::routes())
         .merge(catalog::routes())
         .split_for_parts()
