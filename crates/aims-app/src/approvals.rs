@@ -72,6 +72,22 @@ fn approvals_of(record: &RecordRow, rows: &[ApprovalRow]) -> Approvals {
     }
 }
 
+/// Longest note on an approval or a move.
+const NOTE_MAX: usize = 2000;
+
+/// A note on an approval or a workflow move: trimmed, at most
+/// [`NOTE_MAX`] characters of text (field `note`).
+pub(crate) fn checked_note(note: &str) -> Result<String> {
+    let note = note.trim();
+    if note.chars().count() > NOTE_MAX || aims_domain::validation::has_control_chars(note) {
+        return Err(AppError::field(
+            "note",
+            format!("must be at most {NOTE_MAX} characters of text"),
+        ));
+    }
+    Ok(note.to_owned())
+}
+
 impl App {
     fn approvable(kind: &Kind) -> Result<aims_domain::Action> {
         kind.access.approve.ok_or(AppError::NotFound("approval"))
@@ -97,13 +113,8 @@ impl App {
         note: &str,
     ) -> Result<Approvals> {
         ws.require(Self::approvable(kind)?)?;
-        let note = note.trim();
-        if note.chars().count() > 2000 || aims_domain::validation::has_control_chars(note) {
-            return Err(AppError::field(
-                "note",
-                "must be at most 2000 characters of text",
-            ));
-        }
+        let note = checked_note(note)?;
+        let note = note.as_str();
         let derived = if kind.record_type == "scope" {
             let in_scope = self
                 .all_records(

@@ -12,7 +12,7 @@ use aims_domain::impact::{
     on_edit, reassessment_due, reassessment_overdue, required_when, transition, Edit,
     ImpactAssessment, ImpactLevel, ImpactState, Reason, SystemFacts, TransitionError,
 };
-use aims_domain::validation::{has_control_chars, is_record_id};
+use aims_domain::validation::is_record_id;
 use aims_domain::{Action, FieldErrors};
 use aims_store::{ImpactRow, RecordRow};
 use serde::Serialize;
@@ -20,9 +20,6 @@ use serde_json::json;
 
 /// The history's record type of impact assessment events (the record id is the system's).
 pub const IMPACT_TYPE: &str = "impact_assessment";
-
-/// Longest note on a move.
-const NOTE_MAX: usize = 2000;
 
 /// One version of a system's impact assessment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,17 +173,6 @@ fn transition_error(e: TransitionError, revision: i64) -> AppError {
             current_version: Some(revision),
         },
     }
-}
-
-fn check_note(note: &str) -> Result<String> {
-    let note = note.trim();
-    if note.chars().count() > NOTE_MAX || has_control_chars(note) {
-        return Err(AppError::field(
-            "note",
-            format!("must be at most {NOTE_MAX} characters of text"),
-        ));
-    }
-    Ok(note.to_owned())
 }
 
 impl App {
@@ -453,7 +439,7 @@ impl App {
             ImpactState::Approved => Action::Approve,
             _ => Action::Update,
         })?;
-        let note = check_note(note)?;
+        let note = crate::approvals::checked_note(note)?;
         let role = ws.role.ok_or(AppError::NotFound("workspace"))?;
         let mut tx = self.store.begin().await?;
         let (system, classification) = self.impact_subject(&mut tx.conn(), ws, system_id).await?;

@@ -36,6 +36,28 @@ pub struct ListRequest {
     pub filters: BTreeMap<String, String>,
 }
 
+impl ListRequest {
+    /// A search with the filters that are given (`None` ones left out).
+    pub fn filtered<'a>(
+        q: Option<String>,
+        filters: impl IntoIterator<Item = (&'a str, Option<String>)>,
+    ) -> ListRequest {
+        ListRequest {
+            q,
+            filters: filters
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// Every record linked to record `id`.
+    pub fn linked_to(id: &str) -> ListRequest {
+        ListRequest::filtered(None, [(LINKED_FILTER, Some(id.to_owned()))])
+    }
+}
+
 impl App {
     /// Resolves every member reference (e-mail or user id) in `fields` to the
     /// user id of a member of this workspace.

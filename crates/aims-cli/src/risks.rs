@@ -146,19 +146,14 @@ pub async fn run(app: &App, op: &Principal, cmd: RisksCmd) -> Result<ExitCode, S
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let filters = [
-                ("owner", owner),
-                ("residual_band", residual_band),
-                ("inherent_band", inherent_band),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-            .collect();
-            let req = aims_app::ListRequest {
+            let req = aims_app::ListRequest::filtered(
                 q,
-                filters,
-                ..Default::default()
-            };
+                [
+                    ("owner", owner),
+                    ("residual_band", residual_band),
+                    ("inherent_band", inherent_band),
+                ],
+            );
             let risks = app.all_records(&ws, kind, &req).await.map_err(app_error)?;
             match format {
                 Format::Json => {

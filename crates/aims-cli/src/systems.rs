@@ -167,21 +167,16 @@ pub async fn run(app: &App, op: &Principal, cmd: SystemsCmd) -> Result<ExitCode,
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let filters = [
-                ("owner", owner),
-                ("roles", role),
-                ("lifecycle_stage", stage),
-                ("tier", tier_filter),
-                ("in_scope", in_scope),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-            .collect();
-            let req = aims_app::ListRequest {
+            let req = aims_app::ListRequest::filtered(
                 q,
-                filters,
-                ..Default::default()
-            };
+                [
+                    ("owner", owner),
+                    ("roles", role),
+                    ("lifecycle_stage", stage),
+                    ("tier", tier_filter),
+                    ("in_scope", in_scope),
+                ],
+            );
             let systems = app
                 .all_records(&ws, aims_app::systems_kind(), &req)
                 .await

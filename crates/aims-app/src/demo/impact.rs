@@ -46,10 +46,7 @@ impl App {
                     .all_records(
                         scope,
                         crate::risks_kind(),
-                        &crate::ListRequest {
-                            filters: [(crate::LINKED_FILTER.to_owned(), system.id.clone())].into(),
-                            ..Default::default()
-                        },
+                        &crate::ListRequest::linked_to(&system.id),
                     )
                     .await?;
                 for (impact, refs) in assessment.impacts.iter_mut().zip(&item.risk_refs) {

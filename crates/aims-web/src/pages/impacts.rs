@@ -4,7 +4,9 @@
 //! form that edits the current one, the moves the caller may make (submit,
 //! send back, approve) and every version.
 
-use super::{render, Layout, PageError, PageRequires, PageRoute};
+use super::{
+    form_value as first, form_values as values, render, Layout, PageError, PageRequires, PageRoute,
+};
 use crate::auth::WsPage;
 use crate::input::PageForm;
 use crate::AppState;
@@ -302,10 +304,7 @@ async fn view(
         .all_records(
             scope,
             aims_app::risks_kind(),
-            &aims_app::ListRequest {
-                filters: [(aims_app::LINKED_FILTER.to_owned(), id.to_owned())].into(),
-                ..Default::default()
-            },
+            &aims_app::ListRequest::linked_to(id),
         )
         .await?
         .into_iter()
@@ -436,17 +435,6 @@ async fn page(
     Ok(render(
         &view(&s, &page, &id, q.version, None, FieldErrors::new()).await?,
     ))
-}
-
-fn values<'a>(form: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    form.iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
-
-fn first<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    values(form, name).first().copied().unwrap_or("")
 }
 
 /// The form as an assessment: answers (`yes`/`no`, option ids, text; empty

@@ -164,6 +164,21 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
+/// Every value a form sent under `name`, in order (repeated fields, multiple selects).
+pub(crate) fn form_values<'a>(form: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    form.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// The first value a form sent under `name`; empty when it sent none.
+pub(crate) fn form_value<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// Why a page could not be shown; rendered as a friendly page with the request id.
 #[derive(Debug)]
 pub enum PageError {

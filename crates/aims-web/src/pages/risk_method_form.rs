@@ -151,13 +151,7 @@ fn levels_of(get: &dyn Fn(&str) -> String, prefix: &str) -> Vec<(usize, Level)> 
 /// likelihood × impact. The draft is whole even with mistakes, so the form
 /// can be shown again as it was sent; the application checks the rest.
 pub fn method_from_form(pairs: &[(String, String)]) -> (RiskMethod, FieldErrors) {
-    let get = |name: &str| -> String {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| super::form_value(pairs, name).to_owned();
     let mut e = FieldErrors::new();
     let likelihood = levels_of(&get, "l");
     let impact = levels_of(&get, "i");

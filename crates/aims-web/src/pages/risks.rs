@@ -294,12 +294,7 @@ async fn set_method(
     w: WsPage,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let get = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| super::form_value(&form, name).to_owned();
     w.user.check_csrf(&get("csrf"))?;
     let based_on = get("based_on").trim().parse::<i64>().ok();
     let note = get("note");
