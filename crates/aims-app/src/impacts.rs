@@ -14,7 +14,7 @@ use aims_domain::impact::{
 };
 use aims_domain::validation::is_record_id;
 use aims_domain::{Action, FieldErrors};
-use aims_store::{ImpactRow, RecordRow};
+use aims_store::{RecordRow, VersionRow, Versioned};
 use serde::Serialize;
 use serde_json::json;
 
@@ -79,7 +79,7 @@ fn stored<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| AppError::Internal(format!("stored {what}: {e}")))
 }
 
-fn state_of(row: &ImpactRow) -> Result<ImpactState> {
+fn state_of(row: &VersionRow) -> Result<ImpactState> {
     ImpactState::from_key(&row.state)
         .ok_or_else(|| AppError::Internal(format!("stored impact state {}", row.state)))
 }
@@ -106,10 +106,10 @@ fn fria_required(classification: Option<&Classification>) -> bool {
     })
 }
 
-fn version_of(row: &ImpactRow, system: &RecordRow, fria: bool) -> Result<ImpactVersion> {
+fn version_of(row: &VersionRow, system: &RecordRow, fria: bool) -> Result<ImpactVersion> {
     let assessment: ImpactAssessment = stored(&row.body, "impact assessment")?;
     Ok(ImpactVersion {
-        system_id: row.system_id.clone(),
+        system_id: row.subject_id.clone(),
         system_name: system.title.clone(),
         number: row.number,
         state: state_of(row)?,
@@ -133,7 +133,7 @@ fn version_of(row: &ImpactRow, system: &RecordRow, fria: bool) -> Result<ImpactV
 fn status_of(
     system: &RecordRow,
     classification: Option<&Classification>,
-    rows: &[&ImpactRow],
+    rows: &[&VersionRow],
     today: &str,
 ) -> Result<ImpactStatus> {
     let approved = rows.iter().find(|r| r.state == ImpactState::Approved.key());
@@ -205,7 +205,10 @@ impl App {
             .all_records(ws, systems_kind(), &crate::ListRequest::default())
             .await?;
         let mut c = self.store.conn().await?;
-        let rows = c.conn().impact_all_of_workspace(&ws.workspace.id).await?;
+        let rows = c
+            .conn()
+            .versions_of_workspace(Versioned::Impact, &ws.workspace.id)
+            .await?;
         let classifications = c
             .conn()
             .classifications_latest_of_workspace(&ws.workspace.id)
@@ -219,7 +222,7 @@ impl App {
                     Some(row) => Some(stored::<Classification>(&row.result, "classification")?),
                     None => None,
                 };
-                let mine: Vec<&ImpactRow> = rows.iter().filter(|r| r.system_id == s.id).collect();
+                let mine: Vec<&VersionRow> = rows.iter().filter(|r| r.subject_id == s.id).collect();
                 status_of(s, classification.as_ref(), &mine, &today)
             })
             .collect()
@@ -236,11 +239,11 @@ impl App {
         let (system, classification) = self.impact_subject(&mut c.conn(), ws, system_id).await?;
         let rows = c
             .conn()
-            .impact_versions(&ws.workspace.id, system_id)
+            .versions(Versioned::Impact, &ws.workspace.id, system_id)
             .await?;
         drop(c);
         let fria = fria_required(classification.as_ref());
-        let refs: Vec<&ImpactRow> = rows.iter().collect();
+        let refs: Vec<&VersionRow> = rows.iter().collect();
         let status = status_of(&system, classification.as_ref(), &refs, &self.today())?;
         let versions = rows
             .iter()
@@ -339,7 +342,7 @@ impl App {
         errors.into_result().map_err(AppError::Validation)?;
         let rows = tx
             .conn()
-            .impact_versions(&ws.workspace.id, system_id)
+            .versions(Versioned::Impact, &ws.workspace.id, system_id)
             .await?;
         let latest = rows.first();
         if let (Some(l), Some((number, revision))) = (latest, based_on) {
@@ -371,7 +374,7 @@ impl App {
                 })
             }
             (Edit::InPlace, Some(l)) => {
-                let row = ImpactRow {
+                let row = VersionRow {
                     body,
                     facts,
                     revision: l.revision + 1,
@@ -379,16 +382,16 @@ impl App {
                     updated_by: by,
                     ..l.clone()
                 };
-                if !tx.conn().impact_update(&row).await? {
+                if !tx.conn().version_update(Versioned::Impact, &row).await? {
                     return Err(AppError::stale(l.revision));
                 }
                 (row, "update")
             }
             _ => {
-                let row = ImpactRow {
+                let row = VersionRow {
                     id: new_id(),
                     workspace_id: ws.workspace.id.clone(),
-                    system_id: system.id.clone(),
+                    subject_id: system.id.clone(),
                     number: latest.map_or(1, |l| l.number + 1),
                     state: ImpactState::Draft.key().to_owned(),
                     body,
@@ -404,7 +407,7 @@ impl App {
                     approved_by: None,
                     note: String::new(),
                 };
-                tx.conn().impact_insert(&row).await?;
+                tx.conn().version_insert(Versioned::Impact, &row).await?;
                 (row, "create")
             }
         };
@@ -445,7 +448,7 @@ impl App {
         let (system, classification) = self.impact_subject(&mut tx.conn(), ws, system_id).await?;
         let rows = tx
             .conn()
-            .impact_versions(&ws.workspace.id, system_id)
+            .versions(Versioned::Impact, &ws.workspace.id, system_id)
             .await?;
         let row = rows
             .iter()
@@ -469,7 +472,7 @@ impl App {
         }
         let now = self.now();
         let by = ws.principal.label.clone();
-        let mut next = ImpactRow {
+        let mut next = VersionRow {
             state: to.key().to_owned(),
             revision: row.revision + 1,
             updated_at: now.clone(),
@@ -489,7 +492,7 @@ impl App {
             }
             ImpactState::Draft => {}
         }
-        if !tx.conn().impact_update(&next).await? {
+        if !tx.conn().version_update(Versioned::Impact, &next).await? {
             return Err(AppError::stale(row.revision));
         }
         tx.conn()

@@ -21,6 +21,7 @@ mod records;
 mod risk_library;
 mod risks;
 mod soa;
+mod soa_facts;
 mod systems;
 mod workspaces;
 
@@ -46,7 +47,8 @@ pub use risks::{
     method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
     DEFAULT_METHOD_VERSION,
 };
-pub use soa::SOA_FRAMEWORK;
+pub use soa::{soa_table, SoaLine, SoaVersion, SoaVersionSummary, SOA_FRAMEWORK, SOA_TYPE};
+pub use soa_facts::{CatalogControl, ControlFacts};
 pub use systems::{purpose_of, systems_kind};
 pub use workspaces::Scope;
 

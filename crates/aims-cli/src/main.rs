@@ -24,6 +24,7 @@ mod impact;
 mod import;
 mod progress;
 mod risks;
+mod soa;
 mod systems;
 
 use aims_app::store::Store;
@@ -116,6 +117,12 @@ enum Command {
     /// AI system impact assessments: list, show, export
     #[command(subcommand)]
     Impact(impact::ImpactCmd),
+    /// The Statement of Applicability: show, approve
+    #[command(subcommand)]
+    Soa(soa::SoaCmd),
+    /// Reports as files: `aims report soa`
+    #[command(subcommand)]
+    Report(soa::ReportCmd),
     /// Find AI in a source tree (libraries, model-API clients, model files,
     /// SBOMs) and propose inventory entries; `--apply` adds the new ones
     Discover {
@@ -531,6 +538,8 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Systems(cmd) => return systems::run(app, op, cmd).await,
         Command::Risks(cmd) => return risks::run(app, op, cmd).await,
         Command::Impact(cmd) => return impact::run(app, op, cmd).await,
+        Command::Soa(cmd) => return soa::run(app, op, cmd).await,
+        Command::Report(cmd) => return soa::report(app, op, cmd).await,
         Command::Discover {
             path,
             workspace,

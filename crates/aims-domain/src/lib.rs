@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod eu_ai_act;
+pub mod evidence;
 pub mod history;
 pub mod impact;
 pub mod par;

@@ -5,29 +5,33 @@
 //! either backend through the [`Conn`] enum.
 
 mod approvals;
+pub mod blobs;
 mod catalog;
 mod classifications;
 mod conn;
+mod evidence;
 mod history;
 mod identity;
-mod impacts;
 mod records;
 mod risks;
 pub mod seal;
+mod versions;
 
 pub use approvals::ApprovalRow;
+pub use blobs::BlobStore;
 pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;
 pub use conn::{
     migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
     POOL_CONNECTIONS,
 };
+pub use evidence::{EvidenceFile, EvidenceStanding};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
-pub use impacts::ImpactRow;
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };
 pub use risks::{RiskAcceptanceRow, RiskMethodRow};
+pub use versions::{VersionRow, Versioned};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

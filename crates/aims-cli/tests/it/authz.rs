@@ -144,6 +144,7 @@ fn sample(field: &str, target: &Target) -> Value {
         "revision" => json!(target.version),
         "system" => Value::Null,
         "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
+        "rows" => json!([]),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
 }
@@ -170,6 +171,8 @@ struct Target {
     /// The title column of the kind a path imports.
     title: &'static str,
     link: String,
+    /// The version a `{number}` path names.
+    number: i64,
 }
 
 async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
@@ -183,6 +186,9 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         .unwrap();
     if path.contains("/impact-assessment/") || path.ends_with("/impact-assessment") {
         return impact_target(t, path, email).await;
+    }
+    if path.contains("/soa/") {
+        return soa_target(t, email).await;
     }
     let id = if path.ends_with("/systems/{id}/classification") {
         // A system that has been classified once, so it can be read back.
@@ -220,6 +226,7 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             to,
             link,
             title: kind.title_field().name,
+            number: 1,
         };
     } else if path.ends_with("/tokens/{id}") {
         t.app
@@ -244,6 +251,7 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             .iter()
             .find(|k| path.ends_with(&format!("/{}/import", k.name)))
             .map_or("name", |k| k.title_field().name),
+        number: 1,
     }
 }
 
@@ -273,6 +281,35 @@ async fn impact_target(t: &TestApp, path: &str, email: String) -> Target {
         to: String::new(),
         link: String::new(),
         title: "name",
+        number: 1,
+    }
+}
+
+/// A fresh draft of the Statement of Applicability with every control
+/// decided and justified, so a manager may approve it.
+async fn soa_target(t: &TestApp, email: String) -> Target {
+    let acme = t.scope("acme").await;
+    let rows = t
+        .app
+        .soa_proposal(&acme)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|mut r| {
+            r.decision = aims_app::domain::soa::Decision::Included;
+            r.reasons = vec![aims_app::domain::soa::Reason::BestPractice];
+            r
+        })
+        .collect();
+    let v = t.app.save_soa(&acme, None, rows).await.unwrap();
+    Target {
+        id: String::new(),
+        email,
+        version: v.revision,
+        to: String::new(),
+        link: String::new(),
+        title: "name",
+        number: v.number,
     }
 }
 
@@ -379,7 +416,7 @@ async fn every_operation_for_every_caller() {
                     .replace("{workspace}", "acme")
                     .replace("{id}", &target.id)
                     .replace("{link}", &target.link)
-                    .replace("{number}", "1")
+                    .replace("{number}", &target.number.to_string())
                     .replace("{key}", "model_drift")
                     .replace("{framework}", "iso42001")
                     .replace("{item}", "A.2.2");
@@ -388,7 +425,11 @@ async fn every_operation_for_every_caller() {
                     .into_iter()
                     .flatten()
                     .filter(|p| p["in"] == "query" && p["required"] == true)
-                    .map(|p| format!("{}=policy", p["name"].as_str().unwrap()))
+                    .map(|p| match p["name"].as_str().unwrap() {
+                        // Version numbers (the SoA's changes): the target's version.
+                        n @ ("from" | "to") => format!("{n}={}", target.number),
+                        n => format!("{n}=policy"),
+                    })
                     .collect();
                 if !required_query.is_empty() {
                     url = format!("{url}?{}", required_query.join("&"));

@@ -203,13 +203,21 @@ async fn an_assessment_goes_through_review_and_an_approved_version_never_changes
     let mut c = t.app.store.conn().await.unwrap();
     let rows = c
         .conn()
-        .impact_versions(&t.scope("acme").await.workspace.id, &id)
+        .versions(
+            aims_app::store::Versioned::Impact,
+            &t.scope("acme").await.workspace.id,
+            &id,
+        )
         .await
         .unwrap();
     let mut tampered = rows.iter().find(|r| r.number == 1).unwrap().clone();
     tampered.body = "{}".into();
     tampered.revision += 1;
-    assert!(c.conn().impact_update(&tampered).await.is_err());
+    assert!(c
+        .conn()
+        .version_update(aims_app::store::Versioned::Impact, &tampered)
+        .await
+        .is_err());
     drop(c);
     assert_eq!(
         raw(&t, &auditor.token, &format!("{base}/versions/1")).await,

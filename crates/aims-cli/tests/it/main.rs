@@ -23,4 +23,5 @@ mod records;
 mod risk_library;
 mod risk_method_page;
 mod risks;
+mod soa;
 mod web;

@@ -272,8 +272,74 @@ const CONTROL_FIELDS: &[Field] = &[
         IMPLEMENTATION_STATUS,
     ),
     Field::long("implementation", "How it is implemented"),
+    Field::choice("frequency", "Operated", FREQUENCY)
+        .help("How often the control operates or is performed."),
+    Field::date("last_tested", "Last tested or reviewed"),
+    Field::choice("test_result", "Result of the last test", TEST_RESULT),
     Field::date("next_review", "Next review").duty(),
 ];
+
+const FREQUENCY: &[Choice] = &[
+    c("continuous", "Continuously"),
+    c("per_event", "On each event or release"),
+    c("daily", "Daily"),
+    c("weekly", "Weekly"),
+    c("monthly", "Monthly"),
+    c("quarterly", "Quarterly"),
+    c("yearly", "Yearly"),
+];
+
+const TEST_RESULT: &[Choice] = &[
+    c("effective", "Effective"),
+    c("partially_effective", "Partially effective"),
+    c("not_effective", "Not effective"),
+];
+
+const EVIDENCE_SOURCE: &[Choice] = &[
+    c("manual", "Manual"),
+    c("cli", "CLI"),
+    c("api", "API"),
+    c("ci", "CI pipeline"),
+];
+
+const REVIEW_STATUS: &[Choice] = &[
+    c("submitted", "Submitted"),
+    c("accepted", "Accepted"),
+    c("rejected", "Rejected"),
+];
+
+const EVIDENCE_FIELDS: &[Field] = &[
+    Field::text("title", "Evidence", 300).required(),
+    Field::long("description", "What it shows"),
+    Field::owner(),
+    Field::text("url", "Link", 2000)
+        .help("Where the evidence lives when it is not a file (a dashboard, a ticket, a repository)."),
+    Field::date("covers_from", "Covers from")
+        .help("The first day of the period the evidence is about (not the day it was collected)."),
+    Field::date("covers_to", "Covers to"),
+    Field::date("valid_until", "Valid until")
+        .duty()
+        .help("The last day it counts; after it the evidence is stale and its controls need new evidence."),
+    Field::choice("review_status", "Review", REVIEW_STATUS),
+    Field::long("review_note", "Review note")
+        .help("Why it was rejected, or what the reviewer noted."),
+    Field::choice("source", "Source", EVIDENCE_SOURCE),
+];
+
+/// Evidence that controls work: files (kept in versions by content hash),
+/// links and notes, linked to controls, risks and systems.
+pub const EVIDENCE: Kind = Kind {
+    name: "evidence",
+    record_type: "evidence",
+    page: "evidence",
+    singular: "evidence item",
+    plural: "evidence",
+    about: "Files, links and notes that show controls work: who collected them, the period they cover, until when they count, and whether a reviewer accepted them.",
+    fields: EVIDENCE_FIELDS,
+    columns: &["owner", "covers_to", "valid_until", "review_status"],
+    access: STANDARD_ACCESS,
+    derived: Derived::None,
+};
 
 /// The workspace's controls: a catalogue control (Annex A or any framework
 /// in the catalogue) becomes one when something is first linked to it.
@@ -379,6 +445,7 @@ pub const KINDS: &[Kind] = &[
     RISKS,
     RISK_ACTIONS,
     CONTROLS,
+    EVIDENCE,
 ];
 
 /// Every named relation a link may have.
@@ -445,6 +512,13 @@ pub const RELATIONS: &[Relation] = &[
         to: &["controls"],
         label: "implements control",
         inverse: "implemented by",
+    },
+    Relation {
+        name: "evidence_for",
+        from: &["evidence"],
+        to: &["controls", "risks", "systems", "risk-actions"],
+        label: "evidence for",
+        inverse: "evidenced by",
     },
     Relation {
         name: "related_to",

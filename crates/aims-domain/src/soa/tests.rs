@@ -21,7 +21,7 @@ fn treats() -> Vec<(String, String)> {
 
 #[test]
 fn a_control_that_treats_a_risk_is_proposed_as_included_with_the_risk_named() {
-    let rows = propose(&controls(), &treats());
+    let rows = propose(&controls(), &treats(), &[]);
     assert_eq!(rows.len(), 3, "one row per control, in order");
     assert_eq!(
         rows.iter().map(|r| r.control.as_str()).collect::<Vec<_>>(),
@@ -45,7 +45,7 @@ fn a_control_that_treats_a_risk_is_proposed_as_included_with_the_risk_named() {
 
 #[test]
 fn an_excluded_control_that_a_treatment_relies_on_is_flagged() {
-    let mut rows = propose(&controls(), &treats());
+    let mut rows = propose(&controls(), &treats(), &[]);
     assert!(flags(&rows, &treats()).is_empty());
     rows[1].decision = Decision::Excluded;
     rows[0].decision = Decision::Excluded;
@@ -59,7 +59,7 @@ fn an_excluded_control_that_a_treatment_relies_on_is_flagged() {
 }
 
 fn decided() -> Vec<Row> {
-    let mut rows = propose(&controls(), &treats());
+    let mut rows = propose(&controls(), &treats(), &[]);
     rows[0].decision = Decision::Included;
     rows[0].reasons = vec![Reason::BestPractice];
     rows[2].decision = Decision::Excluded;
@@ -133,4 +133,107 @@ fn rows_read_and_write_as_json() {
     let back: Vec<Row> = serde_json::from_str(&text).unwrap();
     assert_eq!(back, rows);
     assert!(serde_json::from_str::<Row>(r#"{"control": "x", "decision": "maybe"}"#).is_err());
+}
+
+#[test]
+fn a_control_a_legal_obligation_maps_to_is_proposed_with_the_requirement_named() {
+    let laws = vec![
+        (s("iso42001:A.7.4"), s("eu-ai-act:Art. 10")),
+        (s("iso42001:A.6.2.4"), s("eu-ai-act:Art. 15")),
+        (s("iso42001:A.7.4"), s("eu-ai-act:Art. 10")),
+    ];
+    let rows = propose(&controls(), &treats(), &laws);
+    assert_eq!(rows[0].decision, Decision::Undecided);
+    assert_eq!(rows[2].decision, Decision::Included);
+    assert_eq!(
+        rows[2].reasons,
+        [Reason::LegalObligation {
+            references: vec![s("eu-ai-act:Art. 10")]
+        }]
+    );
+    assert_eq!(
+        rows[1].reasons,
+        [
+            Reason::RiskTreatment {
+                risks: vec![s("risk-a"), s("risk-b")]
+            },
+            Reason::LegalObligation {
+                references: vec![s("eu-ai-act:Art. 15")]
+            }
+        ],
+        "both reasons, risk first"
+    );
+}
+
+#[test]
+fn changes_name_each_field_that_differs_and_rows_added_or_dropped() {
+    let old = propose(&controls(), &treats(), &[]);
+    assert!(changes(&old, &old).is_empty());
+    let mut new = old.clone();
+    new[0].decision = Decision::Excluded;
+    new[0].exclusion = s("no third parties");
+    new[1].notes = s("see policy");
+    new[1].reasons.push(Reason::BestPractice);
+    new.remove(2);
+    new.push(Row {
+        control: s("iso42001:A.9.2"),
+        decision: Decision::Included,
+        reasons: vec![Reason::BusinessNeed],
+        exclusion: String::new(),
+        notes: String::new(),
+    });
+    let c = changes(&old, &new);
+    let view: Vec<(&str, &str, &str, &str)> = c
+        .iter()
+        .map(|c| (c.control.as_str(), c.field, c.old.as_str(), c.new.as_str()))
+        .collect();
+    assert_eq!(
+        view,
+        [
+            ("iso42001:A.2.2", "decision", "undecided", "excluded"),
+            ("iso42001:A.2.2", "exclusion", "", "no third parties"),
+            (
+                "iso42001:A.6.2.4",
+                "reasons",
+                "risk treatment: risk-a, risk-b",
+                "risk treatment: risk-a, risk-b; best practice"
+            ),
+            ("iso42001:A.6.2.4", "notes", "", "see policy"),
+            ("iso42001:A.9.2", "row", "", "included"),
+            ("iso42001:A.7.4", "row", "undecided", ""),
+        ]
+    );
+}
+
+#[test]
+fn reasons_read_as_one_line() {
+    assert_eq!(reasons_text(&[]), "");
+    assert_eq!(
+        reasons_text(&[
+            Reason::LegalObligation {
+                references: vec![s("eu-ai-act:Art. 9"), s("eu-ai-act:Art. 10")]
+            },
+            Reason::ContractualRequirement,
+            Reason::BusinessNeed,
+            Reason::BestPractice,
+        ]),
+        "legal obligation: eu-ai-act:Art. 9, eu-ai-act:Art. 10; contractual requirement; business need; best practice"
+    );
+    assert_eq!(Decision::Included.key(), "included");
+    assert_eq!(Decision::Excluded.key(), "excluded");
+}
+
+#[test]
+fn edits_replace_their_rows_and_an_unknown_control_is_named() {
+    let mut rows = propose(&controls(), &treats(), &[]);
+    let mut edit = rows[2].clone();
+    edit.decision = Decision::Excluded;
+    edit.exclusion = s("not relevant");
+    apply_edits(&mut rows, vec![edit.clone()]).unwrap();
+    assert_eq!(rows[2], edit);
+    assert_eq!(rows.len(), 3);
+    let mut stray = edit.clone();
+    stray.control = s("iso42001:Z.1");
+    let err = apply_edits(&mut rows, vec![edit, stray]).unwrap_err();
+    assert!(err.iter().any(|(f, _)| f == "rows[1].control"), "{err:?}");
 }

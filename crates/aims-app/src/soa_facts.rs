@@ -1,0 +1,247 @@
+//! What the Statement of Applicability reads from the rest of the AIMS,
+//! gathered in a handful of queries however large the workspace: the
+//! catalogue's controls, the workspace's control records (implementation
+//! status, owner), the risks each control treats (through treatment
+//! actions), the legal obligations that map to it (classifications and the
+//! crosswalk), the systems it covers and its evidence by standing.
+
+use crate::soa::SOA_FRAMEWORK;
+use crate::{App, Result, Scope};
+use aims_domain::evidence::{standing, Counts};
+use aims_domain::record::{CONTROLS, RISKS};
+use aims_store::Conn;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// One catalogue control as the SoA lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogControl {
+    /// `iso42001:A.6.2.4`
+    pub reference: String,
+    pub title: String,
+    /// The Annex A area (`A.6`).
+    pub area: String,
+}
+
+/// A control's facts from the rest of the AIMS, as shown beside its row
+/// (and frozen into a version when it is approved).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlFacts {
+    /// The workspace's record of the control, once it has one.
+    #[serde(default)]
+    pub record_id: Option<String>,
+    #[serde(default)]
+    pub implementation_status: Option<String>,
+    /// The owner's e-mail.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The systems it covers: those the risks it treats concern, and those
+    /// its evidence is about.
+    #[serde(default)]
+    pub systems: Vec<String>,
+    #[serde(default)]
+    pub evidence: Counts,
+}
+
+/// Everything the SoA reads, keyed by catalogue reference.
+#[derive(Debug, Default)]
+pub struct SoaFacts {
+    pub controls: Vec<CatalogControl>,
+    pub facts: HashMap<String, ControlFacts>,
+    /// `(control reference, risk id)`: the control treats the risk.
+    pub treats: Vec<(String, String)>,
+    /// `(control reference, requirement)`: a legal obligation asks for it.
+    pub obligations: Vec<(String, String)>,
+    /// Risk id → title, for every risk of the workspace.
+    pub risk_titles: HashMap<String, String>,
+}
+
+/// The area of an Annex A id: `A.6.2.4` → `A.6`.
+fn area_of(id: &str) -> String {
+    id.split('.').take(2).collect::<Vec<_>>().join(".")
+}
+
+impl App {
+    /// The catalogue's controls every Statement of Applicability lists.
+    pub async fn soa_catalog_controls(&self) -> Result<Vec<CatalogControl>> {
+        let catalog = self.catalog().await?;
+        Ok(catalog
+            .frameworks()
+            .iter()
+            .filter(|f| f.id == SOA_FRAMEWORK)
+            .flat_map(|f| {
+                f.items
+                    .iter()
+                    .filter(|i| i.kind == "control")
+                    .map(move |i| CatalogControl {
+                        reference: format!("{}:{}", f.id, i.id),
+                        title: i.title.clone(),
+                        area: area_of(&i.id),
+                    })
+            })
+            .collect())
+    }
+
+    /// Gathers the SoA's facts on `conn`, judging evidence on `today`.
+    pub(crate) async fn soa_facts(&self, conn: &mut Conn<'_>, ws: &Scope) -> Result<SoaFacts> {
+        let today = self.now()[..10].to_owned();
+        let controls = self.soa_catalog_controls().await?;
+        let wid = &ws.workspace.id;
+        let records = crate::records::all_pages(conn, wid, &CONTROLS, Default::default()).await?;
+        let risks = crate::records::all_pages(conn, wid, &RISKS, Default::default()).await?;
+        let members: HashMap<String, String> = conn
+            .members_of(wid)
+            .await?
+            .into_iter()
+            .map(|m| (m.user_id, m.email))
+            .collect();
+        let systems: HashMap<String, String> = conn
+            .record_titles(wid, crate::systems_kind().record_type)
+            .await?
+            .into_iter()
+            .collect();
+        // Control record id → reference, and the facts it holds.
+        let mut reference_of: HashMap<String, String> = HashMap::new();
+        let mut facts: HashMap<String, ControlFacts> = HashMap::new();
+        for r in &records {
+            let Some(reference) = r.fields.get("reference").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            reference_of.insert(r.id.clone(), reference.to_owned());
+            let f = facts.entry(reference.to_owned()).or_default();
+            f.record_id = Some(r.id.clone());
+            f.implementation_status = r
+                .fields
+                .get("implementation_status")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            f.owner = r.owner_id.as_ref().and_then(|o| members.get(o)).cloned();
+        }
+        let implements = conn.links_by_relation(wid, "implements").await?;
+        let treated_by = conn.links_by_relation(wid, "treated_by").await?;
+        let concerns = conn.links_by_relation(wid, "concerns").await?;
+        let evidence_for = conn.links_by_relation(wid, "evidence_for").await?;
+        let mut risks_of_action: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (risk, action) in &treated_by {
+            risks_of_action.entry(action).or_default().push(risk);
+        }
+        let mut systems_of_risk: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (risk, system) in &concerns {
+            systems_of_risk.entry(risk).or_default().push(system);
+        }
+        let mut treats = Vec::new();
+        let mut covered: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for (action, control) in &implements {
+            let Some(reference) = reference_of.get(control) else {
+                continue;
+            };
+            for risk in risks_of_action.get(action.as_str()).into_iter().flatten() {
+                treats.push((reference.clone(), (*risk).to_owned()));
+                for s in systems_of_risk.get(risk).into_iter().flatten() {
+                    if let Some(t) = systems.get(*s) {
+                        covered
+                            .entry(reference.clone())
+                            .or_default()
+                            .insert(t.clone());
+                    }
+                }
+            }
+        }
+        // Evidence: its standing today, counted on each control it is for;
+        // evidence about a system also shows which systems its controls cover.
+        let standings: HashMap<String, aims_domain::evidence::Standing> = conn
+            .evidence_standings(wid)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let review = ["submitted", "accepted", "rejected"]
+                    .into_iter()
+                    .find(|s| e.facets.contains(&format!(" review_status={s} ")));
+                let s = standing(review, e.valid_until.as_deref(), &today);
+                (e.id, s)
+            })
+            .collect();
+        let mut evidence_systems: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (evidence, target) in &evidence_for {
+            if systems.contains_key(target) {
+                evidence_systems.entry(evidence).or_default().push(target);
+            }
+        }
+        for (evidence, target) in &evidence_for {
+            let Some(reference) = reference_of.get(target) else {
+                continue;
+            };
+            let f = facts.entry(reference.clone()).or_default();
+            if let Some(s) = standings.get(evidence) {
+                f.evidence.add(*s);
+            }
+            for s in evidence_systems
+                .get(evidence.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(t) = systems.get(*s) {
+                    covered
+                        .entry(reference.clone())
+                        .or_default()
+                        .insert(t.clone());
+                }
+            }
+        }
+        for (reference, titles) in covered {
+            facts.entry(reference).or_default().systems = titles.into_iter().collect();
+        }
+        let obligations = self.soa_obligations(conn, ws).await?;
+        Ok(SoaFacts {
+            controls,
+            facts,
+            treats,
+            obligations,
+            risk_titles: risks.into_iter().map(|r| (r.id, r.title)).collect(),
+        })
+    }
+
+    /// `(control, requirement)` for every EU AI Act obligation of the
+    /// workspace's classified systems that the crosswalk maps to a control.
+    async fn soa_obligations(
+        &self,
+        conn: &mut Conn<'_>,
+        ws: &Scope,
+    ) -> Result<Vec<(String, String)>> {
+        let catalog = self.catalog().await?;
+        let mut articles = BTreeSet::new();
+        for row in conn
+            .classifications_latest_of_workspace(&ws.workspace.id)
+            .await?
+        {
+            // A classification that does not read is no obligation to propose.
+            if let Ok(c) =
+                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
+            {
+                articles.extend(c.obligation_articles);
+            }
+        }
+        let mut out = Vec::new();
+        for a in articles {
+            let id = format!("Art. {a}");
+            for m in catalog.mappings_of("eu-ai-act", &id) {
+                if m.framework.id == SOA_FRAMEWORK && m.item.kind == "control" {
+                    out.push((
+                        format!("{}:{}", m.framework.id, m.item.id),
+                        format!("eu-ai-act:{id}"),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn areas_are_the_first_two_parts_of_an_annex_a_id() {
+        assert_eq!(super::area_of("A.6.2.4"), "A.6");
+        assert_eq!(super::area_of("A.2"), "A.2");
+    }
+}

@@ -1,0 +1,176 @@
+//! `aims soa show|approve` and `aims report soa`: the Statement of
+//! Applicability at a terminal, approved from one, and exported.
+
+use crate::app_error;
+use crate::systems::{write_output, Format};
+use aims_app::{App, Principal};
+use clap::Subcommand;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum SoaCmd {
+    /// The current Statement of Applicability (or `--version N`): one line
+    /// per control with its decision, justification and evidence
+    Show {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Approve the latest draft (a manager's act; the operator may do it):
+    /// refused, naming each row at fault, unless every control is decided
+    /// and justified
+    Approve {
+        #[arg(long)]
+        workspace: String,
+        /// Kept with the version and in the history
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportCmd {
+    /// The Statement of Applicability: one row per Annex A control with its
+    /// decision, justification, exclusion reason, implementation status,
+    /// owner, systems and evidence counts
+    Soa {
+        #[arg(long)]
+        workspace: String,
+        /// csv, json or xlsx
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// A version number; the latest when absent
+        #[arg(long)]
+        version: Option<i64>,
+        /// Where to write it (`-` for standard output, except xlsx)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+fn print(v: &aims_app::SoaVersion, format: Format) {
+    match format {
+        Format::Json => outln!("{}", json!(v)),
+        Format::Table => {
+            let state = if v.number == 0 {
+                "proposal, not saved yet".to_owned()
+            } else {
+                format!("version {}, {}", v.number, v.state)
+            };
+            outln!("Statement of Applicability ({state})");
+            if let (Some(at), Some(by)) = (&v.approved_at, &v.approved_by) {
+                outln!("approved {at} by {by}");
+            }
+            outln!("control\tdecision\tjustification\timplementation\towner\tevidence");
+            for l in &v.lines {
+                let why = if l.row.decision == aims_app::domain::soa::Decision::Excluded {
+                    format!("not applicable: {}", l.row.exclusion)
+                } else {
+                    aims_app::domain::soa::reasons_text(&l.row.reasons)
+                };
+                let e = &l.facts.evidence;
+                outln!(
+                    "{}\t{}\t{}\t{}\t{}\t{} current, {} stale, {} rejected{}",
+                    l.row.control,
+                    l.row.decision.key(),
+                    why,
+                    l.facts.implementation_status.as_deref().unwrap_or("-"),
+                    l.facts.owner.as_deref().unwrap_or("-"),
+                    e.current,
+                    e.stale,
+                    e.rejected,
+                    if l.needs_evidence {
+                        " (needs evidence)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            for f in &v.flags {
+                let aims_app::domain::soa::Flag::ExcludedButTreatsRisks { control, risks } = f;
+                outln!(
+                    "warning: {control} is excluded but the treatment of {} risk(s) relies on it",
+                    risks.len()
+                );
+            }
+        }
+    }
+}
+
+pub async fn run(app: &App, op: &Principal, cmd: SoaCmd) -> Result<ExitCode, String> {
+    match cmd {
+        SoaCmd::Show {
+            workspace,
+            version,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let v = match version {
+                Some(n) => app.soa_version(&ws, n).await.map_err(app_error)?,
+                None => app.soa(&ws).await.map_err(app_error)?.0,
+            };
+            print(&v, format);
+        }
+        SoaCmd::Approve {
+            workspace,
+            note,
+            format,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let (current, _) = app.soa(&ws).await.map_err(app_error)?;
+            if current.number == 0 || current.state != "draft" {
+                return Err(
+                    "there is no draft to approve: save the Statement of Applicability first"
+                        .into(),
+                );
+            }
+            let v = app
+                .approve_soa(&ws, current.number, current.revision, &note)
+                .await
+                .map_err(|e| match e {
+                    aims_app::AppError::Validation(fields) => {
+                        let lines: Vec<String> = fields
+                            .iter()
+                            .map(|(f, m)| format!("{f}: {}", m.join("; ")))
+                            .collect();
+                        format!(
+                            "the Statement of Applicability cannot be approved:\n{}",
+                            lines.join("\n")
+                        )
+                    }
+                    other => app_error(other),
+                })?;
+            print(&v, format);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn report(app: &App, op: &Principal, cmd: ReportCmd) -> Result<ExitCode, String> {
+    match cmd {
+        ReportCmd::Soa {
+            workspace,
+            format,
+            version,
+            output,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let started = std::time::Instant::now();
+            let format: aims_app::export::Format =
+                format.parse().map_err(|m| format!("--format {m}"))?;
+            let bytes = app
+                .soa_export(&ws, version, format)
+                .await
+                .map_err(app_error)?;
+            write_output(&bytes, format, &output, started)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
