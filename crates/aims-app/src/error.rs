@@ -33,6 +33,9 @@ pub enum AppError {
         message: String,
         retry_after_secs: i64,
     },
+    /// [413] A file over the size limit (bytes); nothing was kept.
+    #[error("the file is larger than the limit of {0} bytes")]
+    TooLarge(u64),
     /// [500] Logged with details; the caller sees only a request id.
     #[error("internal error: {0}")]
     Internal(String),

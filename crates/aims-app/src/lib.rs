@@ -11,6 +11,7 @@ mod classifications;
 mod clock;
 mod demo;
 mod error;
+mod evidence;
 mod history;
 mod impacts;
 mod import;
@@ -21,6 +22,7 @@ mod records;
 mod risk_library;
 mod risks;
 mod soa;
+mod soa_bulk;
 mod soa_facts;
 mod systems;
 mod workspaces;
@@ -36,6 +38,7 @@ pub use classifications::{ClassificationView, Obligation};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
 pub use error::AppError;
+pub use evidence::{BlobProblem, EvidenceView, Push, PushedFile, DEFAULT_MAX_UPLOAD_BYTES};
 pub use history::VerifyReport;
 pub use impacts::{ImpactStatus, ImpactVersion, IMPACT_TYPE};
 pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
@@ -48,6 +51,7 @@ pub use risks::{
     DEFAULT_METHOD_VERSION,
 };
 pub use soa::{soa_table, SoaLine, SoaVersion, SoaVersionSummary, SOA_FRAMEWORK, SOA_TYPE};
+pub use soa_bulk::{ControlsEdit, BULK_MAX};
 pub use soa_facts::{CatalogControl, ControlFacts};
 pub use systems::{purpose_of, systems_kind};
 pub use workspaces::Scope;
@@ -73,6 +77,8 @@ pub struct AppConfig {
     /// Pause before answering a refused (throttled) sign-in.
     pub refusal_delay_ms: u64,
     pub session_ttl_secs: i64,
+    /// Largest evidence file accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for AppConfig {
@@ -89,6 +95,7 @@ impl Default for AppConfig {
             hash_queue: 64,
             refusal_delay_ms: 250,
             session_ttl_secs: 12 * 60 * 60,
+            max_upload_bytes: evidence::DEFAULT_MAX_UPLOAD_BYTES,
         }
     }
 }
@@ -102,6 +109,8 @@ pub struct App {
     catalog_cache: Arc<catalog::CatalogCache>,
     hashing: Arc<auth::Hashing>,
     heat_maps: Arc<risks::HeatMapCache>,
+    /// Where evidence files are kept; none: evidence cannot take files.
+    pub blobs: Option<aims_store::BlobStore>,
 }
 
 impl App {
@@ -118,7 +127,14 @@ impl App {
             catalog_cache: Arc::default(),
             hashing,
             heat_maps: Arc::default(),
+            blobs: None,
         }
+    }
+
+    /// Keeps evidence files in `blobs`.
+    pub fn with_blobs(mut self, blobs: aims_store::BlobStore) -> App {
+        self.blobs = Some(blobs);
+        self
     }
 
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {

@@ -251,7 +251,7 @@ const CONTROL_ITEM_KINDS: [&str; 2] = ["control", "subcategory"];
 impl App {
     /// The catalogue control `reference` names (`framework:item`), as its
     /// canonical reference and the title its record gets.
-    async fn catalogue_control(&self, reference: &str) -> Result<(String, String)> {
+    pub(crate) async fn catalogue_control(&self, reference: &str) -> Result<(String, String)> {
         let catalog = self.catalog().await?;
         let (fw, item) = reference
             .split_once(':')

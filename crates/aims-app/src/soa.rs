@@ -36,7 +36,7 @@ pub struct SoaLine {
     pub risk_titles: Vec<String>,
     #[serde(flatten)]
     pub facts: ControlFacts,
-    /// True when nothing current shows the control works (included controls only).
+    /// True when nothing current shows the control works (every control not excluded).
     pub needs_evidence: bool,
 }
 
@@ -115,7 +115,7 @@ fn lines(
                 title: c.map(|c| c.title.clone()).unwrap_or_default(),
                 area: c.map(|c| c.area.clone()).unwrap_or_default(),
                 risk_titles,
-                needs_evidence: r.decision == aims_domain::soa::Decision::Included
+                needs_evidence: r.decision != aims_domain::soa::Decision::Excluded
                     && f.evidence.needs_evidence(),
                 facts: f,
                 row: r.clone(),

@@ -20,6 +20,7 @@ macro_rules! outln {
 }
 
 mod discover;
+mod evidence;
 mod impact;
 mod import;
 mod progress;
@@ -95,6 +96,9 @@ enum Command {
         /// Seconds an idle kept-alive connection stays open [default: 60]
         #[arg(long, env = "AIMS_IDLE_TIMEOUT_SECS")]
         idle_timeout_secs: Option<u64>,
+        /// Largest evidence file accepted, in bytes [default: 4 GiB]
+        #[arg(long, env = "AIMS_MAX_UPLOAD_BYTES")]
+        max_upload_bytes: Option<u64>,
     },
     /// Manage users
     #[command(subcommand)]
@@ -120,6 +124,9 @@ enum Command {
     /// The Statement of Applicability: show, approve
     #[command(subcommand)]
     Soa(soa::SoaCmd),
+    /// Evidence: push files from a pipeline, list, show, verify the stored files
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCmd),
     /// Reports as files: `aims report soa`
     #[command(subcommand)]
     Report(soa::ReportCmd),
@@ -469,6 +476,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             max_connections,
             header_timeout_secs,
             idle_timeout_secs,
+            max_upload_bytes,
         } => {
             init_logging(&s.log_format);
             let listen = listen
@@ -491,7 +499,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                         .map_or(defaults.idle_timeout, secs),
                 },
             };
-            return serve(&s, &listen, web).await.map(|_| ExitCode::SUCCESS);
+            let config = AppConfig {
+                max_upload_bytes: max_upload_bytes.unwrap_or(aims_app::DEFAULT_MAX_UPLOAD_BYTES),
+                ..AppConfig::default()
+            };
+            return serve(&s, &listen, web, config)
+                .await
+                .map(|_| ExitCode::SUCCESS);
         }
         Command::Discover {
             path,
@@ -524,9 +538,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         _ => {}
     }
+    // A push talks to a server: no database here.
+    if let Command::Evidence(cmd @ evidence::EvidenceCmd::Push { .. }) = cli.command {
+        return evidence::run_remote(cmd).await;
+    }
     let adopt = matches!(cli.command, Command::Audit(AuditCmd::Seal));
     let store = open_store(&s, adopt).await?;
-    let app = App::new(store.clone(), AppConfig::default());
+    let app = App::new(store.clone(), AppConfig::default()).with_blobs(blob_store(&s));
     let op = Principal::operator();
     let result = admin(&app, &op, cli.command).await;
     store.close().await;
@@ -539,6 +557,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Risks(cmd) => return risks::run(app, op, cmd).await,
         Command::Impact(cmd) => return impact::run(app, op, cmd).await,
         Command::Soa(cmd) => return soa::run(app, op, cmd).await,
+        Command::Evidence(cmd) => return evidence::run(app, op, cmd).await,
         Command::Report(cmd) => return soa::report(app, op, cmd).await,
         Command::Discover {
             path,
@@ -794,10 +813,21 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(s: &Settings, listen: &str, web: aims_web::WebConfig) -> Result<(), String> {
+/// Evidence files live under the data directory, beside SQLite's files
+/// (with PostgreSQL, a directory every replica shares).
+fn blob_store(s: &Settings) -> aims_app::store::BlobStore {
+    aims_app::store::BlobStore::fs(s.data_dir.join("evidence"))
+}
+
+async fn serve(
+    s: &Settings,
+    listen: &str,
+    web: aims_web::WebConfig,
+    config: AppConfig,
+) -> Result<(), String> {
     let store = open_store(s, false).await?;
     let state = aims_web::AppState {
-        app: App::new(store.clone(), AppConfig::default()),
+        app: App::new(store.clone(), config).with_blobs(blob_store(s)),
         config: web,
     };
     let listener = tokio::net::TcpListener::bind(listen)

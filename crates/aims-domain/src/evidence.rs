@@ -197,5 +197,61 @@ pub fn file_name(given: &str) -> Option<String> {
     }
 }
 
+/// The media type of content, from its first bytes (never from what a
+/// client claims): the raster images and PDF a browser previews, ZIP (and
+/// so Office files), gzip, JSON and plain text (valid UTF-8 without NUL);
+/// anything else, HTML and SVG included, is `text/plain` when it is text
+/// and `application/octet-stream` otherwise, so nothing uploaded is ever
+/// served as active content.
+pub fn sniff(head: &[u8]) -> &'static str {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x1f\x8b", "application/gzip"),
+    ];
+    if let Some((_, t)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return t;
+    }
+    if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        return "image/webp";
+    }
+    // A multi-byte character cut at the end of the head is still text.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => Some(t),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    match text {
+        Some(t) if !t.contains('\0') => {
+            let start = t.trim_start_matches('\u{feff}').trim_start();
+            if start.starts_with('{') || start.starts_with('[') {
+                "application/json"
+            } else {
+                "text/plain"
+            }
+        }
+        _ => "application/octet-stream",
+    }
+}
+
+/// True for the types a browser may show inline from a preview (with a
+/// sandboxing policy): raster images, PDF and plain text.
+pub fn previewable(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "image/png"
+            | "image/jpeg"
+            | "image/gif"
+            | "image/webp"
+            | "application/pdf"
+            | "text/plain"
+            | "application/json"
+    )
+}
+
 #[cfg(test)]
 mod tests;

@@ -90,6 +90,11 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         match e {
+            e @ AppError::TooLarge(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Payload too large",
+                format!("{e}; nothing was kept"),
+            ),
             AppError::NotFound(what) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 "Not found",

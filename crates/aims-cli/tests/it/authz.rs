@@ -145,6 +145,7 @@ fn sample(field: &str, target: &Target) -> Value {
         "system" => Value::Null,
         "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
         "rows" => json!([]),
+        "status" => json!("accepted"),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
 }
@@ -189,6 +190,9 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
     }
     if path.contains("/soa/") {
         return soa_target(t, email).await;
+    }
+    if path.contains("/evidence/{id}/files/{number}") {
+        return evidence_target(t, email).await;
     }
     let id = if path.ends_with("/systems/{id}/classification") {
         // A system that has been classified once, so it can be read back.
@@ -313,6 +317,38 @@ async fn soa_target(t: &TestApp, email: String) -> Target {
     }
 }
 
+/// An evidence item with one file version.
+async fn evidence_target(t: &TestApp, email: String) -> Target {
+    let acme = t.scope("acme").await;
+    let mut w = t.app.evidence_writer(&acme).unwrap();
+    w.write("matrix evidence".into()).await.unwrap();
+    let stored = w.finish().await.unwrap();
+    let v = t
+        .app
+        .push_evidence(
+            &acme,
+            aims_app::Push {
+                source: "api".into(),
+                files: vec![aims_app::PushedFile {
+                    file_name: "matrix.txt".into(),
+                    stored,
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    Target {
+        id: v.id,
+        email,
+        version: v.version,
+        to: String::new(),
+        link: String::new(),
+        title: "name",
+        number: 1,
+    }
+}
+
 /// The kind of record a path acts on, when it is one of the record routes.
 fn record_kind(path: &str) -> Option<&'static aims_app::domain::record::Kind> {
     aims_app::domain::record::KINDS.iter().find(|k| {
@@ -359,6 +395,17 @@ fn body(doc: &Value, op: &Value, target: &Target) -> Option<(String, String)> {
             obj.insert(field.clone(), sample(field, target));
         }
         return Some(("application/json".into(), Value::Object(obj).to_string()));
+    }
+    if content.contains_key("multipart/form-data") {
+        // An evidence push: one small file for a control.
+        let b = "matrixboundary";
+        return Some((
+            format!("multipart/form-data; boundary={b}"),
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"control\"\r\n\r\nA.6.2.4\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"matrix.txt\"\r\nContent-Type: text/plain\r\n\r\nMatrix {}\r\n--{b}--\r\n",
+                uuid::Uuid::now_v7().simple()
+            ),
+        ));
     }
     if content.contains_key("text/csv") {
         // A record import: one new row of the kind.

@@ -180,6 +180,8 @@ pub mod tempdir {
 pub struct Options {
     pub web: aims_web::WebConfig,
     pub lock_timeout: std::time::Duration,
+    /// Largest evidence file the server takes.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Options {
@@ -187,6 +189,7 @@ impl Default for Options {
         Options {
             web: aims_web::WebConfig::default(),
             lock_timeout: aims_app::store::DEFAULT_LOCK_TIMEOUT,
+            max_upload_bytes: aims_app::DEFAULT_MAX_UPLOAD_BYTES,
         }
     }
 }
@@ -214,13 +217,17 @@ impl TestApp {
     pub async fn empty_with(options: Options) -> TestApp {
         let db = TestDb::new().await;
         let store = db.store_with(options.lock_timeout).await;
+        // Evidence files where `aims` keeps them: under the data dir.
+        let blobs = db.dir.path().join("evidence");
         let app = App::new(
             store,
             AppConfig {
                 insecure_fast_password_hash: true,
+                max_upload_bytes: options.max_upload_bytes,
                 ..AppConfig::default()
             },
-        );
+        )
+        .with_blobs(aims_app::store::BlobStore::fs(blobs));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = aims_web::AppState {

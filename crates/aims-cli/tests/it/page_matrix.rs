@@ -172,6 +172,61 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             f(&[("based_on", &format!("1.{revision}")), ("note", "matrix")]),
         );
     }
+    // The Statement of Applicability: a draft to read or edit; to approve,
+    // one where every control is decided.
+    if path.starts_with("/w/{ws}/soa") {
+        use aims_app::domain::soa::{Decision, Reason, Row};
+        let draft = if path.ends_with("/approve") {
+            let (current, _) = t.app.soa(&acme).await.unwrap();
+            let rows = current
+                .lines
+                .into_iter()
+                .map(|l| Row {
+                    decision: Decision::Included,
+                    reasons: vec![Reason::BestPractice],
+                    exclusion: String::new(),
+                    ..l.row
+                })
+                .collect();
+            t.app.save_soa(&acme, None, rows).await.unwrap()
+        } else {
+            t.app.save_soa(&acme, None, vec![]).await.unwrap()
+        };
+        let (number, revision) = (draft.number.to_string(), draft.revision.to_string());
+        // A status the control does not hold yet, so the bulk edit writes.
+        let held = draft
+            .lines
+            .iter()
+            .find(|l| l.row.control == "iso42001:A.2.2")
+            .and_then(|l| l.facts.implementation_status.clone());
+        let status = if held.as_deref() == Some("implemented") {
+            "planned"
+        } else {
+            "implemented"
+        };
+        let form = match path {
+            "/w/{ws}/soa/rows" => f(&[
+                ("based_on", ""),
+                ("control", "iso42001:A.2.2"),
+                ("decision", "included"),
+                ("reasons", "best_practice"),
+                ("notes", &name),
+            ]),
+            "/w/{ws}/soa/approve" => f(&[
+                ("number", &number),
+                ("revision", &revision),
+                ("note", "matrix"),
+            ]),
+            "/w/{ws}/soa/bulk" => f(&[
+                ("control", "iso42001:A.2.2"),
+                ("control", "iso42001:A.2.3"),
+                ("implementation_status", status),
+                ("owner", ADMIN_EMAIL),
+            ]),
+            _ => vec![],
+        };
+        return (url.replace("{number}", &number), form);
+    }
     let form = match path {
         "/w/{ws}/inventory/{id}/impact" => f(&[
             ("based_on", ""),

@@ -269,3 +269,50 @@ fn file_names_keep_only_their_last_component() {
         Some(FILE_NAME_MAX)
     );
 }
+
+#[test]
+fn content_types_come_from_the_bytes_and_nothing_is_active() {
+    assert_eq!(sniff(b"%PDF-1.7\n"), "application/pdf");
+    assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), "image/png");
+    assert_eq!(sniff(b"\xff\xd8\xff\xe0"), "image/jpeg");
+    assert_eq!(sniff(b"GIF87a.."), "image/gif");
+    assert_eq!(sniff(b"GIF89a.."), "image/gif");
+    assert_eq!(sniff(b"RIFF\x10\x00\x00\x00WEBPVP8 "), "image/webp");
+    assert_eq!(
+        sniff(b"RIFF\x10\x00\x00\x00WAVE"),
+        "application/octet-stream"
+    );
+    assert_eq!(sniff(b"RIFF"), "text/plain");
+    assert_eq!(sniff(b"PK\x03\x04"), "application/zip");
+    assert_eq!(sniff(b"\x1f\x8b\x08"), "application/gzip");
+    assert_eq!(sniff(b"  {\"accuracy\": 0.9}"), "application/json");
+    assert_eq!(sniff("\u{feff}[1]".as_bytes()), "application/json");
+    assert_eq!(sniff(b"<html><script>alert(1)</script>"), "text/plain");
+    assert_eq!(sniff(b"<svg onload=alert(1)>"), "text/plain");
+    assert_eq!(sniff(b"a\0b"), "application/octet-stream");
+    assert_eq!(sniff(b"\xff\xfe\x00"), "application/octet-stream");
+    assert_eq!(sniff("caf\u{e9}".as_bytes()), "text/plain");
+    // A character cut by the head's end.
+    assert_eq!(sniff(&"é".as_bytes()[..1]), "text/plain");
+    assert_eq!(sniff(b""), "text/plain");
+    for t in [
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "application/json",
+    ] {
+        assert!(previewable(t), "{t}");
+    }
+    for t in [
+        "application/zip",
+        "application/octet-stream",
+        "text/html",
+        "image/svg+xml",
+        "application/gzip",
+    ] {
+        assert!(!previewable(t), "{t}");
+    }
+}

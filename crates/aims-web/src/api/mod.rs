@@ -3,6 +3,7 @@
 
 mod catalog;
 mod classification;
+mod evidence;
 mod extract;
 mod history;
 mod impacts;
@@ -67,6 +68,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(risks::routes())
         .merge(impacts::routes())
         .merge(soa::routes())
+        .merge(evidence::routes())
         .merge(history::routes())
         .merge(catalog::routes())
         .split_for_parts()

@@ -12,6 +12,7 @@ mod risk_library;
 mod risk_method_form;
 mod risks;
 mod session;
+mod soa;
 mod when;
 mod workspace;
 
@@ -99,6 +100,7 @@ fn table() -> Vec<PageRoute> {
         risks::routes(),
         risk_library::routes(),
         impacts::routes(),
+        soa::routes(),
         records::routes(),
     ]
     .into_iter()
@@ -222,6 +224,7 @@ impl IntoResponse for PageError {
             PageError::App(AppError::Forbidden(why)) => (StatusCode::FORBIDDEN, "Not allowed", format!("Your role does not allow this: {why}.")),
             PageError::App(AppError::Unauthenticated) => (StatusCode::UNAUTHORIZED, "Sign in", "Please sign in.".to_owned()),
             PageError::App(AppError::Throttled(s)) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("Try again in {s} seconds.")),
+            PageError::App(e @ AppError::TooLarge(_)) => (StatusCode::PAYLOAD_TOO_LARGE, "File too large", format!("{e}; nothing was kept.")),
             PageError::App(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot save", e.to_string()),
             PageError::App(AppError::Unavailable { message, retry_after_secs }) => {
                 let mut resp = (StatusCode::SERVICE_UNAVAILABLE, render(&ErrorPage {
@@ -304,6 +307,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("risk-library", "Risk library", "/risk-library", true, "Starting points for common AI risks; pick one to create a draft."),
         item("impact", "Impact assessments", "/impact", true, "AI system impact assessments for individuals, groups and society."),
         item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
+        item("soa", "Statement of Applicability", "/soa", true, "Every Annex A control included or excluded, with its justification, status, owner and evidence; versioned and approved."),
     ]),
     ("Do", &[
         item("evidence", "Evidence", "/evidence", false, "Proof for every control: uploaded, linked or pushed from CI."),

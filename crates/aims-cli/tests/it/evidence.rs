@@ -1,0 +1,368 @@
+//! Evidence (issue #9): pushed from a pipeline in one request with its CI
+//! run, stored once per content, downloaded safely, judged stale by the
+//! clock, re-hashed by `aims evidence verify`.
+
+use crate::helpers::{Caller, TestApp, WS};
+use serde_json::{json, Value};
+use std::process::Command;
+use std::sync::Arc;
+
+/// Runs `aims` with only the environment given (no CI variables leak in
+/// from the machine running the tests).
+/// On a blocking thread: the server answers on this test's runtime meanwhile.
+async fn aims(t: &TestApp, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = Command::new(TestApp::bin());
+    cmd.env_clear()
+        .envs(env.iter().copied())
+        .args(t.db.cli_args())
+        .args(args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+async fn push(t: &TestApp, token: &str, parts: reqwest::multipart::Form) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(t.url(&format!("{WS}/evidence/push")))
+        .bearer_auth(token)
+        .multipart(parts)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+fn file(bytes: &'static [u8], name: &str) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned())
+}
+
+fn blob_count(t: &TestApp) -> usize {
+    let root = t.db.dir.path().join("evidence").join("sha256");
+    std::fs::read_dir(&root)
+        .map(|d| {
+            d.flatten()
+                .map(|sub| std::fs::read_dir(sub.path()).unwrap().count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn soa_line(soa: &Value, control: &str) -> Value {
+    soa["current"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["control"] == control)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_push_from_ci_lands_on_the_control_in_one_request_with_its_run() {
+    let t = TestApp::new().await;
+    let contributor = Caller::new(&t, "contributor").await;
+    contributor
+        .post("/systems", json!({"name": "Fraud model"}))
+        .await;
+    let dir = crate::helpers::tempdir::TempDir::new();
+    let report = dir.path().join("eval-report.json");
+    std::fs::write(&report, br#"{"auc": 0.91, "fairness_gap": 0.02}"#).unwrap();
+    let o = aims(
+        &t,
+        &[
+            "evidence",
+            "push",
+            "--server",
+            &t.base,
+            "--token",
+            &contributor.token,
+            "--workspace",
+            "acme",
+            "--control",
+            "A.6.2.4",
+            "--system",
+            "Fraud model",
+            "--covers",
+            "2026-01-01..2026-03-31",
+            "--valid-until",
+            "2026-12-31",
+            "--format",
+            "json",
+            report.to_str().unwrap(),
+        ],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_SHA", "4f2a9c1"),
+            ("GITHUB_REF_NAME", "main"),
+            ("GITHUB_WORKFLOW", "model-eval"),
+            ("GITHUB_RUN_ID", "8812"),
+            ("GITHUB_SERVER_URL", "https://github.example"),
+            ("GITHUB_REPOSITORY", "acme/fraud"),
+        ],
+    )
+    .await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let item: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let id = item["id"].as_str().unwrap().to_owned();
+    assert_eq!(item["fields"]["source"], "ci");
+    assert_eq!(item["fields"]["covers_from"], "2026-01-01");
+    assert_eq!(item["fields"]["covers_to"], "2026-03-31");
+    let f = &item["files"][0];
+    assert_eq!(f["file_name"], "eval-report.json");
+    assert_eq!(
+        f["media_type"], "application/json",
+        "sniffed from the content"
+    );
+    let ci: Value = serde_json::from_str(f["ci"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (
+            ci["commit"].as_str(),
+            ci["run"].as_str(),
+            ci["branch"].as_str()
+        ),
+        (Some("4f2a9c1"), Some("8812"), Some("main"))
+    );
+    let kinds: Vec<&str> = item["for_records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2, "the control and the system: {item}");
+    // The control shows it: current evidence, covering the system.
+    let (_, soa) = contributor.get("/soa").await;
+    let line = soa_line(&soa, "iso42001:A.6.2.4");
+    assert_eq!(line["evidence"]["current"], 1, "{line}");
+    assert_eq!(line["systems"], json!(["Fraud model"]));
+    // Staleness flips the control to "needs evidence" through the clock.
+    let acme = t.scope("acme").await;
+    let on = |secs: u64| {
+        t.app.clone().with_clock(Arc::new(aims_app::FixedClock(
+            (std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)).into(),
+        )))
+    };
+    // 2026-12-31 and 2027-01-01 at noon.
+    let last_day = on(1_798_718_400);
+    let (v, _) = last_day.soa(&acme).await.unwrap();
+    let l = v
+        .lines
+        .iter()
+        .find(|l| l.row.control == "iso42001:A.6.2.4")
+        .unwrap();
+    assert_eq!((l.facts.evidence.current, l.needs_evidence), (1, false));
+    let after = on(1_798_804_800);
+    let (v, _) = after.soa(&acme).await.unwrap();
+    let l = v
+        .lines
+        .iter()
+        .find(|l| l.row.control == "iso42001:A.6.2.4")
+        .unwrap();
+    assert_eq!((l.facts.evidence.stale, l.needs_evidence), (1, true));
+    // The item lists with its duty in the owner's work (valid_until is a dated duty).
+    let (s, list) = contributor.get("/evidence?due_before=2027-01-01").await;
+    assert_eq!(s, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    // `aims evidence show` reads it back with its run.
+    let o = aims(&t, &["evidence", "show", "--workspace", "acme", &id], &[]).await;
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && text.contains("commit 4f2a9c1 run 8812"),
+        "{text}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn identical_content_is_stored_once_downloads_are_attachments_and_roles_hold() {
+    let t = TestApp::new().await;
+    t.add_workspace("other").await;
+    let contributor = Caller::new(&t, "contributor").await;
+    let auditor = Caller::new(&t, "auditor").await;
+    let html: &'static [u8] = b"<html><script>alert(1)</script></html>";
+    let form = || {
+        reqwest::multipart::Form::new()
+            .text("control", "A.6.2.6")
+            .part("file", file(html, "../../report.html"))
+    };
+    let (s, first) = push(&t, &contributor.token, form()).await;
+    assert_eq!(s, 201, "{first}");
+    let (s, second) = push(&t, &contributor.token, form()).await;
+    assert_eq!(s, 201, "{second}");
+    assert_eq!(first["files"][0]["sha256"], second["files"][0]["sha256"]);
+    assert_eq!(blob_count(&t), 1, "identical content is stored once");
+    assert_eq!(
+        first["files"][0]["file_name"], "report.html",
+        "no directory kept"
+    );
+    // A new version of the same item.
+    let id = first["id"].as_str().unwrap();
+    let r = reqwest::Client::new()
+        .post(t.url(&format!("{WS}/evidence/{id}/files")))
+        .bearer_auth(&contributor.token)
+        .multipart(reqwest::multipart::Form::new().part("file", file(b"%PDF-1.7 v2", "report.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["files"][0]["number"], 2, "newest first");
+    assert_eq!(v["files"][0]["media_type"], "application/pdf");
+    assert_eq!(blob_count(&t), 2);
+    // An auditor downloads, never as active content, but cannot push.
+    let r = reqwest::Client::new()
+        .get(t.url(&format!("{WS}/evidence/{id}/files/1")))
+        .bearer_auth(&auditor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let h = r.headers().clone();
+    assert!(h["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["content-type"], "application/octet-stream");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), html);
+    let r = reqwest::Client::new()
+        .get(t.url(&format!("{WS}/evidence/{id}/files/1/preview")))
+        .bearer_auth(&auditor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/plain",
+        "HTML is shown as text: {:?}",
+        r.headers()
+    );
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    let (s, _) = push(&t, &auditor.token, form()).await;
+    assert_eq!(s, 403);
+    // Another workspace's evidence does not exist for this one.
+    let other = t.token("other", "manager").await;
+    let r = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/workspaces/other/evidence/{id}/files/1")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    // Bad parts are named.
+    let (s, p) = push(
+        &t,
+        &contributor.token,
+        reqwest::multipart::Form::new()
+            .text("control", "Z.9")
+            .part("file", file(b"x", "x.txt")),
+    )
+    .await;
+    assert_eq!(
+        (s, p["errors"][0]["field"].as_str()),
+        (422, Some("control")),
+        "{p}"
+    );
+    let (s, _) = push(
+        &t,
+        &contributor.token,
+        reqwest::multipart::Form::new()
+            .text("covers", "2026-02-01..2026-01-01")
+            .part("file", file(b"x", "x.txt")),
+    )
+    .await;
+    assert_eq!(s, 422);
+    // A reviewer rejects it, with a reason.
+    let manager = Caller::new(&t, "manager").await;
+    let (_, item) = manager.get(&format!("/evidence/{id}")).await;
+    let (s, p) = manager
+        .post(
+            &format!("/evidence/{id}/review"),
+            json!({"version": item["version"], "status": "rejected"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    let (s, _) = manager
+        .post(
+            &format!("/evidence/{id}/review"),
+            json!({"version": item["version"], "status": "rejected", "note": "Unreadable"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, soa) = auditor.get("/soa").await;
+    let line = soa_line(&soa, "iso42001:A.6.2.6");
+    assert_eq!(line["evidence"]["rejected"], 1, "{line}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_413_and_keeps_nothing() {
+    let t = TestApp::with(crate::helpers::Options {
+        max_upload_bytes: 1024,
+        ..Default::default()
+    })
+    .await;
+    let c = Caller::new(&t, "contributor").await;
+    let big: &'static [u8] = Box::leak(vec![b'a'; 4096].into_boxed_slice());
+    let (s, p) = push(
+        &t,
+        &c.token,
+        reqwest::multipart::Form::new().part("file", file(big, "big.txt")),
+    )
+    .await;
+    assert_eq!(s, 413, "{p}");
+    assert_eq!(blob_count(&t), 0);
+    let (_, list) = c.get("/evidence").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn verify_names_a_blob_altered_or_missing_on_disk() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, a) = push(
+        &t,
+        &c.token,
+        reqwest::multipart::Form::new().part("file", file(b"model card v1", "card.md")),
+    )
+    .await;
+    let (_, b) = push(
+        &t,
+        &c.token,
+        reqwest::multipart::Form::new().part("file", file(b"test report", "tests.xml")),
+    )
+    .await;
+    let o = aims(&t, &["evidence", "verify"], &[]).await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let sha = a["files"][0]["sha256"].as_str().unwrap();
+    let path =
+        t.db.dir
+            .path()
+            .join("evidence/sha256")
+            .join(&sha[..2])
+            .join(sha);
+    std::fs::write(&path, b"model card v2").unwrap();
+    let gone = b["files"][0]["sha256"].as_str().unwrap();
+    std::fs::remove_file(
+        t.db.dir
+            .path()
+            .join("evidence/sha256")
+            .join(&gone[..2])
+            .join(gone),
+    )
+    .unwrap();
+    let o = aims(&t, &["evidence", "verify"], &[]).await;
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("altered: card.md"), "{text}");
+    assert!(text.contains("missing: tests.xml"), "{text}");
+    assert!(
+        text.contains("2 stored file(s) checked, 2 missing or altered"),
+        "{text}"
+    );
+    t.stop().await;
+}
