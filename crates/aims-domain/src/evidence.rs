@@ -19,6 +19,16 @@ pub enum Standing {
     Rejected,
 }
 
+impl Standing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Current => "current",
+            Standing::Stale => "stale",
+            Standing::Rejected => "rejected",
+        }
+    }
+}
+
 /// The standing of an item with `review_status` (`submitted`, `accepted`,
 /// `rejected`; none counts as submitted) valid until `valid_until`
 /// (`YYYY-MM-DD`, the last day it counts; none: it does not expire),

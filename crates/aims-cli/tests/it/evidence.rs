@@ -38,14 +38,7 @@ fn file(bytes: &'static [u8], name: &str) -> reqwest::multipart::Part {
 }
 
 fn blob_count(t: &TestApp) -> usize {
-    let root = t.db.dir.path().join("evidence").join("sha256");
-    std::fs::read_dir(&root)
-        .map(|d| {
-            d.flatten()
-                .map(|sub| std::fs::read_dir(sub.path()).unwrap().count())
-                .sum()
-        })
-        .unwrap_or(0)
+    crate::helpers::blob_files(t)
 }
 
 fn soa_line(soa: &Value, control: &str) -> Value {
@@ -364,5 +357,89 @@ async fn verify_names_a_blob_altered_or_missing_on_disk() {
         text.contains("2 stored file(s) checked, 2 missing or altered"),
         "{text}"
     );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_person_uploads_a_version_on_the_page_and_the_control_shows_it_with_its_crosswalk() {
+    let t = TestApp::new().await;
+    let (browser, csrf) = crate::helpers::member_session(
+        &t,
+        "ines@example.org",
+        "acme",
+        aims_app::domain::Role::Contributor,
+    )
+    .await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, item) = push(
+        &t,
+        &c.token,
+        reqwest::multipart::Form::new()
+            .text("control", "A.6.2.4")
+            .part("file", file(b"first", "plan.txt")),
+    )
+    .await;
+    let id = item["id"].as_str().unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("file", file(b"\x89PNG\r\n\x1a\nimage", "chart.png"));
+    let r = browser
+        .post(t.url(&format!("/w/acme/evidence/{id}/upload")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let to = crate::helpers::location(&r);
+    let html = crate::helpers::fetch_text(&browser, &t.url(&to)).await;
+    assert!(html.contains("File added as a new version"), "{html}");
+    assert!(html.contains("chart.png") && html.contains("plan.txt"));
+    assert!(html.contains("image/png") && html.contains("Preview of chart.png"));
+    // A forged form stores nothing.
+    let before = crate::helpers::blob_files(&t);
+    let r = browser
+        .post(t.url(&format!("/w/acme/evidence/{id}/upload")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", "f".repeat(64))
+                .part("file", file(b"forged", "x.txt")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(crate::helpers::blob_files(&t), before);
+    // The control lists it and what else it supports through the crosswalks.
+    let control = item["for_records"][0]["id"].as_str().unwrap();
+    let html =
+        crate::helpers::fetch_text(&browser, &t.url(&format!("/w/acme/controls/{control}"))).await;
+    assert!(
+        html.contains("plan.txt") && html.contains(">current<"),
+        "{html}"
+    );
+    assert!(html.contains("The same evidence also supports"), "{html}");
+    // The API answers the same from the other framework's side.
+    let (_, mapped) = c.get("/catalog/iso42001/A.6.2.4/evidence").await;
+    assert_eq!(mapped["supporting"][0]["relationship"], "direct");
+    let crosswalk = t.app.control_crosswalk("iso42001:A.6.2.4").await.unwrap();
+    let other = crosswalk
+        .first()
+        .expect("A.6.2.4 maps to another framework");
+    let (s, v) = c
+        .get(&format!(
+            "/catalog/{}/{}/evidence",
+            other.framework,
+            other.item.replace(' ', "%20")
+        ))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let found = v["supporting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["control"] == "iso42001:A.6.2.4")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(found["evidence"][0]["evidence"]["title"], "plan.txt");
+    assert_ne!(found["relationship"], "direct");
     t.stop().await;
 }

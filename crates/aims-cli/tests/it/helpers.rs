@@ -591,3 +591,15 @@ impl Caller<'_> {
         self.send(Method::PUT, path, Some(body)).await
     }
 }
+
+/// How many evidence files the server keeps on disk.
+pub fn blob_files(t: &TestApp) -> usize {
+    let root = t.db.dir.path().join("evidence").join("sha256");
+    std::fs::read_dir(&root)
+        .map(|d| {
+            d.flatten()
+                .map(|sub| std::fs::read_dir(sub.path()).unwrap().count())
+                .sum()
+        })
+        .unwrap_or(0)
+}

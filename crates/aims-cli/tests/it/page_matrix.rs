@@ -129,10 +129,34 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             String::new()
         };
         let url = url.replace(&system, &id).replace("{link}", &link);
+        if path.contains("/files/{number}") {
+            // An evidence item with one file version to preview.
+            let mut w = t.app.evidence_writer(&acme).unwrap();
+            w.write("matrix evidence".into()).await.unwrap();
+            let stored = w.finish().await.unwrap();
+            t.app
+                .push_evidence(
+                    &acme,
+                    aims_app::Push {
+                        evidence_id: Some(id.clone()),
+                        source: "manual".into(),
+                        files: vec![aims_app::PushedFile {
+                            file_name: "matrix.txt".into(),
+                            stored,
+                        }],
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let url = url.replace("{number}", "1");
         let form = if path.ends_with("/approve") {
             f(&[("version", "1"), ("note", "matrix")])
         } else if path.ends_with("/import") {
             f(&[("mode", "all"), ("file", &format!("{title}\n{name}\n"))])
+        } else if path.ends_with("/upload") {
+            f(&[("file", &format!("evidence {name}\n"))])
         } else if path.ends_with("/links") {
             f(&[("relation", "related_to"), ("to", &to)])
         } else if path.ends_with("/{id}") {

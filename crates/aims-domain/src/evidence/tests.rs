@@ -26,6 +26,10 @@ fn standing_follows_review_and_validity_on_the_day_judged() {
         Standing::Rejected,
         "rejected wins over stale"
     );
+    assert_eq!(
+        [Standing::Current, Standing::Stale, Standing::Rejected].map(Standing::label),
+        ["current", "stale", "rejected"]
+    );
 }
 
 #[test]

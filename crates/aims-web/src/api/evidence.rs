@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(download))
         .routes(routes!(preview))
         .routes(routes!(review))
+        .routes(routes!(requirement_evidence))
 }
 
 /// The parts of a push (`multipart/form-data`). Every part but `file` is text.
@@ -407,5 +408,28 @@ pub async fn review(
         .await?;
     Ok(Json(
         json!({"id": r.id, "version": r.version, "fields": r.fields}),
+    ))
+}
+
+/// The workspace's evidence that supports a catalogue requirement: on the
+/// ISO/IEC 42001 control itself, or — through the crosswalks — on the
+/// controls a NIST AI RMF, EU AI Act or ISO/IEC 27001 requirement maps to,
+/// each with the relationship and strength the crosswalk gives and every
+/// item's standing today.
+#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/catalog/{framework}/{item}/evidence", tag = "evidence",
+    extensions(("x-aims-requires" = json!("read"))),
+    params(("workspace" = String, Path, description = "Workspace slug"),
+           ("framework" = String, Path, description = "Framework id (nist-ai-rmf, eu-ai-act, iso27001, iso42001)"),
+           ("item" = String, Path, description = "Item id (MAP 1.1, Art. 9, A.6.2.4)")),
+    responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn requirement_evidence(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    path: axum::extract::Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let axum::extract::Path((_, framework, item)) = path;
+    let supporting = s.app.requirement_evidence(&ws, &framework, &item).await?;
+    Ok(Json(
+        json!({ "framework": framework, "item": item, "supporting": supporting }),
     ))
 }

@@ -4,6 +4,7 @@
 mod catalog;
 mod classification;
 mod evidence;
+pub(crate) use evidence::send_file as evidence_file;
 mod extract;
 mod history;
 mod impacts;

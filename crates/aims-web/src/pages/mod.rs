@@ -4,6 +4,7 @@
 mod admin;
 pub(crate) mod catalog;
 mod classification;
+pub(crate) mod evidence;
 mod impacts;
 mod import;
 mod record;
@@ -101,6 +102,7 @@ fn table() -> Vec<PageRoute> {
         risk_library::routes(),
         impacts::routes(),
         soa::routes(),
+        evidence::routes(),
         records::routes(),
     ]
     .into_iter()

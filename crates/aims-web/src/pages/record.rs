@@ -155,6 +155,13 @@ struct RecordPage {
     impact: Option<aims_app::ImpactStatus>,
     /// A control's risks, each with the action that links them.
     control_risks: Vec<(aims_app::LinkedRecord, aims_app::LinkedRecord)>,
+    /// A control's evidence, with its standing today, and the requirements
+    /// of other frameworks that evidence also supports (crosswalks).
+    control_evidence: Vec<aims_app::EvidenceStanding>,
+    crosswalk: Vec<aims_app::MappedRequirement>,
+    /// An evidence item's file versions, newest first.
+    evidence_files: Vec<aims_app::store::EvidenceFile>,
+    can_upload: bool,
     approvals: Option<aims_app::Approvals>,
     can_approve: bool,
     in_scope: Vec<(String, String)>,
@@ -268,6 +275,24 @@ async fn view(
     } else {
         vec![]
     };
+    let (control_evidence, crosswalk) = if kind.name == CONTROLS.name {
+        let reference = record
+            .fields
+            .get("reference")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        (
+            s.app.control_evidence(scope, id).await?,
+            s.app.control_crosswalk(reference).await?,
+        )
+    } else {
+        (vec![], vec![])
+    };
+    let evidence_files = if kind.name == aims_domain::record::EVIDENCE.name {
+        s.app.evidence_item(scope, id).await?.files
+    } else {
+        vec![]
+    };
     let classification = if kind.name == "systems" {
         s.app.system_with_classification(scope, id).await?.1
     } else {
@@ -334,6 +359,10 @@ async fn view(
         classification,
         impact,
         control_risks,
+        control_evidence,
+        crosswalk,
+        evidence_files,
+        can_upload: scope.can(aims_domain::record::EVIDENCE.access.create),
         events,
     })
 }

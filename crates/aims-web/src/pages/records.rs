@@ -452,6 +452,7 @@ pub(super) fn flash_message(kind: &Kind, flash: Option<&str>) -> Option<String> 
             super::capitalise(kind.singular)
         ),
         "linked" => "Link added.".to_owned(),
+        "uploaded" => "File added as a new version.".to_owned(),
         "unlinked" => "Link removed.".to_owned(),
         "approved" => {
             "Approved. This version is kept as it is; later edits start a new draft.".to_owned()
