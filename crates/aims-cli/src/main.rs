@@ -796,7 +796,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
             outln!(
-                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} administrators added as managers{}",
+                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} Statement of Applicability versions and {} evidence items added, {} administrators added as managers{}",
                 aims_app::DEMO_SLUG,
                 r.systems_added,
                 r.systems_classified,
@@ -804,6 +804,8 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 r.links_added,
                 r.risks_added,
                 r.impact_assessments_added,
+                r.soa_versions_added,
+                r.evidence_added,
                 r.managers_added,
                 if r.workspace_created { " (workspace created)" } else { "" }
             );

@@ -11,7 +11,8 @@ mod parse;
 mod tests;
 
 pub use kinds::{
-    kind, kind_by_record_type, relation, CONTROLS, EVIDENCE, KINDS, RELATIONS, RISKS, RISK_ACTIONS,
+    kind, kind_by_record_type, relation, CONTROLS, EVIDENCE, EVIDENCE_REQUESTS, KINDS, RELATIONS,
+    RISKS, RISK_ACTIONS,
 };
 pub use parse::{
     declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,

@@ -47,6 +47,26 @@ pub struct AppState {
 /// Largest request body accepted (JSON or form); larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// How long a request may take: 30 s, except a file upload (multipart),
+/// which may take an hour (a gigabyte over a slow link); either way a
+/// request that runs over gets 408.
+async fn request_timeout(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let upload = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let limit = Duration::from_secs(if upload { 3600 } else { 30 });
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// The whole HTTP surface: pages, API, health checks and assets.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -60,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         // A bug must never drop the connection: it becomes a logged 500 that
         // carries the request id (so this sits inside the request-id layer).
         .layer(axum::middleware::from_fn(security::catch_panic))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(request_timeout))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req

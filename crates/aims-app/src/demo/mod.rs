@@ -17,6 +17,7 @@ const RECORDS: &str = include_str!("records.json");
 
 mod impact;
 mod risks;
+mod soa;
 
 /// Which demo systems are classified, with the answers that differ from a
 /// provider whose system does nothing the EU AI Act singles out.
@@ -72,6 +73,9 @@ pub struct DemoReport {
     pub risks_added: usize,
     /// Impact assessments: one approved, one draft.
     pub impact_assessments_added: usize,
+    /// Statement of Applicability versions: one approved, one draft.
+    pub soa_versions_added: usize,
+    pub evidence_added: usize,
 }
 
 impl App {
@@ -143,6 +147,8 @@ impl App {
             .map(|m| m.email);
         report.risks_added = self.load_demo_risks(&scope, owner.as_deref()).await?;
         report.impact_assessments_added = self.load_demo_impacts(&scope).await?;
+        (report.soa_versions_added, report.evidence_added) =
+            self.load_demo_soa(&scope, owner.as_deref()).await?;
         Ok(report)
     }
 }

@@ -255,6 +255,75 @@ async fn demo_is_idempotent() {
         "{}",
         stdout(&first)
     );
+    // The SoA: version 1 approved with two justified exclusions, version 2 a
+    // draft; evidence current, stale, rejected and one from CI.
+    assert!(
+        stdout(&first).contains("2 Statement of Applicability versions and 5 evidence items added"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(
+        stdout(&again).contains("0 Statement of Applicability versions and 0 evidence items added")
+    );
+    let v1 = t.app.soa_version(&demo, 1).await.unwrap();
+    assert_eq!(v1.state, "approved");
+    assert_eq!(v1.count(aims_app::domain::soa::Decision::Excluded), 2);
+    assert_eq!(v1.count(aims_app::domain::soa::Decision::Undecided), 0);
+    assert_eq!(t.app.soa_changes(&demo, 1, 2).await.unwrap().len(), 2);
+    let shown = run_ok(&["soa", "show", "--workspace", "demo"]);
+    assert!(
+        shown.contains("iso42001:A.10.4\texcluded\tnot applicable:"),
+        "{shown}"
+    );
+    let listed = run_ok(&[
+        "evidence",
+        "list",
+        "--workspace",
+        "demo",
+        "--format",
+        "json",
+    ]);
+    let items: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(items["items"].as_array().unwrap().len(), 5);
+    let (current, _) = t.app.soa(&demo).await.unwrap();
+    let line = |c: &str| {
+        current
+            .lines
+            .iter()
+            .find(|l| l.row.control == c)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line("iso42001:A.6.2.4").facts.evidence.current, 1);
+    assert_eq!(line("iso42001:A.6.2.4").facts.evidence.rejected, 1);
+    assert_eq!(
+        line("iso42001:A.6.2.4")
+            .facts
+            .implementation_status
+            .as_deref(),
+        Some("implemented")
+    );
+    assert!(
+        line("iso42001:A.4.6").needs_evidence,
+        "its only evidence is stale"
+    );
+    let report = t.db.dir.path().join("soa.xlsx");
+    run_ok(&[
+        "report",
+        "soa",
+        "--workspace",
+        "demo",
+        "--version",
+        "1",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    let (_, sheet) = aims_app::export::read_sheet(
+        &std::fs::read(&report).unwrap(),
+        &aims_app::export::ReadLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(sheet.rows.len(), 38);
     let listed = run_ok(&["impact", "list", "--workspace", "demo", "--due"]);
     assert!(!listed.contains("Premium pricing model"), "{listed}");
     assert!(

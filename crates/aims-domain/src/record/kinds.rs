@@ -326,6 +326,36 @@ const EVIDENCE_FIELDS: &[Field] = &[
     Field::choice("source", "Source", EVIDENCE_SOURCE),
 ];
 
+const REQUEST_STATUS: &[Choice] = &[
+    c("open", "Open"),
+    c("fulfilled", "Fulfilled"),
+    c("cancelled", "Cancelled"),
+];
+
+const EVIDENCE_REQUEST_FIELDS: &[Field] = &[
+    Field::text("title", "Evidence asked for", 300).required(),
+    Field::long("description", "What would show it"),
+    Field::owner().help("Who is asked for the evidence."),
+    Field::date("due", "Due")
+        .duty_until("status", &["fulfilled", "cancelled"])
+        .help("Once fulfilled or cancelled the request is no longer due."),
+    Field::choice("status", "Status", REQUEST_STATUS),
+];
+
+/// Requests to an owner for evidence by a date.
+pub const EVIDENCE_REQUESTS: Kind = Kind {
+    name: "evidence-requests",
+    record_type: "evidence_request",
+    page: "evidence-requests",
+    singular: "evidence request",
+    plural: "evidence requests",
+    about: "Evidence asked of an owner by a date, for a control; overdue requests show in the owner's work and on the control.",
+    fields: EVIDENCE_REQUEST_FIELDS,
+    columns: &["owner", "due", "status"],
+    access: STANDARD_ACCESS,
+    derived: Derived::None,
+};
+
 /// Evidence that controls work: files (kept in versions by content hash),
 /// links and notes, linked to controls, risks and systems.
 pub const EVIDENCE: Kind = Kind {
@@ -446,6 +476,7 @@ pub const KINDS: &[Kind] = &[
     RISK_ACTIONS,
     CONTROLS,
     EVIDENCE,
+    EVIDENCE_REQUESTS,
 ];
 
 /// Every named relation a link may have.
@@ -519,6 +550,20 @@ pub const RELATIONS: &[Relation] = &[
         to: &["controls", "risks", "systems", "risk-actions"],
         label: "evidence for",
         inverse: "evidenced by",
+    },
+    Relation {
+        name: "requests_evidence_for",
+        from: &["evidence-requests"],
+        to: &["controls", "risks", "systems"],
+        label: "asks evidence for",
+        inverse: "evidence asked by",
+    },
+    Relation {
+        name: "fulfilled_by",
+        from: &["evidence-requests"],
+        to: &["evidence"],
+        label: "fulfilled by",
+        inverse: "fulfils",
     },
     Relation {
         name: "related_to",

@@ -308,11 +308,12 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("risk-method", "Risk method", "/risk-method", true, "Scales, grid, bands and who may accept which band; versioned."),
         item("risk-library", "Risk library", "/risk-library", true, "Starting points for common AI risks; pick one to create a draft."),
         item("impact", "Impact assessments", "/impact", true, "AI system impact assessments for individuals, groups and society."),
-        item("controls", "Controls & SoA", "/controls", false, "The Annex A controls and the Statement of Applicability."),
+        item("controls", "Controls", "/controls", true, "How each control is implemented: owner, status, frequency, last test, the risks it treats and its evidence."),
         item("soa", "Statement of Applicability", "/soa", true, "Every Annex A control included or excluded, with its justification, status, owner and evidence; versioned and approved."),
     ]),
     ("Do", &[
-        item("evidence", "Evidence", "/evidence", false, "Proof for every control: uploaded, linked or pushed from CI."),
+        item("evidence", "Evidence", "/evidence", true, "Proof for every control: uploaded, linked or pushed from CI, with the period it covers and until when it counts."),
+        item("evidence-requests", "Evidence requests", "/evidence-requests", true, "Evidence asked of an owner by a date."),
         item("policies", "Policies", "/policies", false, "AI policies with versions and approvals."),
     ]),
     ("Check & Act", &[
