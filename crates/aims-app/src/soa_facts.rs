@@ -88,7 +88,11 @@ impl App {
         let controls = self.soa_catalog_controls().await?;
         let wid = &ws.workspace.id;
         let records = crate::records::all_pages(conn, wid, &CONTROLS, Default::default()).await?;
-        let risks = crate::records::all_pages(conn, wid, &RISKS, Default::default()).await?;
+        let risk_titles: HashMap<String, String> = conn
+            .record_titles(wid, RISKS.record_type)
+            .await?
+            .into_iter()
+            .collect();
         let members: HashMap<String, String> = conn
             .members_of(wid)
             .await?
@@ -197,7 +201,7 @@ impl App {
             facts,
             treats,
             obligations,
-            risk_titles: risks.into_iter().map(|r| (r.id, r.title)).collect(),
+            risk_titles,
         })
     }
 

@@ -20,7 +20,14 @@ const EXCLUSIONS: &[(&str, &str)] = &[
         "iso42001:A.7.3",
         "No data for AI is acquired from third parties: every model learns from Northwind's own claims, pricing and service data (A.7.2, A.7.5).",
     ),
+    (
+        "iso42001:A.8.3",
+        "Northwind's AI reaches no external party that reports on it; reports to authorities follow the incident procedure (A.8.4).",
+    ),
 ];
+
+/// How many of [`EXCLUSIONS`] are taken: the first ones no treatment relies on.
+const EXCLUDED: usize = 2;
 
 /// (control, status, how, frequency, last tested, result)
 const IMPLEMENTATION: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -67,12 +74,23 @@ impl App {
         let mut versions = 0;
         let (current, _) = self.soa(scope).await?;
         if current.number == 0 {
+            // Excluded only where no treatment relies on the control (the proposal left it undecided).
+            let excluded: Vec<&(&str, &str)> = EXCLUSIONS
+                .iter()
+                .filter(|(c, _)| {
+                    current
+                        .lines
+                        .iter()
+                        .any(|l| l.row.control == *c && l.row.decision == Decision::Undecided)
+                })
+                .take(EXCLUDED)
+                .collect();
             let rows: Vec<_> = current
                 .lines
                 .into_iter()
                 .map(|l| {
                     let mut r = l.row;
-                    if let Some((_, why)) = EXCLUSIONS.iter().find(|(c, _)| *c == r.control) {
+                    if let Some((_, why)) = excluded.iter().find(|(c, _)| *c == r.control) {
                         r.decision = Decision::Excluded;
                         r.reasons.clear();
                         r.exclusion = (*why).to_owned();

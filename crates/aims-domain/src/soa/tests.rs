@@ -237,3 +237,39 @@ fn edits_replace_their_rows_and_an_unknown_control_is_named() {
     let err = apply_edits(&mut rows, vec![edit, stray]).unwrap_err();
     assert!(err.iter().any(|(f, _)| f == "rows[1].control"), "{err:?}");
 }
+
+#[test]
+fn a_draft_may_be_undecided_but_not_malformed() {
+    let mut rows = propose(&controls(), &treats(), &[]);
+    assert_eq!(
+        check_draft(&rows),
+        Ok(()),
+        "undecided rows are fine in a draft"
+    );
+    assert_eq!(check_draft(&[]), Ok(()));
+    rows[0].reasons = vec![Reason::RiskTreatment {
+        risks: vec!["r".repeat(200)],
+    }];
+    assert_eq!(check_draft(&rows), Ok(()), "exactly 200 characters");
+    rows[0].reasons = vec![Reason::LegalObligation {
+        references: vec!["r".repeat(201)],
+    }];
+    assert_eq!(
+        check_draft(&rows).unwrap_err().get("rows[0].reasons").len(),
+        1
+    );
+    rows[0].reasons = vec![Reason::RiskTreatment {
+        risks: vec![s("a\u{1}")],
+    }];
+    assert_eq!(
+        check_draft(&rows).unwrap_err().get("rows[0].reasons").len(),
+        1
+    );
+    rows[0].reasons = vec![Reason::BusinessNeed];
+    rows[1].exclusion = "é".repeat(TEXT_MAX);
+    assert_eq!(check_draft(&rows), Ok(()), "characters, not bytes");
+    rows.push(rows[2].clone());
+    let e = check_draft(&rows).unwrap_err();
+    assert_eq!(e.get("rows[3].control").len(), 1);
+    assert_eq!(e.iter().count(), 1, "{e:?}");
+}
