@@ -630,3 +630,19 @@ async fn revoked_tokens_stop_working_and_use_is_recorded() {
     .problem(401);
     t.stop().await;
 }
+
+#[test]
+fn every_operation_has_its_own_id() {
+    // Client generators and the spec validator need unique operation ids.
+    let doc: Value = serde_json::from_str(&aims_web::openapi_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operation id {id} is used by {other} and {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() > 50, "{}", seen.len());
+}

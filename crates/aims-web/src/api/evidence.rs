@@ -204,7 +204,7 @@ async fn read_push(
 /// content hash: identical content is stored once), the controls and
 /// systems it is for, the period it covers, its validity and the CI run it
 /// came from. Answers the item with its versions (201).
-#[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/evidence/push", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_push", post, path = "/api/v1/workspaces/{workspace}/evidence/push", tag = "evidence",
     request_body(content = PushForm, content_type = "multipart/form-data"),
     extensions(("x-aims-requires" = json!("create"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
@@ -226,7 +226,7 @@ pub async fn push(
 /// An evidence item with its file versions (newest first: number, sha256,
 /// size, file name, sniffed media type, source, CI run, who and when) and
 /// the records it is evidence for.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_item", get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files", tag = "evidence",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Evidence id")),
     responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -239,7 +239,7 @@ pub async fn item(
 }
 
 /// Adds files to an evidence item as its next versions (same parts as a push).
-#[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_add_files", post, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files", tag = "evidence",
     request_body(content = PushForm, content_type = "multipart/form-data"),
     extensions(("x-aims-requires" = json!("create"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Evidence id")),
@@ -345,7 +345,7 @@ pub(crate) async fn send_file(
 
 /// Downloads file version `number`: always an attachment, with the
 /// content's SHA-256 as its ETag.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files/{number}", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_download", get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files/{number}", tag = "evidence",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Evidence id"),
            ("number" = i64, Path, description = "Version number, from 1")),
@@ -361,7 +361,7 @@ pub async fn download(
 
 /// Shows file version `number` inline when a browser may preview it
 /// (images, PDF, text; sandboxed), else downloads it.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files/{number}/preview", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_preview", get, path = "/api/v1/workspaces/{workspace}/evidence/{id}/files/{number}/preview", tag = "evidence",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Evidence id"),
            ("number" = i64, Path, description = "Version number, from 1")),
@@ -388,7 +388,7 @@ pub struct ReviewIn {
 }
 
 /// Accepts or rejects an evidence item (managers).
-#[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/evidence/{id}/review", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_review", post, path = "/api/v1/workspaces/{workspace}/evidence/{id}/review", tag = "evidence",
     request_body = ReviewIn,
     extensions(("x-aims-requires" = json!("approve"))),
     params(("workspace" = String, Path, description = "Workspace slug"), ("id" = String, Path, description = "Evidence id")),
@@ -416,7 +416,7 @@ pub async fn review(
 /// controls a NIST AI RMF, EU AI Act or ISO/IEC 27001 requirement maps to,
 /// each with the relationship and strength the crosswalk gives and every
 /// item's standing today.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/catalog/{framework}/{item}/evidence", tag = "evidence",
+#[utoipa::path(operation_id = "evidence_requirement_evidence", get, path = "/api/v1/workspaces/{workspace}/catalog/{framework}/{item}/evidence", tag = "evidence",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"),
            ("framework" = String, Path, description = "Framework id (nist-ai-rmf, eu-ai-act, iso27001, iso42001)"),

@@ -36,7 +36,7 @@ type Res = Result<Json<Value>, ApiError>;
 /// that action treats (`{"kind": "risk_treatment", "risks": [ids]}`), and
 /// one an EU AI Act obligation of a classified system maps to names the
 /// article (`{"kind": "legal_obligation", "references": ["eu-ai-act:Art. 9"]}`).
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/soa/proposal", tag = "soa",
+#[utoipa::path(operation_id = "soa_proposal", get, path = "/api/v1/workspaces/{workspace}/soa/proposal", tag = "soa",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -51,7 +51,7 @@ pub async fn proposal(State(s): State<AppState>, InWorkspace(ws): InWorkspace) -
 /// area, its implementation status, owner, the systems it covers, its
 /// evidence by standing (`evidence.current|stale|rejected`) and
 /// `needs_evidence`; `flags` names excluded controls a treatment relies on.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/soa", tag = "soa",
+#[utoipa::path(operation_id = "soa_current", get, path = "/api/v1/workspaces/{workspace}/soa", tag = "soa",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
     responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -85,7 +85,7 @@ pub struct SoaSaveIn {
 
 /// Saves rows into the draft: the first save starts version 1 from the
 /// proposal; saving over an approved version starts the next draft.
-#[utoipa::path(put, path = "/api/v1/workspaces/{workspace}/soa", tag = "soa",
+#[utoipa::path(operation_id = "soa_save", put, path = "/api/v1/workspaces/{workspace}/soa", tag = "soa",
     request_body = SoaSaveIn,
     extensions(("x-aims-requires" = json!("update"))),
     params(("workspace" = String, Path, description = "Workspace slug")),
@@ -110,7 +110,7 @@ pub async fn save(
 }
 
 /// One version as saved; an approved one with the facts frozen at approval.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/soa/versions/{number}", tag = "soa",
+#[utoipa::path(operation_id = "soa_version", get, path = "/api/v1/workspaces/{workspace}/soa/versions/{number}", tag = "soa",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"),
            ("number" = i64, Path, description = "Version number, from 1")),
@@ -137,7 +137,7 @@ pub struct SoaApproveIn {
 /// Approves the latest version (managers): refused with 422 naming each row
 /// at fault (`rows[n].exclusion`, …) unless every control is decided and
 /// justified; from then on it never changes.
-#[utoipa::path(post, path = "/api/v1/workspaces/{workspace}/soa/versions/{number}/approve", tag = "soa",
+#[utoipa::path(operation_id = "soa_approve", post, path = "/api/v1/workspaces/{workspace}/soa/versions/{number}/approve", tag = "soa",
     request_body = SoaApproveIn,
     extensions(("x-aims-requires" = json!("approve"))),
     params(("workspace" = String, Path, description = "Workspace slug"),
@@ -173,7 +173,7 @@ pub struct SoaChangesQuery {
 /// What changed between two versions, control by control and field by
 /// field (`control`, `field`, `old`, `new`; `field` is `row` when a control
 /// is only in one of them).
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/soa/changes", tag = "soa",
+#[utoipa::path(operation_id = "soa_changes", get, path = "/api/v1/workspaces/{workspace}/soa/changes", tag = "soa",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), SoaChangesQuery),
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -205,7 +205,7 @@ pub struct SoaExportQuery {
 /// The Statement of Applicability as a file: one row per control with its
 /// decision, justification (risks by title, legal requirements), exclusion
 /// reason, implementation status, owner, systems and evidence counts.
-#[utoipa::path(get, path = "/api/v1/workspaces/{workspace}/soa/export", tag = "soa",
+#[utoipa::path(operation_id = "soa_export", get, path = "/api/v1/workspaces/{workspace}/soa/export", tag = "soa",
     extensions(("x-aims-requires" = json!("read"))),
     params(("workspace" = String, Path, description = "Workspace slug"), SoaExportQuery),
     responses((status = 200, description = "The file (text/csv, application/json or the XLSX media type)"),
