@@ -60,6 +60,25 @@ pub struct SoaVersion {
     pub note: String,
 }
 
+impl SoaLine {
+    /// The reasons as one line, risks named by their titles as readers
+    /// of the statement know them.
+    pub fn justification(&self) -> String {
+        let named: Vec<Reason> = self
+            .row
+            .reasons
+            .iter()
+            .map(|r| match r {
+                Reason::RiskTreatment { .. } => Reason::RiskTreatment {
+                    risks: self.risk_titles.clone(),
+                },
+                other => other.clone(),
+            })
+            .collect();
+        aims_domain::soa::reasons_text(&named)
+    }
+}
+
 impl SoaVersion {
     pub fn count(&self, decision: aims_domain::soa::Decision) -> usize {
         self.lines
@@ -486,19 +505,7 @@ pub fn soa_table(v: &SoaVersion) -> aims_export::Table {
                     _ => vec![],
                 })
                 .collect();
-            // The risks by title, as a reader of the statement knows them.
-            let named: Vec<Reason> = l
-                .row
-                .reasons
-                .iter()
-                .map(|r| match r {
-                    Reason::RiskTreatment { .. } => Reason::RiskTreatment {
-                        risks: l.risk_titles.clone(),
-                    },
-                    other => other.clone(),
-                })
-                .collect();
-            let justification = aims_domain::soa::reasons_text(&named);
+            let justification = l.justification();
             vec![
                 l.row.control.clone(),
                 l.title.clone(),

@@ -73,7 +73,7 @@ fn print(v: &aims_app::SoaVersion, format: Format) {
                 let why = if l.row.decision == aims_app::domain::soa::Decision::Excluded {
                     format!("not applicable: {}", l.row.exclusion)
                 } else {
-                    aims_app::domain::soa::reasons_text(&l.row.reasons)
+                    l.justification()
                 };
                 let e = &l.facts.evidence;
                 outln!(

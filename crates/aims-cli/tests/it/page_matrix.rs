@@ -105,7 +105,9 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
     let name = format!("Page matrix {}", unique());
     // Pages of a kind of record: a record of that kind, and for links another one.
     if let Some(kind) = aims_app::domain::record::KINDS.iter().find(|k| {
-        path.starts_with(&format!("/w/{{ws}}/{}", k.page))
+        let base = format!("/w/{{ws}}/{}", k.page);
+        // The whole page segment: `/evidence` is not `/evidence-requests`.
+        (path == base || path.starts_with(&format!("{base}/")))
             && !path.contains("/classification")
             && !path.contains("/impact")
     }) {
