@@ -124,7 +124,6 @@ impl App {
         let implements = conn.links_by_relation(wid, "implements").await?;
         let treated_by = conn.links_by_relation(wid, "treated_by").await?;
         let concerns = conn.links_by_relation(wid, "concerns").await?;
-        let evidence_for = conn.links_by_relation(wid, "evidence_for").await?;
         let mut risks_of_action: HashMap<&str, Vec<&str>> = HashMap::new();
         for (risk, action) in &treated_by {
             risks_of_action.entry(action).or_default().push(risk);
@@ -151,45 +150,22 @@ impl App {
                 }
             }
         }
-        // Evidence: its standing today, counted on each control it is for;
-        // evidence about a system also shows which systems its controls cover.
-        let standings: HashMap<String, aims_domain::evidence::Standing> = conn
-            .evidence_standings(wid)
-            .await?
-            .into_iter()
-            .map(|e| {
-                let review = ["submitted", "accepted", "rejected"]
-                    .into_iter()
-                    .find(|s| e.facets.contains(&format!(" review_status={s} ")));
-                let s = standing(review, e.valid_until.as_deref(), &today);
-                (e.id, s)
-            })
-            .collect();
-        let mut evidence_systems: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (evidence, target) in &evidence_for {
-            if systems.contains_key(target) {
-                evidence_systems.entry(evidence).or_default().push(target);
-            }
-        }
-        for (evidence, target) in &evidence_for {
-            let Some(reference) = reference_of.get(target) else {
+        // Evidence: counted by the database per control, review status and
+        // validity date; each group judged by the domain's rule for today.
+        for g in conn.evidence_groups(wid).await? {
+            let Some(reference) = reference_of.get(&g.target_id) else {
                 continue;
             };
+            let review = Some(g.review_status.as_str()).filter(|s| !s.is_empty());
+            let s = standing(review, g.valid_until.as_deref(), &today);
             let f = facts.entry(reference.clone()).or_default();
-            if let Some(s) = standings.get(evidence) {
-                f.evidence.add(*s);
-            }
-            for s in evidence_systems
-                .get(evidence.as_str())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(t) = systems.get(*s) {
-                    covered
-                        .entry(reference.clone())
-                        .or_default()
-                        .insert(t.clone());
-                }
+            f.evidence
+                .add_many(s, u32::try_from(g.items).unwrap_or(u32::MAX));
+        }
+        // Evidence about a system shows which systems its controls cover.
+        for (target, system) in conn.evidence_systems(wid).await? {
+            if let (Some(reference), Some(t)) = (reference_of.get(&target), systems.get(&system)) {
+                covered.entry(reference.clone()).or_default().insert(t.clone());
             }
         }
         for (reference, titles) in covered {

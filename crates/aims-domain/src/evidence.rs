@@ -53,11 +53,17 @@ pub struct Counts {
 
 impl Counts {
     pub fn add(&mut self, s: Standing) {
-        match s {
-            Standing::Current => self.current += 1,
-            Standing::Stale => self.stale += 1,
-            Standing::Rejected => self.rejected += 1,
-        }
+        self.add_many(s, 1);
+    }
+
+    /// Counts `n` items of standing `s` (saturating).
+    pub fn add_many(&mut self, s: Standing, n: u32) {
+        let slot = match s {
+            Standing::Current => &mut self.current,
+            Standing::Stale => &mut self.stale,
+            Standing::Rejected => &mut self.rejected,
+        };
+        *slot = slot.saturating_add(n);
     }
 
     /// True when nothing current shows the control works: no evidence at
@@ -67,7 +73,7 @@ impl Counts {
     }
 
     pub fn total(&self) -> u32 {
-        self.current + self.stale + self.rejected
+        self.current.saturating_add(self.stale).saturating_add(self.rejected)
     }
 }
 

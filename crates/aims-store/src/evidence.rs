@@ -28,14 +28,16 @@ pub struct EvidenceFile {
 
 const COLS: &str = "id, workspace_id, evidence_id, number, sha256, size, file_name, media_type, source, ci, created_at, created_by";
 
-/// An evidence item as the evidence column needs it.
+/// How many evidence items a record has with one review status and
+/// validity date: the evidence column counted by the database.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct EvidenceStanding {
-    pub id: String,
-    /// The index row's facets (` review_status=accepted owner=… `).
-    pub facets: String,
-    /// Its `valid_until` duty, if any.
+pub struct EvidenceGroup {
+    /// The record the evidence is for (a control's id, …).
+    pub target_id: String,
+    /// `submitted`, `accepted`, `rejected`, or empty when not set.
+    pub review_status: String,
     pub valid_until: Option<String>,
+    pub items: i64,
 }
 
 impl Conn<'_> {
@@ -79,18 +81,6 @@ impl Conn<'_> {
         )
     }
 
-    /// Every evidence item of a workspace with its facets and validity date.
-    pub async fn evidence_standings(
-        &mut self,
-        workspace_id: &str,
-    ) -> Result<Vec<EvidenceStanding>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT i.id, i.facets, d.due_on AS valid_until FROM record_index i
-             LEFT JOIN record_duties d ON d.record_id = i.id AND d.duty = 'valid_until'
-             WHERE i.workspace_id = $1 AND i.kind = 'evidence'")
-            .bind(workspace_id).fetch_all(&mut **c).await)?)
-    }
-
     /// Every record of one kind as `(id, title)`: names for views that link many.
     pub async fn record_titles(
         &mut self,
@@ -100,5 +90,35 @@ impl Conn<'_> {
         Ok(on_conn!(self, c => sqlx::query_as(
             "SELECT id, title FROM records WHERE workspace_id = $1 AND kind = $2")
             .bind(workspace_id).bind(record_type).fetch_all(&mut **c).await)?)
+    }
+
+    /// The workspace's `evidence_for` links counted per target, review
+    /// status and validity date, in one grouped scan (the caller judges
+    /// each group's standing; there are far fewer groups than items).
+    pub async fn evidence_groups(&mut self, workspace_id: &str) -> Result<Vec<EvidenceGroup>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT l.to_id AS target_id,
+                    CASE WHEN i.facets LIKE '% review_status=rejected %' THEN 'rejected'
+                         WHEN i.facets LIKE '% review_status=accepted %' THEN 'accepted'
+                         WHEN i.facets LIKE '% review_status=submitted %' THEN 'submitted'
+                         ELSE '' END AS review_status,
+                    d.due_on AS valid_until, COUNT(*) AS items
+             FROM record_links l
+             JOIN record_index i ON i.workspace_id = l.workspace_id AND i.kind = 'evidence' AND i.id = l.from_id
+             LEFT JOIN record_duties d ON d.record_id = l.from_id AND d.duty = 'valid_until'
+             WHERE l.workspace_id = $1 AND l.relation = 'evidence_for'
+             GROUP BY l.to_id, 2, d.due_on")
+            .bind(workspace_id).fetch_all(&mut **c).await)?)
+    }
+
+    /// `(target, system)` for every target of `evidence_for` whose evidence
+    /// is also for an AI system: the systems a control's evidence is about.
+    pub async fn evidence_systems(&mut self, workspace_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT DISTINCT l.to_id, s.to_id FROM record_links l
+             JOIN record_links s ON s.workspace_id = l.workspace_id AND s.from_id = l.from_id AND s.relation = 'evidence_for'
+             JOIN record_index si ON si.workspace_id = s.workspace_id AND si.kind = 'ai_system' AND si.id = s.to_id
+             WHERE l.workspace_id = $1 AND l.relation = 'evidence_for' AND l.to_id <> s.to_id")
+            .bind(workspace_id).fetch_all(&mut **c).await)?)
     }
 }

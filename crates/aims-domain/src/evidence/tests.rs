@@ -51,6 +51,9 @@ fn a_control_with_only_stale_or_rejected_evidence_needs_evidence() {
         }
     );
     assert_eq!(c.total(), 3);
+    c.add_many(Standing::Stale, 40);
+    c.add_many(Standing::Rejected, u32::MAX);
+    assert_eq!((c.current, c.stale, c.rejected), (1, 41, u32::MAX));
 }
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
