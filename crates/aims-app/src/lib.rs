@@ -17,6 +17,7 @@ mod history;
 mod impacts;
 mod import;
 mod interchange;
+mod kept;
 mod links;
 mod password;
 mod records;
@@ -111,6 +112,7 @@ pub struct App {
     catalog_cache: Arc<catalog::CatalogCache>,
     hashing: Arc<auth::Hashing>,
     heat_maps: Arc<risks::HeatMapCache>,
+    soa_facts: Arc<soa_facts::SoaFactsCache>,
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
 }
@@ -129,6 +131,7 @@ impl App {
             catalog_cache: Arc::default(),
             hashing,
             heat_maps: Arc::default(),
+            soa_facts: Arc::default(),
             blobs: None,
         }
     }

@@ -258,8 +258,8 @@ impl App {
         // Read before counting: a change committed meanwhile leaves a newer
         // number than the one the counts are kept under, never an older one.
         let seq = c.conn().history_last_seq(&ws.workspace.id).await?;
-        if let Some(hit) = self.heat_maps.get(&ws.workspace.id, seq) {
-            return Ok(hit);
+        if let Some(hit) = self.heat_maps.get(&ws.workspace.id, &seq) {
+            return Ok((*hit).clone());
         }
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
         // Counted by the database in one scan, every assessment at once.
@@ -300,8 +300,11 @@ impl App {
             residual: residual.counts,
             total,
         };
-        self.heat_maps
-            .put(&ws.workspace.id, seq, (method.clone(), map.clone()));
+        self.heat_maps.put(
+            &ws.workspace.id,
+            seq,
+            std::sync::Arc::new((method.clone(), map.clone())),
+        );
         Ok((method, map))
     }
 
@@ -576,25 +579,4 @@ pub fn method_table(m: &MethodVersion) -> aims_export::Table {
 /// the workspace's latest history event when it was counted: every change
 /// to a risk or to the method appends an event, so a map is reused only
 /// while nothing changed (each replica keeps its own; none can be stale).
-#[derive(Default)]
-pub(crate) struct HeatMapCache {
-    maps: std::sync::Mutex<HashMap<String, KeptMap>>,
-}
-
-/// A heat map with its method, under the history number it was counted at.
-type KeptMap = (Option<i64>, MethodVersion, HeatMap);
-
-impl HeatMapCache {
-    fn get(&self, workspace_id: &str, seq: Option<i64>) -> Option<(MethodVersion, HeatMap)> {
-        let maps = self.maps.lock().ok()?;
-        maps.get(workspace_id)
-            .filter(|(s, _, _)| *s == seq)
-            .map(|(_, m, h)| (m.clone(), h.clone()))
-    }
-
-    fn put(&self, workspace_id: &str, seq: Option<i64>, (method, map): (MethodVersion, HeatMap)) {
-        if let Ok(mut maps) = self.maps.lock() {
-            maps.insert(workspace_id.to_owned(), (seq, method, map));
-        }
-    }
-}
+pub(crate) type HeatMapCache = crate::kept::Kept<Option<i64>, (MethodVersion, HeatMap)>;

@@ -193,8 +193,7 @@ impl App {
     /// The proposed first draft: one row per Annex A control, in catalogue order.
     pub async fn soa_proposal(&self, ws: &Scope) -> Result<Vec<Row>> {
         ws.require(Action::Read)?;
-        let mut c = self.store.conn().await?;
-        let facts = self.soa_facts(&mut c.conn(), ws).await?;
+        let facts = self.soa_facts_kept(ws).await?;
         Ok(proposal_rows(&facts))
     }
 
@@ -202,8 +201,8 @@ impl App {
     /// version 0) and every version, newest first.
     pub async fn soa(&self, ws: &Scope) -> Result<(SoaVersion, Vec<SoaVersionSummary>)> {
         ws.require(Action::Read)?;
+        let facts = self.soa_facts_kept(ws).await?;
         let mut c = self.store.conn().await?;
-        let facts = self.soa_facts(&mut c.conn(), ws).await?;
         let rows = c
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)
@@ -229,8 +228,8 @@ impl App {
     /// Version `number` as it was saved (an approved one with its frozen facts).
     pub async fn soa_version(&self, ws: &Scope, number: i64) -> Result<SoaVersion> {
         ws.require(Action::Read)?;
+        let facts = self.soa_facts_kept(ws).await?;
         let mut c = self.store.conn().await?;
-        let facts = self.soa_facts(&mut c.conn(), ws).await?;
         let rows = c
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)

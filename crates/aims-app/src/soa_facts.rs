@@ -56,6 +56,10 @@ pub struct SoaFacts {
     pub risk_titles: HashMap<String, String>,
 }
 
+/// Each workspace's facts, kept under its latest history number and the
+/// day they were judged on (evidence turns stale with the date).
+pub(crate) type SoaFactsCache = crate::kept::Kept<(Option<i64>, String), SoaFacts>;
+
 /// The area of an Annex A id: `A.6.2.4` → `A.6`.
 fn area_of(id: &str) -> String {
     id.split('.').take(2).collect::<Vec<_>>().join(".")
@@ -80,6 +84,25 @@ impl App {
                     })
             })
             .collect())
+    }
+
+    /// The SoA's facts for reading: kept while the workspace has not
+    /// changed and the day is the same, else gathered again.
+    pub(crate) async fn soa_facts_kept(&self, ws: &Scope) -> Result<std::sync::Arc<SoaFacts>> {
+        let mut c = self.store.conn().await?;
+        // Read before gathering: a change committed meanwhile leaves a newer
+        // number than the one the facts are kept under, never an older one.
+        let key = (
+            c.conn().history_last_seq(&ws.workspace.id).await?,
+            self.now()[..10].to_owned(),
+        );
+        if let Some(hit) = self.soa_facts.get(&ws.workspace.id, &key) {
+            return Ok(hit);
+        }
+        let facts = std::sync::Arc::new(self.soa_facts(&mut c.conn(), ws).await?);
+        self.soa_facts
+            .put(&ws.workspace.id, key, std::sync::Arc::clone(&facts));
+        Ok(facts)
     }
 
     /// Gathers the SoA's facts on `conn`, judging evidence on `today`.
@@ -165,7 +188,10 @@ impl App {
         // Evidence about a system shows which systems its controls cover.
         for (target, system) in conn.evidence_systems(wid).await? {
             if let (Some(reference), Some(t)) = (reference_of.get(&target), systems.get(&system)) {
-                covered.entry(reference.clone()).or_default().insert(t.clone());
+                covered
+                    .entry(reference.clone())
+                    .or_default()
+                    .insert(t.clone());
             }
         }
         for (reference, titles) in covered {

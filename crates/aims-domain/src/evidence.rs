@@ -73,7 +73,9 @@ impl Counts {
     }
 
     pub fn total(&self) -> u32 {
-        self.current.saturating_add(self.stale).saturating_add(self.rejected)
+        self.current
+            .saturating_add(self.stale)
+            .saturating_add(self.rejected)
     }
 }
 
