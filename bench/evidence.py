@@ -51,7 +51,7 @@ Usage: bench/evidence.py [--binary B] [--size-mib 1024] [--items 50000] [--small
                          [--database-url postgres://postgres@127.0.0.1:5432/bench_evidence]
 Reuses bench/inventory.py (server, CLI, client helpers) and bench/risks.py (sign-in).
 """
-import argparse, csv, datetime, hashlib, http.client, io, json, multiprocessing as mp, os, re
+import argparse, csv, datetime, random, hashlib, http.client, io, json, multiprocessing as mp, os, re
 import resource, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.parse, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -68,12 +68,12 @@ MiB = 1 << 20
 # --- memory of a process -------------------------------------------------------
 
 def proc_status(pid):
-    """VmRSS and VmHWM of a process, in kB."""
+    """VmRSS, VmHWM, RssAnon and RssFile of a process, in kB."""
     out = {}
     try:
         for line in open(f"/proc/{pid}/status"):
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM"):
+            if k in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 out[k] = int(v.split()[0])
     except OSError:
         pass
@@ -88,14 +88,22 @@ class RssSampler(threading.Thread):
         self.pid, self.every = pid, every
         self.stop_ev = threading.Event()
         self.samples = []
+        self.hwm_kb = 0
+        self.anon_peak_kb = 0
         self.t0 = time.perf_counter()
 
     def run(self):
         while not self.stop_ev.is_set():
-            rss = proc_status(self.pid).get("VmRSS")
-            if rss is not None:
-                self.samples.append((time.perf_counter() - self.t0, rss))
+            st = proc_status(self.pid)
+            if "VmRSS" in st:
+                self.samples.append((time.perf_counter() - self.t0, st["VmRSS"]))
+                self.hwm_kb = max(self.hwm_kb, st.get("VmHWM", 0))
+                self.anon_peak_kb = max(self.anon_peak_kb, st.get("RssAnon", 0))
             self.stop_ev.wait(self.every)
+
+    def start_now(self):
+        self.start()
+        return self
 
     def stop(self):
         self.stop_ev.set(); self.join()
@@ -250,15 +258,21 @@ class EvidenceBench(rk.RiskBench):
         return r.status, data, dt
 
     def timed(self, path, n, **kw):
-        times, size = [], 0
+        return self.timed_together({"x": (path, kw)}, n)["x"]
+
+    def timed_together(self, reqs, n):
+        """`n` rounds of one GET of each request in turn: figures per request."""
+        times = {k: [] for k in reqs}
+        size = {}
         for _ in range(n):
-            status, data, dt = self.get(path, **kw)
-            if status != 200:
-                raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
-            times.append(dt); size = len(data)
-        return {"p50_ms": inv.pct(times, 50), "p99_ms": inv.pct(times, 99),
-                "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
-                "bytes": size, "n": n}
+            for k, (path, kw) in reqs.items():
+                status, data, dt = self.get(path, **kw)
+                if status != 200:
+                    raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
+                times[k].append(dt); size[k] = len(data)
+        return {k: {"p50_ms": inv.pct(t, 50), "p99_ms": inv.pct(t, 99),
+                    "median_ms": statistics.median(t) * 1000, "max_ms": max(t) * 1000,
+                    "bytes": size[k], "n": n} for k, t in times.items()}
 
     def blobs(self):
         root = os.path.join(self.work, "data", "evidence", "sha256")
@@ -282,7 +296,9 @@ class EvidenceBench(rk.RiskBench):
         res["size_bytes"] = size
         res["generate_s"] = time.perf_counter() - t
         inv.log(f"[file] {a.size_mib} MiB of random bytes written in {res['generate_s']:.1f} s")
-        # Warm: read once so sha256sum and the upload both read from the page cache.
+        # Warm: read once so sha256sum and the upload both read from the page cache; no
+        # writeback of earlier writes pending when a step starts (os.sync before each).
+        os.sync()
         t = time.perf_counter()
         subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
         res["cat_first_s"] = time.perf_counter() - t
@@ -293,12 +309,21 @@ class EvidenceBench(rk.RiskBench):
         out = subprocess.run(["sha256sum", path], capture_output=True, text=True, check=True).stdout
         res["sha256sum_s"] = time.perf_counter() - t
         res["sha256"] = out.split()[0]
+        # Storing a copy durably, as the blob store does (write into the page cache, then fsync).
+        copy = path + ".copy"
+        os.sync()
+        t = time.perf_counter()
+        subprocess.run(["dd", f"if={path}", f"of={copy}", "bs=1M", "conv=fsync"], capture_output=True, check=True)
+        res["dd_fsync_s"] = time.perf_counter() - t
+        os.remove(copy)
         inv.log(f"[file] sha256sum {res['sha256sum_s']:.2f} s ({size / MiB / res['sha256sum_s']:.0f} MiB/s)")
 
         ws = self.workspace("files")
         token = self.tokens[ws]
         time.sleep(2)
-        res["idle_rss_kb"] = proc_status(self.pid).get("VmRSS", 0)
+        os.sync()
+        st = proc_status(self.pid)
+        res["idle_rss_kb"], res["idle_anon_kb"] = st.get("VmRSS", 0), st.get("RssAnon", 0)
         res["hwm_before_kb"] = proc_status(self.pid).get("VmHWM", 0)
 
         # 2. The streaming upload.
@@ -317,6 +342,7 @@ class EvidenceBench(rk.RiskBench):
         item = json.loads(data)
         res["upload"] = {"s": dt, "sent_s": sent, "after_last_byte_s": dt - sent, "server_cpu_s": cpu,
                          "sha256": item["files"][0]["sha256"], "peak_rss_kb": sampler.peak_kb,
+                         "peak_anon_kb": sampler.anon_peak_kb,
                          "hwm_kb": proc_status(self.pid).get("VmHWM", 0),
                          "samples": len(sampler.samples),
                          "client_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
@@ -326,6 +352,7 @@ class EvidenceBench(rk.RiskBench):
                 f"server peak RSS {sampler.peak_kb / 1024:.1f} MB")
 
         # 3. Again through the CLI, which streams too.
+        os.sync()
         sampler = RssSampler(self.pid); sampler.start()
         c0 = inv.cpu_s(self.pid)
         t = time.perf_counter()
@@ -342,7 +369,9 @@ class EvidenceBench(rk.RiskBench):
               threading.Thread(target=drain, args=(p.stderr, "err"), daemon=True)]
         for th in ts:
             th.start()
+        cli_sampler = RssSampler(p.pid); cli_sampler.start()
         _, wstatus, ru = os.wait4(p.pid, 0)
+        cli_sampler.stop()
         p.returncode = os.waitstatus_to_exitcode(wstatus)
         cli_s = time.perf_counter() - t
         for th in ts:
@@ -355,13 +384,15 @@ class EvidenceBench(rk.RiskBench):
         cli_item = json.loads(out)
         blobs, parts = self.blobs()
         res["cli"] = {"s": cli_s, "sha256": cli_item["files"][0]["sha256"], "peak_rss_kb": sampler.peak_kb,
+                      "peak_anon_kb": sampler.anon_peak_kb,
                       "server_cpu_s": cpu, "hwm_kb": proc_status(self.pid).get("VmHWM", 0),
-                      "cli_maxrss_kb": ru.ru_maxrss, "cli_cpu_s": ru.ru_utime + ru.ru_stime,
+                      "cli_hwm_kb": cli_sampler.hwm_kb, "cli_cpu_s": ru.ru_utime + ru.ru_stime,
                       "items": [item["id"], cli_item["id"]], "blobs": len(blobs),
                       "blob_names": [os.path.basename(b) for b in blobs], "part_files": len(parts)}
         inv.log(f"[file] aims evidence push: {cli_s:.2f} s; blobs stored: {len(blobs)}")
 
         # 4. Re-hash everything stored.
+        os.sync()
         t = time.perf_counter()
         r = subprocess.run([self.binary, *self.db, "evidence", "verify", "--format", "json"],
                            capture_output=True, text=True, env=self.env)
@@ -375,11 +406,14 @@ class EvidenceBench(rk.RiskBench):
 
         # A slow client: the push takes longer than the 30 s other requests get (uploads get an hour).
         if a.slow_mib_s > 0:
+            os.sync()
+            c0 = inv.cpu_s(self.pid)
             status, data, dt, sent, done = stream_push(
                 self.port, ws, token, path, "slow.bin", [("control", "A.6.2.4")], rate=a.slow_mib_s * MiB)
             time.sleep(1)
             blobs, parts = self.blobs()
             res["slow"] = {"rate_mib_s": a.slow_mib_s, "status": status, "s": dt, "sent_s": sent,
+                           "server_cpu_s": inv.cpu_s(self.pid) - c0,
                            "sent_mib": done / MiB, "answer": data[:300].decode(errors="replace"),
                            "blobs": len(blobs), "part_files": len(parts)}
             inv.log(f"[file] push at {a.slow_mib_s} MiB/s: HTTP {status} after {dt:.1f} s, {done / MiB:.0f} MiB sent")
@@ -419,9 +453,10 @@ class EvidenceBench(rk.RiskBench):
         a, token = self.a, self.tokens[ws]
         out = {"items": n_items}
         out["healthz"] = self.timed("/healthz", a.requests)
-        out["soa_json"] = self.timed(f"/api/v1/workspaces/{ws}/soa", a.requests, token=token)
-        out["soa_page_first_ms"] = self.get(f"/w/{ws}/soa", cookie=self.cookie)[2] * 1000
-        out["soa_page"] = self.timed(f"/w/{ws}/soa", a.requests, cookie=self.cookie)
+        # The JSON and the page in turn, so that both meet the same state of the database (WAL).
+        out.update(self.timed_together({
+            "soa_json": (f"/api/v1/workspaces/{ws}/soa", {"token": token}),
+            "soa_page": (f"/w/{ws}/soa", {"cookie": self.cookie})}, a.requests))
         out["soa_page_needs_evidence"] = self.timed(f"/w/{ws}/soa?needs_evidence=1", 5, cookie=self.cookie)
         times, data = [], b""
         for _ in range(a.exports):
@@ -458,8 +493,11 @@ class EvidenceBench(rk.RiskBench):
         res = {"controls": len(controls), "sizes": []}
         done_items = done_links = 0
         linked = set()
-        for n in [a.small, a.items]:
+        for n in [x for x in (a.small, a.items) if x]:
+            peaks = {}
+            smp = RssSampler(self.pid).start_now()
             imp = self.import_evidence(ws, done_items, n - done_items, today)
+            peaks["import"] = smp.stop().peak_kb
             inv.log(f"[soa] imported {imp['rows']} evidence items in {imp['s']:.2f} s")
             done_items = n
             ids = self.evidence_ids(ws)
@@ -469,24 +507,30 @@ class EvidenceBench(rk.RiskBench):
             # The same share linked at both sizes, spread evenly over the items and the controls.
             free = [e for e in ids if e not in linked]
             need = max(0, want - len(linked))
-            step = max(1, len(free) // need) if need else 1
-            pairs = [(e, controls[(done_links + j) % len(controls)])
-                     for j, e in enumerate(free[::step][:need])]
+            chosen = sorted(random.Random(n).sample(free, need))
+            pairs = [(e, controls[(done_links + j) % len(controls)]) for j, e in enumerate(chosen)]
+            smp = RssSampler(self.pid).start_now()
             lk = link_all(self.port, ws, token, pairs, a.link_clients) if pairs else \
                 {"links": 0, "s": 0.0, "per_s": 0.0, "errors": {}, "p50_ms": float("nan"), "p99_ms": float("nan")}
             if lk["errors"]:
                 raise RuntimeError(f"links: {lk['errors']}")
+            peaks["links"] = smp.stop().peak_kb
             linked |= {p[0] for p in pairs}
             done_links += lk["links"]
             inv.log(f"[soa] {lk['links']} links in {lk['s']:.1f} s ({lk['per_s']:.0f}/s); {done_links} in all")
-            if n == a.small:
+            if not res["sizes"]:
                 # A saved draft, as a workspace would have (the first starts from the proposal).
                 status, data, _ = self.request("PUT", f"/api/v1/workspaces/{ws}/soa", token,
                                                json.dumps({"rows": []}).encode(), "application/json")
                 if status != 200:
                     raise RuntimeError(f"PUT soa: HTTP {status}: {data[:300]!r}")
+            smp = RssSampler(self.pid).start_now()
             m = self.soa_measure(ws, n)
-            m.update({"import": imp, "links_added": lk, "links": done_links})
+            peaks["measure"] = smp.stop().peak_kb
+            st = proc_status(self.pid)
+            m.update({"import": imp, "links_added": lk, "links": done_links, "rss_peaks_kb": peaks,
+                      "rss_after_kb": st.get("VmRSS", 0), "hwm_kb": st.get("VmHWM", 0),
+                      "anon_after_kb": st.get("RssAnon", 0), "file_after_kb": st.get("RssFile", 0)})
             res["sizes"].append(m)
         return res
 
@@ -509,6 +553,7 @@ def report(backend, a, res):
         rows = [
             ("baseline: sha256sum FILE (warm)", f["sha256sum_s"]),
             ("baseline: cat FILE > /dev/null (warm)", f["cat_s"]),
+            ("baseline: dd FILE to a copy, conv=fsync", f["dd_fsync_s"]),
             ("API push, streaming client (1 MiB chunks)", up["s"]),
             ("  of which: sending the body", up["sent_s"]),
             ("  of which: last byte sent -> 201 (sync, rename, write)", up["after_last_byte_s"]),
@@ -520,14 +565,16 @@ def report(backend, a, res):
         print(f"  server CPU during the API push {up['server_cpu_s']:.2f} s "
               f"({mibs(up['server_cpu_s']):,.0f} MiB per CPU-second: multipart, hash, write), "
               f"during the CLI push {cli['server_cpu_s']:.2f} s; CLI process CPU {cli['cli_cpu_s']:.2f} s")
-        print(f"  server RSS: idle {mb(f['idle_rss_kb'])}; API push peak {mb(up['peak_rss_kb'])} "
-              f"({up['samples']} samples, 50 ms), 2 s after {mb(up['rss_after_kb'])}; CLI push peak "
-              f"{mb(cli['peak_rss_kb'])}; VmHWM {mb(cli['hwm_kb'])} (before the pushes {mb(f['hwm_before_kb'])})")
+        print(f"  server RSS: idle {mb(f['idle_rss_kb'])} (anonymous {mb(f['idle_anon_kb'])}); API push peak "
+              f"{mb(up['peak_rss_kb'])} (anonymous {mb(up['peak_anon_kb'])}; {up['samples']} samples, 50 ms), 2 s after "
+              f"{mb(up['rss_after_kb'])}; CLI push peak {mb(cli['peak_rss_kb'])} (anonymous {mb(cli['peak_anon_kb'])}); "
+              f"VmHWM {mb(cli['hwm_kb'])} (before the pushes {mb(f['hwm_before_kb'])})")
         print(f"  client RSS: this script's peak {mb(up['client_maxrss_kb'])}; `aims evidence push` peak "
-              f"{mb(cli['cli_maxrss_kb'])}")
+              f"{mb(cli['cli_hwm_kb'])} (its VmHWM, sampled every 50 ms)")
         sl = f.get("slow")
         if sl:
             print(f"  push at {sl['rate_mib_s']:g} MiB/s (a slow link): HTTP {sl['status']} after {sl['s']:.1f} s, "
+                  f"server CPU {sl['server_cpu_s']:.2f} s, "
                   f"{sl['sent_mib']:.0f} MiB sent; blobs then {sl['blobs']}, part files left {sl['part_files']}"
                   + ("" if sl["status"] == 201 else f"; answer: {sl['answer'][:160]!r}"))
         ratio_t = up["s"] / f["sha256sum_s"]
@@ -548,7 +595,7 @@ def report(backend, a, res):
              ver["exit"] == 0 and ver["problems"] == 0, True),
         ]
         if sl:
-            checks.append((f"a push slower than 30 s ({sl['rate_mib_s']:g} MiB/s) completes, still one blob",
+            checks.append((f"a slow push ({sl['rate_mib_s']:g} MiB/s; 30 s is other requests' limit) completes, one blob",
                            f"HTTP {sl['status']} after {sl['s']:.0f} s, {sl['blobs']} blob(s)",
                            sl["status"] == 201 and sl["blobs"] == 1 and sl["part_files"] == 0, True))
     s = res.get("soa")
@@ -571,6 +618,10 @@ def report(backend, a, res):
         row("  ?needs_evidence=1, p50 (5)", lambda m: f"{m['soa_page_needs_evidence']['p50_ms']:.1f} ms")
         row(f"GET /soa/export?format=xlsx median ({a.exports})", lambda m: f"{m['xlsx']['median_ms']:.0f} ms")
         row("  its size", lambda m: f"{m['xlsx']['bytes'] / 1000:.1f} kB")
+        row("server RSS peak: import / links / reads", lambda m: "{:.0f} / {:.0f} / {:.0f} MB".format(
+            *(m["rss_peaks_kb"][k] / 1024 for k in ("import", "links", "measure"))))
+        row("server RSS after (anonymous + file), VmHWM", lambda m: f"{m['anon_after_kb'] / 1024:.0f} + {m['file_after_kb'] / 1024:.0f}, "
+            f"{m['hwm_kb'] / 1024:.0f} MB")
         row(f"baseline: GET /healthz p50 / p99 ({a.requests})", lambda m: f"{m['healthz']['p50_ms']:.2f} / {m['healthz']['p99_ms']:.2f} ms")
         if len(s["sizes"]) == 2:
             lo, hi = s["sizes"]
@@ -633,6 +684,7 @@ def main():
                 sys.exit(f"database {u.path.lstrip('/')} exists already: drop it or name another")
             inv.psql(admin_url, f'CREATE DATABASE "{name}"')
             db += ["--database-url", a.database_url]
+        idle = inv.idle_pct()
         port = inv.free_port()
         bench = EvidenceBench(a, binary, db, port, work)
         srv = subprocess.Popen([binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=bench.env,
@@ -652,7 +704,6 @@ def main():
         bench.cli("user", "add", "--email", inv.ADMIN, "--name", "Bench Admin", "--password-stdin",
                   stdin=rk.PASSWORD + "\n")
         backend = "PostgreSQL" if a.database_url else "SQLite"
-        idle = inv.idle_pct()
         if not a.skip_upload:
             res["file"] = bench.large_file()
         if not a.skip_soa:
