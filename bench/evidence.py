@@ -5,13 +5,15 @@ In one run, on a fresh database (SQLite in a temporary --data-dir, or
 PostgreSQL with --database-url: created with psql and dropped at the end):
 
   1. a file of --size-mib MiB (default 1024) of random bytes; baseline:
-     `sha256sum FILE` on it, warm (the file is read once first, and `cat` of
-     it to /dev/null is timed too);
+     `sha256sum FILE` on it, warm (the file is read once first); also timed:
+     `cat` of it to /dev/null, and `dd` of it to a copy with conv=fsync (what
+     storing it durably costs the kernel and the disk); `sync` before each
+     timed step, so no earlier write is still being flushed;
   2. the file pushed through POST .../evidence/push by a streaming client
      (http.client: headers with the Content-Length of every part, then the
      file in 1 MiB chunks, never whole in memory); the answer's sha256 is
      checked against sha256sum's; the server's VmRSS is sampled every 50 ms
-     (idle before, peak during, VmHWM, and 2 s after); also the server's CPU
+     (idle before, peak during, VmHWM, and 2 s after; RssAnon apart); also the server's CPU
      during the upload and the wait between the last byte sent and the
      answer (the blob synced, renamed, the item written);
   3. the same file again through `aims evidence push` (whole process, its own
@@ -27,10 +29,15 @@ PostgreSQL with --database-url: created with psql and dropped at the end):
      and --links links (`evidence_for`, POST .../evidence/{id}/links, one
      request each, --link-clients at once) spread over the Annex A controls
      (at the small size the same share of its items); a draft SoA saved; then
-     GET .../soa (JSON, --requests times), the page /w/{ws}/soa signed in
-     (--requests times), GET .../soa/export?format=xlsx (median of
-     --exports); baseline: GET /healthz the same way (a new connection per
-     request for all of them).
+     the page /w/{ws}/soa signed in, GET .../soa (JSON) and
+     GET .../soa/export?format=xlsx, each first --cold (10) times right after
+     a change (one item's description edited: the SoA's facts are gathered
+     afresh), then read again while nothing changes: JSON and page in turn
+     --requests (30) times, the XLSX --exports (5) times; baseline: GET
+     /healthz the same way (a new connection per request for all). The server's
+     RSS peak while importing, linking and reading, and its anonymous and
+     file-backed parts after (file-backed: SQLite's mmap of the database, one
+     mapping per pooled connection, so shared pages count once per connection).
 
 Budgets (issue #9):
   upload of the 1 GiB file   time <= 2x sha256sum's time on the same file
@@ -39,20 +46,24 @@ Budgets (issue #9):
                              too, takes at most twice as long as sha256sum;
                              the literal reading, upload throughput >= 2x
                              sha256sum's, is printed beside it, not checked);
-  SoA page                   < 100 ms (median; p99 printed);
-  SoA XLSX export            < 1 s (median of --exports);
+  SoA page                   < 100 ms (median), both the first read after a
+                             change (--cold reads, each after one item is edited:
+                             the facts are gathered afresh) and read again while
+                             nothing changes (kept facts may be reused; p99 printed);
+  SoA XLSX export            < 1 s (median of the --cold first exports after a
+                             change; read again: median of --exports);
 and correctness: the pushed file's sha256 equals sha256sum's, one blob for
 the two pushes, `aims evidence verify` finds nothing wrong.
 Exits 1 when a budget or a check is missed.
 
 Usage: bench/evidence.py [--binary B] [--size-mib 1024] [--items 50000] [--small 5000]
-                         [--links 50000] [--requests 30] [--exports 5] [--json FILE]
-                         [--skip-upload]
+                         [--links 50000] [--link-clients 4] [--requests 30] [--exports 5]
+                         [--slow-mib-s 24] [--skip-upload] [--skip-soa] [--json FILE]
                          [--database-url postgres://postgres@127.0.0.1:5432/bench_evidence]
 Reuses bench/inventory.py (server, CLI, client helpers) and bench/risks.py (sign-in).
 """
-import argparse, csv, datetime, random, hashlib, http.client, io, json, multiprocessing as mp, os, re
-import resource, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.parse, uuid
+import argparse, csv, datetime, random, http.client, io, json, multiprocessing as mp, os, re
+import resource, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.parse, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inventory as inv  # noqa: E402
@@ -242,6 +253,10 @@ def evidence_csv(start, n, today):
 
 
 class EvidenceBench(rk.RiskBench):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.versions, self.touches = {}, 0
+
     def get(self, path, token=None, cookie=None):
         """One GET on a new connection: (status, body, seconds)."""
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -449,24 +464,58 @@ class EvidenceBench(rk.RiskBench):
             total += dt
         return {"rows": n, "s": total, "bytes": len(body), "parts": len(parts), "last": rep}
 
-    def soa_measure(self, ws, n_items):
+    def touch(self, ws, eid):
+        """A change in the workspace (one item's description edited: a history event),
+        so that the next read of the SoA gathers its facts afresh."""
+        token = self.tokens[ws]
+        version = self.versions.get(eid)
+        if version is None:
+            status, data, _ = self.get(f"/api/v1/workspaces/{ws}/evidence/{eid}", token=token)
+            if status != 200:
+                raise RuntimeError(f"GET evidence {eid}: HTTP {status}: {data[:300]!r}")
+            version = json.loads(data)["version"]
+        self.touches += 1
+        body = json.dumps({"version": version, "description": f"Checked again ({self.touches})."}).encode()
+        status, data, _ = self.request("PUT", f"/api/v1/workspaces/{ws}/evidence/{eid}", token, body,
+                                       "application/json")
+        if status != 200:
+            raise RuntimeError(f"PUT evidence {eid}: HTTP {status}: {data[:300]!r}")
+        self.versions[eid] = json.loads(data)["version"]
+
+    def soa_measure(self, ws, n_items, eid):
         a, token = self.a, self.tokens[ws]
         out = {"items": n_items}
         out["healthz"] = self.timed("/healthz", a.requests)
-        # The JSON and the page in turn, so that both meet the same state of the database (WAL).
+        json_path, page_path = f"/api/v1/workspaces/{ws}/soa", f"/w/{ws}/soa"
+        xlsx_path = f"/api/v1/workspaces/{ws}/soa/export?format=xlsx"
+        # The first read after a change: the facts gathered afresh (one change before each read).
+        cold = {"soa_page": [], "soa_json": [], "xlsx": []}
+        for _ in range(a.cold):
+            for k, path, kw in [("soa_page", page_path, {"cookie": self.cookie}),
+                                ("soa_json", json_path, {"token": token}),
+                                ("xlsx", xlsx_path, {"token": token})]:
+                self.touch(ws, eid)
+                status, data, dt = self.get(path, **kw)
+                if status != 200:
+                    raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
+                cold[k].append(dt)
+        out["cold"] = {k: {"p50_ms": inv.pct(t, 50), "max_ms": max(t) * 1000, "n": len(t)} for k, t in cold.items()}
+        # Read again while nothing changes (the JSON and the page in turn, so that both meet the
+        # same state of the database); the first of these gathers, the others may reuse it.
+        self.touch(ws, eid)
         out.update(self.timed_together({
-            "soa_json": (f"/api/v1/workspaces/{ws}/soa", {"token": token}),
-            "soa_page": (f"/w/{ws}/soa", {"cookie": self.cookie})}, a.requests))
-        out["soa_page_needs_evidence"] = self.timed(f"/w/{ws}/soa?needs_evidence=1", 5, cookie=self.cookie)
+            "soa_json": (json_path, {"token": token}),
+            "soa_page": (page_path, {"cookie": self.cookie})}, a.requests))
+        out["soa_page_needs_evidence"] = self.timed(f"{page_path}?needs_evidence=1", 5, cookie=self.cookie)
         times, data = [], b""
         for _ in range(a.exports):
-            status, data, dt = self.get(f"/api/v1/workspaces/{ws}/soa/export?format=xlsx", token=token)
+            status, data, dt = self.get(xlsx_path, token=token)
             if status != 200:
                 raise RuntimeError(f"SoA export: HTTP {status}: {data[:300]!r}")
             times.append(dt)
         out["xlsx"] = {"median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
                        "bytes": len(data)}
-        status, data, _ = self.get(f"/api/v1/workspaces/{ws}/soa", token=token)
+        status, data, _ = self.get(json_path, token=token)
         cur = json.loads(data)["current"]
         counts = {"current": 0, "stale": 0, "rejected": 0}
         for line in cur["lines"]:
@@ -475,8 +524,10 @@ class EvidenceBench(rk.RiskBench):
         out["lines"] = len(cur["lines"])
         out["needs_evidence"] = sum(1 for l in cur["lines"] if l.get("needs_evidence"))
         out["evidence_counts"] = counts
-        inv.log(f"[soa] {n_items} items: SoA JSON p50 {out['soa_json']['p50_ms']:.1f} ms, page "
-                f"p50 {out['soa_page']['p50_ms']:.1f} ms, XLSX {out['xlsx']['median_ms']:.0f} ms")
+        inv.log(f"[soa] {n_items} items: first read after a change: page {out['cold']['soa_page']['p50_ms']:.1f} ms, "
+                f"JSON {out['cold']['soa_json']['p50_ms']:.1f} ms, XLSX {out['cold']['xlsx']['p50_ms']:.0f} ms; "
+                f"again: page p50 {out['soa_page']['p50_ms']:.1f} ms, JSON p50 {out['soa_json']['p50_ms']:.1f} ms, "
+                f"XLSX {out['xlsx']['median_ms']:.0f} ms")
         return out
 
     def soa(self):
@@ -525,7 +576,7 @@ class EvidenceBench(rk.RiskBench):
                 if status != 200:
                     raise RuntimeError(f"PUT soa: HTTP {status}: {data[:300]!r}")
             smp = RssSampler(self.pid).start_now()
-            m = self.soa_measure(ws, n)
+            m = self.soa_measure(ws, n, ids[0])
             peaks["measure"] = smp.stop().peak_kb
             st = proc_status(self.pid)
             m.update({"import": imp, "links_added": lk, "links": done_links, "rss_peaks_kb": peaks,
@@ -611,13 +662,18 @@ def report(backend, a, res):
         row("counted current / stale / rejected",
             lambda m: "{current}/{stale}/{rejected}".format(**m["evidence_counts"]))
         row("lines needing evidence", lambda m: f"{m['needs_evidence']} of {m['lines']}")
-        row(f"GET /soa JSON p50 / p99 ({a.requests})", lambda m: f"{m['soa_json']['p50_ms']:.1f} / {m['soa_json']['p99_ms']:.1f} ms")
-        row("  its size", lambda m: f"{m['soa_json']['bytes'] / 1000:.0f} kB")
-        row(f"GET /w/{{ws}}/soa page p50 / p99 ({a.requests})", lambda m: f"{m['soa_page']['p50_ms']:.1f} / {m['soa_page']['p99_ms']:.1f} ms")
-        row("  its size", lambda m: f"{m['soa_page']['bytes'] / 1000:.0f} kB")
-        row("  ?needs_evidence=1, p50 (5)", lambda m: f"{m['soa_page_needs_evidence']['p50_ms']:.1f} ms")
-        row(f"GET /soa/export?format=xlsx median ({a.exports})", lambda m: f"{m['xlsx']['median_ms']:.0f} ms")
-        row("  its size", lambda m: f"{m['xlsx']['bytes'] / 1000:.1f} kB")
+        row(f"first read after a change, median ({a.cold}):", lambda m: "")
+        row("  page /w/{ws}/soa", lambda m: f"{m['cold']['soa_page']['p50_ms']:.1f} ms")
+        row("  GET /soa JSON", lambda m: f"{m['cold']['soa_json']['p50_ms']:.1f} ms")
+        row("  GET /soa/export?format=xlsx", lambda m: f"{m['cold']['xlsx']['p50_ms']:.0f} ms")
+        row("read again, nothing changed:", lambda m: "")
+        row(f"  page p50 / p99 ({a.requests})", lambda m: f"{m['soa_page']['p50_ms']:.1f} / {m['soa_page']['p99_ms']:.1f} ms")
+        row("    its size", lambda m: f"{m['soa_page']['bytes'] / 1000:.0f} kB")
+        row("    ?needs_evidence=1, p50 (5)", lambda m: f"{m['soa_page_needs_evidence']['p50_ms']:.1f} ms")
+        row(f"  JSON p50 / p99 ({a.requests})", lambda m: f"{m['soa_json']['p50_ms']:.1f} / {m['soa_json']['p99_ms']:.1f} ms")
+        row("    its size", lambda m: f"{m['soa_json']['bytes'] / 1000:.0f} kB")
+        row(f"  XLSX median ({a.exports})", lambda m: f"{m['xlsx']['median_ms']:.0f} ms")
+        row("    its size", lambda m: f"{m['xlsx']['bytes'] / 1000:.1f} kB")
         row("server RSS peak: import / links / reads", lambda m: "{:.0f} / {:.0f} / {:.0f} MB".format(
             *(m["rss_peaks_kb"][k] / 1024 for k in ("import", "links", "measure"))))
         row("server RSS after (anonymous + file), VmHWM", lambda m: f"{m['anon_after_kb'] / 1024:.0f} + {m['file_after_kb'] / 1024:.0f}, "
@@ -625,16 +681,22 @@ def report(backend, a, res):
         row(f"baseline: GET /healthz p50 / p99 ({a.requests})", lambda m: f"{m['healthz']['p50_ms']:.2f} / {m['healthz']['p99_ms']:.2f} ms")
         if len(s["sizes"]) == 2:
             lo, hi = s["sizes"]
-            g = lambda k, q: hi[k][q] / lo[k][q] if lo[k][q] else float("nan")
-            print(f"  growth with {hi['items'] / lo['items']:.0f}x the items: SoA JSON x{g('soa_json', 'p50_ms'):.1f}, "
-                  f"page x{g('soa_page', 'p50_ms'):.1f}, XLSX x{g('xlsx', 'median_ms'):.1f}")
+            g = lambda k: hi["cold"][k]["p50_ms"] / lo["cold"][k]["p50_ms"] if lo["cold"][k]["p50_ms"] else float("nan")
+            w = lambda k, q: hi[k][q] / lo[k][q] if lo[k][q] else float("nan")
+            print(f"  growth with {hi['items'] / lo['items']:.0f}x the items, first read after a change: page "
+                  f"x{g('soa_page'):.1f}, JSON x{g('soa_json'):.1f}, XLSX x{g('xlsx'):.1f}; read again: page "
+                  f"x{w('soa_page', 'p50_ms'):.1f}, JSON x{w('soa_json', 'p50_ms'):.1f}, XLSX x{w('xlsx', 'median_ms'):.1f}")
         for m in s["sizes"]:
             tag = f"{m['items']:,} items"
+            cp, cx = m["cold"]["soa_page"]["p50_ms"], m["cold"]["xlsx"]["p50_ms"]
             checks += [
-                (f"SoA page < {SOA_PAGE_BUDGET_MS:g} ms (median), {tag}", f"{m['soa_page']['p50_ms']:.1f} ms (p99 {m['soa_page']['p99_ms']:.1f})",
+                (f"SoA page < {SOA_PAGE_BUDGET_MS:g} ms, first read after a change (median), {tag}", f"{cp:.1f} ms",
+                 cp < SOA_PAGE_BUDGET_MS, True),
+                (f"SoA page < {SOA_PAGE_BUDGET_MS:g} ms, read again (median), {tag}",
+                 f"{m['soa_page']['p50_ms']:.1f} ms (p99 {m['soa_page']['p99_ms']:.1f})",
                  m["soa_page"]["p50_ms"] < SOA_PAGE_BUDGET_MS, True),
-                (f"SoA XLSX export < {SOA_XLSX_BUDGET_S:g} s, {tag}", f"{m['xlsx']['median_ms']:.0f} ms",
-                 m["xlsx"]["median_ms"] < SOA_XLSX_BUDGET_S * 1000, True),
+                (f"SoA XLSX export < {SOA_XLSX_BUDGET_S:g} s, first after a change (median), {tag}", f"{cx:.0f} ms",
+                 cx < SOA_XLSX_BUDGET_S * 1000, True),
             ]
     print(f"\nbudgets and checks ({backend})")
     missed = False
@@ -655,6 +717,7 @@ def main():
     ap.add_argument("--link-clients", type=int, default=4)
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--exports", type=int, default=5)
+    ap.add_argument("--cold", type=int, default=10, help="reads of each kind right after a change")
     ap.add_argument("--slow-mib-s", type=float, default=24,
                     help="also push the file at this rate (MiB/s), so that it takes longer than 30 s (0: skip)")
     ap.add_argument("--skip-upload", action="store_true", help="only the SoA part")
@@ -665,6 +728,8 @@ def main():
     binary = a.binary or inv.default_binary()
     if not os.access(binary, os.X_OK):
         sys.exit(f"no executable at {binary} (cargo build --release -p aims-cli, or pass --binary)")
+    # A run stopped with SIGTERM still stops its server and drops its database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = tempfile.mkdtemp(prefix="aims-evidence-bench-")
     db = ["--data-dir", os.path.join(work, "data")]
     admin_url = name = srv = None
