@@ -145,6 +145,9 @@ impl BlobStore {
     }
 }
 
+/// How many bytes are written between background syncs.
+const SYNC_EVERY: u64 = 64 << 20;
+
 /// A part file written whole: its path, hash, size and first bytes.
 type Hashed = (PathBuf, String, u64, Vec<u8>);
 
@@ -160,11 +163,22 @@ fn hash_to_file(
     file: std::fs::File,
     part: PathBuf,
 ) -> Result<Hashed, BlobError> {
+    // A second thread syncs what is written so far every SYNC_EVERY bytes,
+    // so the disk works while this one hashes and the final sync is short.
+    let (sync_tx, sync_rx) = std::sync::mpsc::sync_channel::<()>(1);
+    let syncer = file.try_clone().ok().map(|f| {
+        std::thread::spawn(move || {
+            while sync_rx.recv().is_ok() {
+                let _ = f.sync_data();
+            }
+        })
+    });
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut h = Sha256::new();
     let mut size = 0u64;
     let mut head = Vec::new();
     let mut done = false;
+    let mut unsynced = 0u64;
     let result = (|| -> Result<(), BlobError> {
         while let Some(m) = rx.blocking_recv() {
             match m {
@@ -176,6 +190,13 @@ fn hash_to_file(
                     h.update(&b);
                     out.write_all(&b)?;
                     size += b.len() as u64;
+                    unsynced += b.len() as u64;
+                    if unsynced >= SYNC_EVERY {
+                        out.flush()?;
+                        // Skipped while the syncer is still busy with the last batch.
+                        let _ = sync_tx.try_send(());
+                        unsynced = 0;
+                    }
                 }
                 Msg::Done => {
                     done = true;
@@ -185,6 +206,10 @@ fn hash_to_file(
         }
         Ok(())
     })();
+    drop(sync_tx);
+    if let Some(t) = syncer {
+        let _ = t.join();
+    }
     let synced = result.and_then(|()| {
         if !done {
             return Err(BlobError::Io(std::io::Error::other("the upload stopped")));
