@@ -270,8 +270,9 @@ impl App {
         edits: Vec<Row>,
     ) -> Result<SoaVersion> {
         ws.require(Action::Update)?;
+        let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
-        let facts = self.soa_facts(&mut tx.conn(), ws).await?;
+        let facts = self.soa_facts(&mut tx.conn(), &catalog, ws).await?;
         let versions = tx
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)
@@ -386,8 +387,9 @@ impl App {
     ) -> Result<SoaVersion> {
         ws.require(Action::Approve)?;
         let note = crate::approvals::checked_note(note)?;
+        let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
-        let facts = self.soa_facts(&mut tx.conn(), ws).await?;
+        let facts = self.soa_facts(&mut tx.conn(), &catalog, ws).await?;
         let versions = tx
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)

@@ -7,6 +7,7 @@
 
 use crate::soa::SOA_FRAMEWORK;
 use crate::{App, Result, Scope};
+use aims_catalog::Catalog;
 use aims_domain::evidence::{standing, Counts};
 use aims_domain::record::{CONTROLS, RISKS};
 use aims_store::Conn;
@@ -65,30 +66,37 @@ fn area_of(id: &str) -> String {
     id.split('.').take(2).collect::<Vec<_>>().join(".")
 }
 
+/// The catalogue's controls every Statement of Applicability lists.
+fn catalog_controls(catalog: &Catalog) -> Vec<CatalogControl> {
+    catalog
+        .frameworks()
+        .iter()
+        .filter(|f| f.id == SOA_FRAMEWORK)
+        .flat_map(|f| {
+            f.items
+                .iter()
+                .filter(|i| i.kind == "control")
+                .map(move |i| CatalogControl {
+                    reference: format!("{}:{}", f.id, i.id),
+                    title: i.title.clone(),
+                    area: area_of(&i.id),
+                })
+        })
+        .collect()
+}
+
 impl App {
     /// The catalogue's controls every Statement of Applicability lists.
     pub async fn soa_catalog_controls(&self) -> Result<Vec<CatalogControl>> {
-        let catalog = self.catalog().await?;
-        Ok(catalog
-            .frameworks()
-            .iter()
-            .filter(|f| f.id == SOA_FRAMEWORK)
-            .flat_map(|f| {
-                f.items
-                    .iter()
-                    .filter(|i| i.kind == "control")
-                    .map(move |i| CatalogControl {
-                        reference: format!("{}:{}", f.id, i.id),
-                        title: i.title.clone(),
-                        area: area_of(&i.id),
-                    })
-            })
-            .collect())
+        Ok(catalog_controls(&*self.catalog().await?))
     }
 
     /// The SoA's facts for reading: kept while the workspace has not
     /// changed and the day is the same, else gathered again.
     pub(crate) async fn soa_facts_kept(&self, ws: &Scope) -> Result<std::sync::Arc<SoaFacts>> {
+        // The catalogue first: it takes a connection of its own, and holding
+        // one while waiting for another stalls the pool under load.
+        let catalog = self.catalog().await?;
         let mut c = self.store.conn().await?;
         // Read before gathering: a change committed meanwhile leaves a newer
         // number than the one the facts are kept under, never an older one.
@@ -99,16 +107,22 @@ impl App {
         if let Some(hit) = self.soa_facts.get(&ws.workspace.id, &key) {
             return Ok(hit);
         }
-        let facts = std::sync::Arc::new(self.soa_facts(&mut c.conn(), ws).await?);
+        let facts = std::sync::Arc::new(self.soa_facts(&mut c.conn(), &catalog, ws).await?);
         self.soa_facts
             .put(&ws.workspace.id, key, std::sync::Arc::clone(&facts));
         Ok(facts)
     }
 
     /// Gathers the SoA's facts on `conn`, judging evidence on `today`.
-    pub(crate) async fn soa_facts(&self, conn: &mut Conn<'_>, ws: &Scope) -> Result<SoaFacts> {
+    /// The caller reads `catalog` before taking `conn`.
+    pub(crate) async fn soa_facts(
+        &self,
+        conn: &mut Conn<'_>,
+        catalog: &Catalog,
+        ws: &Scope,
+    ) -> Result<SoaFacts> {
         let today = self.now()[..10].to_owned();
-        let controls = self.soa_catalog_controls().await?;
+        let controls = catalog_controls(catalog);
         let wid = &ws.workspace.id;
         let records = crate::records::all_pages(conn, wid, &CONTROLS, Default::default()).await?;
         let risk_titles: HashMap<String, String> = conn
@@ -197,7 +211,7 @@ impl App {
         for (reference, titles) in covered {
             facts.entry(reference).or_default().systems = titles.into_iter().collect();
         }
-        let obligations = self.soa_obligations(conn, ws).await?;
+        let obligations = soa_obligations(conn, catalog, ws).await?;
         Ok(SoaFacts {
             controls,
             facts,
@@ -206,41 +220,38 @@ impl App {
             risk_titles,
         })
     }
+}
 
-    /// `(control, requirement)` for every EU AI Act obligation of the
-    /// workspace's classified systems that the crosswalk maps to a control.
-    async fn soa_obligations(
-        &self,
-        conn: &mut Conn<'_>,
-        ws: &Scope,
-    ) -> Result<Vec<(String, String)>> {
-        let catalog = self.catalog().await?;
-        let mut articles = BTreeSet::new();
-        for row in conn
-            .classifications_latest_of_workspace(&ws.workspace.id)
-            .await?
-        {
-            // A classification that does not read is no obligation to propose.
-            if let Ok(c) =
-                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
-            {
-                articles.extend(c.obligation_articles);
-            }
+/// `(control, requirement)` for every EU AI Act obligation of the
+/// workspace's classified systems that the crosswalk maps to a control.
+async fn soa_obligations(
+    conn: &mut Conn<'_>,
+    catalog: &Catalog,
+    ws: &Scope,
+) -> Result<Vec<(String, String)>> {
+    let mut articles = BTreeSet::new();
+    for row in conn
+        .classifications_latest_of_workspace(&ws.workspace.id)
+        .await?
+    {
+        // A classification that does not read is no obligation to propose.
+        if let Ok(c) = serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result) {
+            articles.extend(c.obligation_articles);
         }
-        let mut out = Vec::new();
-        for a in articles {
-            let id = format!("Art. {a}");
-            for m in catalog.mappings_of("eu-ai-act", &id) {
-                if m.framework.id == SOA_FRAMEWORK && m.item.kind == "control" {
-                    out.push((
-                        format!("{}:{}", m.framework.id, m.item.id),
-                        format!("eu-ai-act:{id}"),
-                    ));
-                }
-            }
-        }
-        Ok(out)
     }
+    let mut out = Vec::new();
+    for a in articles {
+        let id = format!("Art. {a}");
+        for m in catalog.mappings_of("eu-ai-act", &id) {
+            if m.framework.id == SOA_FRAMEWORK && m.item.kind == "control" {
+                out.push((
+                    format!("{}:{}", m.framework.id, m.item.id),
+                    format!("eu-ai-act:{id}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -256,3 +256,19 @@ async fn an_soa_is_approved_only_when_justified_and_then_never_changes() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn many_simultaneous_soa_reads_all_answer() {
+    // More readers than pooled connections, none of them kept yet: a reader
+    // that held one connection while waiting for another would starve the
+    // pool and answer 503.
+    let t = TestApp::new().await;
+    let auditor = Caller::new(&t, "auditor").await;
+    let readers = 3 * aims_app::store::POOL_CONNECTIONS as usize;
+    let answers = futures_util::future::join_all((0..readers).map(|_| auditor.get("/soa"))).await;
+    for (s, body) in &answers {
+        assert_eq!(*s, 200, "{body}");
+        assert_eq!(body["current"]["lines"].as_array().map(Vec::len), Some(38));
+    }
+    t.stop().await;
+}
