@@ -6,6 +6,7 @@
 //! running server and names each one missing or altered (exit 1).
 
 use crate::app_error;
+use crate::remote::{describe, ServerArgs};
 use crate::systems::Format;
 use aims_app::domain::evidence::{ci_run, file_name};
 use aims_app::{App, ListRequest, Principal};
@@ -19,12 +20,10 @@ pub enum EvidenceCmd {
     /// Push files as evidence to a running server, for controls and systems,
     /// recording the CI run (commit, branch, pipeline, run) when run in CI
     Push {
-        /// The server, e.g. https://aims.example.org
-        #[arg(long, env = "AIMS_SERVER")]
-        server: String,
-        /// An API token of the workspace (contributor or manager)
-        #[arg(long, env = "AIMS_TOKEN", hide_env_values = true)]
-        token: String,
+        /// The server, an API token of the workspace (contributor or
+        /// manager), and the CAs to trust
+        #[command(flatten)]
+        remote: Box<ServerArgs>,
         #[arg(long)]
         workspace: String,
         /// A control it is evidence for (A.6.2.4 or iso42001:A.6.2.4); repeat for several
@@ -101,8 +100,7 @@ fn file_stream(
 
 #[allow(clippy::too_many_arguments)]
 async fn push(
-    server: &str,
-    token: &str,
+    remote: &ServerArgs,
     workspace: &str,
     controls: &[String],
     systems: &[String],
@@ -112,6 +110,7 @@ async fn push(
     evidence: Option<String>,
     files: &[PathBuf],
 ) -> Result<Value, String> {
+    let client = remote.client()?;
     let mut form = reqwest::multipart::Form::new().text("source", "cli");
     for c in controls {
         form = form.text("control", c.clone());
@@ -152,18 +151,21 @@ async fn push(
         let part = reqwest::multipart::Part::stream_with_length(body, len).file_name(name);
         form = form.part("file", part);
     }
-    let base = server.trim_end_matches('/');
+    let base = remote.base();
     let url = match &evidence {
         Some(id) => format!("{base}/api/v1/workspaces/{workspace}/evidence/{id}/files"),
         None => format!("{base}/api/v1/workspaces/{workspace}/evidence/push"),
     };
-    let resp = reqwest::Client::new()
+    let resp = client
         .post(&url)
-        .bearer_auth(token)
+        .bearer_auth(&remote.token)
         .multipart(form)
         .send()
         .await
-        .map_err(|e| format!("cannot reach {base}: {e}"))?;
+        .map_err(|e| {
+            bar.finish_and_clear();
+            format!("cannot push to {base}: {}", describe(&e))
+        })?;
     bar.finish_and_clear();
     let status = resp.status();
     let body: Value = resp.json().await.unwrap_or(Value::Null);
@@ -226,8 +228,7 @@ fn print_item(v: &Value) {
 
 pub async fn run_remote(cmd: EvidenceCmd) -> Result<ExitCode, String> {
     let EvidenceCmd::Push {
-        server,
-        token,
+        remote,
         workspace,
         control,
         system,
@@ -242,8 +243,7 @@ pub async fn run_remote(cmd: EvidenceCmd) -> Result<ExitCode, String> {
         return Err("only push talks to a server".into());
     };
     let v = push(
-        &server,
-        &token,
+        &remote,
         &workspace,
         &control,
         &system,

@@ -24,6 +24,7 @@ mod evidence;
 mod impact;
 mod import;
 mod progress;
+mod remote;
 mod risks;
 mod soa;
 mod systems;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// Runs `aims` with only the environment given (no CI variables leak in
 /// from the machine running the tests).
 /// On a blocking thread: the server answers on this test's runtime meanwhile.
-async fn aims(t: &TestApp, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+pub(crate) async fn aims(t: &TestApp, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(TestApp::bin());
     cmd.env_clear()
         .envs(env.iter().copied())

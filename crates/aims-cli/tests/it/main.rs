@@ -21,6 +21,7 @@ mod import;
 mod page_matrix;
 mod record_pages;
 mod records;
+mod remote;
 mod risk_library;
 mod risk_method_page;
 mod risks;
