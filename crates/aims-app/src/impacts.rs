@@ -6,7 +6,8 @@
 //! approved assessment, or whose re-assessment date has come, is due again.
 
 use crate::systems::{purpose_of, systems_kind, RECORD_TYPE as SYSTEM_TYPE};
-use crate::{new_id, App, AppError, Result, Scope};
+use crate::versions;
+use crate::{App, AppError, Result, Scope};
 use aims_domain::eu_ai_act::{Classification, OperatorRole, RiskTier};
 use aims_domain::impact::{
     on_edit, reassessment_due, reassessment_overdue, required_when, transition, Edit,
@@ -345,19 +346,7 @@ impl App {
             .versions(Versioned::Impact, &ws.workspace.id, system_id)
             .await?;
         let latest = rows.first();
-        if let (Some(l), Some((number, revision))) = (latest, based_on) {
-            if (l.number, l.revision) != (number, revision) {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "the assessment changed since you read it (now version {} at revision {}); reload it and apply your change again",
-                        l.number, l.revision
-                    ),
-                    current_version: Some(l.revision),
-                });
-            }
-        }
-        let now = self.now();
-        let by = ws.principal.label.clone();
+        versions::check_read_at(latest, based_on, "the assessment")?;
         let body =
             serde_json::to_string(&assessment).map_err(|e| AppError::Internal(e.to_string()))?;
         let facts = json!(facts_of(&system, classification.as_ref())).to_string();
@@ -365,52 +354,25 @@ impl App {
             None => Edit::NewVersion,
             Some(l) => on_edit(state_of(l)?),
         };
-        let (row, action) = match (edit, latest) {
-            (Edit::Refused, Some(l)) => {
-                return Err(AppError::Conflict {
-                    message: "the assessment is in review: send it back to draft before editing it"
-                        .into(),
-                    current_version: Some(l.revision),
-                })
-            }
-            (Edit::InPlace, Some(l)) => {
-                let row = VersionRow {
-                    body,
-                    facts,
-                    revision: l.revision + 1,
-                    updated_at: now,
-                    updated_by: by,
-                    ..l.clone()
-                };
-                if !tx.conn().version_update(Versioned::Impact, &row).await? {
-                    return Err(AppError::stale(l.revision));
-                }
-                (row, "update")
-            }
-            _ => {
-                let row = VersionRow {
-                    id: new_id(),
-                    workspace_id: ws.workspace.id.clone(),
-                    subject_id: system.id.clone(),
-                    number: latest.map_or(1, |l| l.number + 1),
-                    state: ImpactState::Draft.key().to_owned(),
-                    body,
-                    facts,
-                    revision: 1,
-                    created_at: now.clone(),
-                    created_by: by.clone(),
-                    updated_at: now,
-                    updated_by: by,
-                    submitted_at: None,
-                    submitted_by: None,
-                    approved_at: None,
-                    approved_by: None,
-                    note: String::new(),
-                };
-                tx.conn().version_insert(Versioned::Impact, &row).await?;
-                (row, "create")
-            }
-        };
+        if let (Edit::Refused, Some(l)) = (edit, latest) {
+            return Err(AppError::Conflict {
+                message: "the assessment is in review: send it back to draft before editing it"
+                    .into(),
+                current_version: Some(l.revision),
+            });
+        }
+        let versions::Saved { row, action } = versions::save(
+            &mut tx.conn(),
+            Versioned::Impact,
+            ws,
+            &system.id,
+            latest,
+            edit == Edit::InPlace,
+            body,
+            facts,
+            self.now(),
+        )
+        .await?;
         tx.conn()
             .history_append(self.event(
                 &ws.principal,
@@ -450,51 +412,35 @@ impl App {
             .conn()
             .versions(Versioned::Impact, &ws.workspace.id, system_id)
             .await?;
-        let row = rows
-            .iter()
-            .find(|r| r.number == number)
-            .ok_or(AppError::NotFound("impact assessment version"))?;
+        let row = versions::find(&rows, number, "impact assessment version")?;
         let from = state_of(row)?;
         transition(from, to, role).map_err(|e| transition_error(e, row.revision))?;
-        if rows.first().is_some_and(|l| l.number != number) {
-            return Err(AppError::Conflict {
-                message: "only the latest version of an assessment moves".into(),
-                current_version: Some(row.revision),
-            });
-        }
-        if row.revision != revision {
-            return Err(AppError::stale(row.revision));
-        }
+        versions::check_latest_at(&rows, row, revision)?;
         let fria = fria_required(classification.as_ref());
         if to != ImpactState::Draft {
             let assessment: ImpactAssessment = stored(&row.body, "impact assessment")?;
             assessment.check_ready(fria).map_err(AppError::Validation)?;
         }
-        let now = self.now();
-        let by = ws.principal.label.clone();
-        let mut next = VersionRow {
-            state: to.key().to_owned(),
-            revision: row.revision + 1,
-            updated_at: now.clone(),
-            updated_by: by.clone(),
-            note: note.clone(),
-            ..row.clone()
+        let (stamp, facts) = match to {
+            ImpactState::InReview => (versions::Stamp::Submitted, None),
+            ImpactState::Approved => (
+                versions::Stamp::Approved,
+                Some(json!(facts_of(&system, classification.as_ref())).to_string()),
+            ),
+            ImpactState::Draft => (versions::Stamp::None, None),
         };
-        match to {
-            ImpactState::InReview => {
-                next.submitted_at = Some(now);
-                next.submitted_by = Some(by);
-            }
-            ImpactState::Approved => {
-                next.facts = json!(facts_of(&system, classification.as_ref())).to_string();
-                next.approved_at = Some(now);
-                next.approved_by = Some(by);
-            }
-            ImpactState::Draft => {}
-        }
-        if !tx.conn().version_update(Versioned::Impact, &next).await? {
-            return Err(AppError::stale(row.revision));
-        }
+        let next = versions::move_to(
+            &mut tx.conn(),
+            Versioned::Impact,
+            ws,
+            row,
+            to.key(),
+            stamp,
+            facts,
+            &note,
+            self.now(),
+        )
+        .await?;
         tx.conn()
             .history_append(self.event(
                 &ws.principal,

@@ -27,6 +27,7 @@ mod soa;
 mod soa_bulk;
 mod soa_facts;
 mod systems;
+mod versions;
 mod workspaces;
 
 pub use aims_catalog as catalogue;

@@ -9,7 +9,8 @@
 //! at that moment, never changes again — editing it starts the next draft.
 
 use crate::soa_facts::{CatalogControl, ControlFacts, SoaFacts};
-use crate::{new_id, App, AppError, Result, Scope};
+use crate::versions;
+use crate::{App, AppError, Result, Scope};
 use aims_domain::soa::{
     apply_edits, changes, check_approvable, check_draft, flags, propose, Change, Flag, Reason, Row,
 };
@@ -273,22 +274,12 @@ impl App {
         let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
         let facts = self.soa_facts(&mut tx.conn(), &catalog, ws).await?;
-        let versions = tx
+        let all = tx
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)
             .await?;
-        let latest = versions.first();
-        if let (Some(l), Some((number, revision))) = (latest, based_on) {
-            if (l.number, l.revision) != (number, revision) {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "the Statement of Applicability changed since you read it (now version {} at revision {}); reload it and apply your change again",
-                        l.number, l.revision
-                    ),
-                    current_version: Some(l.revision),
-                });
-            }
-        }
+        let latest = all.first();
+        versions::check_read_at(latest, based_on, "the Statement of Applicability")?;
         let mut rows = match latest {
             Some(l) => rows_of(l)?,
             None => proposal_rows(&facts),
@@ -321,46 +312,18 @@ impl App {
         }
         errors.into_result().map_err(AppError::Validation)?;
         let body = serde_json::to_string(&rows).map_err(|e| AppError::Internal(e.to_string()))?;
-        let now = self.now();
-        let by = ws.principal.label.clone();
-        let (row, action) = match latest {
-            Some(l) if l.state == "draft" => {
-                let row = VersionRow {
-                    body,
-                    revision: l.revision + 1,
-                    updated_at: now,
-                    updated_by: by,
-                    ..l.clone()
-                };
-                if !tx.conn().version_update(Versioned::Soa, &row).await? {
-                    return Err(AppError::stale(l.revision));
-                }
-                (row, "update")
-            }
-            _ => {
-                let row = VersionRow {
-                    id: new_id(),
-                    workspace_id: ws.workspace.id.clone(),
-                    subject_id: ws.workspace.id.clone(),
-                    number: latest.map_or(1, |l| l.number + 1),
-                    state: "draft".into(),
-                    body,
-                    facts: "{}".into(),
-                    revision: 1,
-                    created_at: now.clone(),
-                    created_by: by.clone(),
-                    updated_at: now,
-                    updated_by: by,
-                    submitted_at: None,
-                    submitted_by: None,
-                    approved_at: None,
-                    approved_by: None,
-                    note: String::new(),
-                };
-                tx.conn().version_insert(Versioned::Soa, &row).await?;
-                (row, "create")
-            }
-        };
+        let versions::Saved { row, action } = versions::save(
+            &mut tx.conn(),
+            Versioned::Soa,
+            ws,
+            &ws.workspace.id,
+            latest,
+            latest.is_some_and(|l| l.state == "draft"),
+            body,
+            "{}".into(),
+            self.now(),
+        )
+        .await?;
         tx.conn()
             .history_append(self.event(
                 &ws.principal,
@@ -390,29 +353,18 @@ impl App {
         let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
         let facts = self.soa_facts(&mut tx.conn(), &catalog, ws).await?;
-        let versions = tx
+        let all = tx
             .conn()
             .versions(Versioned::Soa, &ws.workspace.id, &ws.workspace.id)
             .await?;
-        let v = versions
-            .iter()
-            .find(|v| v.number == number)
-            .ok_or(AppError::NotFound("Statement of Applicability version"))?;
+        let v = versions::find(&all, number, "Statement of Applicability version")?;
         if v.state == "approved" {
             return Err(AppError::Conflict {
                 message: format!("version {number} is approved already"),
                 current_version: Some(v.revision),
             });
         }
-        if versions.first().is_some_and(|l| l.number != number) {
-            return Err(AppError::Conflict {
-                message: "only the latest version is approved".into(),
-                current_version: Some(v.revision),
-            });
-        }
-        if v.revision != revision {
-            return Err(AppError::stale(v.revision));
-        }
+        versions::check_latest_at(&all, v, revision)?;
         let rows = rows_of(v)?;
         check_approvable(&rows).map_err(AppError::Validation)?;
         let frozen: HashMap<&str, ControlFacts> = rows
@@ -424,22 +376,18 @@ impl App {
                 )
             })
             .collect();
-        let now = self.now();
-        let by = ws.principal.label.clone();
-        let next = VersionRow {
-            state: "approved".into(),
-            facts: json!(frozen).to_string(),
-            revision: v.revision + 1,
-            updated_at: now.clone(),
-            updated_by: by.clone(),
-            approved_at: Some(now),
-            approved_by: Some(by),
-            note: note.clone(),
-            ..v.clone()
-        };
-        if !tx.conn().version_update(Versioned::Soa, &next).await? {
-            return Err(AppError::stale(v.revision));
-        }
+        let next = versions::move_to(
+            &mut tx.conn(),
+            Versioned::Soa,
+            ws,
+            v,
+            "approved",
+            versions::Stamp::Approved,
+            Some(json!(frozen).to_string()),
+            &note,
+            self.now(),
+        )
+        .await?;
         tx.conn()
             .history_append(self.event(
                 &ws.principal,
