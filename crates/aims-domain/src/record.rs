@@ -116,6 +116,9 @@ pub struct Field {
     /// treatment action's due date once its status is done): no longer
     /// stored as a duty, so it is never overdue.
     pub duty_until: Option<(&'static str, &'static [&'static str])>,
+    /// What a record past this duty's date is called in lists (`Stale`
+    /// evidence); empty: `Overdue`.
+    pub lapsed: &'static str,
 }
 
 impl Field {
@@ -130,6 +133,7 @@ impl Field {
             computed: false,
             aliases: &[],
             duty_until: None,
+            lapsed: "",
         }
     }
     pub const fn long(name: &'static str, label: &'static str) -> Field {
@@ -226,6 +230,10 @@ impl Field {
     }
     pub const fn help(self, help: &'static str) -> Field {
         Field { help, ..self }
+    }
+    /// What a record past this duty's date is called (`Stale`).
+    pub const fn lapsed(self, lapsed: &'static str) -> Field {
+        Field { lapsed, ..self }
     }
 
     /// The label people read for a stored choice value (the value itself if unknown).
@@ -328,6 +336,34 @@ pub struct Kind {
     pub derived: Derived,
 }
 
+/// A ready-made view of a kind's list: one filter and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortcut {
+    pub label: &'static str,
+    /// The list filter it sets (`owner`, `due_before`).
+    pub filter: &'static str,
+    pub value: ShortcutValue,
+}
+
+/// The value a shortcut's filter takes when followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortcutValue {
+    /// The reader (`me`).
+    Me,
+    /// Today's date: `due_before` today lists what is past its date.
+    Today,
+}
+
+impl ShortcutValue {
+    /// The filter's value on `today` (`YYYY-MM-DD`).
+    pub fn on(self, today: &str) -> &str {
+        match self {
+            ShortcutValue::Me => "me",
+            ShortcutValue::Today => today,
+        }
+    }
+}
+
 /// A rule that completes a kind's fields from workspace data (which the
 /// application layer loads) before they are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,6 +428,36 @@ impl Kind {
                 ),
                 _ => {}
             }
+        }
+        out
+    }
+
+    /// The ready-made views of its list: `Mine` (its owner is the reader)
+    /// and, for a kind with dated duties, the records past one (`Overdue`,
+    /// or what its first duty calls it).
+    pub fn shortcuts(&self) -> Vec<Shortcut> {
+        let mut out = Vec::new();
+        if self
+            .fields
+            .iter()
+            .any(|f| f.name == "owner" && f.ty == FieldType::Member)
+        {
+            out.push(Shortcut {
+                label: "Mine",
+                filter: "owner",
+                value: ShortcutValue::Me,
+            });
+        }
+        if let Some(duty) = self.fields.iter().find(|f| f.duty) {
+            out.push(Shortcut {
+                label: if duty.lapsed.is_empty() {
+                    "Overdue"
+                } else {
+                    duty.lapsed
+                },
+                filter: "due_before",
+                value: ShortcutValue::Today,
+            });
         }
         out
     }

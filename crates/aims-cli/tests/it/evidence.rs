@@ -443,3 +443,62 @@ async fn a_person_uploads_a_version_on_the_page_and_the_control_shows_it_with_it
     assert_ne!(found["relationship"], "direct");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_evidence_library_offers_mine_and_stale_views() {
+    let t = TestApp::new().await;
+    let (b, _) = crate::helpers::member_session(
+        &t,
+        "carol@example.org",
+        "acme",
+        aims_app::domain::Role::Contributor,
+    )
+    .await;
+    let c = Caller::new(&t, "contributor").await;
+    for (title, owner, until) in [
+        ("Carol's lapsed eval", "carol@example.org", "2020-06-30"),
+        ("Carol's current eval", "carol@example.org", "2999-01-01"),
+        ("Someone else's lapsed card", "", "2021-01-31"),
+    ] {
+        let mut body = json!({"title": title, "valid_until": until});
+        if !owner.is_empty() {
+            body["owner"] = json!(owner);
+        }
+        let (s, v) = c.post("/evidence", body).await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let page = crate::helpers::fetch_text(&b, &t.url("/w/acme/evidence")).await;
+    let today = t.app.today();
+    assert!(
+        page.contains("href=\"/w/acme/evidence?owner=me\">Mine</a>")
+            && page.contains(&format!(
+                "href=\"/w/acme/evidence?due_before={today}\">Stale</a>"
+            )),
+        "{page}"
+    );
+    let stale =
+        crate::helpers::fetch_text(&b, &t.url(&format!("/w/acme/evidence?due_before={today}")))
+            .await;
+    assert!(
+        stale.contains("Carol&#39;s lapsed eval")
+            && stale.contains("Someone else&#39;s lapsed card")
+            && !stale.contains("Carol&#39;s current eval"),
+        "{stale}"
+    );
+    assert!(stale.contains("Valid until before"), "named by the duty");
+    assert!(stale.contains(">30 Jun 2020<"), "dates as people read them");
+    assert!(stale.contains("aria-current=\"page\">Stale</a>"));
+    let mine = crate::helpers::fetch_text(&b, &t.url("/w/acme/evidence?owner=me")).await;
+    assert!(
+        mine.contains("Carol&#39;s lapsed eval")
+            && mine.contains("Carol&#39;s current eval")
+            && !mine.contains("Someone else"),
+        "{mine}"
+    );
+    // The owner filter shows the reader chosen, so Apply keeps the view.
+    assert!(
+        mine.contains("<option value=\"carol@example.org\" selected>"),
+        "{mine}"
+    );
+    t.stop().await;
+}

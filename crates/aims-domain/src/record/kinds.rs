@@ -319,6 +319,7 @@ const EVIDENCE_FIELDS: &[Field] = &[
     Field::date("covers_to", "Covers to"),
     Field::date("valid_until", "Valid until")
         .duty()
+        .lapsed("Stale")
         .help("The last day it counts; after it the evidence is stale and its controls need new evidence."),
     Field::choice("review_status", "Review", REVIEW_STATUS),
     Field::long("review_note", "Review note")

@@ -748,3 +748,55 @@ fn february_has_its_days() {
         assert_eq!(parse_date(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn lists_offer_mine_and_what_is_past_its_date() {
+    let views = |k: &Kind| -> Vec<(&str, &str, &str)> {
+        k.shortcuts()
+            .iter()
+            .map(|s| (s.label, s.filter, s.value.on("2026-11-26")))
+            .collect()
+    };
+    assert_eq!(
+        views(&EVIDENCE),
+        [
+            ("Mine", "owner", "me"),
+            ("Stale", "due_before", "2026-11-26")
+        ]
+    );
+    assert_eq!(
+        views(&RISK_ACTIONS),
+        [
+            ("Mine", "owner", "me"),
+            ("Overdue", "due_before", "2026-11-26")
+        ]
+    );
+    // An owner is a member field named owner; the first duty names the view.
+    const NOT_OWNER: &[Field] = &[
+        Field::text("title", "Title", 10).required(),
+        Field::text("owner", "Owner", 10),
+        Field {
+            name: "reviewer",
+            ..Field::owner()
+        },
+    ];
+    assert_eq!(
+        views(&Kind {
+            fields: NOT_OWNER,
+            ..EVIDENCE
+        }),
+        []
+    );
+    const TWO_DUTIES: &[Field] = &[
+        Field::text("title", "Title", 10).required(),
+        Field::date("next_review", "Next review").duty(),
+        Field::date("expires", "Expires").duty().lapsed("Expired"),
+    ];
+    assert_eq!(
+        views(&Kind {
+            fields: TWO_DUTIES,
+            ..EVIDENCE
+        }),
+        [("Overdue", "due_before", "2026-11-26")]
+    );
+}

@@ -234,6 +234,7 @@ pub fn display(kind: &Kind, f: &Field, r: &RecordRow) -> String {
     match (f.ty, r.fields.get(f.name)) {
         (FieldType::Member, Some(_)) => r.owner_email.clone().unwrap_or_default(),
         (FieldType::Bool, Some(serde_json::Value::Bool(b))) => if *b { "Yes" } else { "No" }.into(),
+        (FieldType::Date, Some(serde_json::Value::String(d))) => super::day(d),
         (FieldType::Choice(_), Some(serde_json::Value::String(v))) => f.choice_label(v).to_owned(),
         (FieldType::Choices(_), Some(serde_json::Value::Array(items))) => items
             .iter()
@@ -292,6 +293,8 @@ pub struct ListView {
     /// Filters set by a link rather than the form (`linked`, `due_before`):
     /// (name, value, what it means), kept as hidden fields.
     pub fixed: Vec<(String, String, String)>,
+    /// Ready-made views (`Mine`, `Overdue`, `Stale`): label, query, shown now.
+    pub shortcuts: Vec<(&'static str, String, bool)>,
     pub next: Option<String>,
 }
 
@@ -332,6 +335,24 @@ pub(super) async fn list_view(
             .collect(),
     };
     let page = s.app.records(scope, kind, &req).await?;
+    let today = s.app.today();
+    // `owner=me` shows as the reader chosen in the owner filter.
+    let my_email = members
+        .iter()
+        .find(|m| Some(m.user_id.as_str()) == scope.principal.user_id())
+        .map(|m| m.email.as_str());
+    let shortcuts = kind
+        .shortcuts()
+        .iter()
+        .map(|sc| {
+            let value = sc.value.on(&today);
+            let shown = q
+                .get(sc.filter)
+                .is_some_and(|v| v == value || (value == "me" && Some(v.as_str()) == my_email));
+            let query = serde_urlencoded::to_string([(sc.filter, value)]).unwrap_or_default();
+            (sc.label, query, shown)
+        })
+        .collect();
     let columns: Vec<&'static Field> = kind.columns.iter().filter_map(|c| kind.field(c)).collect();
     // AI systems also show their EU AI Act tier.
     let tiers = if kind.name == "systems" {
@@ -397,7 +418,10 @@ pub(super) async fn list_view(
                 options: opts
                     .into_iter()
                     .map(|(v, l)| {
-                        let sel = v == chosen;
+                        let sel = v == chosen
+                            || (chosen == "me"
+                                && f.ty == FieldType::Member
+                                && Some(v.as_str()) == my_email);
                         (v, l, sel)
                     })
                     .collect(),
@@ -425,14 +449,21 @@ pub(super) async fn list_view(
         ));
     }
     if let Some(d) = q.get(aims_app::DUE_BEFORE_FILTER).filter(|v| !v.is_empty()) {
+        // Named by the kind's duty: "Valid until before …" for evidence.
+        let duty = kind
+            .fields
+            .iter()
+            .find(|f| f.duty)
+            .map_or("Due", |f| f.label);
         fixed.push((
             aims_app::DUE_BEFORE_FILTER.to_owned(),
             d.clone(),
-            format!("Due before {}", super::day(d)),
+            format!("{duty} before {}", super::day(d)),
         ));
     }
     Ok(ListView {
         fixed,
+        shortcuts,
         q: q.get("q").cloned().unwrap_or_default(),
         sort: q.get("sort").cloned().unwrap_or_default(),
         query,
