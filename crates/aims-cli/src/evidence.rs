@@ -57,6 +57,15 @@ pub enum EvidenceCmd {
         /// Only items linked to this record (a control's id, …)
         #[arg(long)]
         linked: Option<String>,
+        /// Only items for this control (A.6.2.4 or iso42001:A.6.2.4)
+        #[arg(long, conflicts_with = "linked")]
+        control: Option<String>,
+        /// Only items this member owns (an e-mail address)
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only stale items (past their valid-until date)
+        #[arg(long)]
+        stale: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -267,13 +276,59 @@ pub async fn run(app: &App, op: &Principal, cmd: EvidenceCmd) -> Result<ExitCode
         EvidenceCmd::List {
             workspace,
             linked,
+            control,
+            owner,
+            stale,
             format,
         } => {
             let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let req = match linked {
-                Some(id) => ListRequest::linked_to(&id),
-                None => ListRequest::default(),
+            let linked = match control {
+                Some(c) => {
+                    let reference = if c.contains(':') {
+                        c.trim().to_owned()
+                    } else {
+                        format!("{}:{}", aims_app::SOA_FRAMEWORK, c.trim())
+                    };
+                    let catalog = app.catalog().await.map_err(app_error)?;
+                    let known = reference
+                        .split_once(':')
+                        .and_then(|(fw, item)| catalog.item(fw, item))
+                        .is_some();
+                    if !known {
+                        return Err(format!(
+                            "--control: {c} is not a control in the catalogue (e.g. A.6.2.4)"
+                        ));
+                    }
+                    // A control nothing was ever linked to has no evidence.
+                    match app
+                        .control_by_reference(&ws, &reference)
+                        .await
+                        .map_err(app_error)?
+                    {
+                        Some(r) => Some(r.id),
+                        None => {
+                            outln!(
+                                "{}",
+                                if matches!(format, Format::Json) {
+                                    r#"{"items":[]}"#
+                                } else {
+                                    "no evidence for this control"
+                                }
+                            );
+                            return Ok(ExitCode::SUCCESS);
+                        }
+                    }
+                }
+                None => linked,
             };
+            let req = ListRequest::filtered(
+                None,
+                [
+                    (aims_app::LINKED_FILTER, linked),
+                    ("owner", owner),
+                    (aims_app::DUE_BEFORE_FILTER, stale.then(|| app.today())),
+                ],
+            );
             let items = app
                 .all_records(&ws, &aims_app::domain::record::EVIDENCE, &req)
                 .await

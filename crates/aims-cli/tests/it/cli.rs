@@ -296,6 +296,44 @@ async fn demo_is_idempotent() {
     };
     assert_eq!(line("iso42001:A.6.2.4").facts.evidence.current, 1);
     assert_eq!(line("iso42001:A.6.2.4").facts.evidence.rejected, 1);
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec![
+            "evidence",
+            "list",
+            "--workspace",
+            "demo",
+            "--format",
+            "json",
+        ];
+        all.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&run_ok(&all)).unwrap();
+        v["items"].as_array().unwrap().len()
+    };
+    let e = line("iso42001:A.6.2.4").facts.evidence;
+    assert_eq!(
+        count(&["--control", "A.6.2.4"]) as u32,
+        e.current + e.stale + e.rejected
+    );
+    assert_eq!(count(&["--stale"]), 1, "the demo's one stale item");
+    assert_eq!(
+        count(&["--control", "A.9.4"]),
+        0,
+        "a control with no record"
+    );
+    let o = aims(
+        &t.db,
+        &[
+            "evidence",
+            "list",
+            "--workspace",
+            "demo",
+            "--control",
+            "A.99",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("A.99 is not a control in the catalogue"));
     assert_eq!(
         line("iso42001:A.6.2.4")
             .facts
