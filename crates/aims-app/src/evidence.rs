@@ -122,7 +122,7 @@ impl App {
             } else {
                 format!("{}:{}", crate::SOA_FRAMEWORK, c.trim())
             };
-            match self.catalogue_control(&reference).await {
+            match self.catalogue_control(&reference, "evidence_for").await {
                 Ok(found) => controls.push(found),
                 Err(_) => errors.add("control", format!("{c} is not a control in the catalogue")),
             }

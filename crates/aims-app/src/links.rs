@@ -116,7 +116,7 @@ impl App {
         let control = if is_record_id(to) {
             None
         } else if to.contains(':') && rel.to.contains(&CONTROLS.name) {
-            Some(self.catalogue_control(to).await?)
+            Some(self.catalogue_control(to, rel.name).await?)
         } else {
             return Err(AppError::field(
                 "to",
@@ -248,10 +248,19 @@ impl App {
 /// Catalogue items that are controls a treatment can implement.
 const CONTROL_ITEM_KINDS: [&str; 2] = ["control", "subcategory"];
 
+/// Relations whose far end may also be a clause requirement (evidence for
+/// 9.2.2, a request for it), which becomes a control record of its own.
+const CLAUSE_RELATIONS: [&str; 2] = ["evidence_for", "requests_evidence_for"];
+
 impl App {
     /// The catalogue control `reference` names (`framework:item`), as its
-    /// canonical reference and the title its record gets.
-    pub(crate) async fn catalogue_control(&self, reference: &str) -> Result<(String, String)> {
+    /// canonical reference and the title its record gets; a clause
+    /// requirement too when `relation` may point at one.
+    pub(crate) async fn catalogue_control(
+        &self,
+        reference: &str,
+        relation: &str,
+    ) -> Result<(String, String)> {
         let catalog = self.catalog().await?;
         let (fw, item) = reference
             .split_once(':')
@@ -262,7 +271,8 @@ impl App {
                     format!("{reference} is not in the catalogue (framework:item, e.g. iso42001:A.6.2.4)"),
                 )
             })?;
-        if !CONTROL_ITEM_KINDS.contains(&item.kind.as_str()) {
+        let clause = item.kind == "clause" && CLAUSE_RELATIONS.contains(&relation);
+        if !CONTROL_ITEM_KINDS.contains(&item.kind.as_str()) && !clause {
             return Err(AppError::field(
                 "to",
                 format!("{}:{} is a {}, not a control", fw.id, item.id, item.kind),

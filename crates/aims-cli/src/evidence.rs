@@ -26,7 +26,7 @@ pub enum EvidenceCmd {
         remote: Box<ServerArgs>,
         #[arg(long)]
         workspace: String,
-        /// A control it is evidence for (A.6.2.4 or iso42001:A.6.2.4); repeat for several
+        /// A control or clause requirement it is evidence for (A.6.2.4, 9.2.2 or iso42001:A.6.2.4); repeat for several
         #[arg(long)]
         control: Vec<String>,
         /// An AI system it is about, by name or id; repeat for several

@@ -132,7 +132,7 @@ impl App {
         }
         // Implementation records of the controls the demo works on.
         for (reference, status, how, frequency, tested, result) in IMPLEMENTATION {
-            let (reference, title) = self.catalogue_control(reference).await?;
+            let (reference, title) = self.catalogue_control(reference, "implements").await?;
             let mut tx = self.store.begin().await?;
             let control = self
                 .control_record(&mut tx.conn(), scope, &reference, &title)

@@ -502,3 +502,55 @@ async fn the_evidence_library_offers_mine_and_stale_views() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn evidence_is_kept_for_a_clause_requirement_too() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let token = c.token.clone();
+    // Pushed for clause 9.2.2 (the internal audit programme) by its number.
+    let (s, item) = push(
+        &t,
+        &token,
+        reqwest::multipart::Form::new()
+            .text("control", "9.2.2")
+            .part("file", file(b"2027 audit programme", "programme.txt")),
+    )
+    .await;
+    assert_eq!(s, 201, "{item}");
+    assert_eq!(
+        item["for_records"][0]["title"],
+        "9.2.2 Internal audit programme"
+    );
+    // Linked to another clause through the shared link mechanism.
+    let id = item["id"].as_str().unwrap();
+    let (s, v) = c
+        .post(
+            &format!("/evidence/{id}/links"),
+            json!({"relation": "evidence_for", "to": "iso42001:7.5.3"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, v) = c.get("/catalog/iso42001/9.2.2/evidence").await;
+    assert_eq!(v["supporting"][0]["relationship"], "direct", "{v}");
+    assert_eq!(
+        v["supporting"][0]["evidence"][0]["evidence"]["title"],
+        "programme.txt"
+    );
+    // A treatment implements controls, not clauses.
+    let (_, action) = c
+        .post("/risk-actions", json!({"title": "Plan audits"}))
+        .await;
+    let (s, p) = c
+        .post(
+            &format!("/risk-actions/{}/links", action["id"].as_str().unwrap()),
+            json!({"relation": "implements", "to": "iso42001:9.2.2"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert!(p.to_string().contains("is a clause, not a control"), "{p}");
+    // The SoA still lists the 38 Annex A controls and nothing else.
+    let (_, soa) = c.get("/soa").await;
+    assert_eq!(soa["current"]["lines"].as_array().unwrap().len(), 38);
+    t.stop().await;
+}

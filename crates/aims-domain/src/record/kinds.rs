@@ -380,7 +380,7 @@ pub const CONTROLS: Kind = Kind {
     page: "controls",
     singular: "control",
     plural: "controls",
-    about: "The controls the organisation implements — Annex A or any framework in the catalogue — with owners, implementation status and the treatment actions and risks that rely on them.",
+    about: "The controls the organisation implements — Annex A or any framework in the catalogue — with owners, implementation status and the treatment actions and risks that rely on them; a clause requirement evidence is kept for appears here too.",
     fields: CONTROL_FIELDS,
     columns: &["reference", "owner", "implementation_status"],
     access: STANDARD_ACCESS,

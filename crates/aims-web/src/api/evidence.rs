@@ -46,8 +46,8 @@ pub struct PushForm {
     /// The new item's title (default: the first file's name).
     title: Option<String>,
     description: Option<String>,
-    /// A catalogue control it is evidence for (`A.6.2.4` or
-    /// `iso42001:A.6.2.4`); repeat for several.
+    /// A catalogue control or clause requirement it is evidence for
+    /// (`A.6.2.4`, `9.2.2` or `iso42001:A.6.2.4`); repeat for several.
     control: Option<Vec<String>>,
     /// An AI system it is about, by id or name; repeat for several.
     system: Option<Vec<String>>,
