@@ -12,7 +12,8 @@ use crate::soa_facts::{CatalogControl, ControlFacts, SoaFacts};
 use crate::versions;
 use crate::{App, AppError, Result, Scope};
 use aims_domain::soa::{
-    apply_edits, changes, check_approvable, check_draft, flags, propose, Change, Flag, Reason, Row,
+    adopt, apply_edits, changes, check_approvable, check_draft, drop_framework, flags,
+    framework_of, frameworks, propose, Change, Flag, Reason, Row,
 };
 use aims_domain::Action;
 use aims_store::{VersionRow, Versioned};
@@ -49,6 +50,9 @@ pub struct SoaVersion {
     /// `draft` or `approved`.
     pub state: String,
     pub revision: i64,
+    /// The frameworks whose controls it lists (`iso42001` first, then
+    /// those adopted).
+    pub frameworks: Vec<String>,
     pub lines: Vec<SoaLine>,
     /// Rows people must look at (excluded while a treatment relies on them).
     pub flags: Vec<Flag>,
@@ -155,6 +159,7 @@ fn version_of(v: &VersionRow, facts: &SoaFacts) -> Result<SoaVersion> {
         number: v.number,
         state: v.state.clone(),
         revision: v.revision,
+        frameworks: frameworks(&rows).into_iter().map(str::to_owned).collect(),
         flags: flags(&rows, &facts.treats),
         lines: lines(&rows, facts, frozen.as_ref()),
         created_at: Some(v.created_at.clone()),
@@ -173,6 +178,7 @@ fn proposal_version(facts: &SoaFacts) -> SoaVersion {
         number: 0,
         state: "proposal".into(),
         revision: 0,
+        frameworks: vec![SOA_FRAMEWORK.to_owned()],
         flags: flags(&rows, &facts.treats),
         lines: lines(&rows, facts, None),
         created_at: None,
@@ -185,9 +191,40 @@ fn proposal_version(facts: &SoaFacts) -> SoaVersion {
     }
 }
 
+/// A change to the draft's rows.
+enum Edit {
+    /// Whole rows, each replacing the row of its control.
+    Rows(Vec<Row>),
+    /// The frameworks it covers (ids): rows added and taken away.
+    Frameworks(Vec<String>),
+}
+
+/// The first draft: ISO/IEC 42001's controls.
 fn proposal_rows(facts: &SoaFacts) -> Vec<Row> {
-    let controls: Vec<String> = facts.controls.iter().map(|c| c.reference.clone()).collect();
+    proposed_for(facts, SOA_FRAMEWORK)
+}
+
+/// Rows for `framework`'s controls, proposed from the register.
+fn proposed_for(facts: &SoaFacts, framework: &str) -> Vec<Row> {
+    let controls: Vec<String> = facts
+        .controls
+        .iter()
+        .filter(|c| framework_of(&c.reference) == framework)
+        .map(|c| c.reference.clone())
+        .collect();
     propose(&controls, &facts.treats, &facts.obligations)
+}
+
+/// The frameworks with controls a statement may adopt.
+fn framework_ids(facts: &SoaFacts) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in &facts.controls {
+        let fw = framework_of(&c.reference);
+        if fw != SOA_FRAMEWORK && !out.contains(&fw) {
+            out.push(fw);
+        }
+    }
+    out
 }
 
 impl App {
@@ -270,6 +307,29 @@ impl App {
         based_on: Option<(i64, i64)>,
         edits: Vec<Row>,
     ) -> Result<SoaVersion> {
+        self.edit_soa(ws, based_on, Edit::Rows(edits)).await
+    }
+
+    /// Sets the frameworks the statement covers (ids, `iso27001`): each
+    /// one added brings its controls as rows of the current draft, proposed
+    /// from the register like the first draft; each one left out takes its
+    /// rows away. ISO/IEC 42001's controls always stay.
+    pub async fn set_soa_frameworks(
+        &self,
+        ws: &Scope,
+        based_on: Option<(i64, i64)>,
+        frameworks: Vec<String>,
+    ) -> Result<SoaVersion> {
+        let wanted = frameworks.iter().map(|f| f.trim().to_owned()).collect();
+        self.edit_soa(ws, based_on, Edit::Frameworks(wanted)).await
+    }
+
+    async fn edit_soa(
+        &self,
+        ws: &Scope,
+        based_on: Option<(i64, i64)>,
+        edit: Edit,
+    ) -> Result<SoaVersion> {
         ws.require(Action::Update)?;
         let catalog = self.catalog().await?;
         let mut tx = self.store.begin().await?;
@@ -284,7 +344,43 @@ impl App {
             Some(l) => rows_of(l)?,
             None => proposal_rows(&facts),
         };
-        let mut errors = match apply_edits(&mut rows, edits) {
+        let mut detail = json!({});
+        let done = match edit {
+            Edit::Rows(edits) => apply_edits(&mut rows, edits),
+            Edit::Frameworks(wanted) => {
+                let known = framework_ids(&facts);
+                let mut e = aims_domain::FieldErrors::new();
+                for (n, fw) in wanted.iter().enumerate() {
+                    if fw != SOA_FRAMEWORK && !known.contains(&fw.as_str()) {
+                        e.add(
+                            &format!("frameworks[{n}]"),
+                            format!(
+                                "{fw} is not a framework of the catalogue with controls; frameworks: {}",
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                }
+                let had: Vec<String> = frameworks(&rows).into_iter().map(str::to_owned).collect();
+                let (mut added, mut removed) = (vec![], vec![]);
+                for fw in wanted.iter().filter(|f| !had.contains(f)) {
+                    adopt(&mut rows, proposed_for(&facts, fw));
+                    added.push(fw.clone());
+                }
+                for fw in had
+                    .iter()
+                    .filter(|f| !wanted.contains(f) && *f != SOA_FRAMEWORK)
+                {
+                    // Never the base framework, so never refused.
+                    if drop_framework(&mut rows, fw, SOA_FRAMEWORK).is_ok() {
+                        removed.push(fw.clone());
+                    }
+                }
+                detail = json!({"frameworks_added": added, "frameworks_removed": removed});
+                e.into_result()
+            }
+        };
+        let mut errors = match done {
             Ok(()) => aims_domain::FieldErrors::new(),
             Err(e) => e,
         };
@@ -331,7 +427,11 @@ impl App {
                 action,
                 SOA_TYPE,
                 &ws.workspace.id,
-                json!({"soa_version": row.number, "revision": row.revision}),
+                {
+                    detail["soa_version"] = json!(row.number);
+                    detail["revision"] = json!(row.revision);
+                    detail
+                },
             ))
             .await?;
         tx.commit().await?;

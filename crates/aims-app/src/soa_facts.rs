@@ -20,7 +20,8 @@ pub struct CatalogControl {
     /// `iso42001:A.6.2.4`
     pub reference: String,
     pub title: String,
-    /// The Annex A area (`A.6`).
+    /// The Annex A area (`A.6`); another framework's area names the
+    /// framework (`ISO/IEC 27001 A.5`).
     pub area: String,
 }
 
@@ -66,12 +67,19 @@ fn area_of(id: &str) -> String {
     id.split('.').take(2).collect::<Vec<_>>().join(".")
 }
 
-/// The catalogue's controls every Statement of Applicability lists.
+/// The catalogue's controls a Statement of Applicability may list: ISO/IEC
+/// 42001's (every statement lists them) first, then every other
+/// framework's (a workspace adopts a framework into its statement).
 fn catalog_controls(catalog: &Catalog) -> Vec<CatalogControl> {
-    catalog
+    let base = catalog
         .frameworks()
         .iter()
-        .filter(|f| f.id == SOA_FRAMEWORK)
+        .filter(|f| f.id == SOA_FRAMEWORK);
+    let others = catalog
+        .frameworks()
+        .iter()
+        .filter(|f| f.id != SOA_FRAMEWORK);
+    base.chain(others)
         .flat_map(|f| {
             f.items
                 .iter()
@@ -79,14 +87,18 @@ fn catalog_controls(catalog: &Catalog) -> Vec<CatalogControl> {
                 .map(move |i| CatalogControl {
                     reference: format!("{}:{}", f.id, i.id),
                     title: i.title.clone(),
-                    area: area_of(&i.id),
+                    area: if f.id == SOA_FRAMEWORK {
+                        area_of(&i.id)
+                    } else {
+                        format!("{} {}", f.name, area_of(&i.id))
+                    },
                 })
         })
         .collect()
 }
 
 impl App {
-    /// The catalogue's controls every Statement of Applicability lists.
+    /// The catalogue's controls a Statement of Applicability may list (ISO/IEC 42001's first).
     pub async fn soa_catalog_controls(&self) -> Result<Vec<CatalogControl>> {
         Ok(catalog_controls(&*self.catalog().await?))
     }

@@ -1,5 +1,6 @@
-//! `aims soa show|approve` and `aims report soa`: the Statement of
-//! Applicability at a terminal, approved from one, and exported.
+//! `aims soa show|approve|frameworks` and `aims report soa`: the Statement
+//! of Applicability at a terminal, approved from one, the frameworks it
+//! covers, and exported.
 
 use crate::app_error;
 use crate::systems::{write_output, Format};
@@ -32,6 +33,16 @@ pub enum SoaCmd {
         note: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+    },
+    /// The frameworks the statement covers; with `--set`, make them these
+    /// (ISO/IEC 42001 always; a framework added brings a row per control
+    /// into the draft, one left out takes its rows away)
+    Frameworks {
+        #[arg(long)]
+        workspace: String,
+        /// Framework ids, comma-separated (`iso27001`); empty: ISO/IEC 42001 alone
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        set: Option<Vec<String>>,
     },
 }
 
@@ -148,6 +159,33 @@ pub async fn run(app: &App, op: &Principal, cmd: SoaCmd) -> Result<ExitCode, Str
                     other => app_error(other),
                 })?;
             print(&v, format);
+        }
+        SoaCmd::Frameworks { workspace, set } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let v = match set {
+                None => app.soa(&ws).await.map_err(app_error)?.0,
+                Some(mut wanted) => {
+                    wanted.retain(|f| !f.trim().is_empty());
+                    wanted.insert(0, aims_app::SOA_FRAMEWORK.to_owned());
+                    app.set_soa_frameworks(&ws, None, wanted)
+                        .await
+                        .map_err(app_error)?
+                }
+            };
+            let catalog = app.catalog().await.map_err(app_error)?;
+            for f in catalog.frameworks() {
+                let n = v
+                    .lines
+                    .iter()
+                    .filter(|l| aims_app::domain::soa::framework_of(&l.row.control) == f.id)
+                    .count();
+                let offered = f.items.iter().any(|i| i.kind == "control");
+                if n > 0 {
+                    outln!("{}	{}	{n} controls in the statement", f.id, f.name);
+                } else if offered {
+                    outln!("{}	{}	not adopted", f.id, f.name);
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -323,5 +323,54 @@ pub fn apply_edits(rows: &mut [Row], edits: Vec<Row>) -> Result<(), FieldErrors>
     e.into_result()
 }
 
+/// The framework a row's control belongs to: `iso27001` of
+/// `iso27001:A.5.1`.
+pub fn framework_of(control: &str) -> &str {
+    control.split_once(':').map_or("", |(fw, _)| fw)
+}
+
+/// The frameworks `rows` cover, in the order their first row appears.
+pub fn frameworks(rows: &[Row]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in rows {
+        let fw = framework_of(&r.control);
+        if !out.contains(&fw) {
+            out.push(fw);
+        }
+    }
+    out
+}
+
+/// Adds a framework's rows (`proposed`, as [`propose`] makes them) after
+/// the rows already there, skipping controls `rows` lists already; how
+/// many were added (0: it was adopted already).
+pub fn adopt(rows: &mut Vec<Row>, proposed: Vec<Row>) -> usize {
+    let before = rows.len();
+    for p in proposed {
+        if !rows.iter().any(|r| r.control == p.control) {
+            rows.push(p);
+        }
+    }
+    rows.len() - before
+}
+
+/// Removes every row of `framework`; `base` (ISO/IEC 42001) stays. How
+/// many rows went (0: the statement did not cover it).
+pub fn drop_framework(
+    rows: &mut Vec<Row>,
+    framework: &str,
+    base: &str,
+) -> Result<usize, FieldErrors> {
+    if framework == base {
+        return Err(FieldErrors::single(
+            "framework",
+            "the statement always covers its base framework's controls",
+        ));
+    }
+    let before = rows.len();
+    rows.retain(|r| framework_of(&r.control) != framework);
+    Ok(before - rows.len())
+}
+
 #[cfg(test)]
 mod tests;

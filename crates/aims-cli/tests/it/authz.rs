@@ -145,6 +145,7 @@ fn sample(field: &str, target: &Target) -> Value {
         "system" => Value::Null,
         "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
         "rows" => json!([]),
+        "frameworks" => json!(["iso42001", "iso27001"]),
         "status" => json!("accepted"),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
@@ -293,6 +294,11 @@ async fn impact_target(t: &TestApp, path: &str, email: String) -> Target {
 /// decided and justified, so a manager may approve it.
 async fn soa_target(t: &TestApp, email: String) -> Target {
     let acme = t.scope("acme").await;
+    // Only the Annex A rows, whatever an earlier call adopted.
+    t.app
+        .set_soa_frameworks(&acme, None, vec!["iso42001".into()])
+        .await
+        .unwrap();
     let rows = t
         .app
         .soa_proposal(&acme)

@@ -203,6 +203,11 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
     if path.starts_with("/w/{ws}/soa") {
         use aims_app::domain::soa::{Decision, Reason, Row};
         let draft = if path.ends_with("/approve") {
+            // Only the Annex A rows, whatever an earlier call adopted.
+            t.app
+                .set_soa_frameworks(&acme, None, vec!["iso42001".into()])
+                .await
+                .unwrap();
             let (current, _) = t.app.soa(&acme).await.unwrap();
             let rows = current
                 .lines
@@ -249,6 +254,14 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
                 ("implementation_status", status),
                 ("owner", ADMIN_EMAIL),
             ]),
+            // Adopted when it is not, dropped when it is: always a change.
+            "/w/{ws}/soa/frameworks" => {
+                if draft.frameworks.iter().any(|f| f == "iso27001") {
+                    f(&[("based_on", "")])
+                } else {
+                    f(&[("based_on", ""), ("framework", "iso27001")])
+                }
+            }
             _ => vec![],
         };
         return (url.replace("{number}", &number), form);

@@ -272,3 +272,173 @@ async fn many_simultaneous_soa_reads_all_answer() {
     }
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_workspace_adopts_iso_27001_into_its_statement_and_drops_it_again() {
+    let t = TestApp::new().await;
+    let contributor = Caller::new(&t, "contributor").await;
+    let auditor = Caller::new(&t, "auditor").await;
+    // A treatment that implements a 27001 control proposes it as included.
+    let (_, risk) = contributor
+        .post("/risks", json!({"title": "Model weights leak"}))
+        .await;
+    let (_, action) = contributor
+        .post("/risk-actions", json!({"title": "Log access to weights"}))
+        .await;
+    let (risk, action) = (risk["id"].as_str().unwrap(), action["id"].as_str().unwrap());
+    contributor
+        .post(
+            &format!("/risks/{risk}/links"),
+            json!({"relation": "treated_by", "to": action}),
+        )
+        .await;
+    let (s, v) = contributor
+        .post(
+            &format!("/risk-actions/{action}/links"),
+            json!({"relation": "implements", "to": "iso27001:A.8.15"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = contributor
+        .put(
+            "/soa/frameworks",
+            json!({"frameworks": ["iso42001", "iso27001"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["frameworks"], json!(["iso42001", "iso27001"]));
+    let lines = v["lines"].as_array().unwrap();
+    let of_27001 = lines
+        .iter()
+        .filter(|l| l["control"].as_str().unwrap().starts_with("iso27001:"))
+        .count();
+    assert!(of_27001 > 0, "{v}");
+    assert_eq!(lines.len(), 38 + of_27001);
+    let a815 = row(&v, "iso27001:A.8.15");
+    assert_eq!(a815["decision"], "included");
+    assert_eq!(
+        a815["reasons"],
+        json!([{"kind": "risk_treatment", "risks": [risk]}])
+    );
+    assert!(
+        a815["area"].as_str().unwrap().starts_with("ISO/IEC 27001"),
+        "{a815}"
+    );
+    // Approval asks for every adopted control to be decided too.
+    let manager = Caller::new(&t, "manager").await;
+    let mut rows: Vec<Value> = lines
+        .iter()
+        .filter(|l| l["control"].as_str().unwrap().starts_with("iso42001:"))
+        .map(|l| json!({"control": l["control"], "decision": "included", "reasons": [{"kind": "best_practice"}]}))
+        .collect();
+    let (_, v) = contributor.put("/soa", json!({"rows": rows})).await;
+    let (s, p) = manager
+        .post(
+            "/soa/versions/1/approve",
+            json!({"revision": v["revision"]}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert!(
+        problem_fields(&p).iter().all(|f| f.ends_with(".decision")),
+        "{p}"
+    );
+    rows = lines
+        .iter()
+        .filter(|l| l["control"].as_str().unwrap().starts_with("iso27001:"))
+        .map(|l| json!({"control": l["control"], "decision": "included", "reasons": [{"kind": "business_need"}]}))
+        .collect();
+    let (_, v) = contributor.put("/soa", json!({"rows": rows})).await;
+    let (s, p) = manager
+        .post(
+            "/soa/versions/1/approve",
+            json!({"revision": v["revision"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
+    let (_, xlsx) = download(&t, &auditor.token, "/soa/export?format=xlsx").await;
+    let (_, sheet) =
+        aims_app::export::read_sheet(&xlsx, &aims_app::export::ReadLimits::default()).unwrap();
+    assert_eq!(
+        sheet.rows.len(),
+        38 + of_27001,
+        "one row per control of both"
+    );
+    // An unknown framework is named; 42001 always stays; dropping 27001
+    // starts the next draft without its rows.
+    let (s, p) = contributor
+        .put(
+            "/soa/frameworks",
+            json!({"frameworks": ["iso42001", "nist-ai-rmf", "cobit"]}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(
+        problem_fields(&p),
+        vec!["frameworks[1]".to_owned(), "frameworks[2]".to_owned()]
+    );
+    let (s, v) = contributor
+        .put("/soa/frameworks", json!({"frameworks": []}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (v["number"].as_i64(), v["frameworks"].clone()),
+        (Some(2), json!(["iso42001"]))
+    );
+    assert_eq!(v["lines"].as_array().unwrap().len(), 38);
+    let (_, diff) = auditor.get("/soa/changes?from=1&to=2").await;
+    assert_eq!(
+        diff["changes"].as_array().unwrap().len(),
+        of_27001,
+        "{diff}"
+    );
+    // Auditors read but do not change it.
+    let (s, _) = auditor
+        .put("/soa/frameworks", json!({"frameworks": ["iso27001"]}))
+        .await;
+    assert_eq!(s, 403);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn aims_soa_frameworks_lists_and_sets_what_the_statement_covers() {
+    let t = TestApp::new().await;
+    let run = |args: &[&str]| {
+        let o = crate::cli::aims(&t.db, args, None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        crate::cli::stdout(&o)
+    };
+    let shown = run(&["soa", "frameworks", "--workspace", "acme"]);
+    assert!(shown.contains("iso42001\tISO/IEC 42001"), "{shown}");
+    assert!(shown.contains("38 controls in the statement"), "{shown}");
+    assert!(
+        shown.contains("iso27001\tISO/IEC 27001:2022\tnot adopted"),
+        "{shown}"
+    );
+    let set = run(&[
+        "soa",
+        "frameworks",
+        "--workspace",
+        "acme",
+        "--set",
+        "iso27001",
+    ]);
+    assert!(
+        set.lines()
+            .any(|l| l.starts_with("iso27001\t") && l.ends_with("controls in the statement")),
+        "{set}"
+    );
+    let o = crate::cli::aims(
+        &t.db,
+        &["soa", "frameworks", "--workspace", "acme", "--set", "cobit"],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cobit is not a framework"));
+    let back = run(&["soa", "frameworks", "--workspace", "acme", "--set"]);
+    assert!(
+        back.contains("iso27001\tISO/IEC 27001:2022\tnot adopted"),
+        "{back}"
+    );
+    t.stop().await;
+}

@@ -366,7 +366,9 @@ async fn a_version_shows_its_changes_and_the_print_page_lists_every_control() {
     assert!(!print.contains("style=") && !print.contains("<script"));
     assert_eq!(rows_in(&print), 38);
     for c in t.app.soa_catalog_controls().await.unwrap() {
-        let id = c.reference.split_once(':').unwrap().1;
+        let Some(id) = c.reference.strip_prefix("iso42001:") else {
+            continue; // another framework, not adopted here
+        };
         assert!(
             print.contains(&format!("<th scope=\"row\">{id}</th>")),
             "{id} printed"
@@ -512,5 +514,62 @@ async fn an_auditor_sees_no_forms_and_cannot_post() {
     }
     assert_eq!(history_head(&t).await, head, "nothing was written");
     assert_eq!(t.app.soa(&acme).await.unwrap().0.number, 0, "nothing saved");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_contributor_adds_iso_27001_to_the_statement_on_the_page() {
+    let t = TestApp::new().await;
+    let (b, csrf) = member_session(&t, "carol@example.org", "acme", Role::Contributor).await;
+    let html = fetch_text(&b, &t.url("/w/acme/soa")).await;
+    assert!(
+        html.contains("name=\"framework\" value=\"iso27001\">"),
+        "offered, not ticked: {html}"
+    );
+    let (s, to) = post(
+        &t,
+        &b,
+        &csrf,
+        "/w/acme/soa/frameworks",
+        &[("based_on", ""), ("framework", "iso27001")],
+    )
+    .await;
+    assert_eq!(s, 303, "{to}");
+    let html = fetch_text(&b, &t.url(&to)).await;
+    let adopted = rows_in(&html) - 38;
+    assert!(adopted > 0, "{html}");
+    assert!(html.contains("saved in the draft"));
+    assert!(html.contains(">iso27001 A.5.1</a>"), "{html}");
+    assert!(html.contains("value=\"iso27001\" checked>"));
+    let area = fetch_text(&b, &t.url("/w/acme/soa?area=ISO%2FIEC+27001%3A2022+A.5")).await;
+    assert!(
+        rows_in(&area) > 0 && rows_in(&area) < adopted,
+        "the area filter tells the frameworks apart"
+    );
+    // Unticked again: the Annex A rows alone.
+    let v = t.app.soa(&t.scope("acme").await).await.unwrap().0;
+    let (s, to) = post(
+        &t,
+        &b,
+        &csrf,
+        "/w/acme/soa/frameworks",
+        &[("based_on", &format!("{}.{}", v.number, v.revision))],
+    )
+    .await;
+    assert_eq!(s, 303, "{to}");
+    assert_eq!(rows_in(&fetch_text(&b, &t.url(&to)).await), 38);
+    // A stale form is a conflict, nothing changes.
+    let (s, _) = post(
+        &t,
+        &b,
+        &csrf,
+        "/w/acme/soa/frameworks",
+        &[
+            ("based_on", &format!("{}.{}", v.number, v.revision)),
+            ("framework", "iso27001"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 409);
     t.stop().await;
 }

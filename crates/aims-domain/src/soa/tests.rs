@@ -273,3 +273,45 @@ fn a_draft_may_be_undecided_but_not_malformed() {
     assert_eq!(e.get("rows[3].control").len(), 1);
     assert_eq!(e.iter().count(), 1, "{e:?}");
 }
+
+#[test]
+fn a_framework_is_adopted_into_the_statement_and_dropped_again() {
+    assert_eq!(framework_of("iso27001:A.5.1"), "iso27001");
+    assert_eq!(framework_of("no-colon"), "");
+    let base = propose(&[s("iso42001:A.2.2"), s("iso42001:A.6.2.4")], &[], &[]);
+    let mut rows = base.clone();
+    rows[0].decision = Decision::Excluded;
+    rows[0].exclusion = s("not applicable");
+    let proposed = propose(
+        &[
+            s("iso27001:A.5.1"),
+            s("iso42001:A.2.2"),
+            s("iso27001:A.8.16"),
+        ],
+        &[(s("iso27001:A.8.16"), s("risk-1"))],
+        &[],
+    );
+    assert_eq!(adopt(&mut rows, proposed.clone()), 2);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[0].decision,
+        Decision::Excluded,
+        "existing rows kept as they are"
+    );
+    assert_eq!(rows[2].control, "iso27001:A.5.1");
+    assert_eq!(
+        rows[3].decision,
+        Decision::Included,
+        "proposed from its treatment"
+    );
+    assert_eq!(frameworks(&rows), ["iso42001", "iso27001"]);
+    assert_eq!(adopt(&mut rows, proposed), 0, "adopted already");
+    assert_eq!(rows.len(), 4);
+    assert!(drop_framework(&mut rows, "iso42001", "iso42001").is_err());
+    assert_eq!(rows.len(), 4);
+    assert_eq!(drop_framework(&mut rows, "iso27001", "iso42001"), Ok(2));
+    assert_eq!(drop_framework(&mut rows, "iso27001", "iso42001"), Ok(0));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(frameworks(&rows), ["iso42001"]);
+    assert_eq!(frameworks(&[]), Vec::<&str>::new());
+}

@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(proposal))
         .routes(routes!(current, save))
+        .routes(routes!(frameworks))
         .routes(routes!(version))
         .routes(routes!(approve))
         .routes(routes!(changes))
@@ -104,6 +105,46 @@ pub async fn save(
             &ws,
             body.based_on.map(|b| (b.number, b.revision)),
             body.rows,
+        )
+        .await?;
+    Ok(Json(json!(v)))
+}
+
+/// The frameworks a statement covers.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SoaFrameworksIn {
+    /// The version and revision you read; when it moved on, 409.
+    #[serde(default)]
+    based_on: Option<SoaBasedOn>,
+    /// Catalogue framework ids (`iso42001`, `iso27001`, an imported one);
+    /// ISO/IEC 42001 is always covered.
+    frameworks: Vec<String>,
+}
+
+/// Sets the frameworks the statement covers: a framework added brings a
+/// row per control of it into the draft (proposed from the risk register
+/// like the first draft), one left out takes its rows away. An unknown
+/// framework is 422 naming `frameworks[n]`.
+#[utoipa::path(operation_id = "soa_frameworks", put, path = "/api/v1/workspaces/{workspace}/soa/frameworks", tag = "soa",
+    request_body = SoaFrameworksIn,
+    extensions(("x-aims-requires" = json!("update"))),
+    params(("workspace" = String, Path, description = "Workspace slug")),
+    responses((status = 200, body = Object), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn frameworks(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiJson(body): ApiJson<SoaFrameworksIn>,
+) -> Res {
+    let v = s
+        .app
+        .set_soa_frameworks(
+            &ws,
+            body.based_on.map(|b| (b.number, b.revision)),
+            body.frameworks,
         )
         .await?;
     Ok(Json(json!(v)))

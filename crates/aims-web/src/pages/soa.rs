@@ -36,6 +36,7 @@ pub fn routes() -> Vec<PageRoute> {
         PageRoute::post("/w/{ws}/soa/rows", W(Action::Update), save_row),
         PageRoute::post("/w/{ws}/soa/approve", W(Action::Approve), approve),
         PageRoute::post("/w/{ws}/soa/bulk", W(Action::Update), bulk),
+        PageRoute::post("/w/{ws}/soa/frameworks", W(Action::Update), frameworks),
         PageRoute::get(
             "/w/{ws}/soa/versions/{number}",
             W(Action::Read),
@@ -220,6 +221,8 @@ struct SoaPage {
     controls: Vec<(String, String)>,
     /// (e-mail, "Name <e-mail>")
     members: Vec<(String, String)>,
+    /// Frameworks a statement may adopt: (id, name, controls, covered).
+    frameworks: Vec<(String, String, usize, bool)>,
     conflict: Option<String>,
     faults: Vec<Fault>,
     problems: Vec<String>,
@@ -238,6 +241,7 @@ fn flash_message(flash: Option<&str>) -> Option<String> {
             "saved" => "The row is saved in the draft.",
             "approved" => "The Statement of Applicability is approved.",
             "bulk" => "The controls are updated.",
+            "frameworks" => "The frameworks the statement covers are saved in the draft.",
             _ => return None,
         }
         .to_owned(),
@@ -273,6 +277,22 @@ async fn view(
         .or_else(|| v.lines.first())
         .map(|l| edit_view(l, edited.as_ref().unwrap_or(&l.row)));
     let (faults, other) = faults(&slug, &v, &problems.errors);
+    let catalog = s.app.catalog().await?;
+    let frameworks = catalog
+        .frameworks()
+        .iter()
+        .filter(|f| f.id != aims_app::SOA_FRAMEWORK)
+        .map(|f| {
+            let n = f.items.iter().filter(|i| i.kind == "control").count();
+            (
+                f.id.clone(),
+                f.name.clone(),
+                n,
+                v.frameworks.contains(&f.id),
+            )
+        })
+        .filter(|f| f.2 > 0)
+        .collect();
     let given = |o: &Option<String>| o.clone().unwrap_or_default();
     Ok(SoaPage {
         layout: Layout::new(&page.user, "soa")
@@ -310,6 +330,7 @@ async fn view(
             .iter()
             .map(|m| (m.email.clone(), format!("{} <{}>", m.name, m.email)))
             .collect(),
+        frameworks,
         conflict: problems.conflict,
         faults,
         problems: other,
@@ -459,6 +480,29 @@ async fn approve(
         .await
     {
         Ok(_) => Ok(back(&page, "approved")),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            refused(&s, &page, None, e).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The frameworks ticked (ISO/IEC 42001 always) become those the draft covers.
+async fn frameworks(
+    State(s): State<AppState>,
+    page: WsPage,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    page.user.check_csrf(first(&form, "csrf"))?;
+    page.scope.require(Action::Update)?;
+    let mut wanted = vec![aims_app::SOA_FRAMEWORK.to_owned()];
+    wanted.extend(values(&form, "framework").into_iter().map(str::to_owned));
+    match s
+        .app
+        .set_soa_frameworks(&page.scope, based_on(&form), wanted)
+        .await
+    {
+        Ok(_) => Ok(back(&page, "frameworks")),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             refused(&s, &page, None, e).await
         }

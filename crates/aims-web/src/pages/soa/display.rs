@@ -43,8 +43,13 @@ pub(super) fn status_label(key: &str) -> String {
 }
 
 /// The catalogue id of a control reference: `iso42001:A.6.2.4` → `A.6.2.4`.
-pub(super) fn catalog_id(reference: &str) -> &str {
-    reference.split_once(':').map_or(reference, |p| p.1)
+pub(super) fn catalog_id(reference: &str) -> String {
+    match reference.split_once(':') {
+        Some((aims_app::SOA_FRAMEWORK, id)) => id.to_owned(),
+        // An adopted framework's control says which: `iso27001 A.5.1`.
+        Some((fw, id)) => format!("{fw} {id}"),
+        None => reference.to_owned(),
+    }
 }
 
 /// A legal reference as people read it: `eu-ai-act:Art. 9` → `EU AI Act Art. 9`.
@@ -146,7 +151,7 @@ pub(super) fn line_views(slug: &str, v: &SoaVersion) -> Vec<LineView> {
         .iter()
         .map(|l| LineView {
             control: l.row.control.clone(),
-            id: catalog_id(&l.row.control).to_owned(),
+            id: catalog_id(&l.row.control),
             href: control_href(slug, l),
             title: l.title.clone(),
             area: l.area.clone(),
