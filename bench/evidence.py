@@ -59,7 +59,7 @@ Exits 1 when a budget or a check is missed.
 
 Usage: bench/evidence.py [--binary B] [--size-mib 1024] [--items 50000] [--small 5000]
                          [--links 50000] [--link-clients 4] [--requests 30] [--exports 5]
-                         [--slow-mib-s 24] [--skip-upload] [--skip-soa] [--json FILE]
+                         [--slow-mib-s 24] [--skip-upload] [--skip-soa] [--json FILE] [--keep]
                          [--database-url postgres://postgres@127.0.0.1:5432/bench_evidence]
 Reuses bench/inventory.py (server, CLI, client helpers) and bench/risks.py (sign-in).
 """
@@ -759,6 +759,8 @@ def main():
     ap.add_argument("--skip-upload", action="store_true", help="only the SoA part")
     ap.add_argument("--skip-soa", action="store_true", help="only the file part")
     ap.add_argument("--database-url", default=None, help="PostgreSQL database to create, use and drop")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the data dir (SQLite) or the database (PostgreSQL) at the end, for EXPLAIN work")
     ap.add_argument("--json", metavar="FILE", default=None)
     a = ap.parse_args()
     binary = a.binary or inv.default_binary()
@@ -815,12 +817,15 @@ def main():
             srv.terminate()
             try: srv.wait(timeout=10)
             except subprocess.TimeoutExpired: srv.kill(); srv.wait()
-        if name:
+        if a.keep:
+            inv.log(f"kept: data dir {os.path.join(work, 'data')}" + (f", database {name}" if name else ""))
+        elif name:
             try:
                 inv.psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 inv.log(f"could not drop database {name}: {e}")
-        shutil.rmtree(work, ignore_errors=True)
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"aims evidence and SoA benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
           f"client on the same machine; CPU idle {idle:.0f}% before; run took {time.perf_counter() - started:.0f} s")
     missed = report(backend, a, res)

@@ -320,6 +320,9 @@ impl App {
         based_on: Option<(i64, i64)>,
         frameworks: Vec<String>,
     ) -> Result<SoaVersion> {
+        if frameworks.len() > 50 {
+            return Err(AppError::field("frameworks", "name at most 50 frameworks"));
+        }
         let wanted = frameworks.iter().map(|f| f.trim().to_owned()).collect();
         self.edit_soa(ws, based_on, Edit::Frameworks(wanted)).await
     }
