@@ -494,6 +494,7 @@ impl App {
 pub(crate) enum Derivation {
     Plain,
     Risk(aims_domain::risk::RiskMethod),
+    Incident,
 }
 
 impl App {
@@ -508,6 +509,7 @@ impl App {
             Derived::RiskScores => {
                 Derivation::Risk(self.method_in(conn, &ws.workspace.id).await?.method)
             }
+            Derived::IncidentDeadline => Derivation::Incident,
         })
     }
 }
@@ -520,6 +522,7 @@ pub(crate) fn derive_fields(
     match d {
         Derivation::Plain => Ok(()),
         Derivation::Risk(method) => aims_domain::risk::fields::derive(method, fields),
+        Derivation::Incident => aims_domain::incident::derive(fields),
     }
 }
 

@@ -4,10 +4,12 @@
 //! HTTP, no clock and no randomness; time and ids are passed in by callers.
 
 pub mod access;
+pub mod date;
 pub mod eu_ai_act;
 pub mod evidence;
 pub mod history;
 pub mod impact;
+pub mod incident;
 pub mod par;
 pub mod record;
 pub mod risk;

@@ -6,13 +6,20 @@
 //! treat every kind the same way.
 
 mod kinds;
+mod kinds_run;
 mod parse;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fields;
 
 pub use kinds::{
     kind, kind_by_record_type, relation, CONTROLS, EVIDENCE, EVIDENCE_REQUESTS, KINDS, RELATIONS,
     RISKS, RISK_ACTIONS,
+};
+pub use kinds_run::{
+    CHANGES, COMMITMENTS, COMMUNICATIONS, INCIDENTS, OBJECTIVES, RESPONSIBILITIES, SUPPLIERS,
+    TRAININGS,
 };
 pub use parse::{
     declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,
@@ -59,6 +66,9 @@ pub enum FieldType {
     /// number or its name; a name is turned into its number by the kind's
     /// [`Derived`] rule, which knows the workspace's scales.
     Level(Scale),
+    /// A number people enter (a target, a measured value): finite, at most
+    /// [`DECIMAL_MAX`] either way, stored as a JSON number.
+    Decimal,
     /// A whole number aims computes (a risk's score); never input.
     Number,
     /// A key aims computes (a risk's band), filterable; never input.
@@ -185,6 +195,13 @@ impl Field {
             ..Field::text(name, label, 0)
         }
     }
+    /// A number people enter.
+    pub const fn decimal(name: &'static str, label: &'static str) -> Field {
+        Field {
+            ty: FieldType::Decimal,
+            ..Field::text(name, label, 0)
+        }
+    }
     /// A number aims computes.
     pub const fn number(name: &'static str, label: &'static str) -> Field {
         Field {
@@ -249,6 +266,10 @@ impl Field {
 
 /// Longest multi-line text field.
 pub const LONG_TEXT_MAX: usize = 4000;
+
+/// The largest magnitude a decimal field takes (well inside what a double
+/// holds exactly as an integer).
+pub const DECIMAL_MAX: f64 = 1e15;
 /// Longest title (name) of any record.
 pub const TITLE_MAX: usize = 200;
 
@@ -373,6 +394,9 @@ pub enum Derived {
     /// Risk levels resolved on the workspace's risk method, scores and bands
     /// computed, residual above inherent confirmed: [`crate::risk::fields`].
     RiskScores,
+    /// An incident's EU AI Act Art. 73 report deadline from its awareness
+    /// day and category: [`crate::incident::derive`].
+    IncidentDeadline,
 }
 
 /// Field names the record itself uses: no kind may declare them.

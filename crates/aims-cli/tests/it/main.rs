@@ -18,6 +18,7 @@ mod hardening;
 mod history;
 mod impacts;
 mod import;
+mod operations;
 mod page_matrix;
 mod record_pages;
 mod records;

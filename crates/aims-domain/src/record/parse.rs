@@ -176,6 +176,10 @@ fn json_value(kind: &Kind, f: &Field, v: &Value) -> Result<Option<Value>, String
             choices_value(f, parts.into_iter())
         }
         (FieldType::Metrics, Value::Array(items)) => metrics_json(items),
+        (FieldType::Decimal, Value::Number(n)) => match n.as_f64() {
+            Some(x) => decimal_value(x),
+            None => Err(DECIMAL_MESSAGE.into()),
+        },
         (FieldType::Level(_), Value::Number(n)) => match n.as_u64() {
             Some(l) => level_value(l),
             None => Err(LEVEL_MESSAGE.into()),
@@ -184,6 +188,7 @@ fn json_value(kind: &Kind, f: &Field, v: &Value) -> Result<Option<Value>, String
         (FieldType::Bool, _) => Err("must be true or false".into()),
         (FieldType::Choices(_) | FieldType::Metrics, _) => Err("must be a list".into()),
         (FieldType::Level(_), _) => Err(LEVEL_MESSAGE.into()),
+        (FieldType::Decimal, _) => Err(DECIMAL_MESSAGE.into()),
         _ => Err("must be a text".into()),
     }
 }
@@ -234,8 +239,30 @@ fn text_value(kind: &Kind, f: &Field, raw: &str) -> Result<Option<Value>, String
             }
             Err(_) => Err(LEVEL_MESSAGE.into()),
         },
+        FieldType::Decimal => match s.parse::<f64>() {
+            Ok(x) => decimal_value(x),
+            Err(_) => Err(DECIMAL_MESSAGE.into()),
+        },
         FieldType::Number | FieldType::Key => Err(COMPUTED_MESSAGE.into()),
     }
+}
+
+const DECIMAL_MESSAGE: &str = "must be a number, such as 12 or 0.85";
+
+/// A decimal as stored: a whole number as an integer (`12`, not `12.0`).
+fn decimal_value(x: f64) -> Result<Option<Value>, String> {
+    if !x.is_finite() || x.abs() > crate::record::DECIMAL_MAX {
+        return Err(format!(
+            "must be a number between -{max} and {max}",
+            max = crate::record::DECIMAL_MAX
+        ));
+    }
+    if x.fract() == 0.0 {
+        // Exact: |x| ≤ 1e15 < 2^53.
+        #[allow(clippy::cast_possible_truncation)]
+        return Ok(Some(json!(x as i64)));
+    }
+    Ok(serde_json::Number::from_f64(x).map(Value::Number))
 }
 
 const LEVEL_MESSAGE: &str = "must be a level: its number (1, 2, …) or its name";

@@ -30,6 +30,9 @@ fn field_schema(ty: FieldType) -> Value {
             "items": {"type": "string", "enum": c.iter().map(|c| c.value).collect::<Vec<_>>()}}),
         FieldType::Bool => json!({"type": "boolean"}),
         FieldType::Date => json!({"type": "string", "format": "date"}),
+        FieldType::Decimal => {
+            json!({"type": "number", "minimum": -aims_domain::record::DECIMAL_MAX, "maximum": aims_domain::record::DECIMAL_MAX})
+        }
         FieldType::Member => {
             json!({"type": "string", "description": "A member's e-mail address (or user id)."})
         }

@@ -134,6 +134,7 @@ pub fn field_views(
                 FieldType::LongText { .. } => ("textarea", vec![]),
                 FieldType::Metrics => ("metrics", vec![]),
                 FieldType::Date => ("date", vec![]),
+                FieldType::Decimal => ("number", vec![]),
                 FieldType::Level(scale) => {
                     let names = match scale {
                         Scale::Likelihood => &scales.likelihood,
