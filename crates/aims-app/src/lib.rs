@@ -28,6 +28,7 @@ mod soa_bulk;
 mod soa_facts;
 mod systems;
 mod versions;
+mod work;
 mod workspaces;
 
 pub use aims_catalog as catalogue;
@@ -58,6 +59,7 @@ pub use soa::{soa_table, SoaLine, SoaVersion, SoaVersionSummary, SOA_FRAMEWORK, 
 pub use soa_bulk::{ControlsEdit, BULK_MAX};
 pub use soa_facts::{CatalogControl, ControlFacts};
 pub use systems::{purpose_of, systems_kind};
+pub use work::{WorkItem, WorkList, WorkOf, WORK_LIMIT};
 pub use workspaces::Scope;
 
 use aims_store::Store;

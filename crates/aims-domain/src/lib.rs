@@ -18,6 +18,7 @@ pub mod system;
 pub mod throttle;
 pub mod validation;
 pub mod values;
+pub mod work;
 
 pub use access::{Action, Role};
 pub use validation::FieldErrors;

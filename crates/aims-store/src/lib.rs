@@ -16,6 +16,7 @@ mod records;
 mod risks;
 pub mod seal;
 mod versions;
+mod work;
 
 pub use approvals::ApprovalRow;
 pub use blobs::BlobStore;
@@ -33,5 +34,6 @@ pub use records::{
 };
 pub use risks::{RiskAcceptanceRow, RiskMethodRow};
 pub use versions::{VersionRow, Versioned};
+pub use work::{DutyOwner, DutyRow};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -29,3 +29,4 @@ mod risks;
 mod soa;
 mod soa_pages;
 mod web;
+mod work;

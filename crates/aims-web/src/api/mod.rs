@@ -12,6 +12,7 @@ mod record_doc;
 mod records;
 mod risks;
 mod soa;
+mod tasks;
 mod workspaces;
 
 use crate::AppState;
@@ -69,6 +70,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(risks::routes())
         .merge(impacts::routes())
         .merge(soa::routes())
+        .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())
         .merge(catalog::routes())

@@ -15,6 +15,7 @@ mod risks;
 mod session;
 mod soa;
 mod when;
+mod work;
 mod workspace;
 
 pub use when::{day, when, When};
@@ -100,6 +101,7 @@ fn table() -> Vec<PageRoute> {
         classification::routes(),
         risks::routes(),
         risk_library::routes(),
+        work::routes(),
         impacts::routes(),
         soa::routes(),
         evidence::routes(),
@@ -291,7 +293,10 @@ const fn item(
 }
 
 pub const NAV: &[(&str, &[NavItem])] = &[
-    ("Overview", &[item("dashboard", "Dashboard", "", true, "Status of the whole management system.")]),
+    ("Overview", &[
+        item("dashboard", "Dashboard", "", true, "Status of the whole management system."),
+        item("work", "My work", "/work", true, "Every dated duty you own: overdue first, then what falls due."),
+    ]),
     ("Context", &[
         item("inventory", "AI systems", "/inventory", true, "AI systems with owners, roles, life-cycle stage, scope and EU AI Act tier."),
         item("models", "Models", "/models", true, "AI models: provider, licence, training data and metrics."),
