@@ -200,6 +200,13 @@ class Sweep:
             "POST", f"/api/v1/workspaces/{ws}/tokens", {"name": "hostile sweep victim", "role": "auditor"}
         )
         self.fixtures["token"] = tok["id"] if st == 201 else "0" * 26
+        # A webhook, switched off so nothing is sent (signed-in managers only:
+        # with an API token this is refused and an unknown id stands in).
+        st, hook = self.client.json(
+            "POST", f"/api/v1/workspaces/{ws}/webhooks",
+            {"url": "https://hooks.example.org/sweep", "enabled": False},
+        )
+        self.fixtures["webhook"] = hook["id"] if st == 201 else "0" * 26
         victim = "0" * 26
         if self.args.victim_email:
             st, members = self.client.json("GET", f"/api/v1/workspaces/{ws}/members")
@@ -227,6 +234,8 @@ class Sweep:
                 return self.fixtures["system"]
             if "/tokens/" in path:
                 return self.fixtures["token"]
+            if "/webhooks/" in path:
+                return self.fixtures["webhook"]
             if "/members/" in path:
                 return self.fixtures["member"]
         return "sweep"

@@ -10,12 +10,14 @@ mod catalog;
 mod classifications;
 mod clock;
 mod demo;
+mod documents;
 mod error;
 mod evidence;
 mod evidence_reuse;
 mod history;
 mod impacts;
 mod import;
+mod intake;
 mod interchange;
 mod kept;
 mod links;
@@ -28,6 +30,8 @@ mod soa_bulk;
 mod soa_facts;
 mod systems;
 mod versions;
+mod webhook_delivery;
+mod webhooks;
 mod work;
 mod workspaces;
 
@@ -41,12 +45,14 @@ pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
 pub use classifications::{ClassificationView, Obligation};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
+pub use documents::{Acknowledgements, DocVersion, DocumentTemplate, TEMPLATES};
 pub use error::AppError;
 pub use evidence::{BlobProblem, EvidenceView, Push, PushedFile, DEFAULT_MAX_UPLOAD_BYTES};
 pub use evidence_reuse::{EvidenceStanding, MappedRequirement, SupportingEvidence};
 pub use history::VerifyReport;
 pub use impacts::{ImpactStatus, ImpactVersion, IMPACT_TYPE};
 pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
+pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
@@ -59,6 +65,8 @@ pub use soa::{soa_table, SoaLine, SoaVersion, SoaVersionSummary, SOA_FRAMEWORK, 
 pub use soa_bulk::{ControlsEdit, BULK_MAX};
 pub use soa_facts::{CatalogControl, ControlFacts};
 pub use systems::{purpose_of, systems_kind};
+pub use webhook_delivery::{Outgoing, WebhookSender};
+pub use webhooks::{DeliveryView, WebhookCreated, WebhookInput, WebhookSettings, WebhookView};
 pub use work::{WorkItem, WorkList, WorkOf, WORK_LIMIT};
 pub use workspaces::Scope;
 
@@ -85,6 +93,8 @@ pub struct AppConfig {
     pub session_ttl_secs: i64,
     /// Largest evidence file accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// How webhooks are delivered.
+    pub webhooks: WebhookSettings,
 }
 
 impl Default for AppConfig {
@@ -102,6 +112,7 @@ impl Default for AppConfig {
             refusal_delay_ms: 250,
             session_ttl_secs: 12 * 60 * 60,
             max_upload_bytes: evidence::DEFAULT_MAX_UPLOAD_BYTES,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

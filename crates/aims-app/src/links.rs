@@ -249,8 +249,9 @@ impl App {
 const CONTROL_ITEM_KINDS: [&str; 2] = ["control", "subcategory"];
 
 /// Relations whose far end may also be a clause requirement (evidence for
-/// 9.2.2, a request for it), which becomes a control record of its own.
-const CLAUSE_RELATIONS: [&str; 2] = ["evidence_for", "requests_evidence_for"];
+/// 9.2.2, a request for it, a document that satisfies 7.5.3), which becomes
+/// a control record of its own.
+const CLAUSE_RELATIONS: [&str; 3] = ["evidence_for", "requests_evidence_for", "satisfies"];
 
 impl App {
     /// The catalogue control `reference` names (`framework:item`), as its
@@ -293,9 +294,9 @@ impl App {
         reference: &str,
         title: &str,
     ) -> Result<aims_store::RecordRow> {
-        let controls =
-            crate::records::all_pages(conn, &ws.workspace.id, &CONTROLS, Default::default())
-                .await?;
+        let controls = conn
+            .records_of_kind(&ws.workspace.id, CONTROLS.record_type)
+            .await?;
         if let Some(c) = controls.into_iter().find(|c| {
             c.fields
                 .get("reference")

@@ -136,7 +136,7 @@ impl App {
         let today = self.now()[..10].to_owned();
         let controls = catalog_controls(catalog);
         let wid = &ws.workspace.id;
-        let records = crate::records::all_pages(conn, wid, &CONTROLS, Default::default()).await?;
+        let records = conn.records_of_kind(wid, CONTROLS.record_type).await?;
         let risk_titles: HashMap<String, String> = conn
             .record_titles(wid, RISKS.record_type)
             .await?
@@ -199,9 +199,10 @@ impl App {
                 }
             }
         }
-        // Evidence: counted by the database per control, review status and
-        // validity date; each group judged by the domain's rule for today.
-        for g in conn.evidence_groups(wid).await? {
+        // Evidence: counted by the database per control in at most four
+        // groups (rejected or not, past its validity today or not), each
+        // judged by the domain's rule.
+        for g in conn.evidence_groups(wid, &today).await? {
             let Some(reference) = reference_of.get(&g.target_id) else {
                 continue;
             };

@@ -27,7 +27,7 @@ impl Scope {
         if action == Action::Administer {
             if matches!(self.principal.kind, PrincipalKind::Token { .. }) {
                 return Err(AppError::Forbidden(
-                    "API tokens cannot manage members or tokens; a manager does that signed in or at the command line".into(),
+                    "API tokens cannot manage members, tokens or webhooks; a manager does that signed in or at the command line".into(),
                 ));
             }
             if self.principal.is_admin() {
@@ -49,7 +49,7 @@ impl Scope {
                 Action::Update => "change records",
                 Action::Delete => "delete records",
                 Action::Approve => "approve",
-                Action::Administer => "manage members and tokens",
+                Action::Administer => "manage members, tokens and webhooks",
             }
         )))
     }

@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub max_connections: Option<usize>,
     pub header_timeout_secs: Option<u64>,
     pub idle_timeout_secs: Option<u64>,
+    pub webhook_allow_private: Option<bool>,
 }
 
 impl FileConfig {

@@ -28,6 +28,7 @@ mod remote;
 mod risks;
 mod soa;
 mod systems;
+mod webhooks;
 
 use aims_app::store::Store;
 use aims_app::{App, AppConfig, AppError, Principal};
@@ -43,7 +44,7 @@ use std::process::ExitCode;
     version,
     about = "aims — an AI management system for ISO/IEC 42001",
     long_about = "aims runs an AI management system (ISO/IEC 42001): inventory, risks, controls, evidence, audits and a tamper-evident history.\n\n\
-Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies, trust_proxy, max_connections, header_timeout_secs, idle_timeout_secs), and defaults.\n\n\
+Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies, trust_proxy, max_connections, header_timeout_secs, idle_timeout_secs, webhook_allow_private), and defaults.\n\n\
 Storage is an embedded SQLite database in --data-dir unless --database-url postgres://… is given. Administration commands work directly on that storage, also while the server runs."
 )]
 struct Cli {
@@ -100,6 +101,10 @@ enum Command {
         /// Largest evidence file accepted, in bytes [default: 4 GiB]
         #[arg(long, env = "AIMS_MAX_UPLOAD_BYTES")]
         max_upload_bytes: Option<u64>,
+        /// Let webhooks reach private networks and this machine (link-local
+        /// and cloud metadata addresses stay refused) [default: false]
+        #[arg(long, env = "AIMS_WEBHOOK_ALLOW_PRIVATE")]
+        webhook_allow_private: Option<bool>,
     },
     /// Manage users
     #[command(subcommand)]
@@ -128,6 +133,9 @@ enum Command {
     /// Evidence: push files from a pipeline, list, show, verify the stored files
     #[command(subcommand)]
     Evidence(evidence::EvidenceCmd),
+    /// Outgoing webhooks: `aims webhooks list`
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCmd),
     /// Reports as files: `aims report soa`
     #[command(subcommand)]
     Report(soa::ReportCmd),
@@ -478,6 +486,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             header_timeout_secs,
             idle_timeout_secs,
             max_upload_bytes,
+            webhook_allow_private,
         } => {
             init_logging(&s.log_format);
             let listen = listen
@@ -500,10 +509,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                         .map_or(defaults.idle_timeout, secs),
                 },
             };
-            let config = AppConfig {
+            let mut config = AppConfig {
                 max_upload_bytes: max_upload_bytes.unwrap_or(aims_app::DEFAULT_MAX_UPLOAD_BYTES),
                 ..AppConfig::default()
             };
+            config.webhooks.allow_private = webhook_allow_private
+                .or(s.file.webhook_allow_private)
+                .unwrap_or(false);
             return serve(&s, &listen, web, config)
                 .await
                 .map(|_| ExitCode::SUCCESS);
@@ -560,6 +572,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Soa(cmd) => return soa::run(app, op, cmd).await,
         Command::Evidence(cmd) => return evidence::run(app, op, cmd).await,
         Command::Report(cmd) => return soa::report(app, op, cmd).await,
+        Command::Webhooks(cmd) => return webhooks::run(app, op, cmd).await,
         Command::Discover {
             path,
             workspace,
@@ -797,7 +810,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
             outln!(
-                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} Statement of Applicability versions and {} evidence items added, {} administrators added as managers{}",
+                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} Statement of Applicability versions and {} evidence items added, {} documents, objectives, trainings, suppliers, incidents and other day-to-day records added, {} administrators added as managers{}",
                 aims_app::DEMO_SLUG,
                 r.systems_added,
                 r.systems_classified,
@@ -807,6 +820,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 r.impact_assessments_added,
                 r.soa_versions_added,
                 r.evidence_added,
+                r.operations_added,
                 r.managers_added,
                 if r.workspace_created { " (workspace created)" } else { "" }
             );
@@ -829,10 +843,19 @@ async fn serve(
     config: AppConfig,
 ) -> Result<(), String> {
     let store = open_store(s, false).await?;
+    let sender = aims_web::WebhookClient::new(config.webhooks.allow_private)?;
     let state = aims_web::AppState {
         app: App::new(store.clone(), config).with_blobs(blob_store(s)),
         config: web,
     };
+    // Webhook delivery runs beside the server and stops after it.
+    let (stop_webhooks, mut stopping) = tokio::sync::watch::channel(false);
+    let webhooks = tokio::spawn(state.app.clone().run_webhooks(
+        std::sync::Arc::new(sender),
+        async move {
+            let _ = stopping.changed().await;
+        },
+    ));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -842,9 +865,12 @@ async fn serve(
         backend = if s.database_url.is_some() { "postgres" } else { "sqlite" },
         "aims is listening on http://{addr}"
     );
-    aims_web::serve(listener, state, shutdown_signal())
+    let served = aims_web::serve(listener, state, shutdown_signal())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string());
+    let _ = stop_webhooks.send(true);
+    let _ = webhooks.await;
+    served?;
     store.close().await;
     tracing::info!("aims stopped");
     Ok(())

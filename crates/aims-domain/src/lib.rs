@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod date;
+pub mod document;
 pub mod eu_ai_act;
 pub mod evidence;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod system;
 pub mod throttle;
 pub mod validation;
 pub mod values;
+pub mod webhook;
 pub mod work;
 
 pub use access::{Action, Role};

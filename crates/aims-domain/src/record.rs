@@ -18,8 +18,8 @@ pub use kinds::{
     RISKS, RISK_ACTIONS,
 };
 pub use kinds_run::{
-    CHANGES, COMMITMENTS, COMMUNICATIONS, INCIDENTS, OBJECTIVES, RESPONSIBILITIES, SUPPLIERS,
-    TRAININGS,
+    CHANGES, COMMITMENTS, COMMUNICATIONS, DOCUMENTS, INCIDENTS, OBJECTIVES, RESPONSIBILITIES,
+    SUPPLIERS, TRAININGS,
 };
 pub use parse::{
     declaration_problems, normalise_name, parse_bool, parse_date, Input, COMPUTED_MESSAGE,

@@ -335,6 +335,22 @@ impl Store {
         Ok(tx)
     }
 
+    /// A write transaction for bookkeeping beside the history (webhook
+    /// deliveries): it must append no event, so it neither waits for the
+    /// history head on PostgreSQL nor seals it. SQLite still queues it with
+    /// every other writer (`BEGIN IMMEDIATE`).
+    pub async fn begin_side(&self) -> crate::Result<Tx> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            key: None,
+            seal: false,
+        })
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         let r = match &self.pool {

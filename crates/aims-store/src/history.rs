@@ -141,6 +141,20 @@ impl Conn<'_> {
         Ok(rows.into_iter().map(Event::from).collect())
     }
 
+    /// A workspace's events after `after_seq`, oldest first, at most
+    /// `limit` (what a webhook has not taken yet).
+    pub async fn history_of_workspace_after(
+        &mut self,
+        workspace_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {COLS} FROM history_events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let rows: Vec<EventRow> = on_conn!(self, c => sqlx::query_as(&sql)
+            .bind(workspace_id).bind(after_seq).bind(limit).fetch_all(&mut **c).await)?;
+        Ok(rows.into_iter().map(Event::from).collect())
+    }
+
     /// A workspace's events, newest first, before `before_seq` when given.
     pub async fn history_of_workspace(
         &mut self,

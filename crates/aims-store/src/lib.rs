@@ -9,13 +9,17 @@ pub mod blobs;
 mod catalog;
 mod classifications;
 mod conn;
+mod documents;
 mod evidence;
 mod history;
 mod identity;
+mod intake;
+mod kind_reads;
 mod records;
 mod risks;
 pub mod seal;
 mod versions;
+mod webhooks;
 mod work;
 
 pub use approvals::ApprovalRow;
@@ -29,11 +33,13 @@ pub use conn::{
 pub use evidence::{EvidenceFile, EvidenceGroup};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
+pub use intake::IntakeLinkRow;
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };
 pub use risks::{RiskAcceptanceRow, RiskMethodRow};
 pub use versions::{VersionRow, Versioned};
+pub use webhooks::{AttemptEnd, AttemptRow, DeliveryRow, WebhookRow};
 pub use work::{DutyOwner, DutyRow};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -147,7 +147,7 @@ impl ListItem for RecordJson {
 }
 
 const COLUMNS: &str = "r.id, r.workspace_id, r.kind, r.title, r.owner_id, u.email AS owner_email, u.name AS owner_name, r.fields, r.version, r.created_at, r.updated_at, r.created_by, r.updated_by";
-const SELECT: &str = "SELECT r.id, r.workspace_id, r.kind, r.title, r.owner_id, u.email AS owner_email, u.name AS owner_name, r.fields, r.version, r.created_at, r.updated_at, r.created_by, r.updated_by
+pub(crate) const SELECT: &str = "SELECT r.id, r.workspace_id, r.kind, r.title, r.owner_id, u.email AS owner_email, u.name AS owner_name, r.fields, r.version, r.created_at, r.updated_at, r.created_by, r.updated_by
      FROM records r LEFT JOIN users u ON u.id = r.owner_id";
 
 /// How a list is ordered.
@@ -542,12 +542,8 @@ impl Conn<'_> {
         };
         let mut n = 3;
         let mut binds: Vec<String> = vec![];
-        // Plain substring tests (no wildcards to escape): SQLite's instr is
-        // several times faster than its LIKE.
-        let find = match self {
-            Conn::Sqlite(_) => "instr",
-            Conn::Postgres(_) => "strpos",
-        };
+        // Plain substring tests (no wildcards to escape).
+        let find = self.find_function();
         if let Some(q) = &f.q {
             sql.push_str(&format!(" AND {find}(x.search_text, ${n}) > 0"));
             binds.push(q.to_lowercase());
@@ -727,14 +723,15 @@ impl Conn<'_> {
             .bind(workspace_id).bind(record_id).fetch_all(&mut **c).await)?)
     }
 
-    /// Every link of one relation in a workspace, as `(from_id, to_id)`.
+    /// Every link of one relation in a workspace, as `(from_id, to_id)`, in
+    /// no particular order (through `record_links_by_relation`).
     pub async fn links_by_relation(
         &mut self,
         workspace_id: &str,
         relation: &str,
     ) -> Result<Vec<(String, String)>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT from_id, to_id FROM record_links WHERE workspace_id = $1 AND relation = $2 ORDER BY from_id, to_id")
+            "SELECT from_id, to_id FROM record_links WHERE relation = $2 AND workspace_id = $1")
             .bind(workspace_id).bind(relation).fetch_all(&mut **c).await)?)
     }
 

@@ -1,5 +1,6 @@
 //! Documents kept in versions with a state (draft … approved): a system's
-//! impact assessments and the workspace's Statement of Applicability. Each
+//! impact assessments, the workspace's Statement of Applicability and the
+//! text of documents. Each
 //! lives in its own table with the same columns (an approved row never
 //! changes: a trigger refuses it); one set of queries serves them all.
 
@@ -13,6 +14,8 @@ pub enum Versioned {
     Impact,
     /// The Statement of Applicability; the subject is the workspace.
     Soa,
+    /// A document's text; the subject is the document record.
+    Document,
 }
 
 impl Versioned {
@@ -20,13 +23,14 @@ impl Versioned {
         match self {
             Versioned::Impact => "impact_assessments",
             Versioned::Soa => "soa_versions",
+            Versioned::Document => "document_versions",
         }
     }
 
     fn subject(self) -> &'static str {
         match self {
             Versioned::Impact => "system_id",
-            Versioned::Soa => "subject_id",
+            Versioned::Soa | Versioned::Document => "subject_id",
         }
     }
 

@@ -315,6 +315,21 @@ impl<S: Send + Sync> FromRequestParts<S> for LibraryKey {
     }
 }
 
+/// The `{key}` path parameter: a key of a document template; anything else
+/// is "not found".
+pub struct TemplateKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for TemplateKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "key").await {
+            Some(k) if aims_app::TEMPLATES.iter().any(|t| t.key == k) => Ok(TemplateKey(k)),
+            _ => Err(AppError::NotFound("document template").into()),
+        }
+    }
+}
+
 /// A signed-in person on a page of the workspace named by `{ws}`, resolved
 /// once per request.
 pub struct WsPage {

@@ -11,10 +11,12 @@ mod assets;
 mod auth;
 mod error;
 mod input;
+mod markdown;
 mod pages;
 mod request_id;
 mod security;
 mod server;
+mod webhook_client;
 
 use aims_app::App;
 use axum::Router;
@@ -24,6 +26,7 @@ use tower_http::trace::TraceLayer;
 pub use api::openapi_json;
 pub use pages::{route_table as page_routes, PageRequires};
 pub use server::ServerLimits;
+pub use webhook_client::WebhookClient;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone, Default)]

@@ -16,6 +16,7 @@ pub const DEMO_NAME: &str = "Northwind Health (demo)";
 const RECORDS: &str = include_str!("records.json");
 
 mod impact;
+mod operations;
 mod risks;
 mod soa;
 
@@ -76,6 +77,9 @@ pub struct DemoReport {
     /// Statement of Applicability versions: one approved, one draft.
     pub soa_versions_added: usize,
     pub evidence_added: usize,
+    /// Documents, objectives, responsibilities, trainings, communications,
+    /// suppliers, commitments, incidents and changes (issue #10).
+    pub operations_added: usize,
 }
 
 impl App {
@@ -149,6 +153,7 @@ impl App {
         report.impact_assessments_added = self.load_demo_impacts(&scope).await?;
         (report.soa_versions_added, report.evidence_added) =
             self.load_demo_soa(&scope, owner.as_deref()).await?;
+        report.operations_added = self.load_demo_operations(&scope, owner.as_deref()).await?;
         Ok(report)
     }
 }

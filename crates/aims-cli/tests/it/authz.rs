@@ -146,7 +146,12 @@ fn sample(field: &str, target: &Target) -> Value {
         "assessment" => serde_json::to_value(crate::helpers::complete_impact()).unwrap(),
         "rows" => json!([]),
         "frameworks" => json!(["iso42001", "iso27001"]),
+        "markdown" => json!(format!("# Matrix {}", uuid::Uuid::now_v7().simple())),
+        "to" => json!("in_review"),
         "status" => json!("accepted"),
+        "url" => json!("https://hooks.example.org/matrix"),
+        "events" => json!(["ai_system.create"]),
+        "enabled" => json!(false),
         other => panic!("the authorization matrix has no sample for body field `{other}`"),
     }
 }
@@ -195,6 +200,9 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
     if path.contains("/evidence/{id}/files/{number}") {
         return evidence_target(t, email).await;
     }
+    if path.contains("/documents/{id}/") && !path.contains("/links") {
+        return document_target(t, email).await;
+    }
     let id = if path.ends_with("/systems/{id}/classification") {
         // A system that has been classified once, so it can be read back.
         let s = t.app.create_system(&acme, "Target", "").await.unwrap();
@@ -239,6 +247,19 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
             .await
             .unwrap()
             .row
+            .id
+    } else if path.contains("/webhooks/{id}") {
+        t.app
+            .create_webhook(
+                &acme,
+                aims_app::WebhookInput {
+                    url: Some("https://hooks.example.org/target".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .webhook
             .id
     } else if path.ends_with("/members/{id}") {
         t.app.set_member(&acme, &email, "auditor").await.unwrap();
@@ -319,6 +340,37 @@ async fn soa_target(t: &TestApp, email: String) -> Target {
         to: String::new(),
         link: String::new(),
         title: "name",
+        number: v.number,
+    }
+}
+
+/// A document whose text has a draft version 1; a published version 1 for
+/// reading acknowledgements.
+async fn document_target(t: &TestApp, email: String) -> Target {
+    let acme = t.scope("acme").await;
+    let doc = t
+        .app
+        .create_record(
+            &acme,
+            &aims_app::domain::record::DOCUMENTS,
+            aims_app::domain::record::Input::Json(
+                json!({"title": "Matrix policy"}).as_object().unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    let v = t
+        .app
+        .save_document_text(&acme, &doc.id, None, "# Matrix policy")
+        .await
+        .unwrap();
+    Target {
+        id: doc.id,
+        email,
+        version: v.revision,
+        to: String::new(),
+        link: String::new(),
+        title: "title",
         number: v.number,
     }
 }
@@ -470,7 +522,14 @@ async fn every_operation_for_every_caller() {
                     .replace("{id}", &target.id)
                     .replace("{link}", &target.link)
                     .replace("{number}", &target.number.to_string())
-                    .replace("{key}", "model_drift")
+                    .replace(
+                        "{key}",
+                        if path.contains("/document-templates/") {
+                            "ai-policy"
+                        } else {
+                            "model_drift"
+                        },
+                    )
                     .replace("{framework}", "iso42001")
                     .replace("{item}", "A.2.2");
                 let required_query: Vec<String> = operation["parameters"]

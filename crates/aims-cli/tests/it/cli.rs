@@ -265,6 +265,51 @@ async fn demo_is_idempotent() {
     assert!(
         stdout(&again).contains("0 Statement of Applicability versions and 0 evidence items added")
     );
+    assert!(
+        stdout(&first).contains("17 documents, objectives, trainings, suppliers, incidents and other day-to-day records added"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(stdout(&again).contains(" 0 documents, objectives"));
+    // The published AI policy waits for acknowledgements; the incident's
+    // report counts down; one training has expired.
+    let ops = t.scope("demo").await;
+    let docs = t
+        .app
+        .all_records(
+            &ops,
+            &aims_app::domain::record::DOCUMENTS,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let policy = docs.iter().find(|d| d.title == "AI policy").unwrap();
+    let acks = t
+        .app
+        .document_acknowledgements(&ops, &policy.id)
+        .await
+        .unwrap();
+    assert_eq!(acks.number, Some(1));
+    assert!(!acks.pending.is_empty());
+    let work = t
+        .app
+        .work_list(&ops, &aims_app::WorkOf::Everyone, None)
+        .await
+        .unwrap();
+    let due = |title: &str| {
+        work.items
+            .iter()
+            .find(|i| i.title == title)
+            .map(|i| (i.duty.clone(), i.days))
+    };
+    assert_eq!(
+        due("Chatbot gave wrong cover information to members"),
+        Some(("report_due".to_owned(), 12))
+    );
+    assert_eq!(
+        due("Fairness testing for ML engineers"),
+        Some(("expires_on".to_owned(), -35))
+    );
     let v1 = t.app.soa_version(&demo, 1).await.unwrap();
     assert_eq!(v1.state, "approved");
     assert_eq!(v1.count(aims_app::domain::soa::Decision::Excluded), 2);

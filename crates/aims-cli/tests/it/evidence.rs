@@ -554,3 +554,113 @@ async fn evidence_is_kept_for_a_clause_requirement_too() {
     assert_eq!(soa["current"]["lines"].as_array().unwrap().len(), 38);
     t.stop().await;
 }
+
+/// The SoA counts each control's evidence as the domain judges every item
+/// on its own: each review status with each validity (none, past, the day
+/// before, today, later), an item rejected and past its validity at once,
+/// items for two controls, for a control and a system, for a risk only.
+#[tokio::test]
+async fn the_soa_counts_every_item_as_the_domain_judges_it() {
+    use aims_domain::evidence::{standing, Counts};
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "manager").await;
+    let (_, system) = c.post("/systems", json!({"name": "Fraud model"})).await;
+    let (_, risk) = c.post("/risks", json!({"title": "Drift"})).await;
+    let controls = ["iso42001:A.6.2.4", "iso42001:A.6.2.6", "iso42001:A.7.4"];
+    // Judged at noon on 2027-01-01.
+    let today = "2027-01-01";
+    let dates = [
+        None,
+        Some("2020-01-01"),
+        Some("2026-12-31"),
+        Some("2027-01-01"),
+        Some("2027-06-30"),
+    ];
+    let reviews = [None, Some("submitted"), Some("accepted"), Some("rejected")];
+    let mut expect: std::collections::HashMap<&str, Counts> = Default::default();
+    let mut covered = std::collections::BTreeSet::new();
+    let mut n = 0;
+    for date in dates {
+        for review in reviews {
+            let mut fields = json!({"title": format!("Evidence {n}")});
+            if let Some(d) = date {
+                fields["valid_until"] = json!(d);
+            }
+            if let Some(r) = review {
+                fields["review_status"] = json!(r);
+            }
+            let (s, item) = c.post("/evidence", fields).await;
+            assert_eq!(s, 201, "{item}");
+            let id = item["id"].as_str().unwrap().to_owned();
+            assert_eq!(item["review_status"].as_str(), review, "{item}");
+            let mut targets = vec![];
+            if n % 7 != 6 {
+                targets.push(json!(controls[n % 3]));
+                expect
+                    .entry(controls[n % 3])
+                    .or_default()
+                    .add(standing(review, date, today));
+            }
+            if n % 4 == 0 {
+                let other = controls[(n + 1) % 3];
+                targets.push(json!(other));
+                expect
+                    .entry(other)
+                    .or_default()
+                    .add(standing(review, date, today));
+            }
+            if n % 5 == 0 {
+                targets.push(system["id"].clone());
+                if n % 7 != 6 {
+                    covered.insert(controls[n % 3]);
+                }
+                if n % 4 == 0 {
+                    covered.insert(controls[(n + 1) % 3]);
+                }
+            }
+            if n % 7 == 6 {
+                targets.push(risk["id"].clone());
+            }
+            for to in targets {
+                let (s, v) = c
+                    .post(
+                        &format!("/evidence/{id}/links"),
+                        json!({"relation": "evidence_for", "to": to}),
+                    )
+                    .await;
+                assert_eq!(s, 201, "{v}");
+            }
+            n += 1;
+        }
+    }
+    let app = t.app.clone().with_clock(Arc::new(aims_app::FixedClock(
+        (std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_798_804_800)).into(),
+    )));
+    let (v, _) = app.soa(&t.scope("acme").await).await.unwrap();
+    for l in &v.lines {
+        let want = expect
+            .get(l.row.control.as_str())
+            .copied()
+            .unwrap_or_default();
+        assert_eq!(l.facts.evidence, want, "{}", l.row.control);
+        assert_eq!(l.needs_evidence, want.current == 0, "{}", l.row.control);
+        let systems: &[&str] = if covered.contains(l.row.control.as_str()) {
+            &["Fraud model"]
+        } else {
+            &[]
+        };
+        assert_eq!(l.facts.systems, systems, "{}", l.row.control);
+    }
+    // Every kind of group occurs, rejected and stale at once included.
+    let all = expect.values().fold(Counts::default(), |mut a, c| {
+        a.current += c.current;
+        a.stale += c.stale;
+        a.rejected += c.rejected;
+        a
+    });
+    assert!(
+        all.current > 0 && all.stale > 0 && all.rejected > 0,
+        "{all:?}"
+    );
+    t.stop().await;
+}

@@ -182,6 +182,8 @@ pub struct Options {
     pub lock_timeout: std::time::Duration,
     /// Largest evidence file the server takes.
     pub max_upload_bytes: u64,
+    /// Webhook delivery (test servers allow private and loopback targets).
+    pub webhooks: aims_app::WebhookSettings,
 }
 
 impl Default for Options {
@@ -190,6 +192,10 @@ impl Default for Options {
             web: aims_web::WebConfig::default(),
             lock_timeout: aims_app::store::DEFAULT_LOCK_TIMEOUT,
             max_upload_bytes: aims_app::DEFAULT_MAX_UPLOAD_BYTES,
+            webhooks: aims_app::WebhookSettings {
+                allow_private: true,
+                ..Default::default()
+            },
         }
     }
 }
@@ -224,6 +230,7 @@ impl TestApp {
             AppConfig {
                 insecure_fast_password_hash: true,
                 max_upload_bytes: options.max_upload_bytes,
+                webhooks: options.webhooks,
                 ..AppConfig::default()
             },
         )

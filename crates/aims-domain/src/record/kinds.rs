@@ -478,6 +478,7 @@ pub const KINDS: &[Kind] = &[
     CONTROLS,
     EVIDENCE,
     EVIDENCE_REQUESTS,
+    super::kinds_run::DOCUMENTS,
     super::kinds_run::OBJECTIVES,
     super::kinds_run::RESPONSIBILITIES,
     super::kinds_run::TRAININGS,
@@ -584,6 +585,13 @@ pub const RELATIONS: &[Relation] = &[
         to: &["evidence"],
         label: "fulfilled by",
         inverse: "fulfils",
+    },
+    Relation {
+        name: "satisfies",
+        from: &["documents"],
+        to: &["controls"],
+        label: "satisfies",
+        inverse: "documented by",
     },
     Relation {
         name: "supplies",

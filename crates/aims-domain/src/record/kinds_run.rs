@@ -1,5 +1,5 @@
 //! The kinds of record that run the AIMS day to day (clauses 5–8, Annex
-//! A.3, A.6.1.2, A.8, A.10): objectives, responsibilities, trainings,
+//! A.2, A.3, A.6.1.2, A.8, A.10): documents and policies, objectives, responsibilities, trainings,
 //! communications, suppliers, customer commitments, incidents and concerns,
 //! and planned changes. Each is a declaration like the others: the record
 //! path gives it storage, API, pages, lists, import, export and history.
@@ -9,6 +9,65 @@ use super::{Choice, Derived, Field, Kind, APPROVED_ACCESS, STANDARD_ACCESS};
 const fn c(value: &'static str, label: &'static str) -> Choice {
     Choice { value, label }
 }
+
+const DOC_TYPE: &[Choice] = &[
+    c("policy", "Policy"),
+    c("procedure", "Procedure"),
+    c("scope", "Scope statement"),
+    c("plan", "Plan"),
+    c("record", "Record"),
+    c("other", "Other"),
+];
+
+const CLASSIFICATION: &[Choice] = &[
+    c("public", "Public"),
+    c("internal", "Internal"),
+    c("confidential", "Confidential"),
+];
+
+const REVIEW_CYCLE: &[Choice] = &[
+    c("6", "Every 6 months"),
+    c("12", "Every year"),
+    c("24", "Every 2 years"),
+];
+
+const MUST_READ: &[Choice] = &[
+    c("nobody", "Nobody in particular"),
+    c("everyone", "Every member"),
+    c("contributors", "Contributors and managers"),
+    c("managers", "Managers"),
+];
+
+const DOCUMENT_FIELDS: &[Field] = &[
+    Field::text("title", "Document", 200).required(),
+    Field::choice("type", "Type", DOC_TYPE),
+    Field::long("purpose", "Purpose"),
+    Field::owner(),
+    Field::choice("classification", "Classification", CLASSIFICATION),
+    Field::choice("review_cycle", "Review cycle", REVIEW_CYCLE),
+    Field::date("next_review", "Next review")
+        .duty()
+        .lapsed("Review overdue"),
+    Field::choice("must_read", "Who must read it", MUST_READ)
+        .help("Members asked to acknowledge each published version."),
+    Field::text("template", "Made from template", 80)
+        .help("The aims template it started from, if any."),
+];
+
+/// The document library (5.2, 7.5, A.2): policies, procedures and records
+/// whose text is kept in controlled versions.
+pub const DOCUMENTS: Kind = Kind {
+    name: "documents",
+    record_type: "document",
+    page: "documents",
+    singular: "document",
+    plural: "documents",
+    about: "Policies, procedures and records (5.2, 7.5, A.2) with controlled versions: written in Markdown, approved by a manager, published, acknowledged by those who must read them, reviewed on a cycle.",
+    fields: DOCUMENT_FIELDS,
+    columns: &["type", "owner", "classification", "next_review"],
+    access: STANDARD_ACCESS,
+    derived: Derived::None,
+};
 
 const OBJECTIVE_STATUS: &[Choice] = &[
     c("planned", "Planned"),

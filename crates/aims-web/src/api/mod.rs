@@ -3,6 +3,7 @@
 
 mod catalog;
 mod classification;
+mod documents;
 mod evidence;
 pub(crate) use evidence::send_file as evidence_file;
 mod extract;
@@ -13,6 +14,7 @@ mod records;
 mod risks;
 mod soa;
 mod tasks;
+mod webhooks;
 mod workspaces;
 
 use crate::AppState;
@@ -40,6 +42,7 @@ pub use records::record_json;
         (name = "systems", description = "The AI system inventory"),
         (name = "history", description = "The tamper-evident change history"),
         (name = "catalog", description = "Frameworks, controls and crosswalks"),
+        (name = "webhooks", description = "Outgoing webhooks: signed history events sent to a URL, and their delivery log"),
     )
 )]
 struct ApiDoc;
@@ -70,10 +73,12 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(risks::routes())
         .merge(impacts::routes())
         .merge(soa::routes())
+        .merge(documents::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())
         .merge(catalog::routes())
+        .merge(webhooks::routes())
         .split_for_parts()
 }
 

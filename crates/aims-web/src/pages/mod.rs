@@ -4,9 +4,11 @@
 mod admin;
 pub(crate) mod catalog;
 mod classification;
+mod documents;
 pub(crate) mod evidence;
 mod impacts;
 mod import;
+mod intake;
 mod record;
 mod records;
 mod risk_library;
@@ -14,6 +16,7 @@ mod risk_method_form;
 mod risks;
 mod session;
 mod soa;
+mod webhooks;
 mod when;
 mod work;
 mod workspace;
@@ -102,10 +105,13 @@ fn table() -> Vec<PageRoute> {
         risks::routes(),
         risk_library::routes(),
         work::routes(),
+        documents::routes(),
+        intake::routes(),
         impacts::routes(),
         soa::routes(),
         evidence::routes(),
         records::routes(),
+        webhooks::routes(),
     ]
     .into_iter()
     .flatten()
@@ -321,7 +327,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
     ("Do", &[
         item("evidence", "Evidence", "/evidence", true, "Proof for every control: uploaded, linked or pushed from CI, with the period it covers and until when it counts."),
         item("evidence-requests", "Evidence requests", "/evidence-requests", true, "Evidence asked of an owner by a date."),
-        item("policies", "Policies", "/policies", false, "AI policies with versions and approvals."),
+        item("documents", "Documents", "/documents", true, "Policies, procedures and records with controlled versions, approvals and acknowledgements."),
         item("raci", "Responsibilities", "/raci", true, "Who is responsible, accountable, consulted and informed for each AIMS activity."),
         item("trainings", "Trainings", "/trainings", true, "Training, qualifications and awareness, with expiry."),
         item("communications", "Communication", "/communications", true, "What is communicated, to whom, by whom, how and when."),
