@@ -1,10 +1,12 @@
 //! The work list: every open dated duty of every kind — reviews due,
 //! treatment actions, evidence validity and requests, trainings expiring,
-//! incident report deadlines — for one member or the whole workspace,
+//! incident report deadlines, and for a member the published documents
+//! they must acknowledge — for one member or the whole workspace,
 //! soonest first, each judged by the domain's urgency rule on today's date.
 
 use crate::{App, AppError, Result, Scope};
-use aims_domain::record::kind_by_record_type;
+use aims_domain::document::{must_read, ACKNOWLEDGE_DAYS};
+use aims_domain::record::{kind_by_record_type, DOCUMENTS};
 use aims_domain::work::{urgency, Urgency, HORIZON_DAYS, MAX_HORIZON_DAYS};
 use aims_domain::Action;
 use aims_store::DutyOwner;
@@ -87,12 +89,10 @@ impl App {
         let until = aims_domain::date::add_days(&today, within + 1)
             .ok_or_else(|| AppError::Internal(format!("today is not a date: {today}")))?;
         let mut c = self.store.conn().await?;
-        let members: HashMap<String, String> = c
-            .conn()
-            .members_of(&ws.workspace.id)
-            .await?
-            .into_iter()
-            .map(|m| (m.user_id, m.email))
+        let member_rows = c.conn().members_of(&ws.workspace.id).await?;
+        let members: HashMap<String, String> = member_rows
+            .iter()
+            .map(|m| (m.user_id.clone(), m.email.clone()))
             .collect();
         let user = match of {
             WorkOf::Me => Some(ws.principal.user_id().map(str::to_owned).ok_or_else(|| {
@@ -135,7 +135,7 @@ impl App {
             // The rows past the limit are counted, not shown.
             more += 1;
         }
-        let items = rows
+        let mut items: Vec<WorkItem> = rows
             .into_iter()
             .take(usize::try_from(WORK_LIMIT).unwrap_or(usize::MAX))
             .filter_map(|r| {
@@ -156,6 +156,49 @@ impl App {
                 })
             })
             .collect();
+        // A member's published documents to acknowledge, due some days
+        // after publication.
+        if let Some(user) = &user {
+            let role = member_rows
+                .iter()
+                .find(|m| m.user_id == *user)
+                .and_then(|m| m.role.parse::<aims_domain::Role>().ok());
+            for d in c.conn().documents_unread(&ws.workspace.id, user).await? {
+                let fields: aims_domain::record::Fields =
+                    serde_json::from_str(&d.fields).unwrap_or_default();
+                let audience = fields
+                    .get("must_read")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("nobody");
+                if !role.is_some_and(|r| must_read(audience, r)) {
+                    continue;
+                }
+                let Some(due) = d
+                    .published_at
+                    .get(..10)
+                    .and_then(|p| aims_domain::date::add_days(p, ACKNOWLEDGE_DAYS))
+                else {
+                    continue;
+                };
+                let Some((days, urgency)) = urgency(&due, &today).filter(|_| due < until) else {
+                    continue;
+                };
+                items.push(WorkItem {
+                    kind: DOCUMENTS.name,
+                    kind_label: DOCUMENTS.singular,
+                    page: DOCUMENTS.page,
+                    record_id: d.document_id,
+                    title: format!("{} (version {})", d.title, d.number),
+                    duty: "acknowledge".into(),
+                    duty_label: "Acknowledge by",
+                    due_on: due,
+                    days,
+                    urgency,
+                    owner: members.get(user).cloned(),
+                });
+            }
+            items.sort_by(|a, b| (&a.due_on, &a.record_id).cmp(&(&b.due_on, &b.record_id)));
+        }
         Ok(WorkList {
             today,
             items,

@@ -171,5 +171,19 @@ pub fn check_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Days a member has to acknowledge a published version.
+pub const ACKNOWLEDGE_DAYS: i64 = 14;
+
+/// Whether a member with `role` must read a document whose `must_read` is
+/// `audience` (`everyone`, `contributors`, `managers`, anything else: nobody).
+pub fn must_read(audience: &str, role: Role) -> bool {
+    match audience {
+        "everyone" => true,
+        "contributors" => role != Role::Auditor,
+        "managers" => role == Role::Manager,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests;

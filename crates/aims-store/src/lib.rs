@@ -30,6 +30,7 @@ pub use conn::{
     migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
     POOL_CONNECTIONS,
 };
+pub use documents::UnreadRow;
 pub use evidence::{EvidenceFile, EvidenceGroup};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};

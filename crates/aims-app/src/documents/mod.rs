@@ -320,11 +320,9 @@ impl App {
             .get("must_read")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("nobody");
-        let asked = |role: &str| match must_read {
-            "everyone" => true,
-            "contributors" => role != Role::Auditor.as_str(),
-            "managers" => role == Role::Manager.as_str(),
-            _ => false,
+        let asked = |role: &str| {
+            role.parse::<Role>()
+                .is_ok_and(|r| aims_domain::document::must_read(must_read, r))
         };
         let email_of = |user: &str| {
             members

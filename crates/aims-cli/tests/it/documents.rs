@@ -217,6 +217,12 @@ async fn members_acknowledge_the_published_version_on_its_page() {
         pending.contains(&"carol@example.org") && pending.contains(&"dan@example.org"),
         "{acks}"
     );
+    // Carol's work list asks her to acknowledge it within two weeks.
+    let work = fetch_text(&carol, &t.url("/w/acme/work")).await;
+    assert!(
+        work.contains("Acceptable use of AI (version 1)") && work.contains("in 14 days"),
+        "{work}"
+    );
     let (s, to) = post_form(&carol, &format!("{base}/acknowledge"), &[("csrf", &csrf)]).await;
     assert_eq!(s, 303, "{to}");
     let (_, acks) = manager

@@ -102,3 +102,18 @@ fn the_text_is_bounded_and_has_no_control_characters() {
     assert!(check_text("bell\u{7}").is_err());
     assert!(check_text("nul\u{0}").is_err());
 }
+
+#[test]
+fn who_must_read_a_document() {
+    let all = [Role::Auditor, Role::Contributor, Role::Manager];
+    let readers = |audience: &str| -> Vec<Role> {
+        all.into_iter()
+            .filter(|r| must_read(audience, *r))
+            .collect()
+    };
+    assert_eq!(readers("everyone"), all);
+    assert_eq!(readers("contributors"), [Role::Contributor, Role::Manager]);
+    assert_eq!(readers("managers"), [Role::Manager]);
+    assert_eq!(readers("nobody"), []);
+    assert_eq!(readers(""), []);
+}
