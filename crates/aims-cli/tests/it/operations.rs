@@ -130,3 +130,72 @@ async fn a_supplier_supplies_a_system_and_its_review_is_a_duty() {
     assert_eq!(overdue["items"].as_array().unwrap().len(), 1);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_incident_page_counts_down_and_the_objective_page_draws_progress() {
+    let t = TestApp::new().await;
+    let (b, _) = crate::helpers::member_session(
+        &t,
+        "carol@example.org",
+        "acme",
+        aims_app::domain::Role::Contributor,
+    )
+    .await;
+    let c = Caller::new(&t, "contributor").await;
+    let aware = aims_app::domain::date::add_days(&t.app.today(), -3).unwrap();
+    let (_, inc) = c
+        .post(
+            "/incidents",
+            json!({"title": "Wrong advice", "aware_on": aware, "serious": "serious"}),
+        )
+        .await;
+    let html = crate::helpers::fetch_text(
+        &b,
+        &t.url(&format!(
+            "/w/acme/incidents/{}",
+            inc["id"].as_str().unwrap()
+        )),
+    )
+    .await;
+    assert!(html.contains("Art. 73): in 12 days"), "{html}");
+    let (_, o) = c
+        .post(
+            "/objectives",
+            json!({"title": "Fewer escalations", "unit": "<b>%</b>", "current": 30, "target": 10}),
+        )
+        .await;
+    let id = o["id"].as_str().unwrap();
+    let page = format!("/w/acme/objectives/{id}");
+    let before = crate::helpers::fetch_text(&b, &t.url(&page)).await;
+    assert!(
+        !before.contains("<svg class=\"chart\""),
+        "one value: no chart yet"
+    );
+    // A second value on a later day draws the line (through the injected clock).
+    let later = aims_app::domain::date::add_days(&t.app.today(), 7).unwrap();
+    let secs = aims_app::domain::date::day_number(&later).unwrap() * 86_400 + 43_200;
+    let app = t
+        .app
+        .clone()
+        .with_clock(std::sync::Arc::new(aims_app::FixedClock(
+            (std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64)).into(),
+        )));
+    let acme = t.scope("acme").await;
+    app.update_record(
+        &acme,
+        &aims_app::domain::record::OBJECTIVES,
+        id,
+        1,
+        aims_app::domain::record::Input::Json(json!({"current": 22}).as_object().unwrap()),
+    )
+    .await
+    .unwrap();
+    let after = crate::helpers::fetch_text(&b, &t.url(&page)).await;
+    assert!(after.contains("<svg class=\"chart\""), "{after}");
+    assert!(
+        after.contains("30 &lt;b&gt;%&lt;/b&gt; on") && after.contains("target 10"),
+        "{after}"
+    );
+    assert!(!after.contains("<b>%</b>"), "the unit is escaped");
+    t.stop().await;
+}

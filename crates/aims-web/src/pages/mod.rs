@@ -10,6 +10,7 @@ mod impacts;
 mod import;
 mod intake;
 mod record;
+mod record_extras;
 mod records;
 mod risk_library;
 mod risk_method_form;

@@ -166,6 +166,8 @@ struct RecordPage {
     can_approve: bool,
     in_scope: Vec<(String, String)>,
     events: Vec<EventView>,
+    /// An incident's countdown, an objective's progress chart.
+    extras: super::record_extras::Extras,
 }
 
 /// How many records of each kind the link form offers.
@@ -216,13 +218,9 @@ async fn view(
     let scope = &w.scope;
     let record = s.app.record(scope, kind, id).await?;
     let members = s.app.members(scope).await?;
-    let events = s
-        .app
-        .record_history(scope, kind.record_type, id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let history = s.app.record_history(scope, kind.record_type, id).await?;
+    let extras = super::record_extras::extras(kind, &record.fields, &history, &s.app.today());
+    let events = history.into_iter().map(Into::into).collect();
     let links = s
         .app
         .links(scope, kind, id)
@@ -364,6 +362,7 @@ async fn view(
         evidence_files,
         can_upload: scope.can(aims_domain::record::EVIDENCE.access.create),
         events,
+        extras,
     })
 }
 
