@@ -24,6 +24,7 @@ mod evidence;
 mod impact;
 mod import;
 mod progress;
+mod records;
 mod remote;
 mod risks;
 mod soa;
@@ -44,7 +45,7 @@ use std::process::ExitCode;
     version,
     about = "aims — an AI management system for ISO/IEC 42001",
     long_about = "aims runs an AI management system (ISO/IEC 42001): inventory, risks, controls, evidence, audits and a tamper-evident history.\n\n\
-Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies, trust_proxy, max_connections, header_timeout_secs, idle_timeout_secs, webhook_allow_private), and defaults.\n\n\
+Configuration comes from, in order of precedence: command-line flags, AIMS_* environment variables, the TOML file given by --config (keys: listen, data_dir, database_url, log_format, secure_cookies, trust_proxy, max_connections, header_timeout_secs, idle_timeout_secs, webhook_allow_private, smtp_url, mail_from, digest_at, digest, public_url), and defaults.\n\n\
 Storage is an embedded SQLite database in --data-dir unless --database-url postgres://… is given. Administration commands work directly on that storage, also while the server runs."
 )]
 struct Cli {
@@ -105,6 +106,8 @@ enum Command {
         /// and cloud metadata addresses stay refused) [default: false]
         #[arg(long, env = "AIMS_WEBHOOK_ALLOW_PRIVATE")]
         webhook_allow_private: Option<bool>,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Manage users
     #[command(subcommand)]
@@ -127,6 +130,24 @@ enum Command {
     /// AI system impact assessments: list, show, export
     #[command(subcommand)]
     Impact(impact::ImpactCmd),
+    /// Any kind of record (documents, objectives, trainings, suppliers,
+    /// incidents, changes, …): list, show, export, import
+    #[command(subcommand)]
+    Records(records::RecordsCmd),
+    /// The work list: open dated duties of a member or the whole workspace,
+    /// soonest first (overdue included)
+    Tasks {
+        #[arg(long)]
+        workspace: String,
+        /// A member's e-mail address; all of the workspace when left out
+        #[arg(long)]
+        owner: Option<String>,
+        /// Days ahead to look (default 30)
+        #[arg(long)]
+        within: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: systems::Format,
+    },
     /// The Statement of Applicability: show, approve
     #[command(subcommand)]
     Soa(soa::SoaCmd),
@@ -287,6 +308,29 @@ enum AuditCmd {
     /// Seal a history that was never sealed (a database from before sealing,
     /// opened with an existing key): verifies the chain, then seals its head
     Seal,
+}
+
+/// The daily e-mail digest's settings of `aims serve`.
+#[derive(Args)]
+struct MailArgs {
+    /// SMTP server for the daily digest: smtp://user:pass@host:587 (STARTTLS,
+    /// required), smtps://user:pass@host:465 (TLS), smtp://host:25?tls=none
+    /// (no TLS: a local relay, no password). Unset: no digest
+    #[arg(long, env = "AIMS_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of the digest, e.g. "aims <aims@example.org>"
+    #[arg(long, env = "AIMS_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Time of day (UTC, HH:MM) the digest goes out [default: 07:00]
+    #[arg(long, env = "AIMS_DIGEST_AT")]
+    digest_at: Option<String>,
+    /// Send the daily digest when an SMTP server is set [default: true]
+    #[arg(long, env = "AIMS_DIGEST")]
+    digest: Option<bool>,
+    /// Public base URL of this aims (https://aims.example.org), for links in
+    /// e-mails; unset: the digest has no links
+    #[arg(long, env = "AIMS_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 /// The effective settings after layering.
@@ -468,6 +512,31 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     .unwrap_or_default()
             );
             outln!("log_format = {:?}", s.log_format);
+            // The digest's settings as `aims serve` would take them from
+            // the environment and the file (flags are serve's own).
+            let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+            let mail = config::mail_settings(
+                config::MailInput {
+                    smtp_url: env("AIMS_SMTP_URL"),
+                    mail_from: env("AIMS_MAIL_FROM"),
+                    digest_at: env("AIMS_DIGEST_AT"),
+                    digest: env("AIMS_DIGEST").and_then(|v| v.parse().ok()),
+                    public_url: env("AIMS_PUBLIC_URL"),
+                },
+                &s.file,
+            )?;
+            match &mail.smtp {
+                Some((url, from)) => {
+                    outln!("smtp_url = {:?}", url.redacted());
+                    outln!("mail_from = {from:?}");
+                    outln!("digest_at = {:?}", mail.at.to_string());
+                }
+                None => outln!("digest = {:?}", format!("off: {}", mail.off_reason)),
+            }
+            outln!(
+                "public_url = {:?}",
+                mail.public_url.as_deref().unwrap_or_default()
+            );
             outln!(
                 "backend = {:?}",
                 if s.database_url.is_some() {
@@ -487,6 +556,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             idle_timeout_secs,
             max_upload_bytes,
             webhook_allow_private,
+            mail,
         } => {
             init_logging(&s.log_format);
             let listen = listen
@@ -516,7 +586,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             config.webhooks.allow_private = webhook_allow_private
                 .or(s.file.webhook_allow_private)
                 .unwrap_or(false);
-            return serve(&s, &listen, web, config)
+            let mail = config::mail_settings(
+                config::MailInput {
+                    smtp_url: mail.smtp_url,
+                    mail_from: mail.mail_from,
+                    digest_at: mail.digest_at,
+                    digest: mail.digest,
+                    public_url: mail.public_url,
+                },
+                &s.file,
+            )?;
+            config.digest.at = mail.at;
+            config.digest.public_url = mail.public_url.clone();
+            config.digest.enabled = mail.smtp.is_some();
+            return serve(&s, &listen, web, config, mail)
                 .await
                 .map(|_| ExitCode::SUCCESS);
         }
@@ -568,6 +651,13 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
     match command {
         Command::Systems(cmd) => return systems::run(app, op, cmd).await,
         Command::Risks(cmd) => return risks::run(app, op, cmd).await,
+        Command::Records(cmd) => return records::run(app, op, cmd).await,
+        Command::Tasks {
+            workspace,
+            owner,
+            within,
+            format,
+        } => return records::tasks(app, op, &workspace, owner.as_deref(), within, format).await,
         Command::Impact(cmd) => return impact::run(app, op, cmd).await,
         Command::Soa(cmd) => return soa::run(app, op, cmd).await,
         Command::Evidence(cmd) => return evidence::run(app, op, cmd).await,
@@ -841,7 +931,16 @@ async fn serve(
     listen: &str,
     web: aims_web::WebConfig,
     config: AppConfig,
+    mail: config::MailSettings,
 ) -> Result<(), String> {
+    let mailer = match &mail.smtp {
+        Some((url, from)) => Some(aims_web::MailClient::new(
+            url,
+            from,
+            aims_web::MAIL_TIMEOUT,
+        )?),
+        None => None,
+    };
     let store = open_store(s, false).await?;
     let sender = aims_web::WebhookClient::new(config.webhooks.allow_private)?;
     let state = aims_web::AppState {
@@ -856,6 +955,32 @@ async fn serve(
             let _ = stopping.changed().await;
         },
     ));
+    // The daily digest too, when an SMTP server is set.
+    let (stop_digest, mut digest_stopping) = tokio::sync::watch::channel(false);
+    let digest = match (mailer, &mail.smtp) {
+        (Some(mailer), Some((url, from))) => {
+            tracing::info!(
+                smtp = %url.redacted(),
+                from = %from,
+                at = %mail.at,
+                links = mail.public_url.as_deref().unwrap_or("none (no --public-url)"),
+                "daily e-mail digest on"
+            );
+            Some(tokio::spawn(state.app.clone().run_digests(
+                std::sync::Arc::new(mailer),
+                async move {
+                    let _ = digest_stopping.changed().await;
+                },
+            )))
+        }
+        _ => {
+            tracing::info!(
+                reason = mail.off_reason,
+                "daily e-mail digest off"
+            );
+            None
+        }
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -869,7 +994,11 @@ async fn serve(
         .await
         .map_err(|e| e.to_string());
     let _ = stop_webhooks.send(true);
+    let _ = stop_digest.send(true);
     let _ = webhooks.await;
+    if let Some(digest) = digest {
+        let _ = digest.await;
+    }
     served?;
     store.close().await;
     tracing::info!("aims stopped");

@@ -310,6 +310,65 @@ async fn demo_is_idempotent() {
         due("Fairness testing for ML engineers"),
         Some(("expires_on".to_owned(), -35))
     );
+    // The same from the command line, for any kind.
+    let incidents: serde_json::Value = serde_json::from_str(&run_ok(&[
+        "records",
+        "list",
+        "--workspace",
+        "demo",
+        "--kind",
+        "incidents",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(incidents["items"].as_array().unwrap().len(), 2);
+    let expired = run_ok(&[
+        "records",
+        "list",
+        "--workspace",
+        "demo",
+        "--kind",
+        "trainings",
+        "--due-before",
+        &t.app.today(),
+    ]);
+    assert!(
+        expired.contains("Fairness testing for ML engineers")
+            && !expired.contains("AI Act awareness"),
+        "{expired}"
+    );
+    let anonymous = run_ok(&[
+        "records",
+        "list",
+        "--workspace",
+        "demo",
+        "--kind",
+        "incidents",
+        "--filter",
+        "source=anonymous",
+    ]);
+    assert!(
+        anonymous.contains("Concern: screening") && !anonymous.contains("Chatbot"),
+        "{anonymous}"
+    );
+    let tasks: serde_json::Value = serde_json::from_str(&run_ok(&[
+        "tasks",
+        "--workspace",
+        "demo",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(tasks["items"].to_string().contains("report_due"), "{tasks}");
+    let o = aims(
+        &t.db,
+        &["records", "list", "--workspace", "demo", "--kind", "nope"],
+        None,
+    );
+    assert!(
+        !o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--kind must be one of")
+    );
     let v1 = t.app.soa_version(&demo, 1).await.unwrap();
     assert_eq!(v1.state, "approved");
     assert_eq!(v1.count(aims_app::domain::soa::Decision::Excluded), 2);
