@@ -22,6 +22,7 @@ mod interchange;
 mod kept;
 mod links;
 mod password;
+mod people;
 mod records;
 mod risk_library;
 mod risks;
@@ -55,6 +56,7 @@ pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
+pub use people::Person;
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
 pub use risk_library::{LibraryEntry, Reference};
 pub use risks::{

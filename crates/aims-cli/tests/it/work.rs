@@ -172,3 +172,47 @@ async fn the_tasks_api_lists_a_members_work_and_refuses_what_it_cannot_answer() 
     assert_eq!(s, 400);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_people_page_says_who_lacks_what() {
+    let t = TestApp::new().await;
+    let (b, _) = member_session(&t, "carol@example.org", "acme", Role::Manager).await;
+    member_session(&t, "dan@example.org", "acme", Role::Contributor).await;
+    use aims_app::domain::record::RESPONSIBILITIES;
+    create(
+        &t,
+        &RESPONSIBILITIES,
+        json!({"title": "Monitor drift", "owner": "dan@example.org"}),
+    )
+    .await;
+    create(&t, &TRAININGS, json!({"title": "Fairness testing", "owner": "dan@example.org", "expires_on": "2020-01-31", "status": "completed"})).await;
+    create(&t, &TRAININGS, json!({"title": "AI Act awareness", "owner": "carol@example.org", "expires_on": "2999-01-31", "status": "completed"})).await;
+    let acme = t.scope("acme").await;
+    let people = t.app.people(&acme).await.unwrap();
+    let dan = people
+        .iter()
+        .find(|p| p.email == "dan@example.org")
+        .unwrap();
+    assert_eq!(
+        dan.gaps,
+        [
+            "Fairness testing expired on 2020-01-31",
+            "accountable for 1 activity without a current training or qualification"
+        ]
+    );
+    let carol = people
+        .iter()
+        .find(|p| p.email == "carol@example.org")
+        .unwrap();
+    assert!(carol.gaps.is_empty(), "{carol:?}");
+    assert_eq!(
+        people[0].email, "dan@example.org",
+        "those who lack something first"
+    );
+    let html = fetch_text(&b, &t.url("/w/acme/people")).await;
+    assert!(
+        html.contains("Fairness testing expired on 2020-01-31") && html.contains("Monitor drift"),
+        "{html}"
+    );
+    t.stop().await;
+}

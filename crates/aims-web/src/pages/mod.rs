@@ -9,6 +9,7 @@ pub(crate) mod evidence;
 mod impacts;
 mod import;
 mod intake;
+mod people;
 mod record;
 mod record_extras;
 mod records;
@@ -108,6 +109,7 @@ fn table() -> Vec<PageRoute> {
         work::routes(),
         documents::routes(),
         intake::routes(),
+        people::routes(),
         impacts::routes(),
         soa::routes(),
         evidence::routes(),
@@ -330,6 +332,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("evidence-requests", "Evidence requests", "/evidence-requests", true, "Evidence asked of an owner by a date."),
         item("documents", "Documents", "/documents", true, "Policies, procedures and records with controlled versions, approvals and acknowledgements."),
         item("raci", "Responsibilities", "/raci", true, "Who is responsible, accountable, consulted and informed for each AIMS activity."),
+        item("people", "People", "/people", true, "Each member's responsibilities, the trainings that count, and what they lack."),
         item("trainings", "Trainings", "/trainings", true, "Training, qualifications and awareness, with expiry."),
         item("communications", "Communication", "/communications", true, "What is communicated, to whom, by whom, how and when."),
         item("suppliers", "Suppliers", "/suppliers", true, "Third-party AI suppliers and services, their responsibilities, risk and reviews."),
