@@ -10,6 +10,7 @@ mod catalog;
 mod classifications;
 mod clock;
 mod demo;
+mod digest;
 mod documents;
 mod error;
 mod evidence;
@@ -46,6 +47,7 @@ pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
 pub use classifications::{ClassificationView, Obligation};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};
+pub use digest::{DigestLog, DigestReport, DigestSettings, Mail, MailSender};
 pub use documents::{Acknowledgements, DocVersion, DocumentTemplate, TEMPLATES};
 pub use error::AppError;
 pub use evidence::{BlobProblem, EvidenceView, Push, PushedFile, DEFAULT_MAX_UPLOAD_BYTES};
@@ -97,6 +99,8 @@ pub struct AppConfig {
     pub max_upload_bytes: u64,
     /// How webhooks are delivered.
     pub webhooks: WebhookSettings,
+    /// When and how the daily e-mail digest goes out.
+    pub digest: DigestSettings,
 }
 
 impl Default for AppConfig {
@@ -115,6 +119,7 @@ impl Default for AppConfig {
             session_ttl_secs: 12 * 60 * 60,
             max_upload_bytes: evidence::DEFAULT_MAX_UPLOAD_BYTES,
             webhooks: WebhookSettings::default(),
+            digest: DigestSettings::default(),
         }
     }
 }

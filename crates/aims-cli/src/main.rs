@@ -974,10 +974,7 @@ async fn serve(
             )))
         }
         _ => {
-            tracing::info!(
-                reason = mail.off_reason,
-                "daily e-mail digest off"
-            );
+            tracing::info!(reason = mail.off_reason, "daily e-mail digest off");
             None
         }
     };

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod date;
+pub mod digest;
 pub mod document;
 pub mod eu_ai_act;
 pub mod evidence;

@@ -109,9 +109,14 @@ impl Conn<'_> {
     /// before its first): every change to its records appends one, so an
     /// unchanged number means unchanged records.
     pub async fn history_last_seq(&mut self, workspace_id: &str) -> Result<Option<i64>> {
+        // The last entry of `history_events_workspace`, read backwards. As
+        // `MAX(seq)`, a PostgreSQL connection whose generic plan was made
+        // while the table was small (no statistics yet) aggregated every
+        // event of the workspace: 40-90 ms at 100,000 events, on every read
+        // of the SoA or the heat map, kept or not.
         Ok(on_conn!(self, c => sqlx::query_scalar(
-            "SELECT MAX(seq) FROM history_events WHERE workspace_id = $1")
-            .bind(workspace_id).fetch_one(&mut **c).await)?)
+            "SELECT seq FROM history_events WHERE workspace_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(workspace_id).fetch_optional(&mut **c).await)?)
     }
 
     pub async fn history_head(&mut self) -> Result<HistoryHead> {

@@ -9,6 +9,7 @@ pub mod blobs;
 mod catalog;
 mod classifications;
 mod conn;
+mod digest;
 mod documents;
 mod evidence;
 mod history;
@@ -30,6 +31,7 @@ pub use conn::{
     migration_versions, Backend, Conn, PoolConn, Store, StoreError, Tx, DEFAULT_LOCK_TIMEOUT,
     POOL_CONNECTIONS,
 };
+pub use digest::{DigestMessageRow, DigestRecipientRow, DigestRunRow};
 pub use documents::UnreadRow;
 pub use evidence::{EvidenceFile, EvidenceGroup};
 pub use history::HistoryHead;

@@ -11,6 +11,7 @@ mod assets;
 mod auth;
 mod error;
 mod input;
+mod mail_client;
 mod markdown;
 mod pages;
 mod request_id;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_json;
+pub use mail_client::{MailClient, MAIL_TIMEOUT};
 pub use pages::{route_table as page_routes, PageRequires};
 pub use server::ServerLimits;
 pub use webhook_client::WebhookClient;

@@ -184,6 +184,8 @@ pub struct Options {
     pub max_upload_bytes: u64,
     /// Webhook delivery (test servers allow private and loopback targets).
     pub webhooks: aims_app::WebhookSettings,
+    /// The daily digest (off: no task runs in tests; `enabled` shows its switch).
+    pub digest: aims_app::DigestSettings,
 }
 
 impl Default for Options {
@@ -196,6 +198,7 @@ impl Default for Options {
                 allow_private: true,
                 ..Default::default()
             },
+            digest: aims_app::DigestSettings::default(),
         }
     }
 }
@@ -231,6 +234,7 @@ impl TestApp {
                 insecure_fast_password_hash: true,
                 max_upload_bytes: options.max_upload_bytes,
                 webhooks: options.webhooks,
+                digest: options.digest,
                 ..AppConfig::default()
             },
         )

@@ -13,6 +13,7 @@ mod browser;
 mod catalog;
 mod classification;
 mod cli;
+mod digest;
 mod documents;
 mod evidence;
 mod hardening;

@@ -347,6 +347,8 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
         ]),
         // The checkbox left out: a fresh webhook is switched off.
         "/w/{ws}/settings/webhooks/{id}" => f(&[("events", "ai_system.create")]),
+        // Each caller switches their own digest off: a change, recorded.
+        "/me/digest" => f(&[("receive", "off"), ("ws", "acme")]),
         "/admin/users" => f(&[
             ("name", "New"),
             ("email", &format!("n{}@example.org", unique())),

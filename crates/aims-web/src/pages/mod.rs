@@ -4,6 +4,7 @@
 mod admin;
 pub(crate) mod catalog;
 mod classification;
+mod digest;
 mod documents;
 pub(crate) mod evidence;
 mod impacts;
@@ -115,6 +116,7 @@ fn table() -> Vec<PageRoute> {
         evidence::routes(),
         records::routes(),
         webhooks::routes(),
+        digest::routes(),
     ]
     .into_iter()
     .flatten()

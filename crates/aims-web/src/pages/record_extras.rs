@@ -88,7 +88,7 @@ pub fn progress_svg(points: &[(String, f64)], target: Option<f64>, unit: &str) -
         lo = lo.min(t);
         hi = hi.max(t);
     }
-    if hi - lo < f64::EPSILON {
+    if hi <= lo {
         hi = lo + 1.0;
     }
     let x = |d: i64| PAD + (d - first) as f64 / (last - first) as f64 * (W - 2.0 * PAD);

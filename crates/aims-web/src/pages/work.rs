@@ -54,6 +54,9 @@ struct WorkPage {
     total: usize,
     more: i64,
     until: String,
+    /// This instance sends the daily digest; whether this member gets it.
+    digest_enabled: bool,
+    digest_receives: bool,
 }
 
 fn line(slug: &str, i: &WorkItem) -> Line {
@@ -84,6 +87,8 @@ async fn page(
     };
     let list = s.app.work_list(&w.scope, &of, None).await?;
     let slug = w.scope.workspace.slug.clone();
+    let digest_enabled = s.app.config.digest.enabled && !everyone;
+    let digest_receives = digest_enabled && s.app.receives_digest(&w.user.principal).await?;
     let groups = Urgency::ALL
         .iter()
         .map(|u| Group {
@@ -111,5 +116,7 @@ async fn page(
         until: day(&list.until),
         groups,
         slug,
+        digest_enabled,
+        digest_receives,
     }))
 }
