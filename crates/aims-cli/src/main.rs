@@ -19,6 +19,8 @@ macro_rules! outln {
     }};
 }
 
+mod accounts;
+mod catalog_cli;
 mod discover;
 mod evidence;
 mod impact;
@@ -27,15 +29,16 @@ mod progress;
 mod records;
 mod remote;
 mod risks;
+mod serve;
 mod soa;
 mod systems;
 mod webhooks;
 
 use aims_app::store::Store;
 use aims_app::{App, AppConfig, AppError, Principal};
+use catalog_cli::CatalogCmd;
 use clap::{Args, Parser, Subcommand};
 use config::{redact_url, FileConfig};
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,16 +114,16 @@ enum Command {
     },
     /// Manage users
     #[command(subcommand)]
-    User(UserCmd),
+    User(accounts::UserCmd),
     /// Manage workspaces
     #[command(subcommand)]
-    Workspace(WorkspaceCmd),
+    Workspace(accounts::WorkspaceCmd),
     /// Manage workspace members
     #[command(subcommand)]
-    Member(MemberCmd),
+    Member(accounts::MemberCmd),
     /// Manage API tokens
     #[command(subcommand)]
-    Token(TokenCmd),
+    Token(accounts::TokenCmd),
     /// The AI system inventory: list, show, classify under the EU AI Act
     #[command(subcommand)]
     Systems(systems::SystemsCmd),
@@ -177,122 +180,13 @@ enum Command {
     Audit(AuditCmd),
     /// Browse and extend the framework catalogue (built-in frameworks work without a database)
     #[command(subcommand)]
-    Catalog(CatalogCmd),
+    Catalog(catalog_cli::CatalogCmd),
     /// Load the sample organisation into the workspace `demo` (idempotent)
     Demo,
     /// Print the effective configuration, secrets redacted
     CheckConfig,
     /// Print the OpenAPI document of the REST API
     Openapi,
-}
-
-#[derive(Subcommand)]
-enum UserCmd {
-    /// Add a user; the password is read from standard input
-    Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// Make the user an instance administrator
-        #[arg(long)]
-        admin: bool,
-        /// Read the password from standard input (required; never pass it as an argument)
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-    /// List users
-    List,
-}
-
-#[derive(Subcommand)]
-enum WorkspaceCmd {
-    /// Create a workspace
-    Create {
-        #[arg(long)]
-        name: String,
-        /// Short name used in URLs: a-z, 0-9 and '-'
-        #[arg(long)]
-        slug: String,
-    },
-    /// List workspaces
-    List,
-}
-
-#[derive(Subcommand)]
-enum MemberCmd {
-    /// Add a user to a workspace, or change their role
-    Add {
-        #[arg(long)]
-        workspace: String,
-        #[arg(long)]
-        email: String,
-        /// manager, contributor or auditor
-        #[arg(long)]
-        role: String,
-    },
-    /// Take a user's access to a workspace away
-    Remove {
-        #[arg(long)]
-        workspace: String,
-        #[arg(long)]
-        email: String,
-    },
-    /// List a workspace's members
-    List {
-        #[arg(long)]
-        workspace: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum TokenCmd {
-    /// Create an API token; it is printed once, alone on the last line
-    Create {
-        #[arg(long)]
-        workspace: String,
-        /// manager, contributor or auditor
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        name: String,
-    },
-    /// List a workspace's API tokens
-    List {
-        #[arg(long)]
-        workspace: String,
-    },
-    /// Revoke an API token by id
-    Revoke {
-        #[arg(long)]
-        workspace: String,
-        id: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum CatalogCmd {
-    /// List frameworks and crosswalks
-    List,
-    /// Show one item: title, guidance, expected evidence and mappings (e.g. A.6.2.6 or iso27001:A.5.1)
-    Show {
-        /// Item id, optionally prefixed with the framework id and ':'
-        reference: String,
-    },
-    /// Search every framework
-    Search {
-        /// Words to find
-        text: Vec<String>,
-        #[arg(long, default_value_t = 25)]
-        limit: usize,
-    },
-    /// Import a framework (aims TOML or OSCAL catalog JSON) or a mapping set (aims TOML)
-    Import {
-        file: PathBuf,
-        /// Framework id to use for an OSCAL catalog
-        #[arg(long)]
-        id: Option<String>,
-    },
 }
 
 #[derive(Subcommand)]
@@ -599,7 +493,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             config.digest.at = mail.at;
             config.digest.public_url = mail.public_url.clone();
             config.digest.enabled = mail.smtp.is_some();
-            return serve(&s, &listen, web, config, mail)
+            return serve::serve(&s, &listen, web, config, mail)
                 .await
                 .map(|_| ExitCode::SUCCESS);
         }
@@ -630,7 +524,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 aims_app::builtin_catalog().map_err(app_error)?
             };
-            return catalog_cmd(&catalog, cmd);
+            return catalog_cli::catalog_cmd(&catalog, cmd);
         }
         _ => {}
     }
@@ -679,144 +573,10 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
             )
             .await;
         }
-        Command::User(UserCmd::Add {
-            email,
-            name,
-            admin,
-            password_stdin: _,
-        }) => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            let user = app
-                .add_user(op, &email, &name, password, admin, false)
-                .await
-                .map_err(app_error)?;
-            outln!(
-                "added user {} ({}){}",
-                user.email,
-                user.id,
-                if admin { " as administrator" } else { "" }
-            );
-        }
-        Command::User(UserCmd::List) => {
-            for u in app.users(op).await.map_err(app_error)? {
-                outln!(
-                    "{}\t{}\t{}\t{}",
-                    u.id,
-                    u.email,
-                    u.name,
-                    if u.is_admin { "admin" } else { "" }
-                );
-            }
-        }
-        Command::Workspace(WorkspaceCmd::Create { name, slug }) => {
-            let w = app
-                .create_workspace(op, &name, &slug)
-                .await
-                .map_err(app_error)?;
-            outln!("created workspace {} ({})", w.slug, w.name);
-        }
-        Command::Workspace(WorkspaceCmd::List) => {
-            for (w, _) in app.workspaces(op).await.map_err(app_error)? {
-                outln!("{}\t{}", w.slug, w.name);
-            }
-        }
-        Command::Member(MemberCmd::Add {
-            workspace,
-            email,
-            role,
-        }) => {
-            let m = app
-                .set_member(
-                    &app.enter(op, &workspace).await.map_err(app_error)?,
-                    &email,
-                    &role,
-                )
-                .await
-                .map_err(app_error)?;
-            outln!("{} is now {} in {}", m.email, m.role, workspace);
-        }
-        Command::Member(MemberCmd::Remove { workspace, email }) => {
-            let wanted = email.trim().to_lowercase();
-            let members = app
-                .members(&app.enter(op, &workspace).await.map_err(app_error)?)
-                .await
-                .map_err(app_error)?;
-            let Some(m) = members.iter().find(|m| m.email == wanted) else {
-                return Err(format!("{email} is not a member of {workspace}"));
-            };
-            app.remove_member(
-                &app.enter(op, &workspace).await.map_err(app_error)?,
-                &m.user_id,
-            )
-            .await
-            .map_err(app_error)?;
-            outln!("{} no longer has access to {workspace}", m.email);
-        }
-        Command::Member(MemberCmd::List { workspace }) => {
-            for m in app
-                .members(&app.enter(op, &workspace).await.map_err(app_error)?)
-                .await
-                .map_err(app_error)?
-            {
-                outln!("{}\t{}\t{}", m.email, m.role, m.name);
-            }
-        }
-        Command::Token(TokenCmd::Create {
-            workspace,
-            role,
-            name,
-        }) => {
-            let t = app
-                .create_token(
-                    &app.enter(op, &workspace).await.map_err(app_error)?,
-                    &name,
-                    &role,
-                )
-                .await
-                .map_err(app_error)?;
-            outln!(
-                "created API token '{}' ({}) with role {} in workspace {}",
-                t.row.name,
-                t.row.id,
-                t.row.role,
-                workspace
-            );
-            outln!("store it now; it will not be shown again:");
-            outln!("{}", t.secret);
-        }
-        Command::Token(TokenCmd::List { workspace }) => {
-            outln!("id\tname\trole\tprefix\tcreated_at\tlast_used_at\tstatus");
-            for t in app
-                .tokens(&app.enter(op, &workspace).await.map_err(app_error)?)
-                .await
-                .map_err(app_error)?
-            {
-                outln!(
-                    "{}\t{}\t{}\t{}…\t{}\t{}\t{}",
-                    t.id,
-                    t.name,
-                    t.role,
-                    t.prefix,
-                    t.created_at,
-                    t.last_used_at.as_deref().unwrap_or("never"),
-                    if t.revoked_at.is_some() {
-                        "revoked"
-                    } else {
-                        "active"
-                    }
-                );
-            }
-        }
-        Command::Token(TokenCmd::Revoke { workspace, id }) => {
-            app.revoke_token(&app.enter(op, &workspace).await.map_err(app_error)?, &id)
-                .await
-                .map_err(app_error)?;
-            outln!("revoked API token {id}");
-        }
+        Command::User(cmd) => return accounts::user(app, op, cmd).await,
+        Command::Workspace(cmd) => return accounts::workspace(app, op, cmd).await,
+        Command::Member(cmd) => return accounts::member(app, op, cmd).await,
+        Command::Token(cmd) => return accounts::token(app, op, cmd).await,
         Command::Audit(AuditCmd::Checkpoint) => {
             let cp = app.history_checkpoint(op).await.map_err(app_error)?;
             outln!(
@@ -924,205 +684,4 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
 /// (with PostgreSQL, a directory every replica shares).
 fn blob_store(s: &Settings) -> aims_app::store::BlobStore {
     aims_app::store::BlobStore::fs(s.data_dir.join("evidence"))
-}
-
-async fn serve(
-    s: &Settings,
-    listen: &str,
-    web: aims_web::WebConfig,
-    config: AppConfig,
-    mail: config::MailSettings,
-) -> Result<(), String> {
-    let mailer = match &mail.smtp {
-        Some((url, from)) => Some(aims_web::MailClient::new(
-            url,
-            from,
-            aims_web::MAIL_TIMEOUT,
-        )?),
-        None => None,
-    };
-    let store = open_store(s, false).await?;
-    let sender = aims_web::WebhookClient::new(config.webhooks.allow_private)?;
-    let state = aims_web::AppState {
-        app: App::new(store.clone(), config).with_blobs(blob_store(s)),
-        config: web,
-    };
-    // Webhook delivery runs beside the server and stops after it.
-    let (stop_webhooks, mut stopping) = tokio::sync::watch::channel(false);
-    let webhooks = tokio::spawn(state.app.clone().run_webhooks(
-        std::sync::Arc::new(sender),
-        async move {
-            let _ = stopping.changed().await;
-        },
-    ));
-    // The daily digest too, when an SMTP server is set.
-    let (stop_digest, mut digest_stopping) = tokio::sync::watch::channel(false);
-    let digest = match (mailer, &mail.smtp) {
-        (Some(mailer), Some((url, from))) => {
-            tracing::info!(
-                smtp = %url.redacted(),
-                from = %from,
-                at = %mail.at,
-                links = mail.public_url.as_deref().unwrap_or("none (no --public-url)"),
-                "daily e-mail digest on"
-            );
-            Some(tokio::spawn(state.app.clone().run_digests(
-                std::sync::Arc::new(mailer),
-                async move {
-                    let _ = digest_stopping.changed().await;
-                },
-            )))
-        }
-        _ => {
-            tracing::info!(reason = mail.off_reason, "daily e-mail digest off");
-            None
-        }
-    };
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(
-        address = %addr,
-        backend = if s.database_url.is_some() { "postgres" } else { "sqlite" },
-        "aims is listening on http://{addr}"
-    );
-    let served = aims_web::serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string());
-    let _ = stop_webhooks.send(true);
-    let _ = stop_digest.send(true);
-    let _ = webhooks.await;
-    if let Some(digest) = digest {
-        let _ = digest.await;
-    }
-    served?;
-    store.close().await;
-    tracing::info!("aims stopped");
-    Ok(())
-}
-
-/// Resolves on SIGTERM or Ctrl-C; the server then finishes in-flight requests.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
-}
-
-fn catalog_cmd(c: &aims_app::catalogue::Catalog, cmd: CatalogCmd) -> Result<ExitCode, String> {
-    match cmd {
-        CatalogCmd::List => {
-            outln!("FRAMEWORKS");
-            for f in c.frameworks() {
-                let origin = if f.builtin { "built-in" } else { "imported" };
-                outln!(
-                    "  {:<20} {:<24} {:>4} items  {} ({origin})",
-                    f.id,
-                    f.name,
-                    f.items.len(),
-                    f.kind
-                );
-            }
-            outln!("CROSSWALKS");
-            for m in c.mapping_sets() {
-                outln!(
-                    "  {:<32} {} -> {}  {} pairs",
-                    m.id,
-                    m.source,
-                    m.target,
-                    m.pairs.len()
-                );
-            }
-        }
-        CatalogCmd::Show { reference } => {
-            let found = c.resolve(&reference);
-            let Some((f, item)) = found.first() else {
-                return Err(format!(
-                    "no catalogue item '{reference}'; try 'aims catalog search {reference}', or name the framework as in iso42001:A.6.2.6"
-                ));
-            };
-            outln!("{} {} — {}", item.id, item.title, f.name);
-            let mut facts = vec![item.kind.clone()];
-            if let Some(p) = &item.parent {
-                facts.push(format!("part of {p}"));
-            }
-            if !item.applies_to.is_empty() {
-                facts.push(format!("applies to {}", item.applies_to));
-            }
-            if !item.applies_from.is_empty() {
-                facts.push(format!("applies from {}", item.applies_from));
-            }
-            outln!("{}", facts.join(" · "));
-            if !item.summary.is_empty() {
-                outln!("\nIn short\n  {}", item.summary);
-            }
-            if !item.asks.is_empty() {
-                outln!("\nWhat it asks (our guidance)\n  {}", item.asks);
-            }
-            if !item.evidence.is_empty() {
-                outln!("\nEvidence auditors expect");
-                for e in &item.evidence {
-                    outln!("  - {e}");
-                }
-            }
-            if !item.aims_records.is_empty() {
-                outln!(
-                    "\nRecords in aims that satisfy it\n  {}",
-                    item.aims_records.join(", ")
-                );
-            }
-            let maps = c.mappings_of(&f.id, &item.id);
-            let mut frameworks: Vec<&str> =
-                maps.iter().map(|m| m.framework.name.as_str()).collect();
-            frameworks.dedup();
-            let mut shown = std::collections::BTreeSet::new();
-            for name in frameworks {
-                if !shown.insert(name) {
-                    continue;
-                }
-                outln!("\nMaps to {name}");
-                for m in maps.iter().filter(|m| m.framework.name == name) {
-                    let strength = m.strength.map(|s| format!(", {s}")).unwrap_or_default();
-                    outln!(
-                        "  {} {} ({}{strength})",
-                        m.item.id,
-                        m.item.title,
-                        m.relationship
-                    );
-                }
-            }
-            for (other, _) in found.iter().skip(1) {
-                outln!("\n(also in {}: use {}:{})", other.name, other.id, item.id);
-            }
-        }
-        CatalogCmd::Search { text, limit } => {
-            let q = text.join(" ");
-            let hits = c.search(&q, limit);
-            if hits.is_empty() {
-                outln!("nothing matches '{q}'");
-                return Ok(ExitCode::from(1));
-            }
-            for h in hits {
-                outln!("{:<14} {:<16} {}", h.framework.id, h.item.id, h.item.title);
-            }
-        }
-        CatalogCmd::Import { .. } => {}
-    }
-    Ok(ExitCode::SUCCESS)
 }
