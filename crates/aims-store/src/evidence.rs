@@ -28,6 +28,9 @@ pub struct EvidenceFile {
 
 const COLS: &str = "id, workspace_id, evidence_id, number, sha256, size, file_name, media_type, source, ci, created_at, created_by";
 
+/// A rejected evidence item's index row (its facet token, checked by a test).
+const REJECTED: &str = "facets LIKE '% review_status=rejected %'";
+
 /// How many of the evidence items for one record share what their standing
 /// depends on (`aims_domain::evidence::standing`): rejected or not, and past
 /// their validity on the day asked about or not. A record has at most four
@@ -99,7 +102,6 @@ impl Conn<'_> {
         workspace_id: &str,
         today: &str,
     ) -> Result<Vec<EvidenceGroup>> {
-        let find = self.find_function();
         // By `from_id` alone (an item's links are of its workspace): with the
         // workspace named too, SQLite, which has no statistics, preferred
         // `record_links_by_relation` (two columns matched, covering) and read
@@ -111,7 +113,7 @@ impl Conn<'_> {
                SELECT l.to_id AS target_id, x.review_status, MIN(x.valid_until) AS valid_until, COUNT(*) AS items
                FROM (SELECT id, MAX(review_status) AS review_status, MAX(valid_until) AS valid_until
                      FROM (SELECT id, 'rejected' AS review_status, NULL AS valid_until FROM record_index
-                           WHERE workspace_id = $1 AND kind = 'evidence' AND {find}(facets, $3) > 0
+                           WHERE workspace_id = $1 AND kind = 'evidence' AND {REJECTED}
                            UNION ALL
                            SELECT record_id, '', due_on FROM record_duties
                            WHERE workspace_id = $1 AND kind = 'evidence' AND duty = 'valid_until' AND due_on < $2) e
@@ -125,9 +127,8 @@ impl Conn<'_> {
              FROM (SELECT to_id, COUNT(*) AS items FROM record_links
                    WHERE relation = 'evidence_for' AND workspace_id = $1 GROUP BY to_id) t"
         );
-        let rejected = crate::records::facet_token("review_status", "rejected");
         let groups: Vec<EvidenceGroup> = on_conn!(self, c => sqlx::query_as(&sql)
-            .bind(workspace_id).bind(today).bind(&rejected).fetch_all(&mut **c).await)?;
+            .bind(workspace_id).bind(today).fetch_all(&mut **c).await)?;
         Ok(groups.into_iter().filter(|g| g.items > 0).collect())
     }
 
@@ -173,5 +174,14 @@ impl Conn<'_> {
             Conn::Sqlite(_) => "instr",
             Conn::Postgres(_) => "strpos",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_rejected_test_matches_the_facet_token() {
+        let token = crate::records::facet_token("review_status", "rejected");
+        assert_eq!(super::REJECTED, format!("facets LIKE '%{token}%'"));
     }
 }
