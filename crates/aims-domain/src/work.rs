@@ -58,10 +58,10 @@ pub fn urgency(due: &str, today: &str) -> Option<(i64, Urgency)> {
 /// "3 days overdue", "due today", "in 1 day", "in 12 days".
 pub fn days_text(days: i64) -> String {
     match days {
-        0 => "due today".to_owned(),
+        d if d < -1 => format!("{} days overdue", -d),
         -1 => "1 day overdue".to_owned(),
+        0 => "due today".to_owned(),
         1 => "in 1 day".to_owned(),
-        d if d < 0 => format!("{} days overdue", -d),
         d => format!("in {d} days"),
     }
 }
