@@ -24,6 +24,16 @@ pub enum Urgency {
 }
 
 impl Urgency {
+    /// Its name in the API (`this_week`), the one serde gives it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::Today => "today",
+            Urgency::ThisWeek => "this_week",
+            Urgency::Later => "later",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Urgency::Overdue => "Overdue",

@@ -95,10 +95,6 @@ fn flash(key: &str) -> Option<String> {
     )
 }
 
-fn label(s: DocState) -> &'static str {
-    s.label()
-}
-
 async fn view(
     s: &AppState,
     w: &WsPage,
@@ -144,7 +140,7 @@ async fn view(
         latest: latest.filter(|l| l.state != DocState::Published).map(|l| {
             (
                 l.number,
-                label(l.state),
+                l.state.label(),
                 crate::markdown::render(&l.markdown),
             )
         }),
@@ -153,7 +149,7 @@ async fn view(
             .iter()
             .map(|v| VersionLine {
                 number: v.number,
-                state: label(v.state),
+                state: v.state.label(),
                 at: when(&v.updated_at),
                 by: v.updated_by.clone(),
                 note: v.note.clone(),

@@ -92,12 +92,7 @@ async fn page(
     let groups = Urgency::ALL
         .iter()
         .map(|u| Group {
-            key: match u {
-                Urgency::Overdue => "overdue",
-                Urgency::Today => "today",
-                Urgency::ThisWeek => "week",
-                Urgency::Later => "later",
-            },
+            key: u.key(),
             label: u.label(),
             items: list
                 .items
