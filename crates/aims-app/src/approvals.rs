@@ -6,6 +6,7 @@
 use crate::records::record_of_kind;
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::history::field_changes;
+use aims_domain::record::REVIEWS;
 use aims_domain::record::{ApprovalState, Fields, Kind};
 use aims_store::{ApprovalRow, RecordRow};
 use serde::Serialize;
@@ -127,13 +128,39 @@ impl App {
                 )
                 .await?;
             json!({"systems_in_scope": in_scope.iter().map(|s| json!({"id": s.id, "name": s.title})).collect::<Vec<_>>()})
+        } else if kind.record_type == REVIEWS.record_type {
+            // Signing off freezes the inputs as they stand.
+            let review = self.record(ws, kind, id).await?;
+            json!({"inputs": self.compile_review_inputs(ws, &review).await?})
         } else {
             Value::Null
         };
         let mut tx = self.store.begin().await?;
-        let record = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
+        let mut record = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
         if record.version != version {
             return Err(AppError::stale(record.version));
+        }
+        if kind.record_type == REVIEWS.record_type {
+            // A review is signed off once held; the sign-off is recorded in
+            // its fields and locks it.
+            Self::check_review_unlocked(&record)?;
+            let held = record
+                .fields
+                .get("held_on")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if held.is_empty() {
+                return Err(AppError::field(
+                    "held_on",
+                    "record the day the review was held before signing it off",
+                ));
+            }
+            let mut fields = record.fields.clone();
+            fields.insert("status".into(), json!(crate::reviews::SIGNED_OFF));
+            fields.insert("signed_off_on".into(), json!(self.today()));
+            record = self
+                .update_parsed(&mut tx.conn(), ws, kind, &record, fields, &mut None)
+                .await?;
         }
         let rows = tx.conn().approvals_of(&ws.workspace.id, id).await?;
         let current = approvals_of(&record, &rows);

@@ -5,6 +5,7 @@
 //! call these functions; the store is only reached through `aims-store`.
 
 mod approvals;
+mod audits;
 mod auth;
 mod catalog;
 mod classifications;
@@ -20,11 +21,16 @@ mod impacts;
 mod import;
 mod intake;
 mod interchange;
+mod journals;
 mod kept;
 mod links;
+mod metrics;
+mod nonconformities;
 mod password;
 mod people;
+mod questionnaires;
 mod records;
+mod reviews;
 mod risk_library;
 mod risks;
 mod soa;
@@ -58,8 +64,11 @@ pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
+pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
 pub use people::Person;
+pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
+pub use reviews::{InputLine, ReviewInputs};
 pub use risk_library::{LibraryEntry, Reference};
 pub use risks::{
     method_table, risks_kind, AcceptanceView, HeatMap, MethodChange, MethodVersion,
@@ -170,6 +179,11 @@ impl App {
 
     pub(crate) fn now(&self) -> String {
         clock::format(self.clock.now())
+    }
+
+    /// The time now on the application's clock (RFC 3339, UTC).
+    pub fn now_text(&self) -> String {
+        self.now()
     }
 
     /// True when the database answers.

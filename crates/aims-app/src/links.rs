@@ -154,6 +154,10 @@ impl App {
                 ),
             ));
         }
+        if rel.name == "audits_scope" {
+            self.check_audit_independence(&mut tx.conn(), ws, &from, Some(&other))
+                .await?;
+        }
         let row = self
             .insert_link(&mut tx.conn(), ws, kind, &from, rel, &other)
             .await?;

@@ -113,4 +113,41 @@ impl App {
         out.sort_by_key(|p| (p.gaps.is_empty(), p.email.clone()));
         Ok(out)
     }
+
+    /// The RACI as one matrix of activities by parties (accountable
+    /// members by e-mail address, then the roles and people named).
+    pub async fn raci_matrix(&self, ws: &Scope) -> Result<aims_domain::raci::Matrix> {
+        ws.require(Action::Read)?;
+        let members = self.members(ws).await?;
+        let rows: Vec<aims_domain::raci::Row> = self
+            .all_records(ws, &RESPONSIBILITIES, &Default::default())
+            .await?
+            .into_iter()
+            .map(|r| {
+                let process = RESPONSIBILITIES
+                    .field("process")
+                    .map(|f| {
+                        f.choice_label(text(&r.fields, "process").unwrap_or(""))
+                            .to_owned()
+                    })
+                    .unwrap_or_default();
+                let accountable = r
+                    .owner_id
+                    .as_deref()
+                    .and_then(|o| members.iter().find(|m| m.user_id == o))
+                    .map(|m| m.email.clone())
+                    .unwrap_or_default();
+                aims_domain::raci::Row {
+                    process,
+                    accountable,
+                    responsible: text(&r.fields, "responsible").unwrap_or("").to_owned(),
+                    consulted: text(&r.fields, "consulted").unwrap_or("").to_owned(),
+                    informed: text(&r.fields, "informed").unwrap_or("").to_owned(),
+                    activity: r.title,
+                    id: r.id,
+                }
+            })
+            .collect();
+        Ok(aims_domain::raci::matrix(&rows))
+    }
 }

@@ -93,6 +93,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
         derive_fields(&derivation, &mut fields)?;
+        if kind.name == aims_domain::record::NONCONFORMITIES.name {
+            self.check_nonconformity(&mut tx.conn(), ws, None, &Fields::new(), &mut fields)
+                .await?;
+        }
         let row = self
             .insert_record(&mut tx.conn(), ws, kind, fields, &mut None)
             .await?;
@@ -174,12 +178,22 @@ impl App {
         if old.version != version {
             return Err(AppError::stale(old.version));
         }
+        Self::check_review_unlocked(&old)?;
         let mut fields = kind.parse_update(&old.fields, input)?;
         let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
         derive_fields(&derivation, &mut fields)?;
+        if kind.name == aims_domain::record::NONCONFORMITIES.name {
+            self.check_nonconformity(&mut tx.conn(), ws, Some(id), &old.fields, &mut fields)
+                .await?;
+        }
         let new = self
             .update_parsed(&mut tx.conn(), ws, kind, &old, fields, &mut None)
             .await?;
+        if kind.name == aims_domain::record::AUDITS.name
+            && crate::audits::names_auditors(&new.fields)
+        {
+            self.check_audit_written(&mut tx.conn(), ws, id).await?;
+        }
         tx.commit().await?;
         Ok(new)
     }
@@ -239,6 +253,7 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         let old = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
+        Self::check_review_unlocked(&old)?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         tx.conn().record_delete(&ws.workspace.id, id).await?;
         let unlinked: Vec<Value> = links
@@ -495,6 +510,7 @@ pub(crate) enum Derivation {
     Plain,
     Risk(aims_domain::risk::RiskMethod),
     Incident,
+    Certification,
 }
 
 impl App {
@@ -510,6 +526,7 @@ impl App {
                 Derivation::Risk(self.method_in(conn, &ws.workspace.id).await?.method)
             }
             Derived::IncidentDeadline => Derivation::Incident,
+            Derived::Certification => Derivation::Certification,
         })
     }
 }
@@ -523,6 +540,7 @@ pub(crate) fn derive_fields(
         Derivation::Plain => Ok(()),
         Derivation::Risk(method) => aims_domain::risk::fields::derive(method, fields),
         Derivation::Incident => aims_domain::incident::derive(fields),
+        Derivation::Certification => aims_domain::certification::derive(fields),
     }
 }
 

@@ -145,7 +145,7 @@ impl App {
                     kind: kind.name,
                     kind_label: kind.singular,
                     page: kind.page,
-                    duty_label: kind.field(&r.duty).map_or("Due", |f| f.label),
+                    duty_label: aims_domain::work::duty_label(kind, &r.duty),
                     record_id: r.record_id,
                     title: r.title,
                     duty: r.duty,

@@ -21,10 +21,12 @@ macro_rules! outln {
 
 mod accounts;
 mod catalog_cli;
+mod check_cli;
 mod discover;
 mod evidence;
 mod impact;
 mod import;
+mod metrics;
 mod progress;
 mod records;
 mod remote;
@@ -157,6 +159,19 @@ enum Command {
     /// Evidence: push files from a pipeline, list, show, verify the stored files
     #[command(subcommand)]
     Evidence(evidence::EvidenceCmd),
+    /// Metrics: `aims metrics push` values from a pipeline (one or a CSV
+    /// file) to a server, `aims metrics list` where each stands
+    #[command(subcommand)]
+    Metrics(metrics::MetricsCmd),
+    /// Internal and external audits: list, show
+    #[command(subcommand)]
+    Audits(check_cli::KindCmd),
+    /// Nonconformities: list, show
+    #[command(subcommand)]
+    Nc(check_cli::KindCmd),
+    /// Management reviews: show one with its inputs
+    #[command(subcommand)]
+    Review(check_cli::ReviewCmd),
     /// Outgoing webhooks: `aims webhooks list`
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCmd),
@@ -532,6 +547,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Evidence(cmd @ evidence::EvidenceCmd::Push { .. }) = cli.command {
         return evidence::run_remote(cmd).await;
     }
+    if let Command::Metrics(cmd @ metrics::MetricsCmd::Push { .. }) = cli.command {
+        return metrics::push(cmd).await;
+    }
     let adopt = matches!(cli.command, Command::Audit(AuditCmd::Seal));
     let store = open_store(&s, adopt).await?;
     let app = App::new(store.clone(), AppConfig::default()).with_blobs(blob_store(&s));
@@ -557,6 +575,10 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Evidence(cmd) => return evidence::run(app, op, cmd).await,
         Command::Report(cmd) => return soa::report(app, op, cmd).await,
         Command::Webhooks(cmd) => return webhooks::run(app, op, cmd).await,
+        Command::Metrics(cmd) => return metrics::run(app, op, cmd).await,
+        Command::Audits(cmd) => return check_cli::run_kind(app, op, "audits", cmd).await,
+        Command::Nc(cmd) => return check_cli::run_kind(app, op, "nonconformities", cmd).await,
+        Command::Review(cmd) => return check_cli::review(app, op, cmd).await,
         Command::Discover {
             path,
             workspace,
@@ -660,7 +682,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Demo => {
             let r = app.load_demo(op).await.map_err(app_error)?;
             outln!(
-                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} Statement of Applicability versions and {} evidence items added, {} documents, objectives, trainings, suppliers, incidents and other day-to-day records added, {} administrators added as managers{}",
+                "demo workspace '{}' ready: {} AI systems added, {} classified under the EU AI Act, {} other records (models, data sets, resources, context, interested parties) and {} links added, {} risks with their treatment actions added, {} impact assessments added, {} Statement of Applicability versions and {} evidence items added, {} documents, objectives, trainings, suppliers, incidents and other day-to-day records added, {} metrics, audits, findings, nonconformities, reviews and certification records added, {} administrators added as managers{}",
                 aims_app::DEMO_SLUG,
                 r.systems_added,
                 r.systems_classified,
@@ -671,6 +693,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 r.soa_versions_added,
                 r.evidence_added,
                 r.operations_added,
+                r.check_added,
                 r.managers_added,
                 if r.workspace_created { " (workspace created)" } else { "" }
             );

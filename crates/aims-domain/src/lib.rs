@@ -4,6 +4,8 @@
 //! HTTP, no clock and no randomness; time and ids are passed in by callers.
 
 pub mod access;
+pub mod audit;
+pub mod certification;
 pub mod date;
 pub mod digest;
 pub mod document;
@@ -12,7 +14,12 @@ pub mod evidence;
 pub mod history;
 pub mod impact;
 pub mod incident;
+pub mod journal;
+pub mod metric;
+pub mod nonconformity;
 pub mod par;
+pub mod questionnaire;
+pub mod raci;
 pub mod record;
 pub mod risk;
 pub mod soa;

@@ -6,6 +6,7 @@
 //! treat every kind the same way.
 
 mod kinds;
+mod kinds_check;
 mod kinds_run;
 mod parse;
 #[cfg(test)]
@@ -16,6 +17,10 @@ mod tests_fields;
 pub use kinds::{
     kind, kind_by_record_type, relation, CONTROLS, EVIDENCE, EVIDENCE_REQUESTS, KINDS, RELATIONS,
     RISKS, RISK_ACTIONS,
+};
+pub use kinds_check::{
+    AUDITS, CERTIFICATION, CORRECTIVE_ACTIONS, FINDINGS, IMPROVEMENTS, METRICS, NONCONFORMITIES,
+    REVIEWS,
 };
 pub use kinds_run::{
     CHANGES, COMMITMENTS, COMMUNICATIONS, DOCUMENTS, INCIDENTS, OBJECTIVES, RESPONSIBILITIES,
@@ -397,6 +402,9 @@ pub enum Derived {
     /// An incident's EU AI Act Art. 73 report deadline from its awareness
     /// day and category: [`crate::incident::derive`].
     IncidentDeadline,
+    /// A certificate's expiry and surveillance audits from the day it
+    /// starts: [`crate::certification::derive`].
+    Certification,
 }
 
 /// Field names the record itself uses: no kind may declare them.

@@ -76,6 +76,27 @@ pub fn days_text(days: i64) -> String {
     }
 }
 
+/// The prefix of a duty a record carries for something kept beside it
+/// (`questionnaire:<id>`: a supplier's questionnaire waiting for answers),
+/// rather than for one of its date fields.
+pub const QUESTIONNAIRE_DUTY: &str = "questionnaire:";
+
+/// What a duty of a record of `kind` is called in a work list: its date
+/// field's label, or what a duty kept beside the record stands for.
+pub fn duty_label(kind: &crate::record::Kind, duty: &str) -> &'static str {
+    if let Some(f) = kind.field(duty) {
+        return f.label;
+    }
+    if duty.starts_with(QUESTIONNAIRE_DUTY) {
+        return "Questionnaire answers due";
+    }
+    match duty {
+        "value_due" => "Next value due",
+        "breach" => "Threshold breached",
+        _ => "Due",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +138,18 @@ mod tests {
         assert_eq!(days_text(12), "in 12 days");
         assert_eq!(days_text(-1), "1 day overdue");
         assert_eq!(days_text(-3), "3 days overdue");
+    }
+
+    #[test]
+    fn duties_are_named_by_their_field_or_what_they_stand_for() {
+        use crate::record::{INCIDENTS, SUPPLIERS};
+        assert_eq!(duty_label(&INCIDENTS, "report_due"), "Report due");
+        assert_eq!(
+            duty_label(&SUPPLIERS, "questionnaire:abc"),
+            "Questionnaire answers due"
+        );
+        assert_eq!(duty_label(&SUPPLIERS, "value_due"), "Next value due");
+        assert_eq!(duty_label(&SUPPLIERS, "breach"), "Threshold breached");
+        assert_eq!(duty_label(&SUPPLIERS, "questionnaire"), "Due");
     }
 }

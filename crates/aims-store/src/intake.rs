@@ -56,6 +56,13 @@ impl Conn<'_> {
         Ok(row.map(|r| r.0))
     }
 
+    /// The name of a workspace, by id.
+    pub async fn workspace_name(&mut self, workspace_id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = on_conn!(self, c => sqlx::query_as("SELECT name FROM workspaces WHERE id = $1")
+            .bind(workspace_id).fetch_optional(&mut **c).await)?;
+        Ok(row.map(|r| r.0))
+    }
+
     /// Counts a submission from `sender` at `at`, forgets those before
     /// `day_ago`, and returns how many came from `sender` since `hour_ago`
     /// and from anyone since `day_ago` (this one included).

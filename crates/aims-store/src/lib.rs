@@ -15,7 +15,10 @@ mod evidence;
 mod history;
 mod identity;
 mod intake;
+mod journals;
 mod kind_reads;
+mod measurements;
+mod questionnaires;
 mod records;
 mod risks;
 pub mod seal;
@@ -37,6 +40,9 @@ pub use evidence::{EvidenceFile, EvidenceGroup};
 pub use history::HistoryHead;
 pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, WorkspaceRow};
 pub use intake::IntakeLinkRow;
+pub use journals::EntryRow;
+pub use measurements::{MeasurementRow, MetricStateRow};
+pub use questionnaires::{questionnaire_duty, QuestionnaireRow};
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };

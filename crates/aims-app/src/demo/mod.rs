@@ -15,6 +15,7 @@ pub const DEMO_NAME: &str = "Northwind Health (demo)";
 /// links between them by title.
 const RECORDS: &str = include_str!("records.json");
 
+mod check;
 mod impact;
 mod operations;
 mod risks;
@@ -80,6 +81,8 @@ pub struct DemoReport {
     /// Documents, objectives, responsibilities, trainings, communications,
     /// suppliers, commitments, incidents and changes (issue #10).
     pub operations_added: usize,
+    /// Metrics, audits, findings, nonconformities, reviews, certification (issue #11).
+    pub check_added: usize,
 }
 
 impl App {
@@ -154,6 +157,7 @@ impl App {
         (report.soa_versions_added, report.evidence_added) =
             self.load_demo_soa(&scope, owner.as_deref()).await?;
         report.operations_added = self.load_demo_operations(&scope, owner.as_deref()).await?;
+        report.check_added = self.load_demo_check(&scope, owner.as_deref()).await?;
         Ok(report)
     }
 }

@@ -16,14 +16,14 @@ use aims_domain::record::{
 use serde_json::{json, Value};
 
 /// `today` moved by `days`.
-fn on(today: &str, days: i64) -> String {
+pub(super) fn on(today: &str, days: i64) -> String {
     add_days(today, days).unwrap_or_else(|| today.to_owned())
 }
 
 impl App {
     /// Creates `fields` as a record of `kind` unless one with its title
     /// exists; the record's id, and whether it is new.
-    async fn demo_record(
+    pub(super) async fn demo_record(
         &self,
         scope: &Scope,
         kind: &Kind,
@@ -199,6 +199,7 @@ impl App {
                 continue;
             }
             added += 1;
+            self.demo_extras(scope, kind, &id).await?;
             // Progress over time: each value measured since the baseline.
             let mut version = 1;
             for value in steps {
@@ -212,5 +213,70 @@ impl App {
             }
         }
         Ok(added)
+    }
+
+    /// What some demo records carry beyond their fields: a supplier's
+    /// questionnaire, an incident's timeline, a communication's sending,
+    /// the system a change touches.
+    async fn demo_extras(&self, scope: &Scope, kind: &Kind, id: &str) -> Result<()> {
+        use aims_domain::journal::EntryInput;
+        let t = self.today();
+        let record = self.record(scope, kind, id).await?;
+        let entry = |entry_type: &str, days: i64, at: &str, text: &str, to: &str, channel: &str| {
+            EntryInput {
+                entry_type: entry_type.into(),
+                occurred_at: format!("{}T{at}", on(&t, days)),
+                text: text.into(),
+                recipient: to.into(),
+                channel: channel.into(),
+            }
+        };
+        match (kind.name, record.title.as_str()) {
+            ("suppliers", title) => {
+                let answered = title == "Helix Model API";
+                let req = crate::SendQuestionnaire {
+                    sent_to: if answered { "trust@helix.example" } else { "compliance@medcode.example" }.into(),
+                    due_on: t.clone(),
+                    ..Default::default()
+                };
+                let sent = self.send_questionnaire(scope, id, &req).await?;
+                let answers: std::collections::BTreeMap<String, String> = [
+                    ("offering", "A hosted large language model API; we train the models ourselves."),
+                    ("customer_data", "Customer prompts are not used for training; retention is 30 days for abuse monitoring."),
+                    ("incidents", "Within 24 hours by e-mail to the named contact; status page for outages."),
+                    ("security", "ISO/IEC 27001 and SOC 2 Type II, renewed yearly."),
+                    ("eu_ai_act", "A general-purpose AI model provider under the AI Act; documentation is shared under NDA."),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+                self.record_answers(scope, &sent.questionnaire.id, &answers).await?;
+                if !answered {
+                    self.review_questionnaire(scope, &sent.questionnaire.id, "Acceptable: no personal data leaves our systems.").await?;
+                }
+            }
+            ("incidents", "Chatbot gave wrong cover information to members") => {
+                for e in [
+                    entry("note", -3, "07:40", "Monitoring flagged answers citing last year's dental limits.", "", ""),
+                    entry("action", -3, "09:15", "Content update rolled back; chatbot answers checked against the current policy.", "", ""),
+                    entry("sent", -2, "11:00", "Correction sent to the members who asked about dental cover.", "About 40 affected members", "e-mail"),
+                    entry("note", -1, "16:30", "Root cause: the content pipeline skipped the review step for a bulk update.", "", ""),
+                ] {
+                    self.add_entry(scope, kind, id, &e).await?;
+                }
+            }
+            ("communications", "AI policy announcement") => {
+                self.add_entry(scope, kind, id, &entry("sent", -20, "10:00", "Published on the intranet with a note from the CEO.", "All staff", "intranet"))
+                    .await?;
+            }
+            ("changes", _) => {
+                let systems = self.all_records(scope, crate::systems_kind(), &Default::default()).await?;
+                if let Some(s) = systems.iter().find(|s| s.title == "Member support chatbot") {
+                    self.link(scope, kind, id, "touches", &s.id).await?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }

@@ -203,6 +203,44 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
     if path.contains("/documents/{id}/") && !path.contains("/links") {
         return document_target(t, email).await;
     }
+    if path.contains("/questionnaires/{id}") {
+        // A questionnaire sent to a supplier; answered when it is to be reviewed.
+        let body = json!({"title": "Target supplier"});
+        let supplier = t
+            .app
+            .create_record(
+                &acme,
+                &aims_app::domain::record::SUPPLIERS,
+                Input::Json(body.as_object().unwrap()),
+            )
+            .await
+            .unwrap();
+        let req = aims_app::SendQuestionnaire {
+            sent_to: "target@supplier.example".into(),
+            due_on: t.app.today(),
+            ..Default::default()
+        };
+        let q = t
+            .app
+            .send_questionnaire(&acme, &supplier.id, &req)
+            .await
+            .unwrap()
+            .questionnaire
+            .id;
+        if path.ends_with("/review") {
+            let answers = [("offering".to_owned(), "Target".to_owned())].into();
+            t.app.record_answers(&acme, &q, &answers).await.unwrap();
+        }
+        return Target {
+            id: q,
+            email,
+            version: 1,
+            to: String::new(),
+            link: String::new(),
+            title: "title",
+            number: 1,
+        };
+    }
     let id = if path.ends_with("/systems/{id}/classification") {
         // A system that has been classified once, so it can be read back.
         let s = t.app.create_system(&acme, "Target", "").await.unwrap();
@@ -215,6 +253,12 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
         let body = if path.ends_with("/acceptance") {
             // A risk whose residual is scored, so it can be accepted.
             json!({"title": "Target", "residual_likelihood": 1, "residual_impact": 1})
+        } else if path.ends_with("/findings/{id}/raise") {
+            // Only a finding graded a nonconformity is raised.
+            json!({"title": "Target", "grade": "major_nc"})
+        } else if path.ends_with("/reviews/{id}/approve") {
+            // A review is signed off once held.
+            json!({"title": "Target", "held_on": "2026-01-15", "status": "held"})
         } else {
             json!({kind.title_field().name: "Target"})
         };

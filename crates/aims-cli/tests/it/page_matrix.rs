@@ -128,6 +128,22 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             .collect()
     };
     let name = format!("Page matrix {}", unique());
+    // A questionnaire sent to a supplier: answered first when it is to be reviewed.
+    if path.starts_with("/w/{ws}/questionnaires/") {
+        let q = sent_questionnaire(t).await;
+        if path.ends_with("/review") {
+            let answers = [("offering".to_owned(), "Matrix".to_owned())].into();
+            t.app.record_answers(&acme, &q, &answers).await.unwrap();
+        }
+        let form = if path.ends_with("/answers") {
+            f(&[("answer.offering", &name)])
+        } else if path.ends_with("/review") {
+            f(&[("conclusion", &name)])
+        } else {
+            vec![]
+        };
+        return (url.replace(&system, &q), form);
+    }
     // Pages of a kind of record: a record of that kind, and for links another one.
     if let Some(kind) = aims_app::domain::record::KINDS.iter().find(|k| {
         let base = format!("/w/{{ws}}/{}", k.page);
@@ -213,7 +229,51 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
                 f(&[("based_on", ""), ("markdown", &format!("# {name}"))]),
             );
         }
-        let form = if path.ends_with("/approve") {
+        if kind.name == "findings" && path.ends_with("/raise") {
+            // Only a finding graded a nonconformity is raised.
+            let grade = serde_json::json!({"grade": "major_nc"});
+            t.app
+                .update_record(
+                    &acme,
+                    kind,
+                    &id,
+                    1,
+                    aims_app::domain::record::Input::Json(grade.as_object().unwrap()),
+                )
+                .await
+                .unwrap();
+        }
+        if kind.name == "reviews" && path.ends_with("/approve") {
+            // A review is signed off once held.
+            let held = serde_json::json!({"held_on": "2026-01-15", "status": "held"});
+            t.app
+                .update_record(
+                    &acme,
+                    kind,
+                    &id,
+                    1,
+                    aims_app::domain::record::Input::Json(held.as_object().unwrap()),
+                )
+                .await
+                .unwrap();
+            return (url, f(&[("version", "2"), ("note", "matrix")]));
+        }
+        let journal = aims_app::domain::journal::entry_types(kind.name);
+        let form = if path.ends_with("/entries") {
+            f(&[
+                ("entry_type", journal[0].key),
+                ("text", &name),
+                ("recipient", "Matrix readers"),
+            ])
+        } else if path.ends_with("/questionnaires") {
+            f(&[
+                ("template", "ai-supplier"),
+                ("sent_to", "matrix@supplier.example"),
+                ("due_on", &t.app.today()),
+            ])
+        } else if path.ends_with("/measurements") {
+            f(&[("value", "0.5")])
+        } else if path.ends_with("/approve") {
             f(&[("version", "1"), ("note", "matrix")])
         } else if path.ends_with("/import") {
             f(&[("mode", "all"), ("file", &format!("{title}\n{name}\n"))])
@@ -371,6 +431,32 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
         _ => vec![],
     };
     (url, form)
+}
+
+/// A questionnaire just sent to a new supplier of `acme`: its id.
+async fn sent_questionnaire(t: &TestApp) -> String {
+    let acme = t.scope("acme").await;
+    let body = serde_json::json!({"title": "Matrix supplier"});
+    let supplier = t
+        .app
+        .create_record(
+            &acme,
+            &aims_app::domain::record::SUPPLIERS,
+            aims_app::domain::record::Input::Json(body.as_object().unwrap()),
+        )
+        .await
+        .unwrap();
+    let req = aims_app::SendQuestionnaire {
+        sent_to: "matrix@supplier.example".into(),
+        due_on: t.app.today(),
+        ..Default::default()
+    };
+    t.app
+        .send_questionnaire(&acme, &supplier.id, &req)
+        .await
+        .unwrap()
+        .questionnaire
+        .id
 }
 
 #[tokio::test]

@@ -7,10 +7,15 @@ mod documents;
 mod evidence;
 pub(crate) use evidence::send_file as evidence_file;
 mod extract;
+mod findings;
 mod history;
 mod impacts;
+mod journals;
+mod metrics;
+mod questionnaires;
 mod record_doc;
 mod records;
+mod reviews;
 mod risks;
 mod soa;
 mod tasks;
@@ -74,6 +79,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(impacts::routes())
         .merge(soa::routes())
         .merge(documents::routes())
+        .merge(questionnaires::routes())
+        .merge(metrics::routes())
+        .merge(findings::routes())
+        .merge(reviews::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())

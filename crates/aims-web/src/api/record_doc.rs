@@ -355,6 +355,35 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
         ]),
     ];
     let mut entries = entries;
+    let journal = aims_domain::journal::entry_types(kind.name);
+    if !journal.is_empty() {
+        let types: Vec<&str> = journal.iter().map(|t| t.key).collect();
+        let entry = json!({"type": "object", "properties": {
+            "id": {"type": "string"}, "record_id": {"type": "string"},
+            "entry_type": {"type": "string", "enum": types},
+            "occurred_at": {"type": "string", "description": "When it happened, YYYY-MM-DDTHH:MM."},
+            "text": {"type": "string"}, "recipient": {"type": "string"}, "channel": {"type": "string"},
+            "recorded_at": {"type": "string"}, "recorded_by": {"type": "string"}}});
+        let about: Vec<String> = journal
+            .iter()
+            .map(|t| format!("`{}` ({})", t.key, t.label))
+            .collect();
+        entries.push((format!("{base}/{{id}}/entries"), vec![
+            ("get", Op { kind, id: "entries", summary: format!("The journal of a {s}, in the order things happened."), requires: "read",
+                params: vec![ws.clone(), id.clone()], body: None,
+                responses: vec![ok(200, "Entries", Some(json!({"type": "object", "properties": {"items": {"type": "array", "items": entry.clone()}}}))), problem(404)] }),
+            ("post", Op { kind, id: "add_entry", summary: format!("Adds an entry to the journal of a {s}: {}. Entries are never edited; a correction is a new entry.", about.join(", ")), requires: "update",
+                params: vec![ws.clone(), id.clone()],
+                body: Some(json!({"type": "object", "required": ["entry_type", "text"], "additionalProperties": false,
+                    "example": {"entry_type": types[0], "occurred_at": "2026-11-20T14:05", "text": "What happened, was done or was sent", "recipient": "Affected users", "channel": "e-mail"},
+                    "properties": {"entry_type": {"type": "string", "enum": types},
+                        "occurred_at": {"type": "string", "description": "When it happened: YYYY-MM-DD or YYYY-MM-DDTHH:MM; now when left out. Not in the future."},
+                        "text": {"type": "string", "maxLength": aims_domain::journal::TEXT_MAX},
+                        "recipient": {"type": "string", "maxLength": aims_domain::journal::NAME_MAX, "description": "Who it was sent to (required for a sending)."},
+                        "channel": {"type": "string", "maxLength": aims_domain::journal::NAME_MAX}}})),
+                responses: vec![ok(201, "The entry", Some(entry)), problem(400), problem(403), problem(404), problem(422)] }),
+        ]));
+    }
     if kind.access.approve.is_some() {
         let approvals = json!({"type": "object", "properties": {
             "state": {"type": "object"}, "label": {"type": "string"},

@@ -78,6 +78,22 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
         .routes(next(import_route))
         .routes(next(one_link))
         .routes(next(history_route));
+    let router = if aims_domain::journal::entry_types(kind.name).is_empty() {
+        router
+    } else {
+        let entries_route = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| {
+            super::journals::entries(kind, s, w, id)
+        })
+        .post(
+            move |s: State<AppState>,
+                  w: InWorkspace,
+                  id: RecordId,
+                  b: ApiJson<super::journals::EntryIn>| {
+                super::journals::add_entry(kind, s, w, id, b)
+            },
+        );
+        router.routes(next(entries_route))
+    };
     if kind.access.approve.is_none() {
         return router;
     }

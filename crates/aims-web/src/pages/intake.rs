@@ -151,24 +151,7 @@ async fn rotate(
 ) -> Result<Response, PageError> {
     w.user.check_csrf(first(&f, "csrf"))?;
     let secret = s.app.rotate_intake_link(&w.scope).await?;
-    // The link as the browser reached this server.
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    // Behind a proxy that terminates TLS, the link is https.
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    let url = format!("{scheme}://{host}/report/{secret}");
+    let url = format!("{}/report/{secret}", super::origin(&headers));
     Ok(render(&view(&s, &w, Some(url)).await?))
 }
 

@@ -7,13 +7,18 @@ mod classification;
 mod digest;
 mod documents;
 pub(crate) mod evidence;
+mod findings;
 mod impacts;
 mod import;
 mod intake;
+pub(crate) mod journals;
+pub(crate) mod metrics;
 mod people;
+pub(crate) mod questionnaires;
 mod record;
 mod record_extras;
 mod records;
+pub(crate) mod reviews;
 mod risk_library;
 mod risk_method_form;
 mod risks;
@@ -111,6 +116,10 @@ fn table() -> Vec<PageRoute> {
         documents::routes(),
         intake::routes(),
         people::routes(),
+        questionnaires::routes(),
+        metrics::routes(),
+        findings::routes(),
+        reviews::routes(),
         impacts::routes(),
         soa::routes(),
         evidence::routes(),
@@ -179,6 +188,28 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
 pub struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
+}
+
+/// This server's origin as the browser reached it (`http://host:port`,
+/// `https://…` behind a proxy that terminates TLS), for links given to
+/// people outside aims.
+pub(crate) fn origin(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
 }
 
 /// Every value a form sent under `name`, in order (repeated fields, multiple selects).

@@ -60,6 +60,7 @@ pub(super) fn routes(k: &'static Kind) -> Vec<PageRoute> {
                   f: PageForm<CsrfForm>| unlink(k, s, w, p, f),
         ),
     ];
+    out.extend(super::journals::routes(k));
     if let Some(approve_action) = k.access.approve {
         out.push(PageRoute::post(
             path(k, "/{id}/approve"),
@@ -116,6 +117,8 @@ async fn approve(
 #[derive(Deserialize, Default)]
 pub(super) struct Flash {
     flash: Option<String>,
+    /// A metric's chart range.
+    range: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -215,13 +218,25 @@ async fn view(
     id: &str,
     flash: Option<String>,
 ) -> Result<RecordPage, PageError> {
+    view_in(s, w, kind, id, flash, None).await
+}
+
+async fn view_in(
+    s: &AppState,
+    w: &WsPage,
+    kind: &'static Kind,
+    id: &str,
+    flash: Option<String>,
+    range: Option<&str>,
+) -> Result<RecordPage, PageError> {
     let scope = &w.scope;
     let record = s.app.record(scope, kind, id).await?;
     let members = s.app.members(scope).await?;
     let history = s.app.record_history(scope, kind.record_type, id).await?;
-    let extras = super::record_extras::extras(kind, &record.fields, &history, &s.app.today());
+    let mut extras = super::record_extras::extras(kind, &record.fields, &history, &s.app.today());
+    extras.journal = super::journals::load(s, scope, kind, id).await?;
     let events = history.into_iter().map(Into::into).collect();
-    let links = s
+    let links: Vec<(LinkView, String)> = s
         .app
         .links(scope, kind, id)
         .await?
@@ -231,6 +246,35 @@ async fn view(
             (l, page.to_owned())
         })
         .collect();
+    if kind.name == aims_domain::record::SUPPLIERS.name {
+        extras.questionnaires = Some(super::questionnaires::load(s, scope, id).await?);
+    }
+    if kind.name == aims_domain::record::METRICS.name {
+        extras.metric = Some(super::metrics::load(s, scope, id, range).await?);
+    }
+    if kind.name == aims_domain::record::REVIEWS.name {
+        extras.review = Some(s.app.review_inputs(scope, id).await?);
+    }
+    if kind.name == aims_domain::record::FINDINGS.name {
+        let grade = record
+            .fields
+            .get("grade")
+            .and_then(serde_json::Value::as_str);
+        extras.can_raise = scope.can(Action::Create)
+            && matches!(grade, Some("major_nc" | "minor_nc"))
+            && !links.iter().any(|(l, _)| l.relation == "raised_as");
+    }
+    if kind.name == aims_domain::record::CHANGES.name {
+        for (l, _) in links
+            .iter()
+            .filter(|(l, _)| l.relation == "touches" && l.other.kind == "systems")
+        {
+            let status = s.app.impact_assessment(scope, &l.other.id).await?.0;
+            extras
+                .assessments
+                .push((l.other.id.clone(), l.other.title.clone(), status));
+        }
+    }
     let can_edit = scope.can(kind.access.update);
     let mut targets = vec![];
     if can_edit {
@@ -366,6 +410,66 @@ async fn view(
     })
 }
 
+/// The record page again, its journal form refused with `message`.
+pub(super) async fn with_journal_error(
+    s: &AppState,
+    w: &WsPage,
+    kind: &'static Kind,
+    id: &str,
+    draft: aims_domain::journal::EntryInput,
+    message: String,
+) -> Result<Response, PageError> {
+    let mut page = view(s, w, kind, id, None).await?;
+    if let Some(j) = page.extras.journal.as_mut() {
+        j.draft = draft;
+        j.error = Some(message);
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+/// A metric's page again, its value refused with `message`.
+pub(super) async fn with_metric_error(
+    s: &AppState,
+    w: &WsPage,
+    id: &str,
+    message: String,
+) -> Result<Response, PageError> {
+    let mut page = view(s, w, &aims_domain::record::METRICS, id, None).await?;
+    if let Some(m) = page.extras.metric.as_mut() {
+        m.error = Some(message);
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+/// A record's page again with `message` standing out (409).
+pub(super) async fn with_conflict(
+    s: &AppState,
+    w: &WsPage,
+    kind: &'static Kind,
+    id: &str,
+    message: String,
+) -> Result<Response, PageError> {
+    let mut page = view(s, w, kind, id, None).await?;
+    page.conflict = Some(message);
+    Ok((StatusCode::CONFLICT, render(&page)).into_response())
+}
+
+/// A supplier's page again, its questionnaire form refused with `message`.
+pub(super) async fn with_questionnaire_error(
+    s: &AppState,
+    w: &WsPage,
+    id: &str,
+    draft: aims_app::SendQuestionnaire,
+    message: String,
+) -> Result<Response, PageError> {
+    let mut page = view(s, w, &aims_domain::record::SUPPLIERS, id, None).await?;
+    if let Some(q) = page.extras.questionnaires.as_mut() {
+        q.draft = draft;
+        q.error = Some(message);
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
 async fn show(
     kind: &'static Kind,
     State(s): State<AppState>,
@@ -374,7 +478,9 @@ async fn show(
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
     let flash = super::records::flash_message(kind, f.flash.as_deref());
-    Ok(render(&view(&s, &w, kind, &id, flash).await?))
+    Ok(render(
+        &view_in(&s, &w, kind, &id, flash, f.range.as_deref()).await?,
+    ))
 }
 
 async fn update(

@@ -1,7 +1,9 @@
 //! What a record page shows beyond its fields for some kinds: an
 //! incident's EU AI Act Art. 73 countdown, and an objective's progress over
 //! time drawn as SVG from the history of its `current` value (with the
-//! target as a dashed line).
+//! target as a dashed line); and what the page loads for some kinds: the
+//! journal, a supplier's questionnaires, the impact assessments a change
+//! touches.
 
 use aims_domain::history::Event;
 use aims_domain::record::{Kind, INCIDENTS, OBJECTIVES};
@@ -20,6 +22,18 @@ pub struct Extras {
     pub deadline: Option<Deadline>,
     /// The progress chart, as SVG markup built here from numbers only.
     pub progress: Option<String>,
+    /// The journal, for kinds that keep one (loaded by the page).
+    pub journal: Option<super::journals::Journal>,
+    /// A supplier's questionnaires (loaded by the page).
+    pub questionnaires: Option<super::questionnaires::Questionnaires>,
+    /// A change's touched AI systems with their impact assessment status.
+    pub assessments: Vec<(String, String, aims_app::ImpactStatus)>,
+    /// A metric's standing and chart (loaded by the page).
+    pub metric: Option<super::metrics::MetricView>,
+    /// A management review's inputs (loaded by the page).
+    pub review: Option<aims_app::ReviewInputs>,
+    /// Whether a finding may be raised as a nonconformity from its page.
+    pub can_raise: bool,
 }
 
 fn text<'a>(fields: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -176,7 +190,16 @@ pub fn extras(
             )
         })
         .flatten();
-    Extras { deadline, progress }
+    Extras {
+        deadline,
+        progress,
+        journal: None,
+        questionnaires: None,
+        assessments: vec![],
+        metric: None,
+        review: None,
+        can_raise: false,
+    }
 }
 
 #[cfg(test)]

@@ -486,6 +486,9 @@ pub(super) fn flash_message(kind: &Kind, flash: Option<&str>) -> Option<String> 
         "linked" => "Link added.".to_owned(),
         "uploaded" => "File added as a new version.".to_owned(),
         "unlinked" => "Link removed.".to_owned(),
+        "entry" => "Entry added.".to_owned(),
+        "measured" => "Value recorded.".to_owned(),
+        "raised" => "Raised from the audit finding: the finding links to it.".to_owned(),
         "approved" => {
             "Approved. This version is kept as it is; later edits start a new draft.".to_owned()
         }

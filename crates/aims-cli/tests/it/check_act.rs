@@ -1,0 +1,565 @@
+//! Check and act (issue #11): an audit finding becomes a nonconformity in
+//! one step, its closing waits for an independent effectiveness check and
+//! a manager, and the chain reads from each end; an auditor cannot audit
+//! their own area; a metric past its critical threshold alerts and opens
+//! one nonconformity per breach episode, and goes stale when silent; a
+//! management review lists its inputs without typing and is locked once
+//! signed off.
+
+use crate::helpers::{member_session, problem_fields, Caller, TestApp};
+use aims_app::domain::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+/// The other ends of a record's links, as `(relation, title)`.
+async fn linked(c: &Caller<'_>, path: &str) -> Vec<(String, String)> {
+    let (_, l) = c.get(&format!("{path}/links")).await;
+    l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["relation"].as_str().unwrap().to_owned(),
+                l["other"]["title"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Posts a record page's form (fields left out keep their value).
+async fn page_edit(
+    t: &TestApp,
+    (client, csrf): &(reqwest::Client, String),
+    path: &str,
+    version: i64,
+    fields: &[(&str, &str)],
+) -> u16 {
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.clone()),
+        ("version".into(), version.to_string()),
+    ];
+    form.extend(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let r = client.post(t.url(path)).form(&form).send().await.unwrap();
+    r.status().as_u16()
+}
+
+#[tokio::test]
+async fn a_major_finding_becomes_a_nonconformity_closed_only_after_an_independent_check() {
+    let t = TestApp::new().await;
+    let dana = member_session(&t, "dana@example.org", "acme", Role::Contributor).await;
+    let eve = member_session(&t, "eve@example.org", "acme", Role::Contributor).await;
+    let mia = member_session(&t, "mia@example.org", "acme", Role::Manager).await;
+    let c = Caller::new(&t, "contributor").await;
+    let (s, audit) = c
+        .post("/audits", json!({"title": "Internal audit Q3", "type": "internal", "status": "completed", "end_on": "2026-09-30"}))
+        .await;
+    assert_eq!(s, 201, "{audit}");
+    let (s, finding) = c
+        .post(
+            "/findings",
+            json!({"title": "Drift monitoring has no thresholds", "grade": "major_nc",
+               "requirement": "A.6.2.6", "objective_evidence": "Dashboards without alerting"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{finding}");
+    let fid = id(&finding);
+    assert_eq!(
+        c.post(
+            &format!("/findings/{fid}/links"),
+            json!({"relation": "found_in", "to": id(&audit)})
+        )
+        .await
+        .0,
+        201
+    );
+    // An observation is not raised.
+    let (_, obs) = c
+        .post(
+            "/findings",
+            json!({"title": "Naming is inconsistent", "grade": "observation"}),
+        )
+        .await;
+    let (s, p) = c
+        .post(&format!("/findings/{}/raise", id(&obs)), json!({}))
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["grade".to_owned()]));
+    // One step: the nonconformity, linked from the finding.
+    let (s, nc) = c.post(&format!("/findings/{fid}/raise"), json!({})).await;
+    assert_eq!(s, 201, "{nc}");
+    assert_eq!(
+        (
+            nc["grade"].as_str(),
+            nc["source"].as_str(),
+            nc["requirement"].as_str()
+        ),
+        (Some("major"), Some("audit"), Some("A.6.2.6"))
+    );
+    let ncid = id(&nc);
+    assert_eq!(
+        c.post(&format!("/findings/{fid}/raise"), json!({})).await.0,
+        409,
+        "raised once"
+    );
+    let (_, f) = c.get(&format!("/findings/{fid}")).await;
+    assert_eq!(f["status"], "raised");
+    // A corrective action owned by Dana.
+    let (_, action) = c
+        .post("/corrective-actions", json!({"title": "Add drift thresholds and alerts", "owner": "dana@example.org", "due_on": "2026-12-15"}))
+        .await;
+    let aid = id(&action);
+    assert_eq!(
+        c.post(
+            &format!("/nonconformities/{ncid}/links"),
+            json!({"relation": "corrected_by", "to": aid})
+        )
+        .await
+        .0,
+        201
+    );
+    // The chain reads from each end.
+    assert!(linked(&c, &format!("/findings/{fid}")).await.contains(&(
+        "raised_as".into(),
+        "Drift monitoring has no thresholds".into()
+    )));
+    let from_nc = linked(&c, &format!("/nonconformities/{ncid}")).await;
+    assert!(
+        from_nc.contains(&(
+            "raised_as".into(),
+            "Drift monitoring has no thresholds".into()
+        )),
+        "{from_nc:?}"
+    );
+    assert!(
+        from_nc.contains(&(
+            "corrected_by".into(),
+            "Add drift thresholds and alerts".into()
+        )),
+        "{from_nc:?}"
+    );
+    assert!(linked(&c, &format!("/corrective-actions/{aid}"))
+        .await
+        .contains(&(
+            "corrected_by".into(),
+            "Drift monitoring has no thresholds".into()
+        )));
+    let path = format!("/w/acme/nonconformities/{ncid}");
+    // The action's owner cannot verify it; someone else can.
+    assert_eq!(
+        page_edit(&t, &dana, &path, 1, &[("verification", "effective")]).await,
+        422
+    );
+    assert_eq!(
+        page_edit(&t, &eve, &path, 1, &[("verification", "effective")]).await,
+        303
+    );
+    let (_, v) = c.get(&format!("/nonconformities/{ncid}")).await;
+    assert_eq!(
+        (v["verifier"].as_str(), v["verification"].as_str()),
+        (Some("eve@example.org"), Some("effective")),
+        "{v}"
+    );
+    assert_eq!(v["verified_on"], t.app.today());
+    // Only a manager closes it.
+    assert_eq!(
+        page_edit(&t, &eve, &path, 2, &[("status", "closed")]).await,
+        422
+    );
+    assert_eq!(
+        page_edit(&t, &mia, &path, 2, &[("status", "closed")]).await,
+        303
+    );
+    let (_, v) = c.get(&format!("/nonconformities/{ncid}")).await;
+    assert_eq!(
+        (v["status"].as_str(), v["closed_on"].as_str()),
+        (Some("closed"), Some(t.app.today().as_str()))
+    );
+    // A later audit finds the same: the nonconformity reopens, its check starts over.
+    let (_, again) = c.post("/findings", json!({"title": "Still no drift alerts", "grade": "minor_nc", "requirement": "a.6.2.6"})).await;
+    let (s, re) = c
+        .post(&format!("/findings/{}/raise", id(&again)), json!({}))
+        .await;
+    assert_eq!(s, 201, "{re}");
+    assert_eq!(id(&re), ncid);
+    assert_eq!(
+        (re["status"].as_str(), re["verification"].as_str()),
+        (Some("reopened"), None),
+        "{re}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_auditor_cannot_audit_their_own_area() {
+    let t = TestApp::new().await;
+    member_session(&t, "dana@example.org", "acme", Role::Contributor).await;
+    member_session(&t, "olaf@example.org", "acme", Role::Contributor).await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, own) = c
+        .post(
+            "/systems",
+            json!({"name": "Credit scoring", "owner": "dana@example.org"}),
+        )
+        .await;
+    let (_, other) = c
+        .post(
+            "/systems",
+            json!({"name": "Chatbot", "owner": "olaf@example.org"}),
+        )
+        .await;
+    let (_, audit) = c
+        .post(
+            "/audits",
+            json!({"title": "Audit of credit AI", "owner": "dana@example.org"}),
+        )
+        .await;
+    let aid = id(&audit);
+    let (s, p) = c
+        .post(
+            &format!("/audits/{aid}/links"),
+            json!({"relation": "audits_scope", "to": id(&own)}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("dana@example.org owns “Credit scoring”"),
+        "{p}"
+    );
+    assert_eq!(
+        c.post(
+            &format!("/audits/{aid}/links"),
+            json!({"relation": "audits_scope", "to": id(&other)})
+        )
+        .await
+        .0,
+        201
+    );
+    // Naming the chatbot's owner among the auditors is refused too.
+    let (s, p) = c
+        .send(
+            Method::PUT,
+            &format!("/audits/{aid}"),
+            Some(json!({"version": 1, "auditors": "Olaf@example.org, an external auditor"})),
+        )
+        .await;
+    assert_eq!(
+        (s, problem_fields(&p)),
+        (422, vec!["owner".to_owned()]),
+        "{p}"
+    );
+    let (_, a) = c.get(&format!("/audits/{aid}")).await;
+    assert_eq!(a["version"], 1, "nothing written");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_critical_value_opens_one_nonconformity_per_breach_episode() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (s, m) = c
+        .post(
+            "/metrics",
+            json!({"title": "Scoring accuracy", "unit": "ratio", "direction": "higher",
+               "warning": 0.9, "critical": 0.8, "interval": "daily", "on_breach": "nonconformity"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let mid = id(&m);
+    let path = format!("/metrics/{mid}/measurements");
+    let day = |d: i64| {
+        format!(
+            "{}T12:00:00Z",
+            aims_app::domain::date::add_days(&t.app.today(), d).unwrap()
+        )
+    };
+    let (s, r) = c
+        .post(
+            &path,
+            json!({"items": [
+            {"value": 0.95, "measured_at": day(-6)}, {"value": 0.85, "measured_at": day(-5)},
+            {"value": 0.75, "measured_at": day(-4)}, {"value": 0.7, "measured_at": day(-3)}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(
+        (r["accepted"].as_u64(), r["level"].as_str()),
+        (Some(4), Some("critical"))
+    );
+    assert_eq!(r["raised"].as_array().unwrap().len(), 1, "{r}");
+    // Still the same episode: nothing more is opened.
+    let (_, r) = c
+        .post(&path, json!({"value": 0.6, "measured_at": day(-2)}))
+        .await;
+    assert_eq!(r["raised"].as_array().unwrap().len(), 0, "{r}");
+    // Back to normal, then critical again: a second episode, a second one.
+    let (_, r) = c
+        .post(&path, json!({"items": [{"value": 0.97, "measured_at": day(-1)}, {"value": 0.5, "measured_at": day(0).replace("12:00", "00:00")}]}))
+        .await;
+    assert_eq!(r["raised"].as_array().unwrap().len(), 1, "{r}");
+    let (_, ncs) = c.get("/nonconformities?source=metric").await;
+    let items = ncs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{ncs}");
+    assert!(items[0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Scoring accuracy"));
+    assert!(
+        linked(&c, &format!("/metrics/{mid}"))
+            .await
+            .iter()
+            .filter(|(r, _)| r == "raised")
+            .count()
+            == 2
+    );
+    // The breach is in the owner's (here: everyone's) work list.
+    let (_, work) = c.get("/tasks?owner=all").await;
+    assert!(work.to_string().contains("Threshold breached"), "{work}");
+    // Bad values are refused whole, naming the item.
+    let (s, p) = c
+        .post(
+            &path,
+            json!({"items": [{"value": 0.9}, {"value": 0.9, "measured_at": "2999-01-01"}]}),
+        )
+        .await;
+    assert_eq!(
+        (s, problem_fields(&p)),
+        (422, vec!["items[1].measured_at".to_owned()])
+    );
+    assert_eq!(c.post(&path, json!({"value": "high"})).await.0, 400);
+    let (_, st) = c.get(&format!("/metrics/{mid}/status")).await;
+    assert_eq!(st["count"], 7, "{st}");
+    // A correction supersedes; the chart keeps the breaches.
+    let (_, list) = c.get(&format!("{path}?limit=10")).await;
+    let first = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, _) = c
+        .post(
+            &path,
+            json!({"value": 0.96, "measured_at": day(-6), "supersedes": first}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, p) = c
+        .post(&path, json!({"value": 0.96, "supersedes": "nope"}))
+        .await;
+    assert_eq!(
+        (s, problem_fields(&p)),
+        (422, vec!["items[0].supersedes".to_owned()])
+    );
+    let (_, chart) = c.get(&format!("/metrics/{mid}/chart")).await;
+    let points = chart["points"].as_array().unwrap();
+    assert_eq!(
+        chart["count"], 7,
+        "the superseded value is not drawn: {chart}"
+    );
+    assert_eq!(
+        points.iter().filter(|p| p["level"] == "critical").count(),
+        4,
+        "{chart}"
+    );
+    // Another workspace cannot read it.
+    t.add_workspace("other").await;
+    let other = t.token("other", "manager").await;
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/other/metrics/{mid}/status"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 404);
+    // A metric silent for longer than its interval is stale (injected clock).
+    let acme = t.scope("acme").await;
+    let later = |days: i64| {
+        t.app.clone().with_clock(Arc::new(aims_app::FixedClock(
+            time::OffsetDateTime::now_utc() + time::Duration::days(days),
+        )))
+    };
+    assert!(!later(0).metric_status(&acme, &mid).await.unwrap().stale);
+    assert!(later(3).metric_status(&acme, &mid).await.unwrap().stale);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_management_review_lists_its_inputs_and_locks_once_signed_off() {
+    let t = TestApp::new().await;
+    member_session(&t, "dana@example.org", "acme", Role::Contributor).await;
+    let c = Caller::new(&t, "contributor").await;
+    let manager = Caller::new(&t, "manager").await;
+    let today = t.app.today();
+    let ago = |d: i64| aims_app::domain::date::add_days(&today, -d).unwrap();
+    // The previous review decided an action, still open and overdue.
+    let (_, prev) = c
+        .post(
+            "/reviews",
+            json!({"title": "Management review H1", "held_on": ago(150), "status": "held"}),
+        )
+        .await;
+    let (_, act) = c
+        .post("/corrective-actions", json!({"title": "Fund a fairness audit", "owner": "dana@example.org", "due_on": ago(10)}))
+        .await;
+    assert_eq!(
+        c.post(
+            &format!("/reviews/{}/links", id(&prev)),
+            json!({"relation": "decided", "to": id(&act)})
+        )
+        .await
+        .0,
+        201
+    );
+    // What happened since.
+    c.post(
+        "/nonconformities",
+        json!({"title": "Stale model cards", "grade": "minor", "status": "open"}),
+    )
+    .await;
+    let (_, audit) = c
+        .post(
+            "/audits",
+            json!({"title": "Internal audit 2026", "status": "completed", "end_on": ago(20)}),
+        )
+        .await;
+    let (_, f) = c
+        .post(
+            "/findings",
+            json!({"title": "No supplier reviews", "grade": "minor_nc"}),
+        )
+        .await;
+    c.post(
+        &format!("/findings/{}/links", id(&f)),
+        json!({"relation": "found_in", "to": id(&audit)}),
+    )
+    .await;
+    let (_, m) = c
+        .post(
+            "/metrics",
+            json!({"title": "Fairness gap", "direction": "lower", "critical": 0.1}),
+        )
+        .await;
+    let mp = format!("/metrics/{}/measurements", id(&m));
+    assert_eq!(
+        c.post(
+            &mp,
+            json!({"value": 0.2, "measured_at": format!("{}T08:00:00Z", ago(5))})
+        )
+        .await
+        .0,
+        201
+    );
+    c.post("/objectives", json!({"title": "Explain every credit decision", "target": 100, "current": 62, "unit": "%"})).await;
+    // Created today: the inputs come without typing.
+    let (_, review) = c
+        .post(
+            "/reviews",
+            json!({"title": "Management review H2", "scheduled_on": today}),
+        )
+        .await;
+    let rid = id(&review);
+    let (s, inputs) = c.get(&format!("/reviews/{rid}/inputs")).await;
+    assert_eq!(s, 200, "{inputs}");
+    let titles = |section: &str| -> Vec<String> {
+        inputs[section]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(inputs["previous"]["title"], "Management review H1");
+    assert_eq!(titles("carried_forward"), ["Fund a fairness audit"]);
+    assert_eq!(
+        inputs["carried_forward"][0]["flag"], true,
+        "overdue: {inputs}"
+    );
+    assert!(titles("open_nonconformities").contains(&"Stale model cards".to_owned()));
+    assert_eq!(titles("audits"), ["Internal audit 2026"]);
+    assert!(
+        inputs["audits"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1 Minor nonconformity"),
+        "{inputs}"
+    );
+    assert_eq!(titles("breaches"), ["Fairness gap"]);
+    assert_eq!(
+        inputs["objectives"][0]["detail"].as_str().unwrap().trim(),
+        "62 of 100 %"
+    );
+    // The page shows them too.
+    let (page, _) = member_session(&t, "mia@example.org", "acme", Role::Manager).await;
+    let html = crate::helpers::fetch_text(&page, &t.url(&format!("/w/acme/reviews/{rid}"))).await;
+    assert!(
+        html.contains("Fund a fairness audit") && html.contains("Open nonconformities"),
+        "{html}"
+    );
+    // Signed off once held, by a manager; then locked.
+    let (s, p) = manager
+        .post(&format!("/reviews/{rid}/approve"), json!({"version": 1}))
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["held_on".to_owned()]));
+    let (s, r) = c.put(&format!("/reviews/{rid}"), json!({"version": 1, "held_on": today, "status": "held", "minutes": "Reviewed all inputs"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        c.post(&format!("/reviews/{rid}/approve"), json!({"version": 2}))
+            .await
+            .0,
+        403
+    );
+    let (s, a) = manager
+        .post(
+            &format!("/reviews/{rid}/approve"),
+            json!({"version": 2, "note": "Signed at the meeting"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{a}");
+    let (_, r) = c.get(&format!("/reviews/{rid}")).await;
+    assert_eq!(
+        (r["status"].as_str(), r["signed_off_on"].as_str()),
+        (Some("signed_off"), Some(today.as_str()))
+    );
+    let (s, p) = c
+        .put(
+            &format!("/reviews/{rid}"),
+            json!({"version": r["version"], "minutes": "rewritten"}),
+        )
+        .await;
+    assert_eq!(s, 409, "{p}");
+    assert_eq!(
+        manager
+            .send(Method::DELETE, &format!("/reviews/{rid}"), None)
+            .await
+            .0,
+        409
+    );
+    // The inputs stay as they were at sign-off.
+    c.post(
+        "/nonconformities",
+        json!({"title": "Found after the meeting"}),
+    )
+    .await;
+    let (_, frozen) = c.get(&format!("/reviews/{rid}/inputs")).await;
+    assert!(
+        !frozen.to_string().contains("Found after the meeting"),
+        "{frozen}"
+    );
+    assert!(frozen.to_string().contains("Stale model cards"));
+    let print =
+        crate::helpers::fetch_text(&page, &t.url(&format!("/w/acme/reviews/{rid}/print"))).await;
+    assert!(
+        print.contains("Reviewed all inputs") && print.contains("Signed off"),
+        "{print}"
+    );
+    t.stop().await;
+}
