@@ -5,9 +5,11 @@
 //! call these functions; the store is only reached through `aims-store`.
 
 mod approvals;
+mod audit_checklists;
 mod audits;
 mod auth;
 mod catalog;
+mod check_summary;
 mod classifications;
 mod clock;
 mod demo;
@@ -48,8 +50,10 @@ pub use aims_domain as domain;
 pub use aims_export as export;
 pub use aims_store as store;
 pub use approvals::{ApprovalView, Approvals};
+pub use audit_checklists::{Programme, UniverseItem, RESULTS as AUDIT_RESULTS};
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
 pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
+pub use check_summary::{CheckSummary, Named};
 pub use classifications::{ClassificationView, Obligation};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::{DemoReport, DEMO_SLUG};

@@ -11,7 +11,7 @@
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::metric::{
     batch_outcome, downsample, format_instant, is_stale, next_due, parse_instant, summary,
-    ChartPoint, Direction, Interval, Level, OnBreach, Summary, Thresholds,
+    ChartPoint, Interval, Level, OnBreach, Summary, Thresholds,
 };
 use aims_domain::record::{Fields, Input, INCIDENTS, METRICS, NONCONFORMITIES};
 use aims_domain::FieldErrors;
@@ -62,13 +62,7 @@ fn text<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
 /// no thresholds, no interval, alert only).
 pub fn settings_of(fields: &Fields) -> MetricSettings {
     MetricSettings {
-        thresholds: Thresholds {
-            warning: fields.get("warning").and_then(Value::as_f64),
-            critical: fields.get("critical").and_then(Value::as_f64),
-            direction: text(fields, "direction")
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(Direction::HigherIsBetter),
-        },
+        thresholds: aims_domain::metric::fields::thresholds(fields),
         interval: text(fields, "interval").and_then(|i| i.parse().ok()),
         on_breach: text(fields, "on_breach")
             .and_then(|o| o.parse().ok())

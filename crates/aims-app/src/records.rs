@@ -511,6 +511,7 @@ pub(crate) enum Derivation {
     Risk(aims_domain::risk::RiskMethod),
     Incident,
     Certification,
+    Metric,
 }
 
 impl App {
@@ -527,6 +528,7 @@ impl App {
             }
             Derived::IncidentDeadline => Derivation::Incident,
             Derived::Certification => Derivation::Certification,
+            Derived::MetricThresholds => Derivation::Metric,
         })
     }
 }
@@ -541,6 +543,7 @@ pub(crate) fn derive_fields(
         Derivation::Risk(method) => aims_domain::risk::fields::derive(method, fields),
         Derivation::Incident => aims_domain::incident::derive(fields),
         Derivation::Certification => aims_domain::certification::derive(fields),
+        Derivation::Metric => aims_domain::metric::fields::derive(fields),
     }
 }
 

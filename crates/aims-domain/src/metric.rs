@@ -807,4 +807,5 @@ pub fn summary(series: &[(i64, f64)]) -> Option<Summary> {
 #[cfg(test)]
 mod tests;
 
+pub mod fields;
 pub mod hours;

@@ -405,6 +405,9 @@ pub enum Derived {
     /// A certificate's expiry and surveillance audits from the day it
     /// starts: [`crate::certification::derive`].
     Certification,
+    /// A metric's thresholds checked against its direction:
+    /// [`crate::metric::fields::derive`].
+    MetricThresholds,
 }
 
 /// Field names the record itself uses: no kind may declare them.

@@ -5,6 +5,7 @@
 //! either backend through the [`Conn`] enum.
 
 mod approvals;
+mod audit_items;
 pub mod blobs;
 mod catalog;
 mod classifications;
@@ -27,6 +28,7 @@ mod webhooks;
 mod work;
 
 pub use approvals::ApprovalRow;
+pub use audit_items::AuditItemRow;
 pub use blobs::BlobStore;
 pub use catalog::CatalogImportRow;
 pub use classifications::ClassificationRow;

@@ -279,6 +279,20 @@ impl<S: Send + Sync> FromRequestParts<S> for LinkId {
     }
 }
 
+/// The `{item}` path parameter as a checklist item id, like [`RecordId`].
+pub struct ItemId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match path_param(parts, "item").await {
+            Some(id) if aims_domain::validation::is_record_id(&id) => Ok(ItemId(id)),
+            _ => Err(AppError::NotFound("checklist item").into()),
+        }
+    }
+}
+
 /// The `{number}` path parameter: a version number (1 or more); anything
 /// else is "not found".
 pub struct VersionNumber(pub i64);

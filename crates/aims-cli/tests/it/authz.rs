@@ -273,6 +273,14 @@ async fn target(t: &TestApp, path: &str, shared_system: &str) -> Target {
                 .await
                 .unwrap()
                 .id
+        } else if path.contains("/checklist/{item}") {
+            // An audit with its checklist: the first item.
+            t.app
+                .generate_checklist(&acme, &id, &["9.2".to_owned()])
+                .await
+                .unwrap()[0]
+                .id
+                .clone()
         } else {
             String::new()
         };
@@ -575,7 +583,14 @@ async fn every_operation_for_every_caller() {
                         },
                     )
                     .replace("{framework}", "iso42001")
-                    .replace("{item}", "A.2.2");
+                    .replace(
+                        "{item}",
+                        if path.contains("/checklist/") {
+                            &target.link
+                        } else {
+                            "A.2.2"
+                        },
+                    );
                 let required_query: Vec<String> = operation["parameters"]
                     .as_array()
                     .into_iter()

@@ -277,6 +277,14 @@ async fn a_critical_value_opens_one_nonconformity_per_breach_episode() {
         .await;
     assert_eq!(s, 201, "{m}");
     let mid = id(&m);
+    // Thresholds in the wrong order for the direction are refused.
+    let (s, p) = c
+        .post(
+            "/metrics",
+            json!({"title": "Upside down", "direction": "higher", "warning": 0.8, "critical": 0.9}),
+        )
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["critical".to_owned()]));
     let path = format!("/metrics/{mid}/measurements");
     let day = |d: i64| {
         format!(
@@ -561,5 +569,211 @@ async fn a_management_review_lists_its_inputs_and_locks_once_signed_off() {
         print.contains("Reviewed all inputs") && print.contains("Signed off"),
         "{print}"
     );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_audit_checklist_records_results_samples_evidence_and_shows_coverage() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, audit) = c
+        .post("/audits", json!({"title": "Monitoring audit", "type": "internal", "start_on": "2026-10-01", "end_on": "2026-10-02"}))
+        .await;
+    let aid = id(&audit);
+    // Generated from the clause requirements (here only 9.1 to 9.3.3).
+    let (s, p) = c
+        .post(
+            &format!("/audits/{aid}/checklist"),
+            json!({"only": ["Z.9"]}),
+        )
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["only".to_owned()]));
+    let (s, cl) = c
+        .post(&format!("/audits/{aid}/checklist"), json!({"only": ["9"]}))
+        .await;
+    assert_eq!(s, 201, "{cl}");
+    let items = cl["items"].as_array().unwrap();
+    let refs: Vec<&str> = items
+        .iter()
+        .map(|i| i["reference"].as_str().unwrap())
+        .collect();
+    assert!(
+        refs.contains(&"iso42001:9.2.2") && refs.contains(&"iso42001:9.1"),
+        "{refs:?}"
+    );
+    assert!(
+        refs.iter().all(|r| r.starts_with("iso42001:9.")),
+        "{refs:?}"
+    );
+    assert!(
+        !refs.contains(&"iso42001:9.2"),
+        "only requirements, not their headings: {refs:?}"
+    );
+    assert_eq!(
+        c.post(&format!("/audits/{aid}/checklist"), json!({}))
+            .await
+            .0,
+        409
+    );
+    let item = |r: &str| {
+        items.iter().find(|i| i["reference"] == r).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (i91, i922) = (item("iso42001:9.1"), item("iso42001:9.2.2"));
+    // A finding needs its objective evidence; graded a nonconformity and
+    // raised at once, it becomes a finding and a nonconformity.
+    let (s, p) = c
+        .put(
+            &format!("/audits/{aid}/checklist/{i91}"),
+            json!({"result": "minor_nc"}),
+        )
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["notes".to_owned()]));
+    let (s, p) = c
+        .put(
+            &format!("/audits/{aid}/checklist/{i91}"),
+            json!({"result": "so-so"}),
+        )
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["result".to_owned()]));
+    let (s, r) = c
+        .put(
+            &format!("/audits/{aid}/checklist/{i91}"),
+            json!({"result": "minor_nc", "notes": "No target for drift", "raise": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let fid = r["finding_id"].as_str().unwrap().to_owned();
+    let (_, f) = c.get(&format!("/findings/{fid}")).await;
+    assert_eq!(
+        (
+            f["grade"].as_str(),
+            f["requirement"].as_str(),
+            f["status"].as_str()
+        ),
+        (Some("minor_nc"), Some("9.1"), Some("raised"))
+    );
+    assert!(linked(&c, &format!("/audits/{aid}"))
+        .await
+        .iter()
+        .any(|(rel, _)| rel == "found_in"));
+    let (_, ncs) = c.get("/nonconformities?source=audit").await;
+    assert_eq!(ncs["items"].as_array().unwrap().len(), 1, "{ncs}");
+    assert_eq!(
+        c.put(
+            &format!("/audits/{aid}/checklist/{i91}"),
+            json!({"result": "conforming"})
+        )
+        .await
+        .0,
+        409
+    );
+    // Sampling draws the same evidence again for the same audit, item and size.
+    for n in 0..5 {
+        let (s, e) = c
+            .post(
+                "/evidence",
+                json!({"title": format!("Internal audit record {n}"), "valid_until": "2099-01-01"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{e}");
+        assert_eq!(
+            c.post(
+                &format!("/evidence/{}/links", id(&e)),
+                json!({"relation": "evidence_for", "to": "iso42001:9.2.2"})
+            )
+            .await
+            .0,
+            201
+        );
+    }
+    let (s, a) = c
+        .post(
+            &format!("/audits/{aid}/checklist/{i922}/sample"),
+            json!({"size": 2}),
+        )
+        .await;
+    assert_eq!(s, 200, "{a}");
+    let (_, b) = c
+        .post(
+            &format!("/audits/{aid}/checklist/{i922}/sample"),
+            json!({"size": 2}),
+        )
+        .await;
+    let drawn: Vec<Value> = serde_json::from_str(a["sample"].as_str().unwrap()).unwrap();
+    assert_eq!(drawn.len(), 2);
+    assert_eq!(a["sample"], b["sample"], "reproducible");
+    assert_eq!(a["seed"], format!("{aid}:iso42001:9.2.2:2"));
+    assert_eq!(
+        c.post(
+            &format!("/audits/{aid}/checklist/{i922}/sample"),
+            json!({"size": 0})
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        c.put(
+            &format!("/audits/{aid}/checklist/{i922}"),
+            json!({"result": "conforming", "notes": "Programme kept"})
+        )
+        .await
+        .0,
+        200
+    );
+    // The programme counts what completed audits covered.
+    let (_, before) = c.get("/audit-programme?from=2026-01-01").await;
+    assert_eq!(
+        before["covered"], 0,
+        "the audit is not completed yet: {before}"
+    );
+    c.put(
+        &format!("/audits/{aid}"),
+        json!({"version": 1, "status": "completed"}),
+    )
+    .await;
+    let (_, after) = c.get("/audit-programme?from=2026-01-01").await;
+    assert_eq!(after["covered"], 2, "{after}");
+    let uncovered = after["uncovered"].to_string();
+    assert!(
+        !uncovered.contains("iso42001:9.2.2") && uncovered.contains("iso42001:4.1"),
+        "{uncovered}"
+    );
+    assert_eq!(c.get("/audit-programme?from=soon").await.0, 422);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn removing_a_member_keeps_what_they_recorded() {
+    let t = TestApp::new().await;
+    member_session(&t, "leaver@example.org", "acme", Role::Contributor).await;
+    let c = Caller::new(&t, "contributor").await;
+    let acme = t.scope("acme").await;
+    let leaver = t
+        .app
+        .members(&acme)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.email == "leaver@example.org")
+        .unwrap()
+        .user_id;
+    let (_, nc) = c
+        .post(
+            "/nonconformities",
+            json!({"title": "Kept for the cycle", "owner": "leaver@example.org"}),
+        )
+        .await;
+    t.app.remove_member(&acme, &leaver).await.unwrap();
+    let (s, v) = c.get(&format!("/nonconformities/{}", id(&nc))).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["title"], "Kept for the cycle");
+    let (_, h) = c
+        .get(&format!("/nonconformities/{}/history", id(&nc)))
+        .await;
+    assert!(!h["items"].as_array().unwrap().is_empty(), "{h}");
     t.stop().await;
 }

@@ -172,6 +172,18 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             String::new()
         };
         let url = url.replace(&system, &id).replace("{link}", &link);
+        // An audit with its checklist: the first item.
+        let url = if path.contains("/checklist/{item}") {
+            let items = t
+                .app
+                .generate_checklist(&acme, &id, &["9.2".to_owned()])
+                .await
+                .unwrap();
+            // (`{item}` was filled for the catalogue's pages.)
+            url.replace("/checklist/A.2.2", &format!("/checklist/{}", items[0].id))
+        } else {
+            url
+        };
         if path.contains("/files/{number}") {
             // An evidence item with one file version to preview.
             let mut w = t.app.evidence_writer(&acme).unwrap();
@@ -259,7 +271,13 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             return (url, f(&[("version", "2"), ("note", "matrix")]));
         }
         let journal = aims_app::domain::journal::entry_types(kind.name);
-        let form = if path.ends_with("/entries") {
+        let form = if path.ends_with("/checklist") {
+            f(&[("only", "9.2")])
+        } else if path.ends_with("/sample") {
+            f(&[("size", "2")])
+        } else if path.ends_with("/checklist/{item}") {
+            f(&[("result", "observation"), ("notes", &name)])
+        } else if path.ends_with("/entries") {
             f(&[
                 ("entry_type", journal[0].key),
                 ("text", &name),

@@ -284,7 +284,11 @@ async fn inventory_pages_create_edit_conflict_and_history() {
         "work",
         "incidents",
         "audits",
-        "improvement",
+        "audit-programme",
+        "metrics",
+        "nonconformities",
+        "reviews",
+        "certification",
         "reports",
         "impact",
     ] {

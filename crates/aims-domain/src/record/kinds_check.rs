@@ -61,7 +61,7 @@ pub const METRICS: Kind = Kind {
     fields: METRIC_FIELDS,
     columns: &["owner", "unit", "interval"],
     access: STANDARD_ACCESS,
-    derived: Derived::None,
+    derived: Derived::MetricThresholds,
 };
 
 const AUDIT_TYPE: &[Choice] = &[

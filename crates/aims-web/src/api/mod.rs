@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
 //! Each module owns its routes; they are merged here.
 
+mod audits;
 mod catalog;
 mod classification;
 mod documents;
@@ -82,6 +83,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(questionnaires::routes())
         .merge(metrics::routes())
         .merge(findings::routes())
+        .merge(audits::routes())
         .merge(reviews::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())

@@ -2,6 +2,7 @@
 //! `base.html`; htmx fragments are separate templates.
 
 mod admin;
+pub(crate) mod audits;
 pub(crate) mod catalog;
 mod classification;
 mod digest;
@@ -119,6 +120,7 @@ fn table() -> Vec<PageRoute> {
         questionnaires::routes(),
         metrics::routes(),
         findings::routes(),
+        audits::routes(),
         reviews::routes(),
         impacts::routes(),
         soa::routes(),
@@ -373,8 +375,15 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("incidents", "Incidents", "/incidents", true, "AI incidents and concerns, with the EU AI Act Art. 73 reporting deadline."),
     ]),
     ("Check & Act", &[
-        item("audits", "Audits", "/audits", false, "Monitoring, internal audits and management review."),
-        item("improvement", "Improvement", "/improvement", false, "Nonconformities, corrective actions and continual improvement."),
+        item("metrics", "Metrics", "/metrics", true, "What is measured, against which thresholds: charts, breaches and stale metrics."),
+        item("audits", "Audits", "/audits", true, "Internal and external audits: scope, auditors, checklists, sampling and reports."),
+        item("audit-programme", "Audit programme", "/audit-programme", true, "What the cycle's audits have covered, and what they have not yet."),
+        item("findings", "Findings", "/findings", true, "What audits found, graded; a nonconformity is raised in one step."),
+        item("nonconformities", "Nonconformities", "/nonconformities", true, "Correction, root cause, corrective actions and an independent check that they worked."),
+        item("corrective-actions", "Corrective actions", "/corrective-actions", true, "Actions that remove the causes of nonconformities."),
+        item("improvements", "Improvement", "/improvements", true, "Opportunities for continual improvement and what came of them."),
+        item("reviews", "Management review", "/reviews", true, "Reviews by top management with their inputs compiled, decisions and sign-off."),
+        item("certification", "Certification", "/certification", true, "Stage 1 and 2, the certificate, surveillance and recertification."),
         item("reports", "Reports", "/reports", false, "Readiness, crosswalks and audit-ready exports."),
     ]),
     ("Workspace", &[

@@ -255,6 +255,9 @@ async fn view_in(
     if kind.name == aims_domain::record::REVIEWS.name {
         extras.review = Some(s.app.review_inputs(scope, id).await?);
     }
+    if kind.name == aims_domain::record::AUDITS.name {
+        extras.checklist = Some(super::audits::load(s, scope, id).await?);
+    }
     if kind.name == aims_domain::record::FINDINGS.name {
         let grade = record
             .fields
@@ -449,9 +452,21 @@ pub(super) async fn with_conflict(
     id: &str,
     message: String,
 ) -> Result<Response, PageError> {
+    with_problem(s, w, kind, id, StatusCode::CONFLICT, message).await
+}
+
+/// A record's page again with `message` standing out, answered `status`.
+pub(super) async fn with_problem(
+    s: &AppState,
+    w: &WsPage,
+    kind: &'static Kind,
+    id: &str,
+    status: StatusCode,
+    message: String,
+) -> Result<Response, PageError> {
     let mut page = view(s, w, kind, id, None).await?;
     page.conflict = Some(message);
-    Ok((StatusCode::CONFLICT, render(&page)).into_response())
+    Ok((status, render(&page)).into_response())
 }
 
 /// A supplier's page again, its questionnaire form refused with `message`.

@@ -34,6 +34,8 @@ pub struct Extras {
     pub review: Option<aims_app::ReviewInputs>,
     /// Whether a finding may be raised as a nonconformity from its page.
     pub can_raise: bool,
+    /// An audit's checklist (loaded by the page).
+    pub checklist: Option<super::audits::Checklist>,
 }
 
 fn text<'a>(fields: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -199,6 +201,7 @@ pub fn extras(
         metric: None,
         review: None,
         can_raise: false,
+        checklist: None,
     }
 }
 

@@ -72,6 +72,7 @@ struct DashboardPage {
     role: String,
     areas: Vec<&'static NavItem>,
     events: Vec<EventView>,
+    check: aims_app::CheckSummary,
 }
 
 async fn dashboard(
@@ -108,6 +109,7 @@ async fn dashboard(
         role: access.role_label(),
         areas,
         events,
+        check: s.app.check_summary(&scope).await?,
     }))
 }
 
