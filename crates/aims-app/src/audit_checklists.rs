@@ -210,7 +210,7 @@ impl App {
         raise: bool,
     ) -> Result<AuditItemRow> {
         ws.require(AUDITS.access.update)?;
-        let mut item = self.audit_item(ws, audit_id, item_id).await?;
+        let item = self.audit_item(ws, audit_id, item_id).await?;
         let result = result.trim();
         if !RESULTS.iter().any(|(k, _)| *k == result) {
             let keys: Vec<&str> = RESULTS.iter().map(|(k, _)| *k).collect();
@@ -230,35 +230,54 @@ impl App {
                 "a finding needs its objective evidence: what was seen, read or heard",
             ));
         }
+        let mut tx = self.store.begin().await?;
+        // Read again under the write lock: a double submit makes one finding.
+        let Some(mut item) = tx
+            .conn()
+            .audit_item(&ws.workspace.id, &item.audit_id, &item.id)
+            .await?
+        else {
+            return Err(AppError::NotFound("checklist item"));
+        };
         if item.finding_id.is_some() && item.result != result {
             return Err(AppError::Conflict {
                 message: "this item is a finding already: change the finding itself".into(),
                 current_version: None,
             });
         }
+        let mut to_raise = None;
         if let (Some(g), None) = (grade, &item.finding_id) {
             let requirement = item
                 .reference
                 .split_once(':')
                 .map_or(item.reference.as_str(), |(_, i)| i);
-            let fields = json!({"title": format!("{requirement} {}", item.title), "grade": g.key(),
+            let title: String = format!("{requirement} {}", item.title)
+                .chars()
+                .take(200)
+                .collect();
+            let fields = json!({"title": title, "grade": g.key(),
                 "requirement": requirement, "objective_evidence": notes, "status": "open"});
             let Some(map) = fields.as_object() else {
                 return Err(AppError::Internal("finding fields".into()));
             };
-            let finding = self.create_record(ws, &FINDINGS, Input::Json(map)).await?;
-            self.link(ws, &FINDINGS, &finding.id, "found_in", audit_id)
+            let finding = self
+                .create_in(&mut tx.conn(), ws, &FINDINGS, Input::Json(map))
+                .await?;
+            let audit =
+                crate::records::record_of_kind(&mut tx.conn(), ws, &AUDITS, &item.audit_id).await?;
+            let rel = aims_domain::record::relation("found_in")
+                .ok_or_else(|| AppError::Internal("no relation found_in".into()))?;
+            self.insert_link(&mut tx.conn(), ws, &FINDINGS, &finding, rel, &audit)
                 .await?;
             item.finding_id = Some(finding.id.clone());
             if raise && g.raises_nonconformity() {
-                self.raise_finding(ws, &finding.id).await?;
+                to_raise = Some(finding.id);
             }
         }
         item.result = result.to_owned();
         item.notes = notes.to_owned();
         item.updated_at = Some(self.now());
         item.updated_by = Some(ws.principal.label.clone());
-        let mut tx = self.store.begin().await?;
         tx.conn().audit_item_update(&item).await?;
         tx.conn()
             .history_append(self.event(
@@ -272,6 +291,9 @@ impl App {
             ))
             .await?;
         tx.commit().await?;
+        if let Some(f) = to_raise {
+            self.raise_finding(ws, &f).await?;
+        }
         Ok(item)
     }
 

@@ -33,6 +33,10 @@ pub enum PrincipalKind {
     },
     /// The operator at the command line, working on the database directly.
     Operator,
+    /// Someone outside aims acting through a private link (a supplier
+    /// answering a questionnaire): no rights anywhere, recorded in the
+    /// history as `link:<id>` (what the link opens).
+    Link { id: String },
 }
 
 impl Principal {
@@ -49,6 +53,7 @@ impl Principal {
             PrincipalKind::User { id, .. } => format!("user:{id}"),
             PrincipalKind::Token { id, .. } => format!("token:{id}"),
             PrincipalKind::Operator => "operator".into(),
+            PrincipalKind::Link { id } => format!("link:{id}"),
         }
     }
 
@@ -56,7 +61,7 @@ impl Principal {
         match &self.kind {
             PrincipalKind::User { is_admin, .. } => *is_admin,
             PrincipalKind::Operator => true,
-            PrincipalKind::Token { .. } => false,
+            PrincipalKind::Token { .. } | PrincipalKind::Link { .. } => false,
         }
     }
 

@@ -331,6 +331,19 @@ impl App {
             }
             return Ok(report);
         }
+        let mut tx = self.store.begin().await?;
+        // The rules of kinds with a workflow (a review's sign-off, a
+        // nonconformity's checks) hold for imported rows too.
+        let mut new_rows = new_rows;
+        for (_, fields) in new_rows.iter_mut() {
+            self.before_write(&mut tx.conn(), ws, kind, None, fields)
+                .await?;
+        }
+        let mut updates = updates;
+        for (_, i, fields) in updates.iter_mut() {
+            self.before_write(&mut tx.conn(), ws, kind, Some(&existing[*i]), fields)
+                .await?;
+        }
         // Write: new rows in bulk, each with its history event; updates one by one.
         let rows: Vec<RecordRow> = new_rows
             .into_iter()
@@ -346,16 +359,20 @@ impl App {
                 Value::Object(r.fields.clone()),
             )
         });
-        let mut tx = self.store.begin().await?;
         tx.conn().records_insert_many(kind, &rows).await?;
         tx.conn().history_append_many(events).await?;
+        for r in &rows {
+            self.after_write(&mut tx.conn(), ws, kind, r).await?;
+        }
         let mut members = Some(members);
         for (done, (_, i, fields)) in updates.into_iter().enumerate() {
             if done % 500 == 0 {
                 progress(done, report.updated);
             }
-            self.update_parsed(&mut tx.conn(), ws, kind, &existing[i], fields, &mut members)
+            let new = self
+                .update_parsed(&mut tx.conn(), ws, kind, &existing[i], fields, &mut members)
                 .await?;
+            self.after_write(&mut tx.conn(), ws, kind, &new).await?;
         }
         tx.commit().await?;
         report.written = true;

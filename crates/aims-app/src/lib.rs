@@ -43,6 +43,7 @@ mod versions;
 mod webhook_delivery;
 mod webhooks;
 mod work;
+mod workflows;
 mod workspaces;
 
 pub use aims_catalog as catalogue;

@@ -154,6 +154,9 @@ impl App {
                 ),
             ));
         }
+        // A signed-off review's decisions are part of what was signed.
+        Self::check_review_unlocked(&from)?;
+        Self::check_review_unlocked(&other)?;
         if rel.name == "audits_scope" {
             self.check_audit_independence(&mut tx.conn(), ws, &from, Some(&other))
                 .await?;
@@ -228,11 +231,19 @@ impl App {
             return Err(AppError::NotFound("link"));
         }
         let mut tx = self.store.begin().await?;
-        record_of_kind(&mut tx.conn(), ws, kind, id).await?;
+        let this = record_of_kind(&mut tx.conn(), ws, kind, id).await?;
+        Self::check_review_unlocked(&this)?;
         let links = tx.conn().links_of(&ws.workspace.id, id).await?;
         let Some(link) = links.into_iter().find(|l| l.id == link_id) else {
             return Err(AppError::NotFound("link"));
         };
+        if let Some(other) = tx
+            .conn()
+            .record_any(&ws.workspace.id, &link.other_id)
+            .await?
+        {
+            Self::check_review_unlocked(&other)?;
+        }
         tx.conn().link_delete(&ws.workspace.id, link_id).await?;
         tx.conn()
             .history_append(self.event(

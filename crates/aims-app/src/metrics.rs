@@ -24,6 +24,8 @@ pub const BATCH_MAX: usize = 100_000;
 /// A chart reads each value up to this many in its range; beyond, it
 /// reads the values' hours.
 pub const RAW_CHART_MAX: i64 = 20_000;
+/// At most this many corrections in one request (each sums its hours up again).
+pub const CORRECTIONS_MAX: usize = 1_000;
 /// The longest note on a measurement.
 pub const NOTE_MAX: usize = 500;
 
@@ -208,6 +210,13 @@ impl App {
                 recorded_by: ws.principal.label.clone(),
             });
         }
+        let corrections = rows.iter().filter(|r| r.supersedes.is_some()).count();
+        if corrections > CORRECTIONS_MAX {
+            e.add(
+                "items",
+                format!("at most {CORRECTIONS_MAX} corrections (measurements that supersede another) in one request"),
+            );
+        }
         e.into_result().map_err(AppError::Validation)?;
         let mut tx = self.store.begin().await?;
         // The hours a correction touches: its own and the superseded one's.
@@ -330,38 +339,62 @@ impl App {
                        "last_at": format_instant(last_at), "level": level.key()}),
             ))
             .await?;
-        let to_open = outcome.records_to_open(settings.on_breach);
-        let mut episodes = Vec::new();
-        if outcome.started > 0 || outcome.became_critical > 0 {
-            let id = new_id();
-            tx.conn()
-                .metric_episode_insert(
-                    &id,
-                    &ws.workspace.id,
-                    &metric.id,
-                    episode_start.unwrap_or(last_at),
-                    outcome.ongoing_worst.key(),
-                    None,
-                    &now,
+        // Each breach episode among the fresh values: one continuing the
+        // episode running before the batch worsens it; a new one is kept;
+        // an episode turning critical opens, once, what the metric asks for.
+        let mut raised = Vec::new();
+        let continuing_start = state
+            .as_ref()
+            .and_then(|s| s.episode_start)
+            .filter(|_| before.is_breach());
+        for (n, e) in aims_domain::metric::episodes(&fresh, &settings.thresholds)
+            .into_iter()
+            .enumerate()
+        {
+            let continued =
+                n == 0 && before.is_breach() && fresh.first().is_some_and(|f| f.0 == e.start);
+            let prior = if continued { before } else { Level::Normal };
+            let worst = e.worst.max(prior);
+            let opened = if e.worst == Level::Critical
+                && prior != Level::Critical
+                && settings.on_breach.opens_record()
+            {
+                let first = fresh
+                    .iter()
+                    .find(|p| p.0 >= e.start && settings.thresholds.level(p.1) == Level::Critical)
+                    .copied()
+                    .unwrap_or((e.start, last_value));
+                Some(
+                    self.raise_for_breach(&mut tx.conn(), ws, &metric, settings, first)
+                        .await?,
                 )
-                .await?;
-            episodes.push(id);
+            } else {
+                None
+            };
+            let worsened = match (continued, continuing_start) {
+                (true, Some(start)) => {
+                    tx.conn()
+                        .metric_episode_worsen(&metric.id, start, worst.key(), opened.as_deref())
+                        .await?
+                }
+                _ => false,
+            };
+            if !worsened {
+                tx.conn()
+                    .metric_episode_insert(
+                        &new_id(),
+                        &ws.workspace.id,
+                        &metric.id,
+                        e.start,
+                        worst.key(),
+                        opened.as_deref(),
+                        &now,
+                    )
+                    .await?;
+            }
+            raised.extend(opened);
         }
         tx.commit().await?;
-        let mut raised = Vec::new();
-        if to_open > 0 {
-            raised.push(
-                self.raise_for_breach(
-                    ws,
-                    &metric.id,
-                    &metric.title,
-                    settings,
-                    last_value,
-                    episode_start.unwrap_or(last_at),
-                )
-                .await?,
-            );
-        }
         Ok(Ingested {
             accepted: rows.len(),
             level,
@@ -370,45 +403,52 @@ impl App {
         })
     }
 
-    /// Opens the incident or nonconformity a critical episode asks for,
-    /// linked to the metric.
+    /// Opens, inside the caller's transaction, the incident or
+    /// nonconformity a critical episode asks for, linked to the metric;
+    /// `first` is the episode's first critical value and its time.
     async fn raise_for_breach(
         &self,
+        conn: &mut aims_store::Conn<'_>,
         ws: &Scope,
-        metric_id: &str,
-        title: &str,
+        metric: &aims_store::RecordRow,
         settings: MetricSettings,
-        value: f64,
-        since: i64,
+        first: (i64, f64),
     ) -> Result<String> {
-        let since = format_instant(since);
+        let since = format_instant(first.0);
         let what = format!(
-            "{title} reached {value} (critical threshold {}) on {}.",
+            "{} reached {} (critical threshold {}) on {}.",
+            metric.title,
+            first.1,
             settings
                 .thresholds
                 .critical
                 .map_or("none".into(), |c| c.to_string()),
             since.get(..10).unwrap_or(&since)
         );
+        let title: String = format!("Metric breach: {}", metric.title)
+            .chars()
+            .take(200)
+            .collect();
         let (kind, fields, relation) = match settings.on_breach {
             OnBreach::Incident => (
                 &INCIDENTS,
-                json!({"title": format!("Metric breach: {title}"), "type": "incident", "status": "new",
+                json!({"title": title, "type": "incident", "status": "new",
                        "source": "monitoring", "description": what, "severity": "high"}),
                 "related_to",
             ),
             _ => (
                 &NONCONFORMITIES,
-                json!({"title": format!("Metric breach: {title}"), "source": "metric", "status": "open",
-                       "description": what}),
+                json!({"title": title, "source": "metric", "status": "open", "description": what}),
                 "raised",
             ),
         };
         let Some(map) = fields.as_object() else {
             return Err(AppError::Internal("breach fields".into()));
         };
-        let raised = self.create_record(ws, kind, Input::Json(map)).await?;
-        self.link(ws, &METRICS, metric_id, relation, &raised.id)
+        let raised = self.create_in(conn, ws, kind, Input::Json(map)).await?;
+        let rel = aims_domain::record::relation(relation)
+            .ok_or_else(|| AppError::Internal(format!("no relation {relation}")))?;
+        self.insert_link(conn, ws, &METRICS, metric, rel, &raised)
             .await?;
         Ok(raised.id)
     }
@@ -507,5 +547,42 @@ impl App {
             thresholds: settings.thresholds,
             unit: text(&metric.fields, "unit").unwrap_or("").to_owned(),
         })
+    }
+
+    /// Brings a metric's own duties — the next value due and an open
+    /// breach — in line with its record (owner, interval) after a change
+    /// of the record, inside the caller's transaction.
+    pub(crate) async fn metric_duties_refresh(
+        &self,
+        conn: &mut aims_store::Conn<'_>,
+        ws: &Scope,
+        metric: &aims_store::RecordRow,
+    ) -> Result<()> {
+        let settings = settings_of(&metric.fields);
+        let state = conn.metric_state(&metric.id).await?;
+        let created = parse_instant(&metric.created_at).unwrap_or(0);
+        let day = |t: i64| format_instant(t).get(..10).unwrap_or_default().to_owned();
+        let due = settings
+            .interval
+            .map(|i| day(next_due(state.as_ref().map(|s| s.last_at), created, i)));
+        let owner = metric.owner_id.as_deref();
+        conn.metric_duty_set(
+            &ws.workspace.id,
+            &metric.id,
+            "value_due",
+            due.as_deref(),
+            owner,
+        )
+        .await?;
+        let breach = state.and_then(|s| s.episode_start).map(day);
+        conn.metric_duty_set(
+            &ws.workspace.id,
+            &metric.id,
+            "breach",
+            breach.as_deref(),
+            owner,
+        )
+        .await?;
+        Ok(())
     }
 }

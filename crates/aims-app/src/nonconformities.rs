@@ -47,6 +47,15 @@ impl App {
             }
         }
         let owners: Vec<&str> = owners.iter().map(String::as_str).collect();
+        // A verification names who checked: a member, not an API token.
+        let verifying =
+            new.get("verification").is_some() && new.get("verification") != old.get("verification");
+        if verifying && matches!(ws.principal.kind, crate::PrincipalKind::Token { .. }) {
+            return Err(AppError::field(
+                "verification",
+                "is recorded by a signed-in member, whose name is kept as the verifier, not by an API token",
+            ));
+        }
         check_update(
             old,
             new,

@@ -400,7 +400,7 @@ impl App {
         let q = Questionnaire::from_row(row);
         let by = Principal {
             label: format!("{} (answer link)", q.sent_to),
-            ..Principal::operator()
+            kind: crate::PrincipalKind::Link { id: q.id.clone() },
         };
         self.keep_answers(&by, &q, &workspace_id, answers).await
     }

@@ -89,18 +89,30 @@ impl App {
         input: Input<'_>,
     ) -> Result<RecordRow> {
         ws.require(kind.access.create)?;
-        let mut fields = kind.parse_new(input)?;
         let mut tx = self.store.begin().await?;
-        let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
-        derive_fields(&derivation, &mut fields)?;
-        if kind.name == aims_domain::record::NONCONFORMITIES.name {
-            self.check_nonconformity(&mut tx.conn(), ws, None, &Fields::new(), &mut fields)
-                .await?;
-        }
-        let row = self
-            .insert_record(&mut tx.conn(), ws, kind, fields, &mut None)
-            .await?;
+        let row = self.create_in(&mut tx.conn(), ws, kind, input).await?;
         tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Creates a record inside the caller's transaction, through the same
+    /// parsing, derivation and rules as [`App::create_record`].
+    pub(crate) async fn create_in(
+        &self,
+        conn: &mut Conn<'_>,
+        ws: &Scope,
+        kind: &Kind,
+        input: Input<'_>,
+    ) -> Result<RecordRow> {
+        ws.require(kind.access.create)?;
+        let mut fields = kind.parse_new(input)?;
+        let derivation = self.derivation(conn, ws, kind).await?;
+        derive_fields(&derivation, &mut fields)?;
+        self.before_write(conn, ws, kind, None, &mut fields).await?;
+        let row = self
+            .insert_record(conn, ws, kind, fields, &mut None)
+            .await?;
+        self.after_write(conn, ws, kind, &row).await?;
         Ok(row)
     }
 
@@ -182,18 +194,12 @@ impl App {
         let mut fields = kind.parse_update(&old.fields, input)?;
         let derivation = self.derivation(&mut tx.conn(), ws, kind).await?;
         derive_fields(&derivation, &mut fields)?;
-        if kind.name == aims_domain::record::NONCONFORMITIES.name {
-            self.check_nonconformity(&mut tx.conn(), ws, Some(id), &old.fields, &mut fields)
-                .await?;
-        }
+        self.before_write(&mut tx.conn(), ws, kind, Some(&old), &mut fields)
+            .await?;
         let new = self
             .update_parsed(&mut tx.conn(), ws, kind, &old, fields, &mut None)
             .await?;
-        if kind.name == aims_domain::record::AUDITS.name
-            && crate::audits::names_auditors(&new.fields)
-        {
-            self.check_audit_written(&mut tx.conn(), ws, id).await?;
-        }
+        self.after_write(&mut tx.conn(), ws, kind, &new).await?;
         tx.commit().await?;
         Ok(new)
     }

@@ -102,6 +102,8 @@ impl App {
                 };
                 (w, Some(Role::Manager))
             }
+            // A private link opens one thing, never a workspace.
+            PrincipalKind::Link { .. } => return Err(AppError::NotFound("workspace")),
         };
         Ok(Scope {
             principal: by.clone(),
@@ -131,6 +133,7 @@ impl App {
                 .into_iter()
                 .map(|w| (w, Role::Manager))
                 .collect()),
+            PrincipalKind::Link { .. } => Ok(vec![]),
         }
     }
 

@@ -125,8 +125,24 @@ async fn find(
     }
 }
 
-/// Reads measurements from a CSV file: `value` and the optional columns.
-fn read_csv(path: &PathBuf) -> Result<Vec<Value>, String> {
+/// One measurement as the API's JSON (`{"value":…,"measured_at":…}`),
+/// written directly: a million of them serialise in a fraction of a second.
+fn item_json(value: f64, fields: &[(&str, &str)]) -> Result<String, String> {
+    if !value.is_finite() {
+        return Err("not a finite number".into());
+    }
+    let mut out = format!("{{\"value\":{value}");
+    for (name, text) in fields {
+        let quoted = serde_json::to_string(text).map_err(|e| e.to_string())?;
+        out.push_str(&format!(",\"{name}\":{quoted}"));
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// Reads measurements from a CSV file: `value` and the optional columns,
+/// each as its JSON item.
+fn read_csv(path: &PathBuf) -> Result<Vec<String>, String> {
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -140,30 +156,37 @@ fn read_csv(path: &PathBuf) -> Result<Vec<Value>, String> {
         .collect();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let value = col(&["value"]).ok_or_else(|| format!("{}: no `value` column", path.display()))?;
-    let at = col(&["measured_at", "at", "time", "timestamp", "date"]);
-    let extra = [
+    let columns = [
+        (
+            "measured_at",
+            col(&["measured_at", "at", "time", "timestamp", "date"]),
+        ),
         ("period_start", col(&["period_start"])),
         ("note", col(&["note"])),
         ("supersedes", col(&["supersedes"])),
     ];
     let mut out = Vec::new();
-    for (n, rec) in r.records().enumerate() {
-        let line = n + 2;
-        let rec = rec.map_err(|e| format!("{} line {line}: {e}", path.display()))?;
-        let v: f64 =
-            rec.get(value).unwrap_or("").parse().map_err(|_| {
-                format!("{} line {line}, column value: not a number", path.display())
-            })?;
-        let mut m = json!({"value": v});
-        if let Some(t) = at.and_then(|i| rec.get(i)).filter(|t| !t.is_empty()) {
-            m["measured_at"] = json!(t);
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1;
+    loop {
+        line += 1;
+        match r.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("{} line {line}: {e}", path.display())),
         }
-        for (name, i) in extra {
-            if let Some(x) = i.and_then(|i| rec.get(i)).filter(|x| !x.is_empty()) {
-                m[name] = json!(x);
-            }
-        }
-        out.push(m);
+        let bad = |what: &str| format!("{} line {line}, column value: {what}", path.display());
+        let v: f64 = rec
+            .get(value)
+            .unwrap_or("")
+            .parse()
+            .map_err(|_| bad("not a number"))?;
+        let fields: Vec<(&str, &str)> = columns
+            .iter()
+            .filter_map(|(name, i)| Some((*name, rec.get((*i)?)?)))
+            .filter(|(_, x)| !x.is_empty())
+            .collect();
+        out.push(item_json(v, &fields).map_err(|e| bad(&e))?);
     }
     Ok(out)
 }
@@ -199,18 +222,16 @@ pub async fn push(cmd: MetricsCmd) -> Result<ExitCode, String> {
     .await?;
     let items = match (value, &file) {
         (Some(v), _) => {
-            let mut m = json!({"value": v});
-            if let Some(a) = at {
-                m["measured_at"] = json!(a);
-            }
-            vec![m]
+            let at: Vec<(&str, &str)> = at
+                .as_deref()
+                .map(|a| ("measured_at", a))
+                .into_iter()
+                .collect();
+            vec![item_json(v, &at).map_err(|e| format!("--value: {e}"))?]
         }
         (None, Some(f)) => read_csv(f)?,
         (None, None) => return Err("give --value or --file".into()),
     };
-    if items.is_empty() {
-        return Err("the file holds no measurement".into());
-    }
     let url = format!(
         "{}/api/v1/workspaces/{workspace}/metrics/{metric}/measurements",
         remote.base()
@@ -219,10 +240,12 @@ pub async fn push(cmd: MetricsCmd) -> Result<ExitCode, String> {
     let bar = crate::progress::bar(items.len() as u64, "pushing");
     let (mut accepted, mut raised, mut level) = (0u64, Vec::<Value>::new(), Value::Null);
     for (n, chunk) in items.chunks(batch).enumerate() {
+        let body = format!("{{\"items\":[{}]}}", chunk.join(","));
         let resp = client
             .post(&url)
             .bearer_auth(&remote.token)
-            .json(&json!({"items": chunk}))
+            .header("content-type", "application/json")
+            .body(body)
             .send()
             .await
             .map_err(|e| {

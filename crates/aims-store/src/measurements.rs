@@ -44,8 +44,29 @@ pub struct MetricStateRow {
 const COLS: &str = "id, workspace_id, metric_id, measured_at, period_start, value, supersedes, note, recorded_at, recorded_by";
 
 impl Conn<'_> {
-    /// Appends measurements, 1,000 rows a statement.
+    /// Appends measurements: on PostgreSQL as arrays unnested, 50,000 rows
+    /// a statement; on SQLite 1,000 rows a statement.
     pub async fn measurements_insert(&mut self, rows: &[MeasurementRow]) -> Result<()> {
+        if let Conn::Postgres(c) = self {
+            for chunk in rows.chunks(50_000) {
+                let col =
+                    |f: fn(&MeasurementRow) -> &str| -> Vec<&str> { chunk.iter().map(f).collect() };
+                let supersedes: Vec<Option<&str>> =
+                    chunk.iter().map(|r| r.supersedes.as_deref()).collect();
+                let measured: Vec<i64> = chunk.iter().map(|r| r.measured_at).collect();
+                let period: Vec<Option<i64>> = chunk.iter().map(|r| r.period_start).collect();
+                let values: Vec<f64> = chunk.iter().map(|r| r.value).collect();
+                sqlx::query(&format!(
+                    "INSERT INTO measurements ({COLS}) SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[],
+                     $4::int8[], $5::int8[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[])"))
+                    .bind(col(|r| &r.id)).bind(col(|r| &r.workspace_id)).bind(col(|r| &r.metric_id))
+                    .bind(measured).bind(period).bind(values).bind(supersedes)
+                    .bind(col(|r| &r.note)).bind(col(|r| &r.recorded_at)).bind(col(|r| &r.recorded_by))
+                    .execute(&mut **c)
+                    .await?;
+            }
+            return Ok(());
+        }
         for chunk in rows.chunks(1000) {
             let sql = format!(
                 "INSERT INTO measurements ({COLS}) VALUES {}",
@@ -288,5 +309,23 @@ impl Conn<'_> {
             "SELECT e.metric_id, r.title, e.started_at, e.worst FROM metric_episodes e JOIN records r ON r.id = e.metric_id
              WHERE e.workspace_id = $1 ORDER BY e.started_at DESC LIMIT 1000")
             .bind(workspace_id).fetch_all(&mut **c).await)?)
+    }
+
+    /// Makes the episode of a metric that started at `started_at` as bad
+    /// as `worst`, and notes the record it opened; false when there is no
+    /// such episode.
+    pub async fn metric_episode_worsen(
+        &mut self,
+        metric_id: &str,
+        started_at: i64,
+        worst: &str,
+        raised_id: Option<&str>,
+    ) -> Result<bool> {
+        let n = on_conn!(self, c => sqlx::query(
+            "UPDATE metric_episodes SET worst = $3, raised_id = COALESCE(raised_id, $4)
+             WHERE metric_id = $1 AND started_at = $2")
+            .bind(metric_id).bind(started_at).bind(worst).bind(raised_id)
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
     }
 }

@@ -93,7 +93,7 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()), request_id = %id)
             }),
         )
         .layer(axum::middleware::from_fn_with_state(
@@ -154,4 +154,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let limits = state.config.limits.clone();
     server::serve(listener, router(state), limits, shutdown).await
+}
+
+/// A request path as logs may show it: the secret of a public link
+/// (`/report/…`, `/answer/…`) is left out.
+fn loggable_path(path: &str) -> String {
+    for prefix in ["/report/", "/answer/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
 }

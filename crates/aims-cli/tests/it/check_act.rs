@@ -153,6 +153,28 @@ async fn a_major_finding_becomes_a_nonconformity_closed_only_after_an_independen
             "Drift monitoring has no thresholds".into()
         )));
     let path = format!("/w/acme/nonconformities/{ncid}");
+    // An API token cannot record the check: it names no person.
+    let (s, p) = c
+        .put(
+            &format!("/nonconformities/{ncid}"),
+            json!({"version": 1, "verification": "effective"}),
+        )
+        .await;
+    assert_eq!(
+        (s, problem_fields(&p)),
+        (422, vec!["verification".to_owned()])
+    );
+    // Nor can a spreadsheet close one behind the workflow's back.
+    let csv = format!("id,title,status,verification\n{ncid},Drift monitoring has no thresholds,closed,effective\n");
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/workspaces/acme/nonconformities/import?file_name=nc.csv"))
+        .bearer_auth(&c.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422, "{}", r.text().await.unwrap());
     // The action's owner cannot verify it; someone else can.
     assert_eq!(
         page_edit(&t, &dana, &path, 1, &[("verification", "effective")]).await,
@@ -319,6 +341,22 @@ async fn a_critical_value_opens_one_nonconformity_per_breach_episode() {
     let (_, ncs) = c.get("/nonconformities?source=metric").await;
     let items = ncs["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{ncs}");
+    assert!(
+        items
+            .iter()
+            .all(|n| n["description"].as_str().unwrap().contains("reached 0.")),
+        "{ncs}"
+    );
+    // Two episodes, each with the record it opened.
+    let (_, st) = c.get(&format!("/metrics/{mid}/status")).await;
+    let episodes = st["episodes"].as_array().unwrap();
+    assert_eq!(episodes.len(), 2, "{st}");
+    assert!(
+        episodes
+            .iter()
+            .all(|e| e[1] == "critical" && e[2].is_string()),
+        "{st}"
+    );
     assert!(items[0]["title"]
         .as_str()
         .unwrap()
@@ -512,6 +550,14 @@ async fn a_management_review_lists_its_inputs_and_locks_once_signed_off() {
         html.contains("Fund a fairness audit") && html.contains("Open nonconformities"),
         "{html}"
     );
+    // Signed off only by a manager's approval, not by setting the status.
+    let (s, p) = c
+        .put(
+            &format!("/reviews/{rid}"),
+            json!({"version": 1, "status": "signed_off"}),
+        )
+        .await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["status".to_owned()]));
     // Signed off once held, by a manager; then locked.
     let (s, p) = manager
         .post(&format!("/reviews/{rid}/approve"), json!({"version": 1}))
@@ -775,5 +821,161 @@ async fn removing_a_member_keeps_what_they_recorded() {
         .get(&format!("/nonconformities/{}/history", id(&nc)))
         .await;
     assert!(!h["items"].as_array().unwrap().is_empty(), "{h}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_pipeline_pushes_values_with_the_cli_and_lists_the_metrics() {
+    let t = TestApp::new().await;
+    let c = Caller::new(&t, "contributor").await;
+    let (_, sys) = c.post("/systems", json!({"name": "Claims triage"})).await;
+    let (_, other) = c.post("/systems", json!({"name": "Chatbot"})).await;
+    let (_, m) = c
+        .post("/metrics", json!({"title": "Drift score", "direction": "lower", "warning": 0.2, "critical": 0.3, "interval": "daily"}))
+        .await;
+    let (_, twin) = c.post("/metrics", json!({"title": "Drift score"})).await;
+    c.post(
+        &format!("/metrics/{}/links", id(&m)),
+        json!({"relation": "measures", "to": id(&sys)}),
+    )
+    .await;
+    c.post(
+        &format!("/metrics/{}/links", id(&twin)),
+        json!({"relation": "measures", "to": id(&other)}),
+    )
+    .await;
+    let token = c.token.clone();
+    let server = t.base.clone();
+    let push = |extra: Vec<String>| {
+        let mut args: Vec<String> = [
+            "metrics",
+            "push",
+            "--server",
+            &server,
+            "--token",
+            &token,
+            "--workspace",
+            "acme",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        args.extend(extra);
+        args
+    };
+    // Two metrics share the name: the system tells them apart.
+    let args = push(vec![
+        "--metric".into(),
+        "Drift score".into(),
+        "--value".into(),
+        "0.1".into(),
+    ]);
+    let o = crate::evidence::aims(
+        &t,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    )
+    .await;
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("several metrics"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let yesterday = aims_app::domain::date::add_days(&t.app.today(), -1).unwrap();
+    let args = push(vec![
+        "--system".into(),
+        "Claims triage".into(),
+        "--metric".into(),
+        "Drift score".into(),
+        "--value".into(),
+        "0.35".into(),
+        "--at".into(),
+        format!("{yesterday}T10:00:00Z"),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let o = crate::evidence::aims(
+        &t,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    )
+    .await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (out["accepted"].as_u64(), out["level"].as_str()),
+        (Some(1), Some("critical")),
+        "{out}"
+    );
+    // A file: every value kept, or none when a line is wrong (named).
+    let dir = crate::helpers::tempdir::TempDir::new();
+    let file = dir.path().join("values.csv");
+    let rows: String = (1..=5)
+        .map(|h| format!("{yesterday}T1{h}:00:00Z,0.0{h}\n"))
+        .collect();
+    std::fs::write(
+        &file,
+        format!("Measured at,Value\n{rows}{yesterday}T18:00:00Z,high\n"),
+    )
+    .unwrap();
+    let args = push(vec![
+        "--metric".into(),
+        id(&m),
+        "--file".into(),
+        file.display().to_string(),
+    ]);
+    let o = crate::evidence::aims(
+        &t,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    )
+    .await;
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 7"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(&file, format!("measured_at,value\n{rows}")).unwrap();
+    let args = push(vec![
+        "--metric".into(),
+        id(&m),
+        "--file".into(),
+        file.display().to_string(),
+        "--batch".into(),
+        "2".into(),
+    ]);
+    let o = crate::evidence::aims(
+        &t,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    )
+    .await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .contains("5 measurement(s) kept; the metric is now normal"));
+    let (_, st) = c.get(&format!("/metrics/{}/status", id(&m))).await;
+    assert_eq!(st["count"], 6, "{st}");
+    // The list, on the database.
+    let o = crate::evidence::aims(
+        &t,
+        &["metrics", "list", "--workspace", "acme", "--format", "json"],
+        &[],
+    )
+    .await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let drift = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id(&m).as_str())
+        .unwrap();
+    assert_eq!(
+        (drift["count"].as_i64(), drift["level"].as_str()),
+        (Some(6), Some("normal")),
+        "{list}"
+    );
     t.stop().await;
 }

@@ -314,7 +314,9 @@ const REVIEW_FIELDS: &[Field] = &[
     Field::long("decisions", "Decisions")
         .help("What top management decided: improvements, changes to the AIMS, resources; linked as actions."),
     Field::choice("status", "Status", REVIEW_STATUS),
-    Field::date("signed_off_on", "Signed off on"),
+    Field::date("signed_off_on", "Signed off on")
+        .computed()
+        .help("Set by aims when a manager signs the review off."),
 ];
 
 /// Management reviews (9.3), signed off by top management as a manager's

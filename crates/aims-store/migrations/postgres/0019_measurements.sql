@@ -3,10 +3,13 @@
 -- new row that supersedes an earlier one). `measured_at` is when the value
 -- was measured (or the end of the period it covers, `period_start` its
 -- start), in Unix seconds; `recorded_at` when aims received it.
+-- No foreign keys here (each would cost a lookup per value at a million
+-- values a batch): a trigger on `records` takes a metric's measurements
+-- with it instead.
 CREATE TABLE measurements (
     id           TEXT PRIMARY KEY,
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    metric_id    TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL,
+    metric_id    TEXT NOT NULL,
     measured_at  BIGINT NOT NULL,
     period_start BIGINT,
     value        DOUBLE PRECISION NOT NULL,
@@ -17,6 +20,15 @@ CREATE TABLE measurements (
 );
 CREATE INDEX measurements_by_metric ON measurements (metric_id, measured_at);
 CREATE INDEX measurements_corrections ON measurements (metric_id, supersedes) WHERE supersedes IS NOT NULL;
+
+CREATE FUNCTION measurements_go_with_their_metric() RETURNS trigger AS $$
+BEGIN
+    DELETE FROM measurements WHERE metric_id = OLD.id;
+    RETURN OLD;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER measurements_go_with_their_metric AFTER DELETE ON records
+FOR EACH ROW WHEN (OLD.kind = 'metric') EXECUTE FUNCTION measurements_go_with_their_metric();
 
 -- Each metric's values summed up per hour (the first, lowest, highest and
 -- last value, each with its time, and how many), kept with each batch, so
