@@ -334,12 +334,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         // The rules of kinds with a workflow (a review's sign-off, a
         // nonconformity's checks) hold for imported rows too.
-        let mut new_rows = new_rows;
         for (_, fields) in new_rows.iter_mut() {
             self.before_write(&mut tx.conn(), ws, kind, None, fields)
                 .await?;
         }
-        let mut updates = updates;
         for (_, i, fields) in updates.iter_mut() {
             self.before_write(&mut tx.conn(), ws, kind, Some(&existing[*i]), fields)
                 .await?;
