@@ -152,4 +152,17 @@ mod tests {
         assert_eq!(duty_label(&SUPPLIERS, "breach"), "Threshold breached");
         assert_eq!(duty_label(&SUPPLIERS, "questionnaire"), "Due");
     }
+
+    #[test]
+    fn an_urgency_key_is_its_serde_name() {
+        for (u, key) in [
+            (Urgency::Overdue, "overdue"),
+            (Urgency::Today, "today"),
+            (Urgency::ThisWeek, "this_week"),
+            (Urgency::Later, "later"),
+        ] {
+            assert_eq!(u.key(), key);
+            assert_eq!(serde_json::to_value(u).unwrap(), serde_json::json!(key));
+        }
+    }
 }
