@@ -48,8 +48,9 @@ struct ReportPage {
     too_many: bool,
 }
 
-/// Only the form's own token is echoed back, and only when it is well formed.
-fn token_of(raw: &str) -> String {
+/// Only the form's own token is echoed back, and only when it is well formed
+/// (the reporting link's and a questionnaire's answer link alike).
+pub(super) fn token_of(raw: &str) -> String {
     raw.chars()
         .filter(char::is_ascii_hexdigit)
         .take(48)

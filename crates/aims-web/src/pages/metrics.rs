@@ -82,14 +82,6 @@ pub(super) async fn load(
     })
 }
 
-/// `s` safe inside SVG text.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 const W: f64 = 720.0;
 const H: f64 = 240.0;
 const PAD: f64 = 44.0;
@@ -122,7 +114,7 @@ pub fn chart_svg(c: &Chart) -> Option<String> {
     let span = (t1 - t0).max(1) as f64;
     let x = |t: i64| PAD + (t - t0) as f64 / span * (W - 2.0 * PAD);
     let y = |v: f64| H - PAD - (v - lo) / (hi - lo) * (H - 2.0 * PAD);
-    let unit = esc(&c.unit);
+    let unit = super::record_extras::esc(&c.unit);
     let breaches = c.points.iter().filter(|p| p.level.is_breach()).count();
     let mut svg = String::with_capacity(c.points.len() * 16 + 1024);
     let _ = write!(

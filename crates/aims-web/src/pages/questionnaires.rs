@@ -5,6 +5,7 @@
 //! (`/w/{ws}/questionnaires/{id}`), and the supplier's own answer form at
 //! `/answer/{token}` (no account; nothing else of the workspace shown).
 
+use super::intake::token_of;
 use super::{form_value as first, render, Layout, PageError, PageRequires, PageRoute};
 use crate::auth::WsPage;
 use crate::input::PageForm;
@@ -218,14 +219,6 @@ impl AnswerPage {
     fn given(&self, key: &str) -> &str {
         self.given.get(key).map_or("", String::as_str)
     }
-}
-
-/// Only a well-formed token is echoed back.
-fn token_of(raw: &str) -> String {
-    raw.chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(48)
-        .collect()
 }
 
 async fn answer_form(

@@ -72,7 +72,7 @@ pub fn progress_points(events: &[Event]) -> Vec<(String, f64)> {
 }
 
 /// `s` safe inside SVG text (the unit is people's text).
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
