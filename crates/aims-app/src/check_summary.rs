@@ -38,37 +38,63 @@ fn text<'a>(f: &'a aims_domain::record::Fields, name: &str) -> &'a str {
     f.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A metric with where it stands now.
+pub(crate) struct MetricStanding {
+    pub record: aims_store::RecordRow,
+    /// `(level, last value)` when at warning or critical.
+    pub breach: Option<(String, f64)>,
+    /// No value for longer than its interval.
+    pub stale: bool,
+}
+
 impl App {
-    pub async fn check_summary(&self, ws: &Scope) -> Result<CheckSummary> {
-        let today = self.today();
+    /// Every metric with its level now and whether it stopped reporting.
+    pub(crate) async fn metric_standings(&self, ws: &Scope) -> Result<Vec<MetricStanding>> {
         let now = parse_instant(&self.now()).unwrap_or(0);
-        let days = |d: &str| aims_domain::date::days_between(&today, d);
-        let mut out = CheckSummary::default();
         let states = {
             let mut c = self.store.conn().await?;
             c.conn().metric_states(&ws.workspace.id).await?
         };
-        for m in self.all_records(ws, &METRICS, &Default::default()).await? {
-            let state = states.iter().find(|s| s.metric_id == m.id);
-            if let Some(s) = state.filter(|s| s.level != Level::Normal.key()) {
+        Ok(self
+            .all_records(ws, &METRICS, &Default::default())
+            .await?
+            .into_iter()
+            .map(|m| {
+                let state = states.iter().find(|s| s.metric_id == m.id);
+                let settings = crate::settings_of(&m.fields);
+                let created = parse_instant(&m.created_at).unwrap_or(now);
+                MetricStanding {
+                    breach: state
+                        .filter(|s| s.level != Level::Normal.key())
+                        .map(|s| (s.level.clone(), s.last_value)),
+                    stale: settings
+                        .interval
+                        .is_some_and(|i| is_stale(state.map(|s| s.last_at), created, i, now)),
+                    record: m,
+                }
+            })
+            .collect())
+    }
+
+    pub async fn check_summary(&self, ws: &Scope) -> Result<CheckSummary> {
+        let today = self.today();
+        let days = |d: &str| aims_domain::date::days_between(&today, d);
+        let mut out = CheckSummary::default();
+        for m in self.metric_standings(ws).await? {
+            if let Some((level, value)) = &m.breach {
                 out.breached.push(Named {
                     page: METRICS.page,
-                    id: m.id.clone(),
-                    title: m.title.clone(),
-                    detail: format!("{} at {}", s.level, s.last_value),
+                    id: m.record.id.clone(),
+                    title: m.record.title.clone(),
+                    detail: format!("{level} at {value}"),
                     days: None,
                 });
             }
-            let settings = crate::settings_of(&m.fields);
-            let created = parse_instant(&m.created_at).unwrap_or(now);
-            if settings
-                .interval
-                .is_some_and(|i| is_stale(state.map(|s| s.last_at), created, i, now))
-            {
+            if m.stale {
                 out.stale.push(Named {
                     page: METRICS.page,
-                    id: m.id.clone(),
-                    title: m.title.clone(),
+                    id: m.record.id.clone(),
+                    title: m.record.title.clone(),
                     detail: "no value since it was due".into(),
                     days: None,
                 });

@@ -31,6 +31,7 @@ mod nonconformities;
 mod password;
 mod people;
 mod questionnaires;
+mod readiness;
 mod records;
 mod reviews;
 mod risk_library;
@@ -72,6 +73,7 @@ pub use links::{LinkView, LinkedRecord};
 pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
 pub use people::Person;
 pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};
+pub use readiness::ReadinessDay;
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
 pub use reviews::{InputLine, ReviewInputs};
 pub use risk_library::{LibraryEntry, Reference};
@@ -148,6 +150,7 @@ pub struct App {
     hashing: Arc<auth::Hashing>,
     heat_maps: Arc<risks::HeatMapCache>,
     soa_facts: Arc<soa_facts::SoaFactsCache>,
+    readiness_kept: Arc<readiness::ReadinessCache>,
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
 }
@@ -167,6 +170,7 @@ impl App {
             hashing,
             heat_maps: Arc::default(),
             soa_facts: Arc::default(),
+            readiness_kept: Arc::default(),
             blobs: None,
         }
     }

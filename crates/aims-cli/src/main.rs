@@ -28,6 +28,7 @@ mod impact;
 mod import;
 mod metrics;
 mod progress;
+mod readiness;
 mod records;
 mod remote;
 mod risks;
@@ -172,6 +173,16 @@ enum Command {
     /// Management reviews: show one with its inputs
     #[command(subcommand)]
     Review(check_cli::ReviewCmd),
+    /// Readiness: the score, each clause and area, and every gap with where it is fixed
+    Readiness {
+        #[arg(long)]
+        workspace: String,
+        /// How many gaps to print (0: all)
+        #[arg(long, default_value_t = 20)]
+        gaps: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: systems::Format,
+    },
     /// Outgoing webhooks: `aims webhooks list`
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCmd),
@@ -579,6 +590,11 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Audits(cmd) => return check_cli::run_kind(app, op, "audits", cmd).await,
         Command::Nc(cmd) => return check_cli::run_kind(app, op, "nonconformities", cmd).await,
         Command::Review(cmd) => return check_cli::review(app, op, cmd).await,
+        Command::Readiness {
+            workspace,
+            gaps,
+            format,
+        } => return readiness::run(app, op, &workspace, gaps, format).await,
         Command::Discover {
             path,
             workspace,

@@ -20,6 +20,7 @@ pub mod nonconformity;
 pub mod par;
 pub mod questionnaire;
 pub mod raci;
+pub mod readiness;
 pub mod record;
 pub mod risk;
 pub mod soa;

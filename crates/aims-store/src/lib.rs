@@ -20,6 +20,7 @@ mod journals;
 mod kind_reads;
 mod measurements;
 mod questionnaires;
+mod readiness;
 mod records;
 mod risks;
 pub mod seal;

@@ -24,6 +24,7 @@ mod import;
 mod intake;
 mod operations;
 mod page_matrix;
+mod readiness;
 mod record_pages;
 mod records;
 mod remote;

@@ -14,6 +14,7 @@ mod impacts;
 mod journals;
 mod metrics;
 mod questionnaires;
+mod readiness;
 mod record_doc;
 mod records;
 mod reviews;
@@ -85,6 +86,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(findings::routes())
         .merge(audits::routes())
         .merge(reviews::routes())
+        .merge(readiness::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())

@@ -16,6 +16,7 @@ pub(crate) mod journals;
 pub(crate) mod metrics;
 mod people;
 pub(crate) mod questionnaires;
+pub(crate) mod readiness;
 mod record;
 mod record_extras;
 mod records;
@@ -121,6 +122,7 @@ fn table() -> Vec<PageRoute> {
         metrics::routes(),
         findings::routes(),
         audits::routes(),
+        readiness::routes(),
         reviews::routes(),
         impacts::routes(),
         soa::routes(),
@@ -340,6 +342,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
     ("Overview", &[
         item("dashboard", "Dashboard", "", true, "Status of the whole management system."),
         item("work", "My work", "/work", true, "Every dated duty you own: overdue first, then what falls due."),
+        item("readiness", "Readiness", "/readiness", true, "How far from passing the audit: scores per clause, area and system, and every gap with where to fix it."),
     ]),
     ("Context", &[
         item("inventory", "AI systems", "/inventory", true, "AI systems with owners, roles, life-cycle stage, scope and EU AI Act tier."),

@@ -73,6 +73,7 @@ struct DashboardPage {
     areas: Vec<&'static NavItem>,
     events: Vec<EventView>,
     check: aims_app::CheckSummary,
+    readiness: std::sync::Arc<aims_domain::readiness::Readiness>,
 }
 
 async fn dashboard(
@@ -110,6 +111,7 @@ async fn dashboard(
         areas,
         events,
         check: s.app.check_summary(&scope).await?,
+        readiness: s.app.readiness(&scope).await?,
     }))
 }
 

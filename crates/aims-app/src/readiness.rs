@@ -1,0 +1,452 @@
+//! Readiness: gathers the workspace's [`Snapshot`] in a handful of reads
+//! (lists of each kind, the links that matter, the SoA and its facts, the
+//! impact statuses, acceptances, metric standings, the audit programme),
+//! lets the domain's [`assess`] judge it, keeps the result under the
+//! workspace's latest history number and the day (`kept.rs`), and writes
+//! the day's score so the page can draw a trend.
+
+use crate::soa::SOA_FRAMEWORK;
+use crate::{App, Result, Scope};
+use aims_catalog::Catalog;
+use aims_domain::readiness::{
+    assess, AuditFact, ControlFact, DatedFact, DocumentFact, MetricFact, ObjectiveFact, Obligation,
+    ProgrammeFact, Readiness, Record, ReviewFact, RiskFact, ScopeFact, Snapshot, SoaFact, Subject,
+    SystemFact,
+};
+use aims_domain::record::{
+    kind, Fields, Kind, AUDITS, CONTROLS, CORRECTIVE_ACTIONS, DOCUMENTS, NONCONFORMITIES,
+    OBJECTIVES, RESPONSIBILITIES, REVIEWS, TRAININGS,
+};
+use aims_domain::soa::{framework_of, Decision};
+use aims_domain::Action;
+use aims_store::{RecordRow, Versioned};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Each workspace's readiness, kept under its latest history number and the day.
+pub(crate) type ReadinessCache = crate::kept::Kept<(Option<i64>, String), Readiness>;
+
+/// One day's overall score, for the trend.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadinessDay {
+    pub day: String,
+    pub percent: u8,
+}
+
+fn text<'a>(f: &'a Fields, name: &str) -> &'a str {
+    f.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+fn date(f: &Fields, name: &str) -> Option<String> {
+    Some(text(f, name))
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+}
+
+/// The catalogue's short titles of ISO/IEC 42001's clauses, areas and controls.
+fn titles(catalog: &Catalog) -> BTreeMap<String, String> {
+    catalog
+        .frameworks()
+        .iter()
+        .filter(|f| f.id == SOA_FRAMEWORK)
+        .flat_map(|f| f.items.iter())
+        .map(|i| (i.id.clone(), i.title.clone()))
+        .collect()
+}
+
+/// Reads records as readiness sees them: path, title, owner's e-mail.
+struct Reader<'a> {
+    members: &'a HashMap<String, String>,
+}
+
+impl Reader<'_> {
+    fn record(&self, kind: &Kind, r: &RecordRow) -> Record {
+        Subject::new(format!("{}/{}", kind.page, r.id), r.title.clone()).owned(
+            r.owner_id
+                .as_ref()
+                .and_then(|o| self.members.get(o))
+                .map(String::as_str),
+        )
+    }
+
+    fn dated(&self, kind: &Kind, r: &RecordRow, due: &str) -> DatedFact {
+        DatedFact {
+            record: self.record(kind, r),
+            status: text(&r.fields, "status").to_owned(),
+            due: date(&r.fields, due),
+        }
+    }
+}
+
+impl App {
+    /// The workspace's readiness today: kept while nothing changed.
+    pub async fn readiness(&self, ws: &Scope) -> Result<Arc<Readiness>> {
+        ws.require(Action::Read)?;
+        let key = {
+            let mut c = self.store.conn().await?;
+            let seq = c.conn().history_last_seq(&ws.workspace.id).await?;
+            (seq, self.today())
+        };
+        if let Some(hit) = self.readiness_kept.get(&ws.workspace.id, &key) {
+            return Ok(hit);
+        }
+        let snapshot = self.readiness_snapshot(ws).await?;
+        let readiness = Arc::new(assess(&snapshot));
+        {
+            let mut c = self.store.conn().await?;
+            c.conn()
+                .readiness_day_put(
+                    &ws.workspace.id,
+                    &key.1,
+                    i64::from(readiness.overall.percent),
+                    &self.now(),
+                )
+                .await?;
+        }
+        self.readiness_kept
+            .put(&ws.workspace.id, key, Arc::clone(&readiness));
+        Ok(readiness)
+    }
+
+    /// The overall score of each day it was read, oldest first (at most `days`).
+    pub async fn readiness_trend(&self, ws: &Scope, days: i64) -> Result<Vec<ReadinessDay>> {
+        ws.require(Action::Read)?;
+        let since = aims_domain::date::add_days(&self.today(), 1 - days.max(1)).unwrap_or_default();
+        let mut c = self.store.conn().await?;
+        Ok(c.conn()
+            .readiness_days(&ws.workspace.id, &since)
+            .await?
+            .into_iter()
+            .map(|(day, percent)| ReadinessDay {
+                day,
+                percent: u8::try_from(percent.clamp(0, 100)).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Everything readiness reads, as of today.
+    pub async fn readiness_snapshot(&self, ws: &Scope) -> Result<Snapshot> {
+        let catalog = self.catalog().await?;
+        let today = self.today();
+        let wid = &ws.workspace.id;
+        let (members, concerns, treated_by, doc_versions, classifications) = {
+            let mut c = self.store.conn().await?;
+            let mut conn = c.conn();
+            let members: HashMap<String, String> = conn
+                .members_of(wid)
+                .await?
+                .into_iter()
+                .map(|m| (m.user_id, m.email))
+                .collect();
+            (
+                members,
+                conn.links_by_relation(wid, "concerns").await?,
+                conn.links_by_relation(wid, "treated_by").await?,
+                conn.versions_of_workspace(Versioned::Document, wid).await?,
+                conn.classifications_latest_of_workspace(wid).await?,
+            )
+        };
+        let read = Reader { members: &members };
+        let every = crate::ListRequest::default();
+        let all = |k: &'static Kind| self.all_records(ws, k, &every);
+        let kind_of = |name: &str| kind(name).unwrap_or(&aims_domain::record::KINDS[0]);
+
+        let mut s = Snapshot {
+            today: today.clone(),
+            titles: titles(&catalog),
+            context_issues: usize::try_from(
+                self.count_records(ws, kind_of("context-issues")).await?,
+            )
+            .unwrap_or(0),
+            interested_parties: usize::try_from(
+                self.count_records(ws, kind_of("interested-parties"))
+                    .await?,
+            )
+            .unwrap_or(0),
+            ..Snapshot::default()
+        };
+
+        let scopes = kind_of("scopes");
+        for r in all(scopes).await? {
+            let approved = matches!(
+                self.approvals(ws, scopes, &r.id).await?.state,
+                aims_domain::record::ApprovalState::Approved { .. }
+            );
+            s.scopes.push(ScopeFact {
+                record: read.record(scopes, &r),
+                approved,
+            });
+        }
+
+        let published: HashSet<&str> = doc_versions
+            .iter()
+            .filter(|v| v.state == "published")
+            .map(|v| v.subject_id.as_str())
+            .collect();
+        s.documents = all(&DOCUMENTS)
+            .await?
+            .iter()
+            .map(|r| DocumentFact {
+                record: read.record(&DOCUMENTS, r),
+                doc_type: text(&r.fields, "type").to_owned(),
+                published: published.contains(r.id.as_str()),
+                next_review: date(&r.fields, "next_review"),
+            })
+            .collect();
+        s.responsibilities = all(&RESPONSIBILITIES)
+            .await?
+            .iter()
+            .map(|r| read.record(&RESPONSIBILITIES, r))
+            .collect();
+        s.objectives = all(&OBJECTIVES)
+            .await?
+            .iter()
+            .map(|r| ObjectiveFact {
+                record: read.record(&OBJECTIVES, r),
+                status: text(&r.fields, "status").to_owned(),
+                due: date(&r.fields, "due"),
+            })
+            .collect();
+
+        self.readiness_soa(ws, &mut s).await?;
+
+        // Systems: scope, classification, impact assessment, risks, obligations.
+        let systems_kind = crate::systems_kind();
+        let impacts: HashMap<String, crate::ImpactStatus> = self
+            .impact_statuses(ws)
+            .await?
+            .into_iter()
+            .map(|i| (i.system_id.clone(), i))
+            .collect();
+        let mut risks_of_system: HashMap<&str, usize> = HashMap::new();
+        let mut systems_of_risk: HashMap<&str, Vec<String>> = HashMap::new();
+        for (risk, system) in &concerns {
+            *risks_of_system.entry(system).or_default() += 1;
+            systems_of_risk
+                .entry(risk)
+                .or_default()
+                .push(system.clone());
+        }
+        let mut articles_of: HashMap<&str, Vec<u32>> = HashMap::new();
+        for row in &classifications {
+            if let Ok(c) =
+                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
+            {
+                articles_of.insert(row.system_id.as_str(), c.obligation_articles);
+            }
+        }
+        for r in all(systems_kind).await? {
+            let impact = impacts.get(&r.id);
+            let in_scope = match r.fields.get("in_scope") {
+                Some(Value::Bool(b)) => Some(*b),
+                _ => None,
+            };
+            s.systems.push(SystemFact {
+                id: r.id.clone(),
+                record: read.record(systems_kind, &r),
+                in_scope,
+                tier: impact.and_then(|i| i.eu_ai_act_tier.clone()),
+                risks: risks_of_system.get(r.id.as_str()).copied().unwrap_or(0),
+                impact_current: impact.is_some_and(|i| !i.needs_assessment()),
+                impact_note: impact.map_or_else(|| "never assessed".to_owned(), impact_note),
+                obligations: articles_of
+                    .get(r.id.as_str())
+                    .map(|a| obligations(&catalog, a))
+                    .unwrap_or_default(),
+            });
+        }
+
+        // Risks: scored, treated, accepted.
+        let risks_kind = crate::risks::risks_kind();
+        let actions_kind = kind_of("risk-actions");
+        let actions: HashMap<String, (String, Option<String>)> = all(actions_kind)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let status = text(&a.fields, "status").to_owned();
+                (a.id, (status, date(&a.fields, "due")))
+            })
+            .collect();
+        let mut actions_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (risk, action) in &treated_by {
+            actions_of.entry(risk).or_default().push(action);
+        }
+        let acceptances: HashMap<String, bool> = self
+            .risk_acceptance_statuses(ws)
+            .await?
+            .into_iter()
+            .map(|(id, (_, status))| {
+                (
+                    id,
+                    matches!(status, aims_domain::risk::AcceptanceStatus::Valid),
+                )
+            })
+            .collect();
+        for r in all(risks_kind).await? {
+            let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
+            let overdue = mine
+                .iter()
+                .filter_map(|a| actions.get(*a))
+                .filter(|(status, due)| {
+                    !matches!(status.as_str(), "done" | "cancelled")
+                        && due.as_deref().is_some_and(|d| d < today.as_str())
+                })
+                .count();
+            let band = text(&r.fields, "inherent_band");
+            s.risks.push(RiskFact {
+                record: read.record(risks_kind, &r),
+                assessed: !band.is_empty() && band != "not_assessed",
+                treatment: text(&r.fields, "treatment").to_owned(),
+                actions: mine.iter().filter(|a| actions.contains_key(**a)).count(),
+                actions_overdue: overdue,
+                acceptance_valid: acceptances.get(&r.id).copied(),
+                systems: systems_of_risk.remove(r.id.as_str()).unwrap_or_default(),
+            });
+        }
+
+        s.metrics = self
+            .metric_standings(ws)
+            .await?
+            .into_iter()
+            .map(|m| MetricFact {
+                record: read.record(&aims_domain::record::METRICS, &m.record),
+                stale: m.stale,
+                breach: m.breach.map(|(level, _)| level),
+            })
+            .collect();
+        s.audits = all(&AUDITS)
+            .await?
+            .iter()
+            .map(|r| AuditFact {
+                record: read.record(&AUDITS, r),
+                status: text(&r.fields, "status").to_owned(),
+                start_on: date(&r.fields, "start_on"),
+                end_on: date(&r.fields, "end_on"),
+            })
+            .collect();
+        let programme = self.audit_programme(ws, None).await?;
+        s.programme = ProgrammeFact {
+            cycle_start: programme.cycle_start,
+            cycle_end: programme.cycle_end,
+            total: programme.total,
+            covered: programme.covered,
+        };
+        s.reviews = all(&REVIEWS)
+            .await?
+            .iter()
+            .map(|r| ReviewFact {
+                record: read.record(&REVIEWS, r),
+                status: text(&r.fields, "status").to_owned(),
+                scheduled_on: date(&r.fields, "scheduled_on"),
+                held_on: date(&r.fields, "held_on"),
+            })
+            .collect();
+        s.nonconformities = all(&NONCONFORMITIES)
+            .await?
+            .iter()
+            .map(|r| read.dated(&NONCONFORMITIES, r, "due_on"))
+            .collect();
+        s.corrective_actions = all(&CORRECTIVE_ACTIONS)
+            .await?
+            .iter()
+            .map(|r| read.dated(&CORRECTIVE_ACTIONS, r, "due_on"))
+            .collect();
+        s.trainings = all(&TRAININGS)
+            .await?
+            .iter()
+            .map(|r| read.dated(&TRAININGS, r, "expires_on"))
+            .collect();
+        Ok(s)
+    }
+
+    /// The statement as it stands and its Annex A controls not excluded,
+    /// each with its live facts.
+    async fn readiness_soa(&self, ws: &Scope, s: &mut Snapshot) -> Result<()> {
+        let (current, _) = self.soa(ws).await?;
+        let facts = self.soa_facts_kept(ws).await?;
+        let rows: Vec<&aims_domain::soa::Row> = current.lines.iter().map(|l| &l.row).collect();
+        s.soa = SoaFact {
+            saved: current.number > 0,
+            approved: current.state == "approved",
+            undecided: rows
+                .iter()
+                .filter(|r| r.decision == Decision::Undecided)
+                .count(),
+            unjustified: rows
+                .iter()
+                .filter(|r| r.decision == Decision::Excluded && r.exclusion.trim().is_empty())
+                .count(),
+            flagged: current.flags.len(),
+        };
+        for line in &current.lines {
+            if framework_of(&line.row.control) != SOA_FRAMEWORK
+                || line.row.decision == Decision::Excluded
+            {
+                continue;
+            }
+            let id = line
+                .row
+                .control
+                .split_once(':')
+                .map_or("", |(_, id)| id)
+                .to_owned();
+            let live = facts
+                .facts
+                .get(&line.row.control)
+                .cloned()
+                .unwrap_or_default();
+            s.controls.push(ControlFact {
+                title: line.title.clone(),
+                record: live.record_id.as_ref().map(|rid| {
+                    Subject::new(
+                        format!("{}/{rid}", CONTROLS.page),
+                        format!("{id} {}", line.title),
+                    )
+                    .owned(live.owner.as_deref())
+                }),
+                implementation_status: live.implementation_status.clone().unwrap_or_default(),
+                evidence: live.evidence,
+                id,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why a system's impact assessment does not count, in a few words.
+fn impact_note(i: &crate::ImpactStatus) -> String {
+    if i.approved.is_none() {
+        match i.latest {
+            None => "never assessed".into(),
+            Some(_) => "not approved yet".into(),
+        }
+    } else if i.overdue {
+        "re-assessment due".into()
+    } else if !i.reasons.is_empty() {
+        "the system changed since it was approved".into()
+    } else {
+        "current".into()
+    }
+}
+
+/// A classification's obligation articles with the Annex A controls the
+/// crosswalk maps each to.
+fn obligations(catalog: &Catalog, articles: &[u32]) -> Vec<Obligation> {
+    articles
+        .iter()
+        .map(|a| {
+            let article = format!("Art. {a}");
+            let mut controls: Vec<String> = catalog
+                .mappings_of("eu-ai-act", &article)
+                .into_iter()
+                .filter(|m| m.framework.id == SOA_FRAMEWORK && m.item.kind == "control")
+                .map(|m| m.item.id.clone())
+                .collect();
+            controls.sort();
+            controls.dedup();
+            Obligation { article, controls }
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! `/api/v1/workspaces/{workspace}/readiness`: how far the workspace is
+//! from passing its audit — scores per clause, Annex A area, requirement
+//! and system, EU AI Act readiness per high-risk system, and every gap
+//! with what is missing, why, who owns it and where it is fixed — and
+//! `/readiness/trend`, the overall score of each day it was read.
+
+use super::extract::ApiQuery;
+use crate::auth::InWorkspace;
+use crate::error::{ApiError, Problem};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(readiness))
+        .routes(routes!(trend))
+}
+
+/// The readiness reading, computed from live data (kept until the
+/// workspace changes or the day turns). Each gap's `subject.path` is the
+/// page under `/w/{workspace}/` that fixes it; `gain` is the points of the
+/// overall score fixing it alone adds.
+#[utoipa::path(operation_id = "readiness", get, path = "/api/v1/workspaces/{workspace}/readiness", tag = "readiness",
+    extensions(("x-aims-requires" = json!("read"))),
+    params(("workspace" = String, Path, description = "Workspace slug")),
+    responses((status = 200, body = Object), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn readiness(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(*s.app.readiness(&ws).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    /// How many days back (1–3660; default 90).
+    #[param(minimum = 1, maximum = 3660)]
+    days: Option<i64>,
+}
+
+/// The overall score of each day readiness was read, oldest first.
+#[utoipa::path(operation_id = "readiness_trend", get, path = "/api/v1/workspaces/{workspace}/readiness/trend", tag = "readiness",
+    extensions(("x-aims-requires" = json!("read"))),
+    params(("workspace" = String, Path, description = "Workspace slug"), TrendQuery),
+    responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn trend(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(q): ApiQuery<TrendQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let days = q.days.unwrap_or(90).clamp(1, 3660);
+    Ok(Json(
+        json!({ "days": s.app.readiness_trend(&ws, days).await? }),
+    ))
+}
