@@ -28,6 +28,7 @@ mod kept;
 mod links;
 mod metrics;
 mod nonconformities;
+mod pack;
 mod password;
 mod people;
 mod questionnaires;
@@ -50,6 +51,7 @@ mod workspaces;
 pub use aims_catalog as catalogue;
 pub use aims_domain as domain;
 pub use aims_export as export;
+pub use aims_pack as pack_format;
 pub use aims_store as store;
 pub use approvals::{ApprovalView, Approvals};
 pub use audit_checklists::{Programme, UniverseItem, RESULTS as AUDIT_RESULTS};
@@ -71,6 +73,7 @@ pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
+pub use pack::{pack_public_key_hex, pack_seed_at, PackOptions, PackReport};
 pub use people::Person;
 pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};
 pub use readiness::ReadinessDay;
@@ -151,6 +154,8 @@ pub struct App {
     heat_maps: Arc<risks::HeatMapCache>,
     soa_facts: Arc<soa_facts::SoaFactsCache>,
     readiness_kept: Arc<readiness::ReadinessCache>,
+    /// Where the pack signing key is kept (created on first use).
+    pack_key_file: Option<std::path::PathBuf>,
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
 }
@@ -171,6 +176,7 @@ impl App {
             heat_maps: Arc::default(),
             soa_facts: Arc::default(),
             readiness_kept: Arc::default(),
+            pack_key_file: None,
             blobs: None,
         }
     }

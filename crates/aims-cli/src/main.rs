@@ -27,6 +27,7 @@ mod evidence;
 mod impact;
 mod import;
 mod metrics;
+mod pack;
 mod progress;
 mod readiness;
 mod records;
@@ -183,6 +184,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: systems::Format,
     },
+    /// Exports as files: `aims export pack`, the signed evidence pack
+    #[command(subcommand)]
+    Export(pack::ExportCmd),
+    /// Evidence packs: `aims pack key` prints the public key, `aims pack verify` checks a pack offline
+    #[command(subcommand)]
+    Pack(pack::PackCmd),
     /// Outgoing webhooks: `aims webhooks list`
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCmd),
@@ -554,6 +561,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         _ => {}
     }
+    // A pack is verified offline; the key lives in the data dir.
+    if let Command::Pack(cmd) = cli.command {
+        return match cmd {
+            pack::PackCmd::Verify { pack, key, format } => pack::verify(pack, key, format),
+            pack::PackCmd::Key => pack::key(&pack_key_file(&s)),
+        };
+    }
     // A push talks to a server: no database here.
     if let Command::Evidence(cmd @ evidence::EvidenceCmd::Push { .. }) = cli.command {
         return evidence::run_remote(cmd).await;
@@ -563,7 +577,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     let adopt = matches!(cli.command, Command::Audit(AuditCmd::Seal));
     let store = open_store(&s, adopt).await?;
-    let app = App::new(store.clone(), AppConfig::default()).with_blobs(blob_store(&s));
+    let app = App::new(store.clone(), AppConfig::default())
+        .with_blobs(blob_store(&s))
+        .with_pack_key_file(pack_key_file(&s));
     let op = Principal::operator();
     let result = admin(&app, &op, cli.command).await;
     store.close().await;
@@ -590,6 +606,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Audits(cmd) => return check_cli::run_kind(app, op, "audits", cmd).await,
         Command::Nc(cmd) => return check_cli::run_kind(app, op, "nonconformities", cmd).await,
         Command::Review(cmd) => return check_cli::review(app, op, cmd).await,
+        Command::Export(cmd) => return pack::export(app, op, cmd).await,
         Command::Readiness {
             workspace,
             gaps,
@@ -714,9 +731,18 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
                 if r.workspace_created { " (workspace created)" } else { "" }
             );
         }
-        Command::Serve { .. } | Command::CheckConfig | Command::Openapi | Command::Catalog(_) => {}
+        Command::Pack(_)
+        | Command::Serve { .. }
+        | Command::CheckConfig
+        | Command::Openapi
+        | Command::Catalog(_) => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pack signing key lives in the data dir beside the history key.
+fn pack_key_file(s: &Settings) -> std::path::PathBuf {
+    s.data_dir.join("pack.key")
 }
 
 /// Evidence files live under the data directory, beside SQLite's files

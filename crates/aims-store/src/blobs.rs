@@ -105,6 +105,16 @@ impl BlobStore {
         }
     }
 
+    /// Opens a stored blob for reading on a blocking thread.
+    pub fn open_sync(&self, sha256: &str) -> Result<std::fs::File, BlobError> {
+        let path = self.path(sha256)?;
+        match std::fs::File::open(&path) {
+            Ok(f) => Ok(f),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(BlobError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Reads at most `max` bytes from the start of a blob.
     pub async fn read_head(&self, sha256: &str, max: usize) -> Result<Vec<u8>, BlobError> {
         use tokio::io::AsyncReadExt;

@@ -238,7 +238,8 @@ impl TestApp {
                 ..AppConfig::default()
             },
         )
-        .with_blobs(aims_app::store::BlobStore::fs(blobs));
+        .with_blobs(aims_app::store::BlobStore::fs(blobs))
+        .with_pack_key_file(db.dir.path().join("pack.key"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = aims_web::AppState {

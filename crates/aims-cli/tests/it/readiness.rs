@@ -146,3 +146,159 @@ fn askama_escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
 }
+
+fn run(t: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(TestApp::bin())
+        .args(t.db.cli_args())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The pack rewritten with one byte of `name` flipped.
+fn altered(pack: &[u8], name: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pack)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let entry = e.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        e.read_to_end(&mut content).unwrap();
+        if entry == name {
+            content[0] ^= 0x20;
+        }
+        out.start_file(entry, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_signed_pack_verifies_and_names_what_was_altered() {
+    let t = TestApp::new().await;
+    t.app.load_demo(&Principal::operator()).await.unwrap();
+    // An evidence file under its control.
+    let demo = t.scope("demo").await;
+    let dir = t.db.dir.path().to_owned();
+    let pack = dir.join("demo-pack.zip");
+    let out = run(
+        &t,
+        &[
+            "export",
+            "pack",
+            "--workspace",
+            "demo",
+            "-o",
+            pack.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["files"].as_u64().unwrap() > 20, "{report}");
+    assert!(report["history_events"].as_u64().unwrap() > 50, "{report}");
+    let key = run(&t, &["pack", "key"]);
+    let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
+    assert_eq!(key.len(), 64);
+    assert_eq!(
+        report["public_key"],
+        key.as_str(),
+        "the key printed signs the packs"
+    );
+
+    let bytes = std::fs::read(&pack).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    for expected in [
+        "manifest.json",
+        "manifest.sig",
+        "manifest.pub",
+        "records/risks.json",
+        "records/links.json",
+        "soa/statement.xlsx",
+        "registers/risks.xlsx",
+        "readiness.json",
+        "history/events.jsonl",
+        "evidence/index.json",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+    let risks: Value = {
+        use std::io::Read;
+        let mut s = String::new();
+        zip.by_name("records/risks.json")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        serde_json::from_str(&s).unwrap()
+    };
+    let demo_risks = t
+        .app
+        .all_records(&demo, aims_app::risks_kind(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(risks.as_array().unwrap().len(), demo_risks.len());
+    let evidence = names
+        .iter()
+        .find(|n| n.starts_with("evidence/A.") || n.starts_with("evidence/other/"))
+        .cloned();
+
+    // Unaltered: passes with the printed key, and with the key in the pack.
+    let ok = run(
+        &t,
+        &["pack", "verify", pack.to_str().unwrap(), "--key", &key],
+    );
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{text}");
+    assert!(text.contains("OK"), "{text}");
+    let ok = run(
+        &t,
+        &["pack", "verify", pack.to_str().unwrap(), "--format", "json"],
+    );
+    let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(
+        (v["ok"].as_bool(), v["key_from_pack"].as_bool()),
+        (Some(true), Some(true))
+    );
+
+    // The wrong key fails.
+    let wrong = "11".repeat(32);
+    let bad = run(
+        &t,
+        &["pack", "verify", pack.to_str().unwrap(), "--key", &wrong],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("signature"));
+
+    // One byte of one file changed: named.
+    let target = evidence.unwrap_or_else(|| "records/risks.json".into());
+    let changed = dir.join("changed.zip");
+    std::fs::write(&changed, altered(&bytes, &target)).unwrap();
+    let bad = run(
+        &t,
+        &["pack", "verify", changed.to_str().unwrap(), "--key", &key],
+    );
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(!bad.status.success(), "{text}");
+    assert!(text.contains(&format!("altered: {target}")), "{text}");
+    assert!(text.contains("FAILED"), "{text}");
+    // A history event changed is named as an altered file too.
+    let changed = dir.join("history.zip");
+    std::fs::write(&changed, altered(&bytes, "history/events.jsonl")).unwrap();
+    let bad = run(
+        &t,
+        &["pack", "verify", changed.to_str().unwrap(), "--key", &key],
+    );
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text.contains("altered: history/events.jsonl"), "{text}");
+}
