@@ -72,7 +72,7 @@ impl Principal {
         }
     }
 
-    fn from_user(u: &UserRow) -> Principal {
+    pub(crate) fn from_user(u: &UserRow) -> Principal {
         Principal {
             kind: PrincipalKind::User {
                 id: u.id.clone(),
@@ -146,7 +146,7 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?
     }
 
-    async fn hash_password(&self, password: String) -> Result<String> {
+    pub(crate) async fn hash_password(&self, password: String) -> Result<String> {
         let params = self.argon2_params()?;
         let salt_hex = random_hex(16)?;
         self.with_hasher(move || {

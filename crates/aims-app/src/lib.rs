@@ -6,6 +6,7 @@
 
 mod approvals;
 mod audit_checklists;
+mod auditors;
 mod audits;
 mod auth;
 mod catalog;
@@ -55,6 +56,7 @@ pub use aims_pack as pack_format;
 pub use aims_store as store;
 pub use approvals::{ApprovalView, Approvals};
 pub use audit_checklists::{Programme, UniverseItem, RESULTS as AUDIT_RESULTS};
+pub use auditors::{InvitationView, Invited};
 pub use auth::{LoginOutcome, NewSession, Principal, PrincipalKind, TokenCreated, TOKEN_PREFIX};
 pub use catalog::{builtin_catalog, Imported, MAX_IMPORT_BYTES};
 pub use check_summary::{CheckSummary, Named};

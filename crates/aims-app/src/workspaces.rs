@@ -86,7 +86,11 @@ impl App {
             }
             PrincipalKind::User { id, is_admin, .. } => {
                 let mut c = self.store.conn().await?;
-                let Some((w, role)) = c.conn().workspace_with_role(slug, id).await? else {
+                let Some((w, role)) = c
+                    .conn()
+                    .workspace_with_role(slug, id, &self.today())
+                    .await?
+                else {
                     return Err(AppError::NotFound("workspace"));
                 };
                 let role: Option<Role> = role.and_then(|r| r.parse().ok());
@@ -118,7 +122,7 @@ impl App {
         match &by.kind {
             PrincipalKind::User { id, .. } => Ok(c
                 .conn()
-                .workspaces_of_user(id)
+                .workspaces_of_user(id, &self.today())
                 .await?
                 .into_iter()
                 .filter_map(|(w, r)| r.parse().ok().map(|r| (w, r)))
@@ -231,6 +235,7 @@ impl App {
                 created_at: now,
                 email: user.email,
                 name: user.name,
+                expires_on: None,
             });
         }
         let (action, change) = match before {
@@ -251,6 +256,7 @@ impl App {
             created_at: now,
             email: user.email,
             name: user.name,
+            expires_on: None,
         })
     }
 

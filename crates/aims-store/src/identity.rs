@@ -38,6 +38,9 @@ pub struct MemberRow {
     pub created_at: String,
     pub email: String,
     pub name: String,
+    /// The last day of access (an external auditor's), if it ends.
+    #[sqlx(default)]
+    pub expires_on: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -135,6 +138,7 @@ impl Conn<'_> {
     pub async fn workspaces_of_user(
         &mut self,
         user_id: &str,
+        today: &str,
     ) -> Result<Vec<(WorkspaceRow, String)>> {
         #[derive(sqlx::FromRow)]
         struct WsRole {
@@ -146,8 +150,9 @@ impl Conn<'_> {
         }
         let rows: Vec<WsRole> = on_conn!(self, c => sqlx::query_as(
             "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
-             JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name")
-            .bind(user_id).fetch_all(&mut **c).await)?;
+             JOIN memberships m ON m.workspace_id = w.id
+             WHERE m.user_id = $1 AND (m.expires_on IS NULL OR m.expires_on >= $2) ORDER BY w.name")
+            .bind(user_id).bind(today).fetch_all(&mut **c).await)?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -164,11 +169,13 @@ impl Conn<'_> {
             .collect())
     }
 
-    /// A workspace by slug with `user_id`'s role in it (None when not a member), in one query.
+    /// A workspace by slug with `user_id`'s role in it (None when not a member,
+    /// or a member whose access expired before `today`), in one query.
     pub async fn workspace_with_role(
         &mut self,
         slug: &str,
         user_id: &str,
+        today: &str,
     ) -> Result<Option<(WorkspaceRow, Option<String>)>> {
         #[derive(sqlx::FromRow)]
         struct Joined {
@@ -181,8 +188,9 @@ impl Conn<'_> {
         let row: Option<Joined> = on_conn!(self, c => sqlx::query_as(
             "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
              LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
+                 AND (m.expires_on IS NULL OR m.expires_on >= $3)
              WHERE w.slug = $1")
-            .bind(slug).bind(user_id).fetch_optional(&mut **c).await)?;
+            .bind(slug).bind(user_id).bind(today).fetch_optional(&mut **c).await)?;
         Ok(row.map(|r| {
             (
                 WorkspaceRow {
@@ -233,7 +241,7 @@ impl Conn<'_> {
 
     pub async fn members_of(&mut self, workspace_id: &str) -> Result<Vec<MemberRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
+            "SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name, m.expires_on
              FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.email")
             .bind(workspace_id).fetch_all(&mut **c).await)?)
     }

@@ -4,6 +4,7 @@
 //! is written once, with `$n` placeholders that both backends accept, and run on
 //! either backend through the [`Conn`] enum.
 
+mod access;
 mod approvals;
 mod audit_items;
 pub mod blobs;
@@ -28,6 +29,7 @@ mod versions;
 mod webhooks;
 mod work;
 
+pub use access::{AccessRow, InvitationRow};
 pub use approvals::ApprovalRow;
 pub use audit_items::AuditItemRow;
 pub use blobs::BlobStore;

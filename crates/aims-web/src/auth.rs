@@ -246,7 +246,21 @@ impl FromRequestParts<AppState> for InWorkspace {
     ) -> Result<Self, Self::Rejection> {
         let ApiCaller(p) = ApiCaller::from_request_parts(parts, state).await?;
         let slug = path_param(parts, "workspace").await.unwrap_or_default();
-        Ok(InWorkspace(state.app.enter(&p, &slug).await?))
+        let scope = state.app.enter(&p, &slug).await?;
+        log_access(state, &scope, parts).await;
+        Ok(InWorkspace(scope))
+    }
+}
+
+/// Notes what an auditor opens (the app keeps it for auditors only). A
+/// failure to write the log does not stop the request; it is logged.
+async fn log_access(state: &AppState, scope: &aims_app::Scope, parts: &Parts) {
+    if let Err(e) = state
+        .app
+        .log_access(scope, parts.method.as_str(), parts.uri.path())
+        .await
+    {
+        tracing::warn!(error = %e, "could not write the access log");
     }
 }
 
@@ -361,7 +375,10 @@ impl FromRequestParts<AppState> for WsPage {
         let user = PageUser::from_request_parts(parts, state).await?;
         let slug = path_param(parts, "ws").await.unwrap_or_default();
         match state.app.enter(&user.principal, &slug).await {
-            Ok(scope) => Ok(WsPage { user, scope }),
+            Ok(scope) => {
+                log_access(state, &scope, parts).await;
+                Ok(WsPage { user, scope })
+            }
             Err(e) => Err(crate::pages::PageError::from(e).into_response()),
         }
     }

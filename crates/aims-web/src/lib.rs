@@ -157,9 +157,9 @@ pub async fn serve(
 }
 
 /// A request path as logs may show it: the secret of a public link
-/// (`/report/…`, `/answer/…`) is left out.
+/// (`/report/…`, `/answer/…`, `/invite/…`) is left out.
 fn loggable_path(path: &str) -> String {
-    for prefix in ["/report/", "/answer/"] {
+    for prefix in ["/report/", "/answer/", "/invite/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

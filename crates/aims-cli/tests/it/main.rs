@@ -8,6 +8,7 @@
 mod helpers;
 
 mod api;
+mod auditors;
 mod authz;
 mod browser;
 mod catalog;

@@ -417,6 +417,11 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             f(&[("workspace", "acme"), ("email", &email), ("role", "contributor")])
         }
         "/w/{ws}/settings/tokens" => f(&[("name", &name), ("role", "auditor")]),
+        "/w/{ws}/settings/auditors" => f(&[
+            ("name", "Matrix auditor"),
+            ("email", &email),
+            ("expires_on", "2099-12-31"),
+        ]),
         "/w/{ws}/document-preview" => f(&[("markdown", "**matrix**")]),
         "/w/{ws}/settings/webhooks" => f(&[
             ("url", "https://hooks.example.org/matrix"),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
 //! Each module owns its routes; they are merged here.
 
+mod auditors;
 mod audits;
 mod catalog;
 mod classification;
@@ -87,6 +88,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audits::routes())
         .merge(reviews::routes())
         .merge(readiness::routes())
+        .merge(auditors::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())

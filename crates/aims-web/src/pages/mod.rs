@@ -2,6 +2,7 @@
 //! `base.html`; htmx fragments are separate templates.
 
 mod admin;
+mod auditors;
 pub(crate) mod audits;
 pub(crate) mod catalog;
 mod classification;
@@ -123,6 +124,7 @@ fn table() -> Vec<PageRoute> {
         findings::routes(),
         audits::routes(),
         readiness::routes(),
+        auditors::routes(),
         reviews::routes(),
         impacts::routes(),
         soa::routes(),
