@@ -175,6 +175,21 @@ impl App {
         report: &Report,
     ) -> Result<Taken> {
         let ws = self.intake_scope(secret).await?;
+        self.record_concern(&ws, sender_address, report, "anonymous")
+            .await
+    }
+
+    /// Records a report from outside as a new incident of type concern
+    /// from `source`, unless its sender or the workspace's public forms
+    /// have reported too often (the anonymous link and the trust page's
+    /// contact form share the limits).
+    pub(crate) async fn record_concern(
+        &self,
+        ws: &Scope,
+        sender_address: &str,
+        report: &Report,
+        source: &str,
+    ) -> Result<Taken> {
         let what = report.what.trim();
         let mut errors = aims_domain::FieldErrors::new();
         if what.is_empty() {
@@ -226,13 +241,12 @@ impl App {
         }
         let fields = json!({
             "title": format!("Concern: {title}"), "type": "concern", "status": "new",
-            "source": "anonymous", "description": description,
+            "source": source, "description": description,
         });
         let Some(map) = fields.as_object() else {
             return Err(AppError::Internal("report fields".into()));
         };
-        self.create_record(&ws, &INCIDENTS, Input::Json(map))
-            .await?;
+        self.create_record(ws, &INCIDENTS, Input::Json(map)).await?;
         Ok(Taken::Recorded)
     }
 }

@@ -42,6 +42,7 @@ mod soa;
 mod soa_bulk;
 mod soa_facts;
 mod systems;
+mod trust;
 mod versions;
 mod webhook_delivery;
 mod webhooks;
@@ -90,6 +91,7 @@ pub use soa::{soa_table, SoaLine, SoaVersion, SoaVersionSummary, SOA_FRAMEWORK, 
 pub use soa_bulk::{ControlsEdit, BULK_MAX};
 pub use soa_facts::{CatalogControl, ControlFacts};
 pub use systems::{purpose_of, systems_kind};
+pub use trust::{PublicCertificate, TrustView};
 pub use webhook_delivery::{Outgoing, WebhookSender};
 pub use webhooks::{DeliveryView, WebhookCreated, WebhookInput, WebhookSettings, WebhookView};
 pub use work::{WorkItem, WorkList, WorkOf, WORK_LIMIT};

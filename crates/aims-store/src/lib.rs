@@ -25,6 +25,7 @@ mod readiness;
 mod records;
 mod risks;
 pub mod seal;
+mod trust;
 mod versions;
 mod webhooks;
 mod work;

@@ -35,6 +35,7 @@ mod risks;
 mod soa;
 mod soa_pages;
 mod suppliers;
+mod trust;
 mod web;
 mod webhooks;
 mod work;

@@ -417,6 +417,7 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             f(&[("workspace", "acme"), ("email", &email), ("role", "contributor")])
         }
         "/w/{ws}/settings/tokens" => f(&[("name", &name), ("role", "auditor")]),
+        "/w/{ws}/settings/trust" => f(&[("enabled", "on")]),
         "/w/{ws}/settings/auditors" => f(&[
             ("name", "Matrix auditor"),
             ("email", &email),

@@ -376,6 +376,7 @@ const INCIDENT_SOURCE: &[Choice] = &[
     c("anonymous", "Anonymous report"),
     c("monitoring", "Monitoring"),
     c("supplier", "Supplier"),
+    c("trust_page", "Public trust page"),
 ];
 
 const INCIDENT_FIELDS: &[Field] = &[

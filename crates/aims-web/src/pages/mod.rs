@@ -27,6 +27,7 @@ mod risk_method_form;
 mod risks;
 mod session;
 mod soa;
+mod trust;
 mod webhooks;
 mod when;
 mod work;
@@ -125,6 +126,7 @@ fn table() -> Vec<PageRoute> {
         audits::routes(),
         readiness::routes(),
         auditors::routes(),
+        trust::routes(),
         reviews::routes(),
         impacts::routes(),
         soa::routes(),
