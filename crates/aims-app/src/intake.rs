@@ -180,9 +180,9 @@ impl App {
     }
 
     /// Records a report from outside as a new incident of type concern
-    /// from `source`, unless its sender or the workspace's public forms
-    /// have reported too often (the anonymous link and the trust page's
-    /// contact form share the limits).
+    /// from `source`, unless its sender or that form (the anonymous link,
+    /// the trust page's contact form: each counted apart, so one cannot
+    /// use up the other's day) has reported too often.
     pub(crate) async fn record_concern(
         &self,
         ws: &Scope,
@@ -214,10 +214,12 @@ impl App {
                 .conn()
                 .intake_count(
                     &ws.workspace.id,
+                    source,
                     &sender,
                     &now,
                     &hours_before(&now, 1),
                     &hours_before(&now, 24),
+                    (PER_SENDER_PER_HOUR, PER_LINK_PER_DAY),
                 )
                 .await?;
             tx.commit().await?;

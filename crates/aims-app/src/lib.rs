@@ -160,6 +160,8 @@ pub struct App {
     readiness_kept: Arc<readiness::ReadinessCache>,
     /// Where the pack signing key is kept (created on first use).
     pack_key_file: Option<std::path::PathBuf>,
+    /// Packs made for downloads at once (each writes a whole copy to disk).
+    pack_builds: Arc<tokio::sync::Semaphore>,
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
 }
@@ -181,6 +183,7 @@ impl App {
             soa_facts: Arc::default(),
             readiness_kept: Arc::default(),
             pack_key_file: None,
+            pack_builds: Arc::new(tokio::sync::Semaphore::new(2)),
             blobs: None,
         }
     }

@@ -95,6 +95,51 @@ pub fn pack_public_key_hex(seed: &[u8; 32]) -> String {
     aims_pack::public_key_hex(seed)
 }
 
+/// A control's id as a folder name: letters, digits, `.`, `-` and `_`
+/// only, no `.`-only name (a reference is free text on the control record).
+fn folder_of(control: &str) -> String {
+    let s: String = control
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(60)
+        .collect();
+    if s.chars().all(|c| c == '.') {
+        String::new()
+    } else {
+        s
+    }
+}
+
+/// A file name cut to at most 200 bytes, on a character boundary, keeping its extension.
+fn short_name(name: &str) -> String {
+    if name.len() <= 200 {
+        return name.to_owned();
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| e.len() <= 16)
+        .unwrap_or("");
+    let mut out = String::new();
+    for c in name.chars() {
+        if out.len() + c.len_utf8() + ext.len() + 1 > 200 {
+            break;
+        }
+        out.push(c);
+    }
+    if ext.is_empty() {
+        out
+    } else {
+        format!("{out}.{ext}")
+    }
+}
+
 fn within(day: &str, o: &PackOptions) -> bool {
     o.from.as_deref().is_none_or(|f| day >= f) && o.to.as_deref().is_none_or(|t| day <= t)
 }
@@ -172,6 +217,51 @@ impl App {
                 manifest,
             },
         ))
+    }
+
+    /// The pack written to a scratch file for a download: the file (read
+    /// from its start; its name is already removed, so nothing is left
+    /// behind), its size and what it holds.
+    pub async fn export_pack_file(
+        &self,
+        ws: &Scope,
+        options: &PackOptions,
+    ) -> Result<(std::fs::File, u64, PackReport)> {
+        ws.require(Action::Export)?;
+        // At most two made at once per replica; more wait for a retry.
+        let _permit = self
+            .pack_builds
+            .try_acquire()
+            .map_err(|_| AppError::Unavailable {
+                message: "two evidence packs are being made already; try again in a minute".into(),
+                retry_after_secs: 60,
+            })?;
+        let store = self
+            .blobs
+            .as_ref()
+            .ok_or_else(|| AppError::Internal("no place for scratch files".into()))?;
+        let (file, path) = store
+            .scratch_file()
+            .map_err(|e| AppError::Internal(format!("scratch file: {e}")))?;
+        // Unlinked at once: the open handle keeps the content until dropped.
+        let _ = std::fs::remove_file(&path);
+        let (out, report) = self
+            .export_pack(
+                ws,
+                options,
+                std::io::BufWriter::with_capacity(1 << 20, file),
+                |_, _| {},
+            )
+            .await?;
+        let mut file = out
+            .into_inner()
+            .map_err(|e| AppError::Internal(format!("writing the pack: {e}")))?;
+        use std::io::Seek;
+        let size = file
+            .seek(std::io::SeekFrom::End(0))
+            .and_then(|n| file.rewind().map(|()| n))
+            .map_err(|e| AppError::Internal(format!("writing the pack: {e}")))?;
+        Ok((file, size, report))
     }
 
     /// Everything but the evidence content, gathered from the database.
@@ -317,10 +407,12 @@ impl App {
             let folder = controls
                 .iter()
                 .min()
-                .cloned()
+                .map(|c| folder_of(c))
+                .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| "other".into());
-            let name =
-                aims_domain::evidence::file_name(&f.file_name).unwrap_or_else(|| "file".into());
+            let name = short_name(
+                &aims_domain::evidence::file_name(&f.file_name).unwrap_or_else(|| "file".into()),
+            );
             let path = format!(
                 "evidence/{folder}/{}-{}",
                 &item.id[item.id.len().saturating_sub(8)..],
@@ -440,6 +532,17 @@ mod tests {
         );
         assert_eq!(super::slug_of("../../etc"), "etc");
         assert_eq!(super::slug_of(&"x".repeat(100)).len(), 60);
+    }
+
+    #[test]
+    fn control_references_become_safe_folders_and_long_names_are_cut() {
+        assert_eq!(super::folder_of("A.6.2.4"), "A.6.2.4");
+        assert_eq!(super::folder_of("SEC-01/../x"), "SEC-01-..-x");
+        assert_eq!(super::folder_of(".."), "");
+        let long = format!("{}.pdf", "é".repeat(300));
+        let cut = super::short_name(&long);
+        assert!(cut.len() <= 200 && cut.ends_with(".pdf"), "{cut}");
+        assert_eq!(super::short_name("report.pdf"), "report.pdf");
     }
 
     #[test]

@@ -321,6 +321,7 @@ impl App {
             .iter()
             .map(|r| AuditFact {
                 record: read.record(&AUDITS, r),
+                audit_type: text(&r.fields, "type").to_owned(),
                 status: text(&r.fields, "status").to_owned(),
                 start_on: date(&r.fields, "start_on"),
                 end_on: date(&r.fields, "end_on"),

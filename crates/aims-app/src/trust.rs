@@ -108,7 +108,12 @@ impl App {
             .all_records(&ws, &CERTIFICATION, &every)
             .await?
             .into_iter()
-            .filter(|e| text(&e.fields, "type") == "certificate")
+            // Only a certificate actually granted: held, with the outcome certified.
+            .filter(|e| {
+                text(&e.fields, "type") == "certificate"
+                    && text(&e.fields, "status") == "held"
+                    && text(&e.fields, "outcome") == "certified"
+            })
             .filter(|e| !text(&e.fields, "valid_until").is_empty())
             .max_by(|a, b| text(&a.fields, "valid_until").cmp(text(&b.fields, "valid_until")))
             .map(|e| PublicCertificate {
@@ -116,7 +121,8 @@ impl App {
                 certificate_no: text(&e.fields, "certificate_no").to_owned(),
                 valid_from: text(&e.fields, "valid_from").to_owned(),
                 valid_until: text(&e.fields, "valid_until").to_owned(),
-                valid: text(&e.fields, "valid_until") >= today.as_str(),
+                valid: text(&e.fields, "valid_from") <= today.as_str()
+                    && text(&e.fields, "valid_until") >= today.as_str(),
             });
         let mut scopes = Vec::new();
         if let Some(scope_kind) = kind("scopes") {

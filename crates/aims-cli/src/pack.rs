@@ -141,7 +141,9 @@ pub fn key(path: &std::path::Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `aims pack verify`: offline, no database. Exit 0 when the pack holds, 1 when not.
+/// `aims pack verify`: offline, no database. Exit 0 when the pack holds
+/// with the key given, 1 when it does not, 2 when it is intact but was
+/// checked only with the key inside it (anyone can re-sign a pack).
 pub fn verify(pack: PathBuf, key: Option<String>, format: Format) -> Result<ExitCode, String> {
     let file =
         std::fs::File::open(&pack).map_err(|e| format!("cannot read {}: {e}", pack.display()))?;
@@ -153,7 +155,7 @@ pub fn verify(pack: PathBuf, key: Option<String>, format: Format) -> Result<Exit
     match format {
         Format::Json => outln!(
             "{}",
-            json!({"ok": v.ok(), "workspace": v.manifest.workspace, "created_at": v.manifest.created_at,
+            json!({"ok": v.ok(), "authenticated": v.ok() && !v.key_from_pack, "workspace": v.manifest.workspace, "created_at": v.manifest.created_at,
                 "key": v.key, "key_from_pack": v.key_from_pack, "files_checked": v.files_checked,
                 "bytes_checked": v.bytes_checked, "history": v.manifest.history, "problems": v.problems})
         ),
@@ -166,25 +168,27 @@ pub fn verify(pack: PathBuf, key: Option<String>, format: Format) -> Result<Exit
                 v.files_checked,
                 v.bytes_checked
             );
-            if v.key_from_pack {
-                outln!("Signature checked with the key inside the pack ({}): give --key to know who made it", v.key);
-            }
             for p in &v.problems {
                 outln!("  {p}");
             }
-            outln!(
-                "{}",
-                if v.ok() {
-                    "OK: the pack is as it was signed"
-                } else {
-                    "FAILED"
-                }
-            );
+            if !v.ok() {
+                outln!("FAILED");
+            } else if v.key_from_pack {
+                outln!(
+                    "INTACT, ORIGIN NOT VERIFIED: checked with the key inside the pack ({}); \
+                     give --key with the public key of the instance that made it (`aims pack key` there)",
+                    v.key
+                );
+            } else {
+                outln!("OK: the pack is as it was signed by this key");
+            }
         }
     }
-    Ok(if v.ok() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if !v.ok() {
         ExitCode::FAILURE
+    } else if v.key_from_pack {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -174,6 +174,9 @@ pub struct MetricFact {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFact {
     pub record: Record,
+    /// `internal`, `stage1`, `supplier`, … (empty: not said, taken as internal).
+    #[serde(default)]
+    pub audit_type: String,
     pub status: String,
     pub start_on: Option<String>,
     pub end_on: Option<String>,

@@ -208,6 +208,9 @@ pub enum Problem {
     Signature(String),
     /// The history's chain breaks (where and how).
     History(String),
+    /// The zip itself was tampered with: a name twice, entries overlapping
+    /// or hidden outside its directory, a manifest listing a path twice.
+    Structure(String),
 }
 
 impl std::fmt::Display for Problem {
@@ -218,6 +221,7 @@ impl std::fmt::Display for Problem {
             Problem::Missing(p) => write!(f, "missing: {p}"),
             Problem::Signature(why) => write!(f, "signature: {why}"),
             Problem::History(why) => write!(f, "history: {why}"),
+            Problem::Structure(why) => write!(f, "structure: {why}"),
         }
     }
 }
@@ -284,7 +288,7 @@ fn read_entry<R: Read + Seek>(
 /// a pack at all; otherwise every problem found.
 pub fn verify<R: Read + Seek>(pack: R, key: Option<&str>) -> Result<Verified, String> {
     let mut zip = ZipArchive::new(pack).map_err(|e| format!("not a zip file: {e}"))?;
-    let manifest_bytes = read_entry(&mut zip, MANIFEST, 512 * 1024 * 1024)?;
+    let manifest_bytes = read_entry(&mut zip, MANIFEST, 64 * 1024 * 1024)?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| format!("{MANIFEST} does not read: {e}"))?;
     if manifest.format != FORMAT {
@@ -304,6 +308,20 @@ pub fn verify<R: Read + Seek>(pack: R, key: Option<&str>) -> Result<Verified, St
         ),
     };
     let mut problems = Vec::new();
+    // Two entries of one name (readers disagree on which counts), entries
+    // overlapping, or content hidden outside the directory.
+    if let Err(e) = zip.validate_header_consistency() {
+        problems.push(Problem::Structure(e.to_string()));
+    }
+    let mut listed_once = std::collections::BTreeSet::new();
+    for f in &manifest.files {
+        if !listed_once.insert(f.path.as_str()) {
+            problems.push(Problem::Structure(format!(
+                "{MANIFEST} lists {} twice",
+                f.path
+            )));
+        }
+    }
     match parse_key(&key_hex) {
         Ok(k) => {
             if let Err(why) = check_signature(&manifest_bytes, &signature, &k) {
@@ -322,7 +340,7 @@ pub fn verify<R: Read + Seek>(pack: R, key: Option<&str>) -> Result<Verified, St
     let mut history_bytes: Option<Vec<u8>> = None;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| format!("entry {i}: {e}"))?;
-        if entry.is_dir() {
+        if entry.is_dir() && entry.size() == 0 {
             continue;
         }
         let name = entry.name().map_or_else(
@@ -341,13 +359,16 @@ pub fn verify<R: Read + Seek>(pack: R, key: Option<&str>) -> Result<Verified, St
             continue;
         }
         seen.push(expected.path.as_str());
+        // Never more than the manifest says plus one byte: a longer entry is
+        // altered whatever follows, and a deflate bomb stops there.
+        let mut bounded = (&mut entry).take(expected.size.saturating_add(1));
         let (size, sha256) = if name == HISTORY {
             let mut kept = Vec::new();
-            let r = copy_hashed(&mut entry, &mut kept);
+            let r = copy_hashed(&mut bounded, &mut kept);
             history_bytes = Some(kept);
             r
         } else {
-            copy_hashed(&mut entry, &mut io::sink())
+            copy_hashed(&mut bounded, &mut io::sink())
         }
         .unwrap_or((u64::MAX, String::new()));
         bytes_checked = bytes_checked.saturating_add(size);

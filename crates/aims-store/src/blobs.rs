@@ -105,6 +105,21 @@ impl BlobStore {
         }
     }
 
+    /// A new scratch file under the store's `tmp` directory (for a
+    /// download made on the fly), with its path; the caller removes it.
+    pub fn scratch_file(&self) -> Result<(std::fs::File, PathBuf), BlobError> {
+        let BlobStore::Fs(root) = self;
+        let tmp_dir = root.join("tmp");
+        std::fs::create_dir_all(&tmp_dir)?;
+        let path = tmp_dir.join(format!("{}.scratch", uuid::Uuid::now_v7()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok((file, path))
+    }
+
     /// Opens a stored blob for reading on a blocking thread.
     pub fn open_sync(&self, sha256: &str) -> Result<std::fs::File, BlobError> {
         let path = self.path(sha256)?;

@@ -119,6 +119,7 @@ impl Conn<'_> {
              WHERE EXISTS (SELECT 1 FROM record_duties d
                            WHERE d.owner_id = m.user_id AND d.workspace_id = m.workspace_id AND d.due_on < $1)
                AND NOT EXISTS (SELECT 1 FROM digest_opt_outs o WHERE o.user_id = m.user_id)
+               AND (m.expires_on IS NULL OR m.expires_on >= SUBSTR($1, 1, 10))
              ORDER BY u.email, w.name, w.id")
             .bind(before).fetch_all(&mut **c).await)?)
     }

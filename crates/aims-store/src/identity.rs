@@ -216,7 +216,7 @@ impl Conn<'_> {
     ) -> Result<()> {
         on_conn!(self, c => sqlx::query(
             "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role")
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role, expires_on = NULL")
             .bind(workspace_id).bind(user_id).bind(role).bind(at)
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(())

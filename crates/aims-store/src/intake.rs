@@ -63,25 +63,34 @@ impl Conn<'_> {
         Ok(row.map(|r| r.0))
     }
 
-    /// Counts a submission from `sender` at `at`, forgets those before
-    /// `day_ago`, and returns how many came from `sender` since `hour_ago`
-    /// and from anyone since `day_ago` (this one included).
+    /// Counts a submission from `sender` through `source` (the anonymous
+    /// link, the trust page) at `at`, forgets those before `day_ago`, and
+    /// returns how many came from `sender` since `hour_ago` and through
+    /// `source` since `day_ago`, this one included. It is kept (and counts
+    /// later) only when it stays within `max_sender` and `max_source`, so
+    /// a flood of refused attempts does not use up the day for others.
+    #[allow(clippy::too_many_arguments)]
     pub async fn intake_count(
         &mut self,
         workspace_id: &str,
+        source: &str,
         sender: &str,
         at: &str,
         hour_ago: &str,
         day_ago: &str,
+        (max_sender, max_source): (i64, i64),
     ) -> Result<(i64, i64)> {
         on_conn!(self, c => sqlx::query("DELETE FROM intake_submissions WHERE workspace_id = $1 AND at < $2")
             .bind(workspace_id).bind(day_ago).execute(&mut **c).await.map(|_| ()))?;
-        on_conn!(self, c => sqlx::query("INSERT INTO intake_submissions (workspace_id, sender, at) VALUES ($1, $2, $3)")
-            .bind(workspace_id).bind(sender).bind(at).execute(&mut **c).await.map(|_| ()))?;
-        let counts: (i64, i64) = on_conn!(self, c => sqlx::query_as(
-            "SELECT COALESCE(SUM(CASE WHEN sender = $2 AND at >= $3 THEN 1 ELSE 0 END), 0), COUNT(*)
-             FROM intake_submissions WHERE workspace_id = $1")
-            .bind(workspace_id).bind(sender).bind(hour_ago).fetch_one(&mut **c).await)?;
+        let (from_sender, from_source): (i64, i64) = on_conn!(self, c => sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN sender = $3 AND at >= $4 THEN 1 ELSE 0 END), 0), COUNT(*)
+             FROM intake_submissions WHERE workspace_id = $1 AND source = $2")
+            .bind(workspace_id).bind(source).bind(sender).bind(hour_ago).fetch_one(&mut **c).await)?;
+        let counts = (from_sender + 1, from_source + 1);
+        if counts.0 <= max_sender && counts.1 <= max_source {
+            on_conn!(self, c => sqlx::query("INSERT INTO intake_submissions (workspace_id, sender, at, source) VALUES ($1, $2, $3, $4)")
+                .bind(workspace_id).bind(sender).bind(at).bind(source).execute(&mut **c).await.map(|_| ()))?;
+        }
         Ok(counts)
     }
 }

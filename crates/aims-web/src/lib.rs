@@ -52,9 +52,9 @@ pub struct AppState {
 /// Largest request body accepted (JSON or form); larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// How long a request may take: 30 s, except a file upload (multipart),
-/// which may take an hour (a gigabyte over a slow link); either way a
-/// request that runs over gets 408.
+/// How long a request may take: 30 s, except a file upload (multipart)
+/// and an evidence pack download, which may take an hour (gigabytes);
+/// either way a request that runs over gets 408.
 async fn request_timeout(
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -65,7 +65,9 @@ async fn request_timeout(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let limit = Duration::from_secs(if upload { 3600 } else { 30 });
+    // An evidence pack is made before it is sent: gigabytes take minutes.
+    let pack = req.uri().path().ends_with("/pack");
+    let limit = Duration::from_secs(if upload || pack { 3600 } else { 30 });
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),

@@ -73,6 +73,14 @@ impl App {
                 self.move_document(scope, &doc.id, 1, v.revision, DocState::Published, "")
                     .await?;
             }
+            // Shared on the public trust page, which the demo switches on.
+            let doc = self.record(scope, &DOCUMENTS, &doc.id).await?;
+            let public = json!({"classification": "public"});
+            if let Some(map) = public.as_object() {
+                self.update_record(scope, &DOCUMENTS, &doc.id, doc.version, Input::Json(map))
+                    .await?;
+            }
+            self.set_trust_page(scope, true).await?;
             added += 1;
         }
         if !docs.iter().any(|d| d.title == "Document control") {

@@ -3,7 +3,7 @@
 //! and gap, fixing a gap raises the score by what it said, and the CLI
 //! prints the score.
 
-use crate::helpers::{member_session, TestApp};
+use crate::helpers::{browser as anonymous_browser, member_session, TestApp};
 use aims_app::domain::Role;
 use aims_app::Principal;
 use reqwest::Method;
@@ -71,6 +71,46 @@ async fn the_demo_shows_named_gaps_and_fixing_one_raises_the_score() {
         .unwrap();
     assert!(full.contains(&format!("{overall}%")));
     assert!(full.contains("<svg class=\"chart bars\""), "clause bars");
+
+    // The signed pack downloads from the page and the API, and verifies.
+    let zip = browser.get(t.url("/w/demo/pack")).send().await.unwrap();
+    assert_eq!(zip.status().as_u16(), 200);
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    let key = zip.headers()["x-aims-pack-key"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let bytes = zip.bytes().await.unwrap();
+    let v = aims_app::pack_format::verify(std::io::Cursor::new(&bytes[..]), Some(&key)).unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    assert_eq!(v.manifest.workspace, "demo");
+    let r = t
+        .call(
+            Method::GET,
+            &format!("{DEMO}/pack?controls=A.6.2.4&from=2020-01-01"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200);
+    let r = t
+        .call(
+            Method::GET,
+            &format!("{DEMO}/pack?from=yesterday"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 422, "{}", r.text);
+
+    // The demo's trust page is on, with its public AI policy.
+    let trust = anonymous_browser()
+        .get(t.url("/trust/demo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trust.status().as_u16(), 200);
+    assert!(trust.text().await.unwrap().contains("AI policy"));
 
     // Fix one gap: a control the statement includes is implemented.
     let gap = gaps
@@ -265,10 +305,16 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
         &t,
         &["pack", "verify", pack.to_str().unwrap(), "--format", "json"],
     );
+    // Without a key it is only intact: anyone could have re-signed it.
+    assert_eq!(ok.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert_eq!(
-        (v["ok"].as_bool(), v["key_from_pack"].as_bool()),
-        (Some(true), Some(true))
+        (
+            v["ok"].as_bool(),
+            v["authenticated"].as_bool(),
+            v["key_from_pack"].as_bool()
+        ),
+        (Some(true), Some(false), Some(true))
     );
 
     // The wrong key fails.

@@ -110,7 +110,7 @@ async fn the_trust_page_shows_what_is_public_and_nothing_else() {
             &CERTIFICATION,
             Input::Json(
                 json!({"title": "ISO/IEC 42001 certificate", "type": "certificate", "body": "Cert Co",
-                    "certificate_no": "AIMS-123", "valid_from": today})
+                    "certificate_no": "AIMS-123", "valid_from": today, "status": "held", "outcome": "certified"})
                 .as_object()
                 .unwrap(),
             ),

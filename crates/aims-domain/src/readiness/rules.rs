@@ -323,12 +323,12 @@ fn systems_classified(s: &Snapshot) -> Vec<Check> {
     in_scope(s)
         .map(|sys| {
             Check::of(
-                sys.tier.is_some(),
+                sys.tier.as_deref().is_some_and(|t| t != "undetermined"),
                 Subject {
                     path: format!("{}/classification", sys.record.path),
                     ..sys.record.clone()
                 },
-                "Not classified under the EU AI Act",
+                "Not classified under the EU AI Act (or questions left unanswered)",
             )
             .for_systems(std::slice::from_ref(&sys.id))
         })
@@ -376,7 +376,8 @@ fn metrics_within(s: &Snapshot) -> Vec<Check> {
 fn audit_held(s: &Snapshot) -> Vec<Check> {
     let since = year_ago(&s.today);
     let held = s.audits.iter().any(|a| {
-        a.status == "completed"
+        matches!(a.audit_type.as_str(), "" | "internal")
+            && a.status == "completed"
             && a.end_on
                 .as_deref()
                 .or(a.start_on.as_deref())

@@ -135,6 +135,7 @@ fn good() -> Snapshot {
         }],
         audits: vec![AuditFact {
             record: owned("audits/2026", "Internal audit 2026"),
+            audit_type: "internal".into(),
             status: "completed".into(),
             start_on: Some("2026-02-20".into()),
             end_on: Some("2026-03-01".into()),

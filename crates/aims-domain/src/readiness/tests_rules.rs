@@ -599,6 +599,27 @@ fn impact_assessed_points_at_the_systems_impact_page() {
     assert_eq!(checks[0].subject.path, "inventory/a/impact");
     assert_eq!(failures(&checks), ["Impact assessment: never assessed"]);
     assert_eq!(systems_of(&checks), [strings(&["a"]), strings(&["b"])]);
+    // A classification with questions left unanswered is not one yet.
+    let mut d = system("d", Some(true));
+    d.tier = Some("undetermined".into());
+    s.systems = vec![d];
+    assert_eq!(passes(&run("systems_classified", &s)), [false]);
+}
+
+#[test]
+fn only_an_internal_audit_counts_as_the_internal_audit() {
+    let mut s = snap();
+    let mut a = audit("completed", Some(&s.today.clone()), None);
+    for (kind, counts) in [
+        ("internal", true),
+        ("", true),
+        ("stage1", false),
+        ("supplier", false),
+    ] {
+        a.audit_type = kind.into();
+        s.audits = vec![a.clone()];
+        assert_eq!(passes(&run("audit_held", &s)), [counts], "{kind}");
+    }
 }
 
 #[test]
@@ -790,7 +811,10 @@ fn systems_classified_points_at_the_classification_page() {
         }
     );
     assert_eq!(checks[0].subject.path, "inventory/a/classification");
-    assert_eq!(failures(&checks), ["Not classified under the EU AI Act"]);
+    assert_eq!(
+        failures(&checks),
+        ["Not classified under the EU AI Act (or questions left unanswered)"]
+    );
     assert_eq!(systems_of(&checks), [strings(&["a"]), strings(&["b"])]);
 }
 
@@ -886,6 +910,7 @@ fn metrics_within_fails_breaches_naming_the_level() {
 fn audit(status: &str, start_on: Option<&str>, end_on: Option<&str>) -> AuditFact {
     AuditFact {
         record: rec("audits/1", "Audit"),
+        audit_type: String::new(),
         status: status.into(),
         start_on: start_on.map(str::to_owned),
         end_on: end_on.map(str::to_owned),

@@ -7,3 +7,7 @@ CREATE TABLE trust_pages (
     updated_at   TEXT NOT NULL,
     updated_by   TEXT NOT NULL
 );
+
+-- Public submissions are counted per form: a flood of the trust page's
+-- contact form never uses up the anonymous reporting link's day.
+ALTER TABLE intake_submissions ADD COLUMN source TEXT NOT NULL DEFAULT 'anonymous';

@@ -14,6 +14,7 @@ mod history;
 mod impacts;
 mod journals;
 mod metrics;
+pub(crate) mod pack;
 mod questionnaires;
 mod readiness;
 mod record_doc;
@@ -89,6 +90,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(reviews::routes())
         .merge(readiness::routes())
         .merge(auditors::routes())
+        .merge(pack::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())

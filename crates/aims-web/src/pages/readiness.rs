@@ -17,11 +17,28 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn routes() -> Vec<PageRoute> {
-    vec![PageRoute::get(
-        "/w/{ws}/readiness",
-        PageRequires::Workspace(Action::Read),
-        readiness,
-    )]
+    vec![
+        PageRoute::get(
+            "/w/{ws}/readiness",
+            PageRequires::Workspace(Action::Read),
+            readiness,
+        ),
+        PageRoute::get(
+            "/w/{ws}/pack",
+            PageRequires::Workspace(Action::Export),
+            pack,
+        ),
+    ]
+}
+
+/// The signed evidence pack as a download (`from`, `to`, `controls` as the API takes them).
+async fn pack(
+    State(s): State<AppState>,
+    w: WsPage,
+    Query(q): Query<crate::api::pack::PackQuery>,
+) -> Result<Response, PageError> {
+    let options = q.options()?;
+    Ok(crate::api::pack::send_pack(&s, &w.scope, &options).await?)
 }
 
 /// Gaps shown at once; the rest are counted (the API lists them all).
