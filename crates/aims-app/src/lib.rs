@@ -34,6 +34,7 @@ mod password;
 mod people;
 mod questionnaires;
 mod readiness;
+mod readiness_report;
 mod records;
 mod reviews;
 mod risk_library;

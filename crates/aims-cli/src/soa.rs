@@ -64,6 +64,19 @@ pub enum ReportCmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The gap report: readiness overall, per clause and Annex A area, every
+    /// gap with what is missing and who owns it, each system's score and the
+    /// EU AI Act obligations (xlsx: four sheets; csv: the gaps; json: everything)
+    Gap {
+        #[arg(long)]
+        workspace: String,
+        /// csv, json or xlsx
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Where to write it (`-` for standard output, except xlsx)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 fn print(v: &aims_app::SoaVersion, format: Format) {
@@ -207,6 +220,18 @@ pub async fn report(app: &App, op: &Principal, cmd: ReportCmd) -> Result<ExitCod
                 .soa_export(&ws, version, format)
                 .await
                 .map_err(app_error)?;
+            write_output(&bytes, format, &output, started)?;
+        }
+        ReportCmd::Gap {
+            workspace,
+            format,
+            output,
+        } => {
+            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
+            let started = std::time::Instant::now();
+            let format: aims_app::export::Format =
+                format.parse().map_err(|m| format!("--format {m}"))?;
+            let bytes = app.readiness_export(&ws, format).await.map_err(app_error)?;
             write_output(&bytes, format, &output, started)?;
         }
     }

@@ -176,6 +176,53 @@ async fn the_demo_shows_named_gaps_and_fixing_one_raises_the_score() {
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["overall"]["percent"], after["overall"]["percent"]);
+
+    // The gap report: an XLSX workbook with its four sheets, and the gaps as CSV.
+    let xlsx = t.db.dir.path().join("gaps.xlsx");
+    let out = std::process::Command::new(TestApp::bin())
+        .args(t.db.cli_args())
+        .args([
+            "report",
+            "gap",
+            "--workspace",
+            "demo",
+            "--format",
+            "xlsx",
+            "-o",
+        ])
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut book.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    for sheet in ["Summary", "Gaps", "Systems", "EU AI Act"] {
+        assert!(
+            workbook.contains(&format!("name=\"{sheet}\"")),
+            "{sheet} in {workbook}"
+        );
+    }
+    let r = t
+        .call(
+            Method::GET,
+            &format!("{DEMO}/readiness/export?format=csv"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200);
+    let lines = r.text.lines().count();
+    assert_eq!(
+        lines,
+        after["gaps"].as_array().unwrap().len() + 1,
+        "a line per gap and the header"
+    );
 }
 
 /// Text as askama writes it into HTML.

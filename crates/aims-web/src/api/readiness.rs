@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(readiness))
         .routes(routes!(trend))
+        .routes(routes!(export))
 }
 
 /// The readiness reading, computed from live data (kept until the
@@ -56,5 +57,36 @@ pub async fn trend(
     let days = q.days.unwrap_or(90).clamp(1, 3660);
     Ok(Json(
         json!({ "days": s.app.readiness_trend(&ws, days).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GapReportQuery {
+    /// `xlsx` (default: summary, gaps, systems, EU AI Act), `csv` (the gaps) or `json` (everything).
+    format: Option<String>,
+}
+
+/// The gap report as a file.
+#[utoipa::path(operation_id = "readiness_export", get, path = "/api/v1/workspaces/{workspace}/readiness/export", tag = "readiness",
+    extensions(("x-aims-requires" = json!("export"))),
+    params(("workspace" = String, Path, description = "Workspace slug"), GapReportQuery),
+    responses((status = 200, description = "The file (the XLSX media type, text/csv or application/json)"),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn export(
+    State(s): State<AppState>,
+    InWorkspace(ws): InWorkspace,
+    ApiQuery(q): ApiQuery<GapReportQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let format = aims_app::export::Format::from_param(q.format.as_deref().or(Some("xlsx")))
+        .map_err(|m| ApiError::bad_request(Some("format"), format!("format {m}")))?;
+    let bytes = s.app.readiness_export(&ws, format).await?;
+    Ok(crate::download(
+        &ws.workspace.slug,
+        "gap-report",
+        format,
+        bytes,
     ))
 }
