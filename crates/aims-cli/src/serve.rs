@@ -57,6 +57,7 @@ pub(crate) async fn serve(
             None
         }
     };
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -66,7 +67,7 @@ pub(crate) async fn serve(
         backend = if s.database_url.is_some() { "postgres" } else { "sqlite" },
         "aims is listening on http://{addr}"
     );
-    let served = aims_web::serve(listener, state, shutdown_signal())
+    let served = aims_web::serve(listener, state, shutdown)
         .await
         .map_err(|e| e.to_string());
     let _ = stop_webhooks.send(true);
@@ -81,25 +82,39 @@ pub(crate) async fn serve(
     Ok(())
 }
 
-/// Resolves on SIGTERM or Ctrl-C; the server then finishes in-flight requests.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C; the server then finishes in-flight
+/// requests. The handlers are installed now, when it is called — before the
+/// server listens — so a signal that comes as soon as it answers is never
+/// taken by the default action (which would end it without finishing).
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (term, int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(term) => {},
+                _ = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
