@@ -32,6 +32,43 @@ pub struct PackOptions {
     pub controls: Vec<String>,
 }
 
+impl PackOptions {
+    /// The options as asked for (API query, CLI flags), checked: days as
+    /// `YYYY-MM-DD` (empty: none), controls as Annex A ids, comma-separated.
+    pub fn parse(from: Option<&str>, to: Option<&str>, controls: &str) -> Result<PackOptions> {
+        let mut errors = aims_domain::FieldErrors::new();
+        let mut day = |name: &str, d: Option<&str>| match d.map(str::trim) {
+            None | Some("") => None,
+            Some(d) => {
+                if aims_domain::record::parse_date(d).is_none() {
+                    errors.add(name, "must be a date (YYYY-MM-DD)");
+                }
+                Some(d.to_owned())
+            }
+        };
+        let from = day("from", from);
+        let to = day("to", to);
+        let controls: Vec<String> = controls
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if controls.iter().any(|c| {
+            c.len() > 20
+                || !c.starts_with("A.")
+                || !c[2..].chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+        }) {
+            errors.add(
+                "controls",
+                "must be Annex A ids such as A.6.2.4, comma-separated",
+            );
+        }
+        errors.into_result().map_err(AppError::Validation)?;
+        Ok(PackOptions { from, to, controls })
+    }
+}
+
 /// One file to write: its path in the pack and where its content is.
 enum Source {
     Bytes(Vec<u8>),

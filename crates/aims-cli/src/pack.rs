@@ -52,15 +52,6 @@ pub enum PackCmd {
     },
 }
 
-fn day(name: &str, d: Option<String>) -> Result<Option<String>, String> {
-    match d {
-        Some(d) if aims_app::domain::record::parse_date(&d).is_none() => {
-            Err(format!("--{name} must be a date (YYYY-MM-DD), not {d:?}"))
-        }
-        d => Ok(d),
-    }
-}
-
 pub async fn export(app: &App, op: &Principal, cmd: ExportCmd) -> Result<ExitCode, String> {
     let ExportCmd::Pack {
         workspace,
@@ -70,11 +61,8 @@ pub async fn export(app: &App, op: &Principal, cmd: ExportCmd) -> Result<ExitCod
         controls,
         format,
     } = cmd;
-    let options = PackOptions {
-        from: day("from", from)?,
-        to: day("to", to)?,
-        controls,
-    };
+    let options = PackOptions::parse(from.as_deref(), to.as_deref(), &controls.join(","))
+        .map_err(app_error)?;
     let ws = app.enter(op, &workspace).await.map_err(app_error)?;
     // Written next to the target and renamed at the end: no half pack is left under its name.
     let part = output.with_extension("zip.part");

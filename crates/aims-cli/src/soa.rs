@@ -205,35 +205,27 @@ pub async fn run(app: &App, op: &Principal, cmd: SoaCmd) -> Result<ExitCode, Str
 }
 
 pub async fn report(app: &App, op: &Principal, cmd: ReportCmd) -> Result<ExitCode, String> {
-    match cmd {
+    let (workspace, format, output) = match &cmd {
         ReportCmd::Soa {
             workspace,
             format,
-            version,
             output,
-        } => {
-            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let started = std::time::Instant::now();
-            let format: aims_app::export::Format =
-                format.parse().map_err(|m| format!("--format {m}"))?;
-            let bytes = app
-                .soa_export(&ws, version, format)
-                .await
-                .map_err(app_error)?;
-            write_output(&bytes, format, &output, started)?;
+            ..
         }
-        ReportCmd::Gap {
+        | ReportCmd::Gap {
             workspace,
             format,
             output,
-        } => {
-            let ws = app.enter(op, &workspace).await.map_err(app_error)?;
-            let started = std::time::Instant::now();
-            let format: aims_app::export::Format =
-                format.parse().map_err(|m| format!("--format {m}"))?;
-            let bytes = app.readiness_export(&ws, format).await.map_err(app_error)?;
-            write_output(&bytes, format, &output, started)?;
-        }
+        } => (workspace, format, output),
+    };
+    let ws = app.enter(op, workspace).await.map_err(app_error)?;
+    let started = std::time::Instant::now();
+    let format: aims_app::export::Format = format.parse().map_err(|m| format!("--format {m}"))?;
+    let bytes = match &cmd {
+        ReportCmd::Soa { version, .. } => app.soa_export(&ws, *version, format).await,
+        ReportCmd::Gap { .. } => app.readiness_export(&ws, format).await,
     }
+    .map_err(app_error)?;
+    write_output(&bytes, format, output, started)?;
     Ok(ExitCode::SUCCESS)
 }

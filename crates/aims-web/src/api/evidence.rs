@@ -288,17 +288,9 @@ fn disposition(kind: &str, name: &str) -> Option<HeaderValue> {
     .ok()
 }
 
-/// Streams a file version: `inline` only for what a browser may preview.
-pub(crate) async fn send_file(
-    s: &AppState,
-    ws: &aims_app::Scope,
-    id: &str,
-    number: i64,
-    inline: bool,
-) -> Result<Response, aims_app::AppError> {
-    let (file, handle, size) = s.app.evidence_file(ws, id, number).await?;
-    let inline = inline && previewable(&file.media_type);
-    let stream = futures_util::stream::unfold(handle, |mut f| async move {
+/// A file's content as a response body, read in 256 KiB chunks as it is sent.
+pub(crate) fn file_body(handle: tokio::fs::File) -> Body {
+    Body::from_stream(futures_util::stream::unfold(handle, |mut f| async move {
         use tokio::io::AsyncReadExt;
         let mut buf = vec![0u8; 256 * 1024];
         match f.read(&mut buf).await {
@@ -309,8 +301,20 @@ pub(crate) async fn send_file(
             }
             Err(e) => Some((Err(e), f)),
         }
-    });
-    let mut resp = Body::from_stream(stream).into_response();
+    }))
+}
+
+/// Streams a file version: `inline` only for what a browser may preview.
+pub(crate) async fn send_file(
+    s: &AppState,
+    ws: &aims_app::Scope,
+    id: &str,
+    number: i64,
+    inline: bool,
+) -> Result<Response, aims_app::AppError> {
+    let (file, handle, size) = s.app.evidence_file(ws, id, number).await?;
+    let inline = inline && previewable(&file.media_type);
+    let mut resp = file_body(handle).into_response();
     let h = resp.headers_mut();
     let media = if inline {
         file.media_type.as_str()

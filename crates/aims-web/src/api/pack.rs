@@ -7,7 +7,6 @@ use crate::auth::InWorkspace;
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 use aims_app::{AppError, PackOptions, Scope};
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -31,39 +30,11 @@ pub struct PackQuery {
 
 impl PackQuery {
     pub(crate) fn options(&self) -> Result<PackOptions, AppError> {
-        let mut errors = aims_domain::FieldErrors::new();
-        let mut day = |name: &str, d: &Option<String>| match d.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(d) => {
-                if aims_domain::record::parse_date(d).is_none() {
-                    errors.add(name, "must be a date (YYYY-MM-DD)");
-                }
-                Some(d.to_owned())
-            }
-        };
-        let from = day("from", &self.from);
-        let to = day("to", &self.to);
-        let controls: Vec<String> = self
-            .controls
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if controls.iter().any(|c| {
-            c.len() > 20
-                || !c.starts_with("A.")
-                || !c[2..].chars().all(|ch| ch.is_ascii_digit() || ch == '.')
-        }) {
-            errors.add(
-                "controls",
-                "must be Annex A ids such as A.6.2.4, comma-separated",
-            );
-        }
-        errors.into_result().map_err(AppError::Validation)?;
-        Ok(PackOptions { from, to, controls })
+        PackOptions::parse(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.controls.as_deref().unwrap_or(""),
+        )
     }
 }
 
@@ -74,20 +45,7 @@ pub(crate) async fn send_pack(
     options: &PackOptions,
 ) -> Result<Response, AppError> {
     let (file, size, report) = s.app.export_pack_file(ws, options).await?;
-    let handle = tokio::fs::File::from_std(file);
-    let stream = futures_util::stream::unfold(handle, |mut f| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 256 * 1024];
-        match f.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)), f))
-            }
-            Err(e) => Some((Err(e), f)),
-        }
-    });
-    let mut resp = Body::from_stream(stream).into_response();
+    let mut resp = super::evidence::file_body(tokio::fs::File::from_std(file)).into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
