@@ -15,7 +15,10 @@ with the release binary:
      readiness is computed afresh), then --requests (30) times while nothing
      changes (kept under the history number and the day); baseline: GET
      /healthz the same way;
-  3. `aims export pack` of the workspace after --pack-mib (0: skip) MiB of
+  3. `aims report gap --format pdf` for the demo organisation (loaded by
+     `aims demo` into the same database) and for the big workspace, against
+     the same command writing JSON (everything but the typesetting);
+  4. `aims export pack` of the workspace after --pack-mib (0: skip) MiB of
      evidence files were pushed (files of --file-mib MiB of random bytes,
      each a new evidence item of a control), against `sha256sum` over the
      same files in the same run; the export's peak RSS (the process's
@@ -24,7 +27,7 @@ with the release binary:
 Budgets (issue #12): readiness < 100 ms and the dashboard < 100 ms (median of
 the reads right after a change, and read again); the pack export at least as
 fast as sha256sum over the same files (time <= sha256sum's), memory flat
-(peak RSS not growing with the evidence). The script prints PASS/FAIL and
+(peak RSS not growing with the evidence); the demo's gap report PDF < 2 s. The script prints PASS/FAIL and
 exits 1 when one is missed.
 
 Usage: bench/readiness.py [--binary B] [--systems 1000] [--risks 20000] [--items 100000]
@@ -184,6 +187,31 @@ class ReadinessBench(ev.EvidenceBench):
                 "verify_ok": v.returncode == 0, "verify": v.stdout[-500:]}
 
 
+    def pdf(self, ws):
+        """The gap report as PDF: for the demo (the budget) and for the big workspace `ws`;
+        baseline: the same command writing JSON (start, database, readiness; no typesetting)."""
+        self.cli("demo")
+        out = {}
+        for name, w in (("demo", "demo"), ("big", ws)):
+            runs = {}
+            for fmt in ("json", "pdf"):
+                f = os.path.join(self.work, f"gap.{fmt}")
+                times = []
+                for _ in range(self.a.pdf_runs if name == "demo" else 2):
+                    t = time.perf_counter()
+                    self.cli("report", "gap", "--workspace", w, "--format", fmt, "-o", f)
+                    times.append(time.perf_counter() - t)
+                runs[fmt] = {"median_s": statistics.median(times), "bytes": os.path.getsize(f)}
+                if fmt == "pdf":
+                    info = subprocess.run(["pdfinfo", f], capture_output=True, text=True).stdout \
+                        if shutil.which("pdfinfo") else ""
+                    m = re.search(r"Pages:\s+(\d+)", info)
+                    runs[fmt]["pages"] = int(m.group(1)) if m else None
+                os.remove(f)
+            out[name] = runs
+        return out
+
+
 def report(backend, a, res):
     missed = False
     print(f"\n{backend}: {a.systems:,} systems, {a.risks:,} risks, {a.items:,} evidence items, {a.links:,} links")
@@ -205,6 +233,14 @@ def report(backend, a, res):
               f"({p['export_mib_s']:.0f} MiB/s) vs sha256sum {p['sha256sum_s']:.1f} s: {inv.verdict(ok)}; "
               f"CLI peak RSS {p['cli_peak_rss_kb'] / 1024:.0f} MB; verify {p['verify_s']:.1f} s "
               f"({'ok' if p['verify_ok'] else 'FAILED'})")
+    if "pdf" in res:
+        for name, r in res["pdf"].items():
+            ok = r["pdf"]["median_s"] < 2.0
+            if name == "demo":
+                missed |= not ok
+            print(f"  gap report PDF ({name}): {r['pdf']['median_s'] * 1000:.0f} ms, {r['pdf']['pages']} pages, "
+                  f"{r['pdf']['bytes'] / 1024:.0f} KiB; the same as JSON {r['json']['median_s'] * 1000:.0f} ms"
+                  + (f"  budget < 2 s: {inv.verdict(ok)}" if name == "demo" else ""))
     return missed
 
 
@@ -220,6 +256,7 @@ def main():
     ap.add_argument("--cold", type=int, default=10)
     ap.add_argument("--pack-mib", type=int, default=0, help="MiB of evidence files for the pack (0: skip)")
     ap.add_argument("--file-mib", type=int, default=256)
+    ap.add_argument("--pdf-runs", type=int, default=5, help="times the demo's gap PDF is made")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--json", metavar="FILE", default=None)
@@ -267,6 +304,7 @@ def main():
         bench.sign_in()
         bench.cookie = bench.cookie
         res["reads"] = bench.reads(ws)
+        res["pdf"] = bench.pdf(ws)
         if a.pack_mib:
             res["pack"] = bench.pack(ws)
     finally:

@@ -36,6 +36,9 @@ mod questionnaires;
 mod readiness;
 mod readiness_report;
 mod records;
+pub mod report_doc;
+mod report_kinds;
+mod reports;
 mod reviews;
 mod risk_library;
 mod risks;
@@ -82,6 +85,9 @@ pub use people::Person;
 pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};
 pub use readiness::ReadinessDay;
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
+pub use report_doc::{Bar, Block, ReportDoc};
+pub use report_kinds::shown;
+pub use reports::{doc_file, ReportFormat, ReportKind, ReportOf, Typesetter};
 pub use reviews::{InputLine, ReviewInputs};
 pub use risk_library::{LibraryEntry, Reference};
 pub use risks::{
@@ -165,6 +171,8 @@ pub struct App {
     pack_builds: Arc<tokio::sync::Semaphore>,
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
+    /// Makes PDF reports; none: this build makes none.
+    typesetter: Option<Arc<dyn reports::Typesetter>>,
 }
 
 impl App {
@@ -186,6 +194,7 @@ impl App {
             pack_key_file: None,
             pack_builds: Arc::new(tokio::sync::Semaphore::new(2)),
             blobs: None,
+            typesetter: None,
         }
     }
 

@@ -55,6 +55,48 @@ pub struct ReviewInputs {
     pub improvements: Vec<InputLine>,
 }
 
+impl ReviewInputs {
+    /// The sections of the inputs, in the order clause 9.3.2 lists them:
+    /// `(heading, lines, what an empty one says)`.
+    pub fn sections(&self) -> Vec<(&'static str, &Vec<InputLine>, &'static str)> {
+        let i = self;
+        vec![
+            (
+                "Actions from the previous review",
+                &i.carried_forward,
+                "No actions were decided at the previous review (or there was none).",
+            ),
+            (
+                "Changes in the context and interested parties",
+                &i.context_changes,
+                "No context issue or interested party changed since the previous review.",
+            ),
+            (
+                "Open nonconformities",
+                &i.open_nonconformities,
+                "No open nonconformity.",
+            ),
+            ("Audit results", &i.audits, "No audit completed yet."),
+            (
+                "Metric breaches",
+                &i.breaches,
+                "No metric breached its thresholds in the period.",
+            ),
+            ("AI objectives", &i.objectives, "No objectives recorded."),
+            (
+                "Incidents and concerns",
+                &i.incidents,
+                "No incident reported in the period.",
+            ),
+            (
+                "Opportunities for improvement",
+                &i.improvements,
+                "No open improvement opportunity.",
+            ),
+        ]
+    }
+}
+
 fn text<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.get(name).and_then(Value::as_str).unwrap_or("")
 }

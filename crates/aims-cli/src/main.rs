@@ -32,11 +32,19 @@ mod progress;
 mod readiness;
 mod records;
 mod remote;
+mod report;
 mod risks;
 mod serve;
 mod soa;
 mod systems;
 mod webhooks;
+
+/// Plugs the PDF typesetter into `app` (when built with the `pdf` feature).
+pub fn with_typesetter(app: App) -> App {
+    #[cfg(feature = "pdf")]
+    let app = app.with_typesetter(std::sync::Arc::new(aims_pdf::Typst));
+    app
+}
 
 use aims_app::store::Store;
 use aims_app::{App, AppConfig, AppError, Principal};
@@ -193,9 +201,9 @@ enum Command {
     /// Outgoing webhooks: `aims webhooks list`
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCmd),
-    /// Reports as files: `aims report soa`
+    /// Reports as files (PDF, XLSX, CSV, JSON): `aims report gap|soa|risks|impact|audit|review|summary`
     #[command(subcommand)]
-    Report(soa::ReportCmd),
+    Report(report::ReportCmd),
     /// Find AI in a source tree (libraries, model-API clients, model files,
     /// SBOMs) and propose inventory entries; `--apply` adds the new ones
     Discover {
@@ -580,6 +588,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     let app = App::new(store.clone(), AppConfig::default())
         .with_blobs(blob_store(&s))
         .with_pack_key_file(pack_key_file(&s));
+    let app = with_typesetter(app);
     let op = Principal::operator();
     let result = admin(&app, &op, cli.command).await;
     store.close().await;
@@ -600,7 +609,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Impact(cmd) => return impact::run(app, op, cmd).await,
         Command::Soa(cmd) => return soa::run(app, op, cmd).await,
         Command::Evidence(cmd) => return evidence::run(app, op, cmd).await,
-        Command::Report(cmd) => return soa::report(app, op, cmd).await,
+        Command::Report(cmd) => return report::run(app, op, cmd).await,
         Command::Webhooks(cmd) => return webhooks::run(app, op, cmd).await,
         Command::Metrics(cmd) => return metrics::run(app, op, cmd).await,
         Command::Audits(cmd) => return check_cli::run_kind(app, op, "audits", cmd).await,

@@ -21,9 +21,11 @@ pub(crate) async fn serve(
     let store = open_store(s, false).await?;
     let sender = aims_web::WebhookClient::new(config.webhooks.allow_private)?;
     let state = aims_web::AppState {
-        app: App::new(store.clone(), config)
-            .with_blobs(blob_store(s))
-            .with_pack_key_file(crate::pack_key_file(s)),
+        app: crate::with_typesetter(
+            App::new(store.clone(), config)
+                .with_blobs(blob_store(s))
+                .with_pack_key_file(crate::pack_key_file(s)),
+        ),
         config: web,
     };
     // Webhook delivery runs beside the server and stops after it.

@@ -1,13 +1,12 @@
-//! `aims soa show|approve|frameworks` and `aims report soa`: the Statement
-//! of Applicability at a terminal, approved from one, the frameworks it
-//! covers, and exported.
+//! `aims soa show|approve|frameworks`: the Statement of Applicability at a
+//! terminal, approved from one, and the frameworks it covers (its report
+//! is `aims report soa`).
 
 use crate::app_error;
-use crate::systems::{write_output, Format};
+use crate::systems::Format;
 use aims_app::{App, Principal};
 use clap::Subcommand;
 use serde_json::json;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -43,39 +42,6 @@ pub enum SoaCmd {
         /// Framework ids, comma-separated (`iso27001`); empty: ISO/IEC 42001 alone
         #[arg(long, value_delimiter = ',', num_args = 0..)]
         set: Option<Vec<String>>,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum ReportCmd {
-    /// The Statement of Applicability: one row per Annex A control with its
-    /// decision, justification, exclusion reason, implementation status,
-    /// owner, systems and evidence counts
-    Soa {
-        #[arg(long)]
-        workspace: String,
-        /// csv, json or xlsx
-        #[arg(long, default_value = "xlsx")]
-        format: String,
-        /// A version number; the latest when absent
-        #[arg(long)]
-        version: Option<i64>,
-        /// Where to write it (`-` for standard output, except xlsx)
-        #[arg(short, long)]
-        output: PathBuf,
-    },
-    /// The gap report: readiness overall, per clause and Annex A area, every
-    /// gap with what is missing and who owns it, each system's score and the
-    /// EU AI Act obligations (xlsx: four sheets; csv: the gaps; json: everything)
-    Gap {
-        #[arg(long)]
-        workspace: String,
-        /// csv, json or xlsx
-        #[arg(long, default_value = "xlsx")]
-        format: String,
-        /// Where to write it (`-` for standard output, except xlsx)
-        #[arg(short, long)]
-        output: PathBuf,
     },
 }
 
@@ -201,31 +167,5 @@ pub async fn run(app: &App, op: &Principal, cmd: SoaCmd) -> Result<ExitCode, Str
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub async fn report(app: &App, op: &Principal, cmd: ReportCmd) -> Result<ExitCode, String> {
-    let (workspace, format, output) = match &cmd {
-        ReportCmd::Soa {
-            workspace,
-            format,
-            output,
-            ..
-        }
-        | ReportCmd::Gap {
-            workspace,
-            format,
-            output,
-        } => (workspace, format, output),
-    };
-    let ws = app.enter(op, workspace).await.map_err(app_error)?;
-    let started = std::time::Instant::now();
-    let format: aims_app::export::Format = format.parse().map_err(|m| format!("--format {m}"))?;
-    let bytes = match &cmd {
-        ReportCmd::Soa { version, .. } => app.soa_export(&ws, *version, format).await,
-        ReportCmd::Gap { .. } => app.readiness_export(&ws, format).await,
-    }
-    .map_err(app_error)?;
-    write_output(&bytes, format, output, started)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -309,9 +309,21 @@ pub fn write_output(
     output: &std::path::Path,
     started: std::time::Instant,
 ) -> Result<(), String> {
+    let binary = (format == aims_app::export::Format::Xlsx).then_some("an XLSX file");
+    write_file(bytes, binary, output, started)
+}
+
+/// Writes `bytes` to `output` (`-`: standard output, refused for a
+/// `binary` file, named in the message).
+pub fn write_file(
+    bytes: &[u8],
+    binary: Option<&str>,
+    output: &std::path::Path,
+    started: std::time::Instant,
+) -> Result<(), String> {
     if output.as_os_str() == "-" {
-        if format == aims_app::export::Format::Xlsx {
-            return Err("an XLSX file needs -o FILE".into());
+        if let Some(what) = binary {
+            return Err(format!("{what} needs -o FILE"));
         }
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();

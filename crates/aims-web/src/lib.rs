@@ -132,15 +132,29 @@ pub(crate) fn download(
     format: aims_app::export::Format,
     bytes: Vec<u8>,
 ) -> axum::response::Response {
+    download_as(
+        workspace,
+        what,
+        format.as_str(),
+        format.content_type(),
+        bytes,
+    )
+}
+
+/// `bytes` as the attachment `{workspace}-{what}.{extension}`.
+pub(crate) fn download_as(
+    workspace: &str,
+    what: &str,
+    extension: &str,
+    content_type: &'static str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     use axum::response::IntoResponse;
-    let name = format!("{workspace}-{what}.{}", format.as_str());
+    let name = format!("{workspace}-{what}.{extension}");
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

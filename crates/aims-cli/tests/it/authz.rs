@@ -583,6 +583,7 @@ async fn every_operation_for_every_caller() {
                         },
                     )
                     .replace("{framework}", "iso42001")
+                    .replace("{kind}", "summary")
                     .replace(
                         "{item}",
                         if path.contains("/checklist/") {

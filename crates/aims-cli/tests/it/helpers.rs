@@ -240,6 +240,8 @@ impl TestApp {
         )
         .with_blobs(aims_app::store::BlobStore::fs(blobs))
         .with_pack_key_file(db.dir.path().join("pack.key"));
+        #[cfg(feature = "pdf")]
+        let app = app.with_typesetter(std::sync::Arc::new(aims_pdf::Typst));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = aims_web::AppState {
@@ -361,6 +363,8 @@ pub struct Resp {
     pub content_type: String,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
+    /// The body as it came (a PDF, a workbook).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -372,11 +376,13 @@ impl Resp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        let bytes = r.bytes().await.unwrap().to_vec();
         Resp {
             status,
             content_type,
             headers,
-            text: r.text().await.unwrap(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 

@@ -29,6 +29,7 @@ mod readiness;
 mod record_pages;
 mod records;
 mod remote;
+mod reports;
 mod risk_library;
 mod risk_method_page;
 mod risks;

@@ -99,6 +99,7 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
         .replace("{user_id}", &user.id)
         .replace("{area}", "risks")
         .replace("{framework}", "iso42001")
+        .replace("{kind}", "summary")
         .replace("{item}", "A.2.2")
         .replace(
             "{key}",

@@ -19,6 +19,7 @@ mod questionnaires;
 mod readiness;
 mod record_doc;
 mod records;
+pub(crate) mod reports;
 mod reviews;
 mod risks;
 mod soa;
@@ -91,6 +92,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(readiness::routes())
         .merge(auditors::routes())
         .merge(pack::routes())
+        .merge(reports::routes())
         .merge(tasks::routes())
         .merge(evidence::routes())
         .merge(history::routes())

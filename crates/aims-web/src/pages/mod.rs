@@ -21,6 +21,7 @@ pub(crate) mod readiness;
 mod record;
 mod record_extras;
 mod records;
+pub(crate) mod reports;
 pub(crate) mod reviews;
 mod risk_library;
 mod risk_method_form;
@@ -125,6 +126,7 @@ fn table() -> Vec<PageRoute> {
         findings::routes(),
         audits::routes(),
         readiness::routes(),
+        reports::routes(),
         auditors::routes(),
         trust::routes(),
         reviews::routes(),
@@ -347,6 +349,7 @@ pub const NAV: &[(&str, &[NavItem])] = &[
         item("dashboard", "Dashboard", "", true, "Status of the whole management system."),
         item("work", "My work", "/work", true, "Every dated duty you own: overdue first, then what falls due."),
         item("readiness", "Readiness", "/readiness", true, "How far from passing the audit: scores per clause, area and system, and every gap with where to fix it."),
+        item("reports", "Reports", "/reports", true, "The gap report, SoA, risk register, impact assessments, audit and review records and a summary for top management, as PDF, XLSX or a printable page."),
     ]),
     ("Context", &[
         item("inventory", "AI systems", "/inventory", true, "AI systems with owners, roles, life-cycle stage, scope and EU AI Act tier."),

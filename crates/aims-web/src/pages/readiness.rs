@@ -79,6 +79,8 @@ struct ReadinessPage {
     systems: Vec<Score>,
     rules: &'static [rules::Rule],
     control_rules: &'static [rules::ControlRule],
+    /// Whether this build makes PDF reports.
+    pdf: bool,
 }
 
 impl ReadinessPage {
@@ -117,6 +119,7 @@ async fn readiness(
         systems,
         rules: rules::RULES,
         control_rules: rules::CONTROL_RULES,
+        pdf: s.app.can_typeset(),
         r,
     }))
 }

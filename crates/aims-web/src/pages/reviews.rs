@@ -29,45 +29,6 @@ pub fn signed_off(review: &aims_app::store::RecordRow) -> bool {
         == Some("signed_off")
 }
 
-/// The sections of the inputs, in the order clause 9.3.2 lists them:
-/// `(heading, lines, what an empty one says)`.
-pub fn sections(i: &ReviewInputs) -> Vec<(&'static str, &Vec<aims_app::InputLine>, &'static str)> {
-    vec![
-        (
-            "Actions from the previous review",
-            &i.carried_forward,
-            "No actions were decided at the previous review (or there was none).",
-        ),
-        (
-            "Changes in the context and interested parties",
-            &i.context_changes,
-            "No context issue or interested party changed since the previous review.",
-        ),
-        (
-            "Open nonconformities",
-            &i.open_nonconformities,
-            "No open nonconformity.",
-        ),
-        ("Audit results", &i.audits, "No audit completed yet."),
-        (
-            "Metric breaches",
-            &i.breaches,
-            "No metric breached its thresholds in the period.",
-        ),
-        ("AI objectives", &i.objectives, "No objectives recorded."),
-        (
-            "Incidents and concerns",
-            &i.incidents,
-            "No incident reported in the period.",
-        ),
-        (
-            "Opportunities for improvement",
-            &i.improvements,
-            "No open improvement opportunity.",
-        ),
-    ]
-}
-
 #[derive(Template)]
 #[template(path = "review_print.html")]
 struct PrintPage {

@@ -46,15 +46,7 @@ pub fn when(stored: &str) -> When {
 
 /// A calendar date (`YYYY-MM-DD`) as people read it: "2 Aug 2026".
 pub fn day(date: &str) -> String {
-    time::Date::parse(date, format_description!("[year]-[month]-[day]"))
-        .ok()
-        .and_then(|d| {
-            d.format(format_description!(
-                "[day padding:none] [month repr:short] [year]"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| date.to_owned())
+    aims_app::report_doc::day(date)
 }
 
 /// The calendar date `days` after `date` (`YYYY-MM-DD`); `date` itself when
