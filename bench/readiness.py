@@ -78,7 +78,7 @@ class ReadinessBench(ev.EvidenceBench):
         a = self.a
         res = {}
         t = time.perf_counter()
-        for part in inv.split_csv(inv.systems_csv(a.systems, a.seed)):
+        for part in inv.split_csv(inv.systems_csv(a.systems, a.seed)[0]):
             status, data, _ = self.request(
                 "POST", f"/api/v1/workspaces/{ws}/systems/import?mode=all&file_name=systems.csv",
                 self.tokens[ws], part, "text/csv")

@@ -32,6 +32,12 @@ pub struct CheckSummary {
     pub next_review: Option<Named>,
     pub certificate: Option<Named>,
     pub next_certification_audit: Option<Named>,
+    /// Open duties of any record (reviews, due dates, expiries) past their day.
+    pub overdue_duties: i64,
+    /// Controls not excluded from the SoA with no current evidence.
+    pub controls_needing_evidence: usize,
+    /// Controls not excluded with evidence past its validity.
+    pub controls_with_stale_evidence: usize,
 }
 
 fn text<'a>(f: &'a aims_domain::record::Fields, name: &str) -> &'a str {
@@ -171,6 +177,19 @@ impl App {
                     title: e.title.clone(),
                 }
             });
+        out.overdue_duties = {
+            let mut c = self.store.conn().await?;
+            c.conn().duties_before(&ws.workspace.id, &today).await?
+        };
+        let (soa, _) = self.soa(ws).await?;
+        let counted = soa
+            .lines
+            .iter()
+            .filter(|l| l.row.decision != aims_domain::soa::Decision::Excluded);
+        for l in counted {
+            out.controls_needing_evidence += usize::from(l.needs_evidence);
+            out.controls_with_stale_evidence += usize::from(l.facts.evidence.stale > 0);
+        }
         Ok(out)
     }
 }

@@ -36,7 +36,6 @@ mod questionnaires;
 mod readiness;
 mod readiness_report;
 mod records;
-pub mod report_doc;
 mod report_kinds;
 mod reports;
 mod reviews;
@@ -57,6 +56,7 @@ mod workspaces;
 pub use aims_catalog as catalogue;
 pub use aims_domain as domain;
 pub use aims_export as export;
+pub use aims_export::doc as report_doc;
 pub use aims_pack as pack_format;
 pub use aims_store as store;
 pub use approvals::{ApprovalView, Approvals};
@@ -85,9 +85,10 @@ pub use people::Person;
 pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};
 pub use readiness::ReadinessDay;
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
+pub use report_doc::Typesetter;
 pub use report_doc::{Bar, Block, ReportDoc};
 pub use report_kinds::shown;
-pub use reports::{doc_file, ReportFormat, ReportKind, ReportOf, Typesetter};
+pub use reports::{doc_file, ReportFormat, ReportKind, ReportOf};
 pub use reviews::{InputLine, ReviewInputs};
 pub use risk_library::{LibraryEntry, Reference};
 pub use risks::{
@@ -172,7 +173,9 @@ pub struct App {
     /// Where evidence files are kept; none: evidence cannot take files.
     pub blobs: Option<aims_store::BlobStore>,
     /// Makes PDF reports; none: this build makes none.
-    typesetter: Option<Arc<dyn reports::Typesetter>>,
+    typesetter: Option<Arc<dyn report_doc::Typesetter>>,
+    /// PDF reports typeset at once.
+    typesetting: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -195,6 +198,7 @@ impl App {
             pack_builds: Arc::new(tokio::sync::Semaphore::new(2)),
             blobs: None,
             typesetter: None,
+            typesetting: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 

@@ -5,7 +5,8 @@ use crate::report_doc::{bar, day, ReportDoc};
 use crate::reports::ReportKind;
 use crate::{App, AppError, Result, Scope};
 use aims_domain::impact::ImpactLevel;
-use aims_domain::record::{FieldType, Kind, AUDITS, REVIEWS, RISKS, RISK_ACTIONS};
+use aims_domain::record::{FieldType, Kind, AUDITS, CONTROLS, REVIEWS, RISKS, RISK_ACTIONS};
+use aims_domain::risk::fields::NOT_ASSESSED;
 use aims_domain::soa::{Decision, Flag};
 use aims_store::RecordRow;
 
@@ -30,6 +31,21 @@ pub fn shown(kind: &Kind, r: &RecordRow, name: &str) -> String {
         FieldType::Date => day(&raw),
         _ => raw,
     }
+}
+
+/// A bar per score, labelled with its id and title.
+fn score_bars(scores: &[aims_domain::readiness::Score]) -> Vec<crate::Bar> {
+    scores
+        .iter()
+        .map(|s| {
+            bar(
+                format!("{} {}", s.id, s.title),
+                s.percent,
+                s.passed,
+                s.checks,
+            )
+        })
+        .collect()
 }
 
 fn or_dash(s: String) -> String {
@@ -66,35 +82,9 @@ impl App {
              its points are what fixing it alone adds to the overall score.",
         );
         d.heading(1, "Readiness per clause");
-        d.bars(
-            "Clauses 4 to 10",
-            r.clauses
-                .iter()
-                .map(|s| {
-                    bar(
-                        format!("{} {}", s.id, s.title),
-                        s.percent,
-                        s.passed,
-                        s.checks,
-                    )
-                })
-                .collect(),
-        );
+        d.bars("Clauses 4 to 10", score_bars(&r.clauses));
         d.heading(1, "Readiness per Annex A area");
-        d.bars(
-            "Annex A areas",
-            r.areas
-                .iter()
-                .map(|s| {
-                    bar(
-                        format!("{} {}", s.id, s.title),
-                        s.percent,
-                        s.passed,
-                        s.checks,
-                    )
-                })
-                .collect(),
-        );
+        d.bars("Annex A areas", score_bars(&r.areas));
         d.heading(1, "Gaps, largest first");
         d.table(
             "Gaps",
@@ -177,7 +167,7 @@ impl App {
             format!("ISO/IEC 42001 Annex A — {state}"),
         );
         let approved = match (&v.approved_by, &v.approved_at) {
-            (Some(by), Some(at)) => format!("by {by} on {}", day(&at[..at.len().min(10)])),
+            (Some(by), Some(at)) => format!("by {by} on {}", day(at.get(..10).unwrap_or(at))),
             _ => "not approved".to_owned(),
         };
         d.facts([
@@ -217,14 +207,19 @@ impl App {
                             .unwrap_or_default()
                             .to_owned(),
                         l.title.clone(),
-                        l.row.decision.key().to_owned(),
+                        aims_domain::record::capitalise(l.row.decision.key()),
                         or_dash(why),
                         or_dash(
                             l.facts
                                 .implementation_status
-                                .clone()
-                                .unwrap_or_default()
-                                .replace('_', " "),
+                                .as_deref()
+                                .map(|k| {
+                                    CONTROLS
+                                        .field("implementation_status")
+                                        .map_or(k, |f| f.choice_label(k))
+                                        .to_owned()
+                                })
+                                .unwrap_or_default(),
                         ),
                         or_dash(l.facts.owner.clone().unwrap_or_default()),
                         if l.needs_evidence {
@@ -271,10 +266,11 @@ impl App {
         let bands = &method.method.bands;
         let band_of = |r: &RecordRow, name: &str| {
             let key = shown(&RISKS, r, name);
-            bands
-                .iter()
-                .find(|b| b.key == key)
-                .map_or(key, |b| b.name.clone())
+            match method.method.band(&key) {
+                Some(b) => b.name.clone(),
+                None if key == NOT_ASSESSED => "Not assessed".to_owned(),
+                None => key,
+            }
         };
         let in_band = |name: &str, b: &str| {
             risks
@@ -403,7 +399,15 @@ impl App {
             let Some(v) = versions.into_iter().next() else {
                 continue;
             };
-            d.heading(2, format!("{} — version {}", v.system_name, v.number));
+            d.heading(
+                2,
+                format!(
+                    "{} — version {} ({})",
+                    v.system_name,
+                    v.number,
+                    v.state.label().to_lowercase()
+                ),
+            );
             d.table(
                 "Impacts",
                 &[
@@ -432,7 +436,8 @@ impl App {
     }
 
     /// The record `id` of `kind`, or the one people would mean: the latest
-    /// by `date_field` (then by creation).
+    /// by `date_field` that has begun and was not cancelled, else the
+    /// latest of any (then by creation).
     async fn chosen(
         &self,
         ws: &Scope,
@@ -450,9 +455,16 @@ impl App {
                 .unwrap_or("")
                 .to_owned()
         };
+        let today = self.today();
+        let begun = |r: &RecordRow| {
+            let d = at(r);
+            !d.is_empty()
+                && d <= today
+                && r.fields.get("status").and_then(serde_json::Value::as_str) != Some("cancelled")
+        };
         let all = self.all_records(ws, kind, &Default::default()).await?;
         all.into_iter()
-            .max_by(|a, b| (at(a), &a.created_at).cmp(&(at(b), &b.created_at)))
+            .max_by(|a, b| (begun(a), at(a), &a.created_at).cmp(&(begun(b), at(b), &b.created_at)))
             .ok_or(AppError::NotFound(kind.singular))
     }
 
@@ -538,7 +550,7 @@ impl App {
                 format!(
                     "by {} on {}",
                     v.approved_by,
-                    day(&v.approved_at[..v.approved_at.len().min(10)])
+                    day(v.approved_at.get(..10).unwrap_or(&v.approved_at))
                 ),
             ));
         }
@@ -575,27 +587,35 @@ impl App {
             ReportKind::Summary,
             format!("Where the AI management system stands on {}", day(&r.today)),
         );
-        let named = |n: &Option<crate::Named>| {
+        // Each is dated: its detail is the day.
+        let named = |n: &Option<crate::Named>, on: &str| {
             n.as_ref().map_or("—".to_owned(), |n| {
-                let when = n.days.map_or(String::new(), |d| match d {
-                    0 => " (today)".to_owned(),
-                    d if d > 0 => format!(" (in {d} days)"),
-                    d => format!(" ({} days ago)", -d),
+                let when = n.days.map_or(String::new(), |d| {
+                    format!(" ({})", aims_domain::work::days_text(d))
                 });
-                format!("{} — {}{when}", n.title, n.detail)
+                format!("{}, {on} {}{when}", n.title, day(&n.detail))
             })
         };
         let high_risk_ready = r.eu_ai_act.iter().filter(|e| e.percent == 100).count();
         d.facts([
             ("Readiness", format!("{} %", r.overall.percent)),
             ("Open gaps", r.gaps.len().to_string()),
-            ("Certificate", named(&c.certificate)),
+            ("Certificate", named(&c.certificate, "valid until")),
             (
                 "Next certification audit",
-                named(&c.next_certification_audit),
+                named(&c.next_certification_audit, "on"),
             ),
-            ("Next management review", named(&c.next_review)),
+            ("Next management review", named(&c.next_review, "on")),
             ("Risks", map.total.to_string()),
+            ("Overdue duties", c.overdue_duties.to_string()),
+            (
+                "Controls needing evidence",
+                c.controls_needing_evidence.to_string(),
+            ),
+            (
+                "Controls with stale evidence",
+                c.controls_with_stale_evidence.to_string(),
+            ),
             ("Open nonconformities", c.open_nonconformities.to_string()),
             ("Overdue corrective actions", c.overdue_actions.to_string()),
             ("Metrics in breach", c.breached.len().to_string()),
@@ -606,20 +626,7 @@ impl App {
             ),
         ]);
         d.heading(1, "Readiness per clause");
-        d.bars(
-            "Clauses 4 to 10",
-            r.clauses
-                .iter()
-                .map(|s| {
-                    bar(
-                        format!("{} {}", s.id, s.title),
-                        s.percent,
-                        s.passed,
-                        s.checks,
-                    )
-                })
-                .collect(),
-        );
+        d.bars("Clauses 4 to 10", score_bars(&r.clauses));
         d.heading(1, "What to fix first");
         d.list(
             r.gaps

@@ -5,7 +5,7 @@
 //! a register of their own (gap, SoA, risks, impact) keep their full
 //! tables in XLSX/CSV/JSON; the others write the document's tables.
 
-use crate::report_doc::ReportDoc;
+use crate::report_doc::{ReportDoc, Typesetter};
 use crate::{App, AppError, Result, Scope};
 use aims_domain::Action;
 use aims_export::Format;
@@ -79,6 +79,10 @@ impl FromStr for ReportKind {
     }
 }
 
+/// Rows of a table a PDF holds at most (some 60 pages of the gap
+/// report); the XLSX and JSON files hold every row.
+pub const PDF_MAX_ROWS: usize = 2000;
+
 /// What a report is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -122,12 +126,6 @@ pub struct ReportOf {
     pub id: Option<String>,
     /// The SoA version (the latest when absent).
     pub soa_version: Option<i64>,
-}
-
-/// Turns a report into PDF. The binary plugs in `aims-pdf` (typst), kept
-/// out of this crate so the everyday build stays light.
-pub trait Typesetter: Send + Sync {
-    fn pdf(&self, doc: &ReportDoc) -> std::result::Result<Vec<u8>, String>;
 }
 
 impl App {
@@ -194,18 +192,29 @@ impl App {
         }
     }
 
-    /// `doc` as PDF, typeset on a blocking thread.
-    pub async fn typeset(&self, doc: ReportDoc) -> Result<Vec<u8>> {
+    /// `doc` as PDF, typeset on a blocking thread (two at once at most;
+    /// tables cut at [`PDF_MAX_ROWS`]).
+    pub async fn typeset(&self, mut doc: ReportDoc) -> Result<Vec<u8>> {
         let t = self.typesetter.clone().ok_or_else(|| {
             AppError::field(
                 "format",
                 "this build of aims makes no PDF (it was built without the pdf feature)",
             )
         })?;
-        tokio::task::spawn_blocking(move || t.pdf(&doc))
-            .await
-            .map_err(|e| AppError::Internal(format!("typesetting stopped: {e}")))?
-            .map_err(|e| AppError::Internal(format!("typesetting failed: {e}")))
+        let permit = Arc::clone(&self.typesetting)
+            .try_acquire_owned()
+            .map_err(|_| AppError::Unavailable {
+                message: "two PDF reports are being typeset already; try again in a moment".into(),
+                retry_after_secs: 5,
+            })?;
+        doc.limit_rows(PDF_MAX_ROWS);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            t.pdf(&doc)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("typesetting stopped: {e}")))?
+        .map_err(|e| AppError::Internal(format!("typesetting failed: {e}")))
     }
 }
 

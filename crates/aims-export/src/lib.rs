@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub mod doc;
 pub mod read;
 
 pub use read::{normalise_header, read_sheet, ReadError, ReadLimits, Sheet, SheetFormat, SheetRow};

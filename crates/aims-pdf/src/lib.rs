@@ -6,9 +6,9 @@
 //! whatever users typed cannot change the layout.
 //!
 //! Kept in its own crate (typst is heavy to build); the `aims` binary plugs
-//! [`Typst`] into the app as its [`aims_app::Typesetter`].
+//! [`Typst`] into the app as its `Typesetter`.
 
-use aims_app::{ReportDoc, Typesetter};
+use aims_export::doc::{Block, ReportDoc, Typesetter};
 use std::sync::LazyLock;
 use typst::diag::{FileError, FileResult, Severity};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -107,7 +107,7 @@ struct TemplateData<'a> {
     organisation: &'a str,
     /// The day it was made, as people read it.
     generated: String,
-    doc_blocks: &'a [aims_app::Block],
+    doc_blocks: &'a [Block],
 }
 
 /// `doc` laid out in pages.
@@ -119,7 +119,7 @@ fn layout(doc: &ReportDoc) -> Result<PagedDocument, String> {
         title: &doc.title,
         subtitle: &doc.subtitle,
         organisation: &doc.organisation,
-        generated: aims_app::report_doc::day(&doc.generated_on),
+        generated: aims_export::doc::day(&doc.generated_on),
         doc_blocks: &doc.blocks,
     })
     .map_err(|e| e.to_string())?;
@@ -127,29 +127,33 @@ fn layout(doc: &ReportDoc) -> Result<PagedDocument, String> {
         shared,
         data: Bytes::new(data),
     };
-    let compiled = typst::compile::<PagedDocument>(&world).output;
-    // Memoised layouts of earlier reports are of no use to the next one.
-    typst::comemo::evict(2);
-    compiled.map_err(|errors| {
-        errors
-            .iter()
-            .filter(|e| e.severity == Severity::Error)
-            .map(|e| e.message.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| {
+            errors
+                .iter()
+                .filter(|e| e.severity == Severity::Error)
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
 }
 
 /// `doc` as a PDF file.
 pub fn render(doc: &ReportDoc) -> Result<Vec<u8>, String> {
-    let document = layout(doc)?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| e.message.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+    let pdf = layout(doc).and_then(|document| {
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+    // What typst memoised for this report is of no use to the next one: a
+    // long-running server keeps only the last two reports' worth.
+    typst::comemo::evict(2);
+    pdf
 }
 
 /// The typesetter the `aims` binary plugs into the app.

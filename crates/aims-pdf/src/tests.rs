@@ -1,5 +1,5 @@
 use super::*;
-use aims_app::report_doc::bar;
+use aims_export::doc::bar;
 
 fn doc_with_every_block(text: &str) -> ReportDoc {
     let mut d = ReportDoc::new(

@@ -56,6 +56,16 @@ impl Conn<'_> {
         })
     }
 
+    /// How many open duties of the workspace fell due before `day`: the
+    /// overdue work, whoever owns it.
+    pub async fn duties_before(&mut self, workspace_id: &str, day: &str) -> Result<i64> {
+        let n: (i64,) = on_conn!(self, c => sqlx::query_as(
+            "SELECT COUNT(*) FROM record_duties WHERE workspace_id = $1 AND due_on < $2")
+            .bind(workspace_id).bind(day)
+            .fetch_one(&mut **c).await)?;
+        Ok(n.0)
+    }
+
     /// How many open duties fall due on or after `from`: what lies beyond
     /// the list.
     pub async fn duties_later(

@@ -151,7 +151,17 @@ pub(crate) fn download_as(
 ) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     use axum::response::IntoResponse;
-    let name = format!("{workspace}-{what}.{extension}");
+    // Only characters that need no quoting in a header or a file system.
+    let name: String = format!("{workspace}-{what}.{extension}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

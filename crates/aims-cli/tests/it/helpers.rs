@@ -290,6 +290,15 @@ impl TestApp {
         t
     }
 
+    /// Runs the `aims` binary on this server's database with `args`.
+    pub fn run_cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(TestApp::bin())
+            .args(self.db.cli_args())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     /// The operator inside workspace `slug`, for setting records up.
     pub async fn scope(&self, slug: &str) -> aims_app::Scope {
         self.app.enter(&Principal::operator(), slug).await.unwrap()

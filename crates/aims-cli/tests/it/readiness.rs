@@ -51,6 +51,12 @@ async fn the_demo_shows_named_gaps_and_fixing_one_raises_the_score() {
         .await
         .unwrap();
     assert!(html.contains(&format!("Readiness: {overall}%")), "{html}");
+    // The risk heat maps, the overdue work and the controls short of evidence.
+    assert!(html.contains("aria-label=\"Inherent: risks per likelihood and impact\""));
+    assert!(html.contains("aria-label=\"Residual: risks per likelihood and impact\""));
+    assert!(html.contains("risks on the heat map"), "{html}");
+    assert!(html.contains("overdue duties") || html.contains("No overdue duty"));
+    assert!(html.contains("controls need evidence"), "{html}");
     let top = &gaps[0];
     let href = format!("/w/demo/{}", top["subject"]["path"].as_str().unwrap());
     assert!(
@@ -234,14 +240,6 @@ fn askama_escape(s: &str) -> String {
         .replace('\'', "&#x27;")
 }
 
-fn run(t: &TestApp, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(TestApp::bin())
-        .args(t.db.cli_args())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// The pack rewritten with one byte of `name` flipped.
 fn altered(pack: &[u8], name: &str) -> Vec<u8> {
     use std::io::{Read, Write};
@@ -270,19 +268,16 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
     let demo = t.scope("demo").await;
     let dir = t.db.dir.path().to_owned();
     let pack = dir.join("demo-pack.zip");
-    let out = run(
-        &t,
-        &[
-            "export",
-            "pack",
-            "--workspace",
-            "demo",
-            "-o",
-            pack.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let out = t.run_cli(&[
+        "export",
+        "pack",
+        "--workspace",
+        "demo",
+        "-o",
+        pack.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -291,7 +286,7 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["files"].as_u64().unwrap() > 20, "{report}");
     assert!(report["history_events"].as_u64().unwrap() > 50, "{report}");
-    let key = run(&t, &["pack", "key"]);
+    let key = t.run_cli(&["pack", "key"]);
     let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
     assert_eq!(key.len(), 64);
     assert_eq!(
@@ -341,17 +336,11 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
         .cloned();
 
     // Unaltered: passes with the printed key, and with the key in the pack.
-    let ok = run(
-        &t,
-        &["pack", "verify", pack.to_str().unwrap(), "--key", &key],
-    );
+    let ok = t.run_cli(&["pack", "verify", pack.to_str().unwrap(), "--key", &key]);
     let text = String::from_utf8_lossy(&ok.stdout);
     assert!(ok.status.success(), "{text}");
     assert!(text.contains("OK"), "{text}");
-    let ok = run(
-        &t,
-        &["pack", "verify", pack.to_str().unwrap(), "--format", "json"],
-    );
+    let ok = t.run_cli(&["pack", "verify", pack.to_str().unwrap(), "--format", "json"]);
     // Without a key it is only intact: anyone could have re-signed it.
     assert_eq!(ok.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
@@ -366,10 +355,7 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
 
     // The wrong key fails.
     let wrong = "11".repeat(32);
-    let bad = run(
-        &t,
-        &["pack", "verify", pack.to_str().unwrap(), "--key", &wrong],
-    );
+    let bad = t.run_cli(&["pack", "verify", pack.to_str().unwrap(), "--key", &wrong]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stdout).contains("signature"));
 
@@ -377,10 +363,7 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
     let target = evidence.unwrap_or_else(|| "records/risks.json".into());
     let changed = dir.join("changed.zip");
     std::fs::write(&changed, altered(&bytes, &target)).unwrap();
-    let bad = run(
-        &t,
-        &["pack", "verify", changed.to_str().unwrap(), "--key", &key],
-    );
+    let bad = t.run_cli(&["pack", "verify", changed.to_str().unwrap(), "--key", &key]);
     let text = String::from_utf8_lossy(&bad.stdout);
     assert!(!bad.status.success(), "{text}");
     assert!(text.contains(&format!("altered: {target}")), "{text}");
@@ -388,10 +371,7 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
     // A history event changed is named as an altered file too.
     let changed = dir.join("history.zip");
     std::fs::write(&changed, altered(&bytes, "history/events.jsonl")).unwrap();
-    let bad = run(
-        &t,
-        &["pack", "verify", changed.to_str().unwrap(), "--key", &key],
-    );
+    let bad = t.run_cli(&["pack", "verify", changed.to_str().unwrap(), "--key", &key]);
     let text = String::from_utf8_lossy(&bad.stdout);
     assert!(text.contains("altered: history/events.jsonl"), "{text}");
 }

@@ -14,14 +14,6 @@ const KINDS: [&str; 7] = [
     "gap", "soa", "risks", "impact", "audit", "review", "summary",
 ];
 
-fn run(t: &TestApp, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(TestApp::bin())
-        .args(t.db.cli_args())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// The text of a PDF, as pdftotext reads it.
 fn pdf_text(path: &std::path::Path) -> String {
     let out = std::process::Command::new("pdftotext")
@@ -93,19 +85,16 @@ async fn the_gap_report_pdf_renders_the_demos_gaps() {
     let dir = t.db.dir.path().join("gap-pages");
     std::fs::create_dir_all(&dir).unwrap();
     let pdf = t.db.dir.path().join("gap.pdf");
-    let out = run(
-        &t,
-        &[
-            "report",
-            "gap",
-            "--workspace",
-            "demo",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let out = t.run_cli(&[
+        "report",
+        "gap",
+        "--workspace",
+        "demo",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -138,34 +127,28 @@ async fn the_gap_report_pdf_renders_the_demos_gaps() {
     assert!(text.contains("Page 1 of"), "{text}");
 
     // A PDF cannot go to a terminal.
-    let out = run(
-        &t,
-        &[
-            "report",
-            "gap",
-            "--workspace",
-            "demo",
-            "--format",
-            "pdf",
-            "-o",
-            "-",
-        ],
-    );
+    let out = t.run_cli(&[
+        "report",
+        "gap",
+        "--workspace",
+        "demo",
+        "--format",
+        "pdf",
+        "-o",
+        "-",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("a PDF file needs -o FILE"));
-    let out = run(
-        &t,
-        &[
-            "report",
-            "gap",
-            "--workspace",
-            "demo",
-            "--format",
-            "docx",
-            "-o",
-            "x",
-        ],
-    );
+    let out = t.run_cli(&[
+        "report",
+        "gap",
+        "--workspace",
+        "demo",
+        "--format",
+        "docx",
+        "-o",
+        "x",
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("pdf, xlsx, csv or json"));
 }
 
@@ -299,21 +282,18 @@ async fn what_people_typed_is_printed_as_text_in_every_format() {
     assert_eq!(r.status.as_u16(), 201, "{}", r.text);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let pdf = t.db.dir.path().join("audit.pdf");
-    let out = run(
-        &t,
-        &[
-            "report",
-            "audit",
-            "--workspace",
-            "acme",
-            "--id",
-            &id,
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let out = t.run_cli(&[
+        "report",
+        "audit",
+        "--workspace",
+        "acme",
+        "--id",
+        &id,
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "{}",

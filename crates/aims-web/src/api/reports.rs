@@ -79,10 +79,14 @@ pub(crate) async fn send_report(
         .parse()
         .map_err(|m| ApiError::bad_request(Some("format"), format!("format {m}")))?;
     let of = ReportOf {
-        id: q.id.clone().filter(|i| !i.is_empty()),
-        soa_version: q.version,
+        id: q
+            .id
+            .clone()
+            .filter(|i| !i.is_empty() && kind.of_one_record()),
+        soa_version: q.version.filter(|_| kind == ReportKind::Soa),
     };
     let bytes = s.app.report_file(ws, kind, &of, format).await?;
+    // The id named a record that exists (else the report was not found).
     let what = match &of.id {
         Some(id) => format!("{}-report-{id}", kind.key()),
         None => format!("{}-report", kind.key()),

@@ -71,7 +71,9 @@ struct PrintPage {
     slug: String,
     kind: ReportKind,
     doc: ReportDoc,
+    /// `&id=…` or `&version=…`: the same report as a file.
     query: String,
+    pdf: bool,
 }
 
 async fn printable(
@@ -84,8 +86,11 @@ async fn printable(
         .parse()
         .map_err(|_| PageError::from(aims_app::AppError::NotFound("report")))?;
     let of = ReportOf {
-        id: q.id.clone().filter(|i| !i.is_empty()),
-        soa_version: q.version,
+        id: q
+            .id
+            .clone()
+            .filter(|i| !i.is_empty() && kind.of_one_record()),
+        soa_version: q.version.filter(|_| kind == ReportKind::Soa),
     };
     let doc = s.app.report_doc(&w.scope, kind, &of).await?;
     let query = match (&of.id, of.soa_version) {
@@ -98,16 +103,8 @@ async fn printable(
         kind,
         doc,
         query,
+        pdf: s.app.can_typeset(),
     }))
-}
-
-/// The width of each column in percent, from the relative widths.
-pub fn column_percents(widths: &[u8]) -> Vec<u32> {
-    let total: u32 = widths.iter().map(|w| u32::from(*w)).sum();
-    widths
-        .iter()
-        .map(|w| (u32::from(*w) * 100).checked_div(total).unwrap_or(0))
-        .collect()
 }
 
 /// Blocks are matched in the template by kind; askama cannot match on

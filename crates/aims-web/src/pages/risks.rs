@@ -63,6 +63,16 @@ pub struct GridView {
     pub y_ticks: Vec<(u32, usize)>,
 }
 
+/// The heat map of assessment `i` (0 inherent, 1 current, 2 residual).
+pub fn assessment_grid(m: &MethodVersion, map: &HeatMap, i: usize) -> GridView {
+    let (title, filter, counts) = match i {
+        0 => ("Inherent", "inherent_band", &map.inherent),
+        1 => ("Current", "current_band", &map.current),
+        _ => ("Residual", "residual_band", &map.residual),
+    };
+    grid_view(m, title, filter, Some(counts), map.not_assessed[i.min(2)])
+}
+
 /// The method's grid with `counts` per cell (`None`: no counts, the method page).
 pub fn grid_view(
     m: &MethodVersion,
@@ -138,29 +148,7 @@ struct AcceptanceRow {
 
 async fn heat_map_page(State(s): State<AppState>, w: WsPage) -> Result<Response, PageError> {
     let (method, map) = s.app.risk_heat_map(&w.scope).await?;
-    let grids = vec![
-        grid_view(
-            &method,
-            "Inherent",
-            "inherent_band",
-            Some(&map.inherent),
-            map.not_assessed[0],
-        ),
-        grid_view(
-            &method,
-            "Current",
-            "current_band",
-            Some(&map.current),
-            map.not_assessed[1],
-        ),
-        grid_view(
-            &method,
-            "Residual",
-            "residual_band",
-            Some(&map.residual),
-            map.not_assessed[2],
-        ),
-    ];
+    let grids = (0..3).map(|i| assessment_grid(&method, &map, i)).collect();
     let today = s.app.today();
     let soon = super::when::add_days(&today, EXPIRING_DAYS);
     let acceptances = s

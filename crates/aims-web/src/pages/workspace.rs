@@ -1,6 +1,7 @@
 //! Pages inside a workspace: dashboard, inventory, activity, settings and the
 //! planned areas.
 
+use super::risks::assessment_grid;
 use super::{
     render, roles, CsrfForm, EventView, Layout, NavItem, PageError, PageRequires, PageRoute, NAV,
 };
@@ -74,6 +75,9 @@ struct DashboardPage {
     events: Vec<EventView>,
     check: aims_app::CheckSummary,
     readiness: std::sync::Arc<aims_domain::readiness::Readiness>,
+    /// The inherent and residual heat maps.
+    heat: Vec<super::risks::GridView>,
+    risks: u32,
 }
 
 async fn dashboard(
@@ -94,6 +98,7 @@ async fn dashboard(
         .count_records(&scope, aims_app::systems_kind())
         .await?;
     let members = s.app.members(&scope).await?.len();
+    let (method, map) = s.app.risk_heat_map(&scope).await?;
     let areas = NAV
         .iter()
         .flat_map(|g| g.1.iter())
@@ -112,6 +117,11 @@ async fn dashboard(
         events,
         check: s.app.check_summary(&scope).await?,
         readiness: s.app.readiness(&scope).await?,
+        risks: map.total,
+        heat: vec![
+            assessment_grid(&method, &map, 0),
+            assessment_grid(&method, &map, 2),
+        ],
     }))
 }
 

@@ -1,10 +1,17 @@
 //! A report as a document: a title, then blocks (headings, paragraphs,
 //! facts, tables, bar charts). Every report kind is built into this one
-//! shape; the typesetter (`aims-pdf`) turns it into PDF, the pages into
-//! printable HTML, and its tables make the XLSX, CSV and JSON files of the
-//! kinds with no register of their own. Plain data, no I/O.
+//! shape (in aims-app); a [`Typesetter`] (`aims-pdf`) turns it into PDF,
+//! the pages into printable HTML, and its tables make the XLSX, CSV and
+//! JSON files of the kinds with no register of their own. Plain data, no
+//! I/O.
 
 use serde::Serialize;
+
+/// Turns a report into PDF. The binary plugs in `aims-pdf` (typst), kept
+/// out of the everyday build.
+pub trait Typesetter: Send + Sync {
+    fn pdf(&self, doc: &ReportDoc) -> Result<Vec<u8>, String>;
+}
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,9 +146,32 @@ impl ReportDoc {
         self
     }
 
+    /// Keeps at most `max` rows of each table, saying under a shortened
+    /// one how many there are and where to find them all.
+    pub fn limit_rows(&mut self, max: usize) {
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for mut b in std::mem::take(&mut self.blocks) {
+            let mut note = None;
+            if let Block::Table { rows, .. } = &mut b {
+                if rows.len() > max {
+                    note = Some(Block::Paragraph {
+                        text: format!(
+                            "The first {max} of {} rows; the XLSX and JSON files hold them all.",
+                            rows.len()
+                        ),
+                    });
+                    rows.truncate(max);
+                }
+            }
+            out.push(b);
+            out.extend(note);
+        }
+        self.blocks = out;
+    }
+
     /// The report's tables as sheets, for XLSX and CSV: the facts of the
     /// whole report first, then each table under its caption.
-    pub fn tables(&self) -> Vec<aims_export::Table> {
+    pub fn tables(&self) -> Vec<crate::Table> {
         let mut facts = vec![
             vec!["Report".to_owned(), self.title.clone()],
             vec!["About".to_owned(), self.subtitle.clone()],
@@ -159,12 +189,12 @@ impl ReportDoc {
                     columns,
                     rows,
                     ..
-                } => out.push(aims_export::Table {
+                } => out.push(crate::Table {
                     sheet: sheet_name(caption, out.len()),
                     columns: columns.clone(),
                     rows: rows.clone(),
                 }),
-                Block::Bars { caption, bars } => out.push(aims_export::Table {
+                Block::Bars { caption, bars } => out.push(crate::Table {
                     sheet: sheet_name(caption, out.len()),
                     columns: vec!["Label".into(), "Percent".into(), "Note".into()],
                     rows: bars
@@ -177,7 +207,7 @@ impl ReportDoc {
         }
         out.insert(
             0,
-            aims_export::Table {
+            crate::Table {
                 sheet: "Summary".into(),
                 columns: vec!["Item".into(), "Value".into()],
                 rows: facts,
@@ -229,6 +259,31 @@ pub fn bar(label: impl Into<String>, percent: u8, passed: usize, checks: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_tables_are_cut_with_a_note_and_short_ones_left_alone() {
+        let rows = |n: usize| (0..n).map(|i| vec![i.to_string()]).collect();
+        let mut d = ReportDoc::new("R", "s".into(), "Acme", "2026-11-27");
+        d.table("Long", &[("A", 1)], rows(5), "none")
+            .table("Short", &[("A", 1)], rows(3), "none")
+            .table("Empty", &[("A", 1)], rows(0), "none");
+        d.limit_rows(3);
+        assert_eq!(d.blocks.len(), 4, "one note, under the long table");
+        match (&d.blocks[0], &d.blocks[1]) {
+            (Block::Table { rows, .. }, Block::Paragraph { text }) => {
+                assert_eq!(rows.len(), 3);
+                assert_eq!(
+                    text,
+                    "The first 3 of 5 rows; the XLSX and JSON files hold them all."
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match &d.blocks[2] {
+            Block::Table { rows, .. } => assert_eq!(rows.len(), 3),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn days_read_as_people_read_them() {
