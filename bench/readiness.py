@@ -260,6 +260,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--json", metavar="FILE", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the data dir (SQLite) and print where")
     a = ap.parse_args()
     binary = a.binary or inv.default_binary()
     if not os.access(binary, os.X_OK):
@@ -317,7 +318,10 @@ def main():
                 inv.psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 inv.log(f"could not drop database {name}: {e}")
-        shutil.rmtree(work, ignore_errors=True)
+        if a.keep:
+            inv.log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     backend = "PostgreSQL" if a.database_url else "SQLite"
     print(f"aims readiness benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, client on the same "
           f"machine; CPU idle {idle:.0f}% before; run took {time.perf_counter() - started:.0f} s")

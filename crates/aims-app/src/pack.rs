@@ -549,7 +549,8 @@ fn write_all<W: Write + Seek>(
                 let mut file = store
                     .open_sync(&sha)
                     .map_err(|e| AppError::Internal(format!("evidence file {sha}: {e}")))?;
-                w.add(&path, &mut file, false).map_err(io)?
+                // Stored under its SHA-256: copied, not hashed again.
+                w.add_known(&path, &mut file, &sha).map_err(io)?
             }
         };
         done += size;

@@ -93,7 +93,9 @@ impl App {
             return Ok(hit);
         }
         let snapshot = self.readiness_snapshot(ws).await?;
+        let mut lap = Lap::new("readiness");
         let readiness = Arc::new(assess(&snapshot));
+        lap.mark("assess");
         {
             let mut c = self.store.conn().await?;
             c.conn()
@@ -128,6 +130,7 @@ impl App {
 
     /// Everything readiness reads, as of today.
     pub async fn readiness_snapshot(&self, ws: &Scope) -> Result<Snapshot> {
+        let mut lap = Lap::new("readiness snapshot");
         let catalog = self.catalog().await?;
         let today = self.today();
         let wid = &ws.workspace.id;
@@ -148,6 +151,7 @@ impl App {
                 conn.classifications_latest_of_workspace(wid).await?,
             )
         };
+        lap.mark("links");
         let read = Reader { members: &members };
         let every = crate::ListRequest::default();
         let all = |k: &'static Kind| self.all_records(ws, k, &every);
@@ -180,6 +184,7 @@ impl App {
             });
         }
 
+        lap.mark("scopes");
         let published: HashSet<&str> = doc_versions
             .iter()
             .filter(|v| v.state == "published")
@@ -210,8 +215,10 @@ impl App {
             })
             .collect();
 
+        lap.mark("documents, objectives");
         self.readiness_soa(ws, &mut s).await?;
 
+        lap.mark("soa");
         // Systems: scope, classification, impact assessment, risks, obligations.
         let systems_kind = crate::systems_kind();
         let impacts: HashMap<String, crate::ImpactStatus> = self
@@ -258,6 +265,7 @@ impl App {
             });
         }
 
+        lap.mark("systems");
         // Risks: scored, treated, accepted.
         let risks_kind = crate::risks::risks_kind();
         let actions_kind = kind_of("risk-actions");
@@ -306,6 +314,7 @@ impl App {
             });
         }
 
+        lap.mark("risks");
         s.metrics = self
             .metric_standings(ws)
             .await?
@@ -327,6 +336,7 @@ impl App {
                 end_on: date(&r.fields, "end_on"),
             })
             .collect();
+        lap.mark("metrics, audits");
         let programme = self.audit_programme(ws, None).await?;
         s.programme = ProgrammeFact {
             cycle_start: programme.cycle_start,
@@ -359,6 +369,7 @@ impl App {
             .iter()
             .map(|r| read.dated(&TRAININGS, r, "expires_on"))
             .collect();
+        lap.mark("programme, reviews, nonconformities, trainings");
         Ok(s)
     }
 
@@ -413,6 +424,32 @@ impl App {
             });
         }
         Ok(())
+    }
+}
+
+/// Logs (at debug level) how long each phase of a long read took.
+struct Lap {
+    what: &'static str,
+    at: std::time::Instant,
+}
+
+impl Lap {
+    fn new(what: &'static str) -> Lap {
+        Lap {
+            what,
+            at: std::time::Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, phase: &str) {
+        let now = std::time::Instant::now();
+        tracing::debug!(
+            what = self.what,
+            phase,
+            ms = (now - self.at).as_secs_f64() * 1000.0,
+            "lap"
+        );
+        self.at = now;
     }
 }
 

@@ -29,7 +29,7 @@ mod tests_rules;
 
 use crate::evidence::Counts;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a check is about, and where it is fixed: a path under the
 /// workspace (`inventory/<id>`, `soa`, `documents`).
@@ -454,16 +454,23 @@ pub fn assess(s: &Snapshot) -> Readiness {
     };
     let clauses = group(false);
     let areas = group(true);
+    // Each system's (passed, checks), in one pass over the checks.
+    let mut per_system: HashMap<&str, (usize, usize)> = HashMap::new();
+    for c in outcomes.iter().flat_map(|o| &o.checks) {
+        for (i, id) in c.systems.iter().enumerate() {
+            if c.systems[..i].contains(id) {
+                continue; // a system named twice counts once
+            }
+            let e = per_system.entry(id.as_str()).or_default();
+            e.0 += usize::from(c.passed);
+            e.1 += 1;
+        }
+    }
     let systems = s
         .systems
         .iter()
         .map(|sys| {
-            let mine = outcomes
-                .iter()
-                .flat_map(|o| &o.checks)
-                .filter(|c| c.systems.contains(&sys.id));
-            let (passed, checks) =
-                mine.fold((0, 0), |(p, n), c| (p + usize::from(c.passed), n + 1));
+            let (passed, checks) = per_system.get(sys.id.as_str()).copied().unwrap_or((0, 0));
             let score = if checks == 0 {
                 0.0
             } else {

@@ -134,6 +134,41 @@ impl<W: Write + Seek> PackWriter<W> {
     /// Adds the file `path` with the content read from `content`, stored
     /// as it is (`compress` false: evidence) or deflated. Returns its size.
     pub fn add(&mut self, path: &str, content: &mut impl Read, compress: bool) -> io::Result<u64> {
+        self.start(path, compress)?;
+        let (size, sha256) = copy_hashed(content, &mut self.zip)?;
+        self.files.push(FileEntry {
+            path: path.to_owned(),
+            size,
+            sha256,
+        });
+        Ok(size)
+    }
+
+    /// Adds the file `path`, stored as it is, whose SHA-256 is already
+    /// known (`sha256`, 64 hex digits: a content-addressed blob's name), so
+    /// it is copied without hashing it again. A content that does not match
+    /// makes a pack `verify` calls altered. Returns its size.
+    pub fn add_known(
+        &mut self,
+        path: &str,
+        content: &mut impl Read,
+        sha256: &str,
+    ) -> io::Result<u64> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid(format!("not a SHA-256: {sha256:?}")));
+        }
+        self.start(path, false)?;
+        let size = io::copy(content, &mut self.zip)?;
+        self.files.push(FileEntry {
+            path: path.to_owned(),
+            size,
+            sha256: sha256.to_ascii_lowercase(),
+        });
+        Ok(size)
+    }
+
+    /// Starts the entry `path`, refusing a path a pack may not hold.
+    fn start(&mut self, path: &str, compress: bool) -> io::Result<()> {
         if !is_safe_path(path) || [MANIFEST, SIGNATURE, PUBLIC_KEY].contains(&path) {
             return Err(invalid(format!("not a path a pack may hold: {path:?}")));
         }
@@ -148,16 +183,7 @@ impl<W: Write + Seek> PackWriter<W> {
             })
             .large_file(true)
             .unix_permissions(0o644);
-        self.zip
-            .start_file(path, options)
-            .map_err(io::Error::other)?;
-        let (size, sha256) = copy_hashed(content, &mut self.zip)?;
-        self.files.push(FileEntry {
-            path: path.to_owned(),
-            size,
-            sha256,
-        });
-        Ok(size)
+        self.zip.start_file(path, options).map_err(io::Error::other)
     }
 
     /// The files written so far.

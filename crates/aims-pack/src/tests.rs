@@ -267,3 +267,41 @@ fn the_history_chain_is_followed_to_the_head() {
 fn event_hash_of(e: &Event) -> String {
     aims_domain::history::event_hash(e)
 }
+
+#[test]
+fn a_file_added_under_its_known_digest_verifies_and_a_wrong_digest_is_caught() {
+    use sha2::Digest;
+    let content = b"%PDF-1.7 evidence";
+    let digest = hex::encode(sha2::Sha256::digest(content));
+    let events = chain(2);
+    let build = |claimed: &str| {
+        let mut w = PackWriter::new(Cursor::new(Vec::new()));
+        let size = w
+            .add_known("evidence/A.6.2.4/e1/report.pdf", &mut &content[..], claimed)
+            .unwrap();
+        assert_eq!(size, content.len() as u64);
+        assert_eq!(w.files()[0].sha256, claimed.to_ascii_lowercase());
+        w.add(HISTORY, &mut &jsonl(&events)[..], true).unwrap();
+        let (out, _) = w
+            .finish(manifest(head_of(&events)), &signing_key(&SEED))
+            .unwrap();
+        out.into_inner()
+    };
+    let v = verify(Cursor::new(build(&digest.to_ascii_uppercase())), None).unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    // A stored file whose content is not what its name says is reported altered.
+    let wrong = "0".repeat(64);
+    let v = verify(Cursor::new(build(&wrong)), None).unwrap();
+    assert_eq!(
+        v.problems,
+        vec![Problem::Altered("evidence/A.6.2.4/e1/report.pdf".into())]
+    );
+    let mut w = PackWriter::new(Cursor::new(Vec::new()));
+    for bad in ["", "abc", &"g".repeat(64), &"0".repeat(65)] {
+        assert!(
+            w.add_known("a.bin", &mut &b"x"[..], bad).is_err(),
+            "{bad:?}"
+        );
+    }
+    assert!(w.add_known("../a.bin", &mut &b"x"[..], &digest).is_err());
+}

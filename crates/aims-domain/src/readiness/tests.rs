@@ -913,3 +913,13 @@ fn an_obligation_is_ready_when_all_its_controls_pass_every_rule() {
 fn s_(v: &str) -> String {
     v.to_owned()
 }
+
+#[test]
+fn a_system_named_twice_by_one_check_counts_that_check_once() {
+    let mut s = good();
+    s.risks = vec![risk("bias", &["chatbot", "chatbot"])];
+    // The same 8 checks as with the system named once.
+    let r = assess(&s);
+    let chatbot = score(&r.systems, "chatbot");
+    assert_eq!((chatbot.passed, chatbot.checks), (8, 8));
+}
