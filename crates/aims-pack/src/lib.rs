@@ -94,10 +94,13 @@ pub fn is_safe_path(path: &str) -> bool {
             .all(|p| !p.is_empty() && p != "." && p != "..")
 }
 
+/// Bytes moved at a time when copying a file into a pack.
+const COPY_BUFFER: usize = 1024 * 1024;
+
 /// Copies `from` into `to`, hashing it: `(size, sha256)`.
 fn copy_hashed(from: &mut impl Read, to: &mut impl Write) -> io::Result<(u64, String)> {
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = vec![0u8; COPY_BUFFER];
     let mut size = 0u64;
     loop {
         let n = match from.read(&mut buf) {
@@ -158,7 +161,20 @@ impl<W: Write + Seek> PackWriter<W> {
             return Err(invalid(format!("not a SHA-256: {sha256:?}")));
         }
         self.start(path, false)?;
-        let size = io::copy(content, &mut self.zip)?;
+        // Large reads and writes: std's copy moves 8 KiB at a time, a
+        // write call (and a checksum update) each.
+        let mut buf = vec![0u8; COPY_BUFFER];
+        let mut size = 0u64;
+        loop {
+            let n = match content.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.zip.write_all(&buf[..n])?;
+            size += n as u64;
+        }
         self.files.push(FileEntry {
             path: path.to_owned(),
             size,

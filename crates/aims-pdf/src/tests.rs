@@ -55,6 +55,9 @@ fn text_people_typed_is_set_as_text_never_run_as_markup() {
         "= not a heading",
         "",
         "ünïcödé — «quotes» ✓ 漢字",
+        "nul \u{0} escape \u{1b}[31m bell \u{7} tab\tnewline\r\n",
+        &"unbroken".repeat(500),
+        &"word ".repeat(1000),
     ] {
         let pdf = render(&doc_with_every_block(hostile));
         assert!(pdf.is_ok(), "{hostile:?}: {:?}", pdf.err());
