@@ -45,7 +45,7 @@ pub struct ReportQuery {
 #[utoipa::path(operation_id = "report", get, path = "/api/v1/workspaces/{workspace}/reports/{kind}", tag = "readiness",
     extensions(("x-aims-requires" = json!("export"))),
     params(("workspace" = String, Path, description = "Workspace slug"),
-           ("kind" = ReportName, Path, description = "gap, soa, risks, impact, audit, review or summary"), ReportQuery),
+           ("kind" = inline(ReportName), Path, description = "gap, soa, risks, impact, audit, review or summary"), ReportQuery),
     responses((status = 200, description = "The file (application/pdf, the XLSX media type, text/csv or application/json)"),
               (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 403, body = Problem, content_type = "application/problem+json"),
