@@ -63,9 +63,12 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn record(&self, kind: &Kind, r: &RecordRow) -> Record {
-        Subject::new(format!("{}/{}", kind.page, r.id), r.title.clone()).owned(
-            r.owner_id
-                .as_ref()
+        self.subject(kind, &r.id, &r.title, r.owner_id.as_deref())
+    }
+
+    fn subject(&self, kind: &Kind, id: &str, title: &str, owner_id: Option<&str>) -> Record {
+        Subject::new(format!("{}/{id}", kind.page), title.to_owned()).owned(
+            owner_id
                 .and_then(|o| self.members.get(o))
                 .map(String::as_str),
         )
@@ -292,7 +295,14 @@ impl App {
                 )
             })
             .collect();
-        for r in all(risks_kind).await? {
+        // Only the fields readiness reads, picked out by the database.
+        let risk_rows = {
+            let mut c = self.store.conn().await?;
+            c.conn()
+                .field_texts(wid, risks_kind.record_type, &["inherent_band", "treatment"])
+                .await?
+        };
+        for r in risk_rows {
             let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
             let overdue = mine
                 .iter()
@@ -302,11 +312,11 @@ impl App {
                         && due.as_deref().is_some_and(|d| d < today.as_str())
                 })
                 .count();
-            let band = text(&r.fields, "inherent_band");
+            let band = r.values[0].as_deref().unwrap_or("");
             s.risks.push(RiskFact {
-                record: read.record(risks_kind, &r),
+                record: read.subject(risks_kind, &r.id, &r.title, r.owner_id.as_deref()),
                 assessed: !band.is_empty() && band != "not_assessed",
-                treatment: text(&r.fields, "treatment").to_owned(),
+                treatment: r.values[1].clone().unwrap_or_default(),
                 actions: mine.iter().filter(|a| actions.contains_key(**a)).count(),
                 actions_overdue: overdue,
                 acceptance_valid: acceptances.get(&r.id).copied(),

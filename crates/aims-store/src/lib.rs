@@ -52,7 +52,7 @@ pub use questionnaires::{questionnaire_duty, QuestionnaireRow};
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,
 };
-pub use risks::{RiskAcceptanceRow, RiskMethodRow};
+pub use risks::{FieldTexts, RiskAcceptanceRow, RiskMethodRow};
 pub use versions::{VersionRow, Versioned};
 pub use webhooks::{AttemptEnd, AttemptRow, DeliveryRow, WebhookRow};
 pub use work::{DutyOwner, DutyRow};

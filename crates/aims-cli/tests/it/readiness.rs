@@ -375,3 +375,66 @@ async fn a_signed_pack_verifies_and_names_what_was_altered() {
     let text = String::from_utf8_lossy(&bad.stdout);
     assert!(text.contains("altered: history/events.jsonl"), "{text}");
 }
+
+#[tokio::test]
+async fn risks_are_read_for_their_score_treatment_and_owner() {
+    let t = TestApp::new().await;
+    let token = t.token("acme", "contributor").await;
+    let post = |body: Value| {
+        let (t, token) = (&t, &token);
+        async move {
+            let r = t
+                .call(
+                    Method::POST,
+                    "/api/v1/workspaces/acme/risks",
+                    Some(token),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+            r.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let scored = post(
+        json!({"title": "Scored and treated", "inherent_likelihood": 2, "inherent_impact": 3,
+                            "treatment": "modify", "owner": "ada@example.org"}),
+    )
+    .await;
+    let bare = post(json!({"title": "Bare", "owner": "ada@example.org"})).await;
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/workspaces/acme/readiness",
+            Some(&token),
+            None,
+        )
+        .await;
+    let gaps = r.json()["gaps"].as_array().unwrap().clone();
+    let of = |rule: &str| -> Vec<(String, String)> {
+        gaps.iter()
+            .filter(|g| g["rule"] == rule)
+            .map(|g| {
+                (
+                    g["subject"]["path"].as_str().unwrap().to_owned(),
+                    g["subject"]["owner"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let owner = "ada@example.org".to_owned();
+    assert_eq!(
+        of("risks_scored"),
+        [(format!("risks/{bare}"), owner.clone())]
+    );
+    assert_eq!(of("treatment_chosen"), [(format!("risks/{bare}"), owner)]);
+    assert!(
+        !gaps
+            .iter()
+            .any(|g| g["subject"]["path"] == format!("risks/{scored}")
+                && matches!(
+                    g["rule"].as_str(),
+                    Some("risks_scored" | "treatment_chosen")
+                )),
+        "{gaps:?}"
+    );
+}
