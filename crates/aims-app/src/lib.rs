@@ -87,7 +87,7 @@ pub use readiness::ReadinessDay;
 pub use records::{ListRequest, DUE_BEFORE_FILTER, LINKED_FILTER, MAX_QUERY_CHARS, TIER_FACET};
 pub use report_doc::Typesetter;
 pub use report_doc::{Bar, Block, ReportDoc};
-pub use report_kinds::shown;
+pub use report_kinds::display;
 pub use reports::{doc_file, ReportFormat, ReportKind, ReportOf};
 pub use reviews::{InputLine, ReviewInputs};
 pub use risk_library::{LibraryEntry, Reference};

@@ -5,32 +5,34 @@ use crate::report_doc::{bar, day, ReportDoc};
 use crate::reports::ReportKind;
 use crate::{App, AppError, Result, Scope};
 use aims_domain::impact::ImpactLevel;
-use aims_domain::record::{FieldType, Kind, AUDITS, CONTROLS, REVIEWS, RISKS, RISK_ACTIONS};
+use aims_domain::record::{Field, FieldType, Kind, AUDITS, CONTROLS, REVIEWS, RISKS, RISK_ACTIONS};
 use aims_domain::risk::fields::NOT_ASSESSED;
 use aims_domain::soa::{Decision, Flag};
 use aims_store::RecordRow;
 
 /// A field of a record as people read it: choices by their labels, dates
-/// as "2 Aug 2026", the owner by e-mail.
-pub fn shown(kind: &Kind, r: &RecordRow, name: &str) -> String {
-    if name == "owner" {
-        return r.owner_email.clone().unwrap_or_default();
-    }
-    let Some(field) = kind.field(name) else {
-        return String::new();
-    };
-    let raw = kind.cell(field, &r.fields);
-    match field.ty {
-        FieldType::Choice(_) => field.choice_label(&raw).to_owned(),
-        FieldType::Choices(_) => raw
-            .split("; ")
-            .filter(|v| !v.is_empty())
-            .map(|v| field.choice_label(v))
+/// as "2 Aug 2026", yes or no, the owner by e-mail (list cells and reports).
+pub fn display(kind: &Kind, f: &Field, r: &RecordRow) -> String {
+    use serde_json::Value;
+    match (f.ty, r.fields.get(f.name)) {
+        (FieldType::Member, Some(_)) => r.owner_email.clone().unwrap_or_default(),
+        (FieldType::Bool, Some(Value::Bool(b))) => if *b { "Yes" } else { "No" }.into(),
+        (FieldType::Date, Some(Value::String(d))) => day(d),
+        (FieldType::Choice(_), Some(Value::String(v))) => f.choice_label(v).to_owned(),
+        (FieldType::Choices(_), Some(Value::Array(items))) => items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|v| f.choice_label(v))
             .collect::<Vec<_>>()
             .join(", "),
-        FieldType::Date => day(&raw),
-        _ => raw,
+        _ => kind.cell(f, &r.fields),
     }
+}
+
+/// The field `name` of a record as people read it ([`display`]).
+fn shown(kind: &Kind, r: &RecordRow, name: &str) -> String {
+    kind.field(name)
+        .map_or_else(String::new, |f| display(kind, f, r))
 }
 
 /// A bar per score, labelled with its id and title.

@@ -3,7 +3,7 @@
 //! open as workbooks with the expected sheets; each has a printable page;
 //! what people typed is printed as text.
 
-use crate::helpers::{member_session, TestApp};
+use crate::helpers::{fetch_text, member_session, TestApp};
 use aims_app::domain::Role;
 use aims_app::Principal;
 use reqwest::Method;
@@ -65,6 +65,23 @@ fn sheets(xlsx: &[u8]) -> String {
     std::io::Read::read_to_string(&mut book.by_name("xl/workbook.xml").unwrap(), &mut workbook)
         .unwrap();
     workbook
+}
+
+#[tokio::test]
+async fn the_api_documents_every_kind_of_report() {
+    let t = TestApp::new().await;
+    let keys: Vec<&str> = aims_app::ReportKind::ALL.iter().map(|k| k.key()).collect();
+    assert_eq!(keys, KINDS);
+    let doc = t
+        .call(Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json();
+    let params = doc["paths"]["/api/v1/workspaces/{workspace}/reports/{kind}"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kind = params.iter().find(|p| p["name"] == "kind").unwrap();
+    assert_eq!(kind["schema"]["enum"], json!(KINDS));
 }
 
 #[tokio::test]
@@ -216,15 +233,16 @@ async fn every_report_kind_comes_as_pdf_xlsx_and_a_printable_page() {
         let html = html.text().await.unwrap();
         assert!(html.contains("<h1>"), "{kind}");
         assert!(html.contains("Made by aims on"), "{kind}");
+        let holds = match kind {
+            "audit" => "<h2>Checklist</h2>",
+            "review" => "<h2>Inputs, as of",
+            "risks" => "<h2>Treatment plan</h2>",
+            "summary" => "<h2>What to fix first</h2>",
+            _ => "</table>",
+        };
+        assert!(html.contains(holds), "{kind}: {holds} in {html}");
     }
-    let index = browser
-        .get(t.url("/w/demo/reports"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let index = fetch_text(&browser, &t.url("/w/demo/reports")).await;
     for kind in KINDS {
         assert!(
             index.contains(&format!("/reports/{kind}?format=pdf")),
@@ -305,14 +323,7 @@ async fn what_people_typed_is_printed_as_text_in_every_format() {
     assert!(!text.contains("root:"), "no file is read: {text}");
 
     let (browser, _) = member_session(&t, "vic@example.org", "acme", Role::Auditor).await;
-    let html = browser
-        .get(t.url(&format!("/w/acme/reports/audit?id={id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = fetch_text(&browser, &t.url(&format!("/w/acme/reports/audit?id={id}"))).await;
     assert!(html.contains("Audit &#60;b&#62;"), "escaped: {html}");
     assert!(!html.contains("<b>#panic"), "{html}");
 

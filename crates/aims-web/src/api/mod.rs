@@ -19,7 +19,7 @@ mod questionnaires;
 mod readiness;
 mod record_doc;
 mod records;
-pub(crate) mod reports;
+mod reports;
 mod reviews;
 mod risks;
 mod soa;

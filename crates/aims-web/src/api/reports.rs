@@ -15,7 +15,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(report))
 }
 
-/// The kinds of report, for the OpenAPI document.
+/// The kinds of report, for the OpenAPI document ([`ReportKind::ALL`]; a
+/// test holds the two together).
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "snake_case")]
 #[allow(dead_code)]
@@ -33,11 +34,11 @@ enum ReportName {
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// `pdf` (default), `xlsx`, `csv` or `json`.
-    pub format: Option<String>,
+    format: Option<String>,
     /// The audit or review the report is of (the latest when absent).
-    pub id: Option<String>,
+    id: Option<String>,
     /// The SoA version (the latest when absent).
-    pub version: Option<i64>,
+    version: Option<i64>,
 }
 
 /// A report as a file: `gap`, `soa`, `risks` (register and treatment
@@ -64,8 +65,8 @@ pub async fn report(
     send_report(&s, &ws, kind, &q).await
 }
 
-/// The report as a download, for the API and the pages alike.
-pub(crate) async fn send_report(
+/// The report as a download.
+async fn send_report(
     s: &AppState,
     ws: &Scope,
     kind: ReportKind,

@@ -230,23 +230,6 @@ pub fn form_fields(kind: &Kind, pairs: Vec<(String, String)>) -> BTreeMap<String
     out
 }
 
-/// One list cell as people read it.
-pub fn display(kind: &Kind, f: &Field, r: &RecordRow) -> String {
-    match (f.ty, r.fields.get(f.name)) {
-        (FieldType::Member, Some(_)) => r.owner_email.clone().unwrap_or_default(),
-        (FieldType::Bool, Some(serde_json::Value::Bool(b))) => if *b { "Yes" } else { "No" }.into(),
-        (FieldType::Date, Some(serde_json::Value::String(d))) => super::day(d),
-        (FieldType::Choice(_), Some(serde_json::Value::String(v))) => f.choice_label(v).to_owned(),
-        (FieldType::Choices(_), Some(serde_json::Value::Array(items))) => items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|v| f.choice_label(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => kind.cell(f, &r.fields),
-    }
-}
-
 /// A list row: link, title and the kind's columns.
 pub struct RowView {
     pub id: String,
@@ -376,7 +359,10 @@ pub(super) async fn list_view(
         .items
         .iter()
         .map(|r| {
-            let mut cells: Vec<String> = columns.iter().map(|f| display(kind, f, r)).collect();
+            let mut cells: Vec<String> = columns
+                .iter()
+                .map(|f| aims_app::display(kind, f, r))
+                .collect();
             if tiers.is_some() {
                 cells.push(tier_label(&r.id));
             }

@@ -106,11 +106,3 @@ async fn printable(
         pdf: s.app.can_typeset(),
     }))
 }
-
-/// Blocks are matched in the template by kind; askama cannot match on
-/// struct variants with many fields neatly, so it asks these.
-impl PrintPage {
-    fn blocks(&self) -> &[Block] {
-        &self.doc.blocks
-    }
-}
