@@ -1,0 +1,11 @@
+//! Monitoring analytics: group fairness and data drift from prediction logs.
+//!
+//! The statistics are plain functions over counts and sorted columns (no
+//! I/O); `table` streams CSV and Parquet files into them.
+
+pub mod fairness;
+pub mod fairness_log;
+pub mod ks;
+pub mod report;
+pub mod sum;
+pub mod table;

@@ -1,0 +1,157 @@
+//! The JSON reports' shared parts: numbers (NaN and infinities as null),
+//! the input files and the rows set aside, with the reason for each.
+
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// A float as JSON: null when it is not finite.
+pub fn number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_finite() {
+        s.serialize_f64(*v)
+    } else {
+        s.serialize_none()
+    }
+}
+
+/// An optional float as JSON: null when absent or not finite.
+pub fn opt_number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// One file read: its rows, those used and those set aside by reason.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Input {
+    pub file: String,
+    pub format: &'static str,
+    pub bytes: u64,
+    /// Every data row (the header not counted).
+    pub rows: u64,
+    /// The rows the statistics count.
+    pub rows_used: u64,
+    /// Rows set aside, by reason (`wrong_column_count`, `missing_label`…).
+    pub rejected: BTreeMap<&'static str, u64>,
+    /// The earliest and latest value of the time column, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_range: Option<TimeRange>,
+}
+
+/// The first and last moment a log covers, as written in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeRange {
+    pub column: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Keeps the earliest and latest time text seen: numbers (epoch seconds)
+/// compare as numbers, other text (ISO 8601) as text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Span {
+    pub from: Option<Vec<u8>>,
+    pub to: Option<Vec<u8>>,
+}
+
+fn earlier(a: &[u8], b: &[u8]) -> bool {
+    match (crate::table::number(a), crate::table::number(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => a < b,
+    }
+}
+
+impl Span {
+    pub fn see(&mut self, v: &[u8]) {
+        let v = v.trim_ascii();
+        if v.is_empty() {
+            return;
+        }
+        if self.from.as_deref().is_none_or(|f| earlier(v, f)) {
+            self.from = Some(v.to_vec());
+        }
+        if self.to.as_deref().is_none_or(|t| earlier(t, v)) {
+            self.to = Some(v.to_vec());
+        }
+    }
+
+    pub fn merge(&mut self, o: &Span) {
+        for v in [&o.from, &o.to].into_iter().flatten() {
+            self.see(v);
+        }
+    }
+
+    pub fn range(&self, column: &str) -> Option<TimeRange> {
+        Some(TimeRange {
+            column: column.to_owned(),
+            from: String::from_utf8_lossy(self.from.as_deref()?).into_owned(),
+            to: String::from_utf8_lossy(self.to.as_deref()?).into_owned(),
+        })
+    }
+}
+
+/// Column names a log's time is usually kept in, tried in order when none
+/// is named.
+pub const TIME_COLUMNS: &[&str] = &[
+    "timestamp",
+    "ts",
+    "time",
+    "datetime",
+    "date",
+    "event_time",
+    "created_at",
+    "predicted_at",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_keeps_the_extremes() {
+        let mut s = Span::default();
+        for v in [
+            "2026-03-01T10:00:00Z",
+            "2026-01-05T00:00:00Z",
+            "",
+            "2026-12-31T23:59:59Z",
+        ] {
+            s.see(v.as_bytes());
+        }
+        let r = s.range("ts").unwrap();
+        assert_eq!(
+            (r.from.as_str(), r.to.as_str()),
+            ("2026-01-05T00:00:00Z", "2026-12-31T23:59:59Z")
+        );
+        let mut n = Span::default();
+        for v in ["100", "99", "1000"] {
+            n.see(v.as_bytes());
+        }
+        let mut m = Span::default();
+        m.see(b"5");
+        m.merge(&n);
+        let r = m.range("t").unwrap();
+        assert_eq!((r.from.as_str(), r.to.as_str()), ("5", "1000"));
+        assert!(Span::default().range("t").is_none());
+    }
+
+    #[test]
+    fn non_finite_numbers_are_null() {
+        #[derive(Serialize)]
+        struct T {
+            #[serde(serialize_with = "number")]
+            a: f64,
+            #[serde(serialize_with = "number")]
+            b: f64,
+            #[serde(serialize_with = "opt_number")]
+            c: Option<f64>,
+        }
+        let j = serde_json::to_string(&T {
+            a: f64::NAN,
+            b: 0.5,
+            c: Some(f64::INFINITY),
+        })
+        .unwrap();
+        assert_eq!(j, r#"{"a":null,"b":0.5,"c":null}"#);
+    }
+}

@@ -1,0 +1,525 @@
+//! Streaming reads of a prediction log: the header first (so a column named
+//! on the command line and missing from the file is an error before any
+//! work), then every row, handed to one `Sink` per worker thread.
+//!
+//! CSV is read in blocks cut at record boundaries; a block without a quote
+//! character is split on commas and newlines directly (the common case, and
+//! the fast one), a block with quotes goes through the `csv` crate. Each
+//! worker keeps its own sink; the sinks are merged at the end, so memory
+//! depends on what the sinks keep, not on the number of rows.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+
+/// How many bytes a worker parses at a time.
+const BLOCK: usize = 4 << 20;
+/// Rows read ahead of the scan to tell numeric columns from categorical ones.
+pub const SAMPLE_ROWS: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {detail}")]
+    Format { path: PathBuf, detail: String },
+    #[error("{path} has no column {column:?} (its columns: {known})")]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        known: String,
+    },
+}
+
+/// A file's columns and its first rows.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub path: PathBuf,
+    pub columns: Vec<String>,
+    /// The first rows (at most `SAMPLE_ROWS`), every field as text.
+    pub sample: Vec<Vec<String>>,
+    /// Where the rows start.
+    data_offset: u64,
+}
+
+impl Header {
+    /// Reads the header and the sample rows of a CSV file.
+    pub fn read(path: &Path) -> Result<Header, TableError> {
+        let io = |source| TableError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let file = File::open(path).map_err(io)?;
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(std::io::BufReader::new(file));
+        let columns: Vec<String> = r
+            .headers()
+            .map_err(|e| TableError::Format {
+                path: path.to_owned(),
+                detail: format!("its first line is not a CSV header: {e}"),
+            })?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect();
+        if columns.iter().all(|c| c.is_empty()) {
+            return Err(TableError::Format {
+                path: path.to_owned(),
+                detail: "the file is empty or its first line names no column".into(),
+            });
+        }
+        let data_offset = r.position().byte();
+        let mut sample = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        while sample.len() < SAMPLE_ROWS {
+            match r.read_record(&mut rec) {
+                Ok(true) => sample.push(rec.iter().map(str::to_owned).collect()),
+                Ok(false) => break,
+                // A sample row that is not UTF-8 or is broken is skipped
+                // here; the scan counts it.
+                Err(_) => continue,
+            }
+        }
+        Ok(Header {
+            path: path.to_owned(),
+            columns,
+            sample,
+            data_offset,
+        })
+    }
+
+    /// The position of each named column, or the first one missing.
+    pub fn positions(&self, wanted: &[&str]) -> Result<Vec<usize>, TableError> {
+        wanted
+            .iter()
+            .map(|w| {
+                self.columns
+                    .iter()
+                    .position(|c| c == w.trim())
+                    .ok_or_else(|| TableError::MissingColumn {
+                        path: self.path.clone(),
+                        column: (*w).to_owned(),
+                        known: self.columns.join(", "),
+                    })
+            })
+            .collect()
+    }
+
+    /// The sample's values of column `i`.
+    pub fn sample_of(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.sample
+            .iter()
+            .filter_map(move |row| row.get(i).map(String::as_str))
+    }
+}
+
+/// What a worker does with the rows it is given.
+pub trait Sink: Send {
+    /// One row: the wanted fields, in the order they were asked for.
+    fn row(&mut self, fields: &[&[u8]]);
+    /// A row that has more or fewer fields than the header names.
+    fn wrong_column_count(&mut self);
+    /// Another worker's rows, after the scan.
+    fn merge(&mut self, other: Self)
+    where
+        Self: Sized;
+}
+
+/// What a scan read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanInfo {
+    pub bytes: u64,
+}
+
+/// Reads every row of the file after its header, `threads` workers
+/// parsing blocks in parallel, and returns their merged sinks.
+/// `progress` is told the bytes read so far.
+pub fn scan<S: Sink>(
+    header: &Header,
+    wanted: &[usize],
+    threads: usize,
+    make: impl Fn() -> S + Sync,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(S, ScanInfo), TableError> {
+    let path = &header.path;
+    let io = |source| TableError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(header.data_offset)).map_err(io)?;
+    let ncols = header.columns.len();
+    let threads = threads.max(1);
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(threads + 1);
+    let rx = Mutex::new(rx);
+    let make = &make;
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let rx = &rx;
+                s.spawn(move || {
+                    let mut sink = make();
+                    loop {
+                        let next = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        match next {
+                            Ok(block) => parse_block(&block, ncols, wanted, &mut sink),
+                            Err(_) => break,
+                        }
+                    }
+                    sink
+                })
+            })
+            .collect();
+        let read = feed(&mut file, &tx, progress);
+        drop(tx);
+        let mut merged: Option<S> = None;
+        for w in workers {
+            // A worker that panicked lost its rows: say so rather than
+            // report on part of the file.
+            let sink = w.join().map_err(|_| TableError::Format {
+                path: path.clone(),
+                detail: "a worker stopped unexpectedly".into(),
+            })?;
+            match merged.as_mut() {
+                Some(m) => m.merge(sink),
+                None => merged = Some(sink),
+            }
+        }
+        let bytes = read.map_err(io)?;
+        let sink = merged.unwrap_or_else(make);
+        Ok((sink, ScanInfo { bytes }))
+    })
+}
+
+/// Reads the file in blocks cut after a record's end and sends them on.
+fn feed(
+    file: &mut File,
+    tx: &mpsc::SyncSender<Vec<u8>>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<u64> {
+    let mut total = 0u64;
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut want = BLOCK;
+    loop {
+        let start = buf.len();
+        buf.resize(want.max(start + 1), 0);
+        let mut filled = start;
+        while filled < buf.len() {
+            let n = match file.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        total += (filled - start) as u64;
+        let eof = filled < buf.len();
+        buf.truncate(filled);
+        progress(total);
+        if eof {
+            if !buf.is_empty() && tx.send(buf).is_err() {
+                return Ok(total);
+            }
+            return Ok(total);
+        }
+        match record_end(&buf) {
+            Some(end) => {
+                let rest = buf.split_off(end + 1);
+                let mut next = Vec::with_capacity(BLOCK.max(rest.len() * 2));
+                next.extend_from_slice(&rest);
+                let block = std::mem::replace(&mut buf, next);
+                if tx.send(block).is_err() {
+                    return Ok(total);
+                }
+                want = BLOCK.max(buf.len() + BLOCK / 2);
+            }
+            // One record longer than the block: read more of it.
+            None => want = buf.len() * 2,
+        }
+    }
+}
+
+/// The position of the last newline that ends a record: outside quotes,
+/// counting from the start of `buf` (which starts a record).
+fn record_end(buf: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf);
+    }
+    let mut quoted = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            last = Some(i);
+        }
+    }
+    last
+}
+
+/// Parses one block of whole records.
+fn parse_block<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut S) {
+    if memchr::memchr(b'"', block).is_some() {
+        return parse_quoted(block, ncols, wanted, sink);
+    }
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(ncols + 1);
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(wanted.len());
+    let mut start = 0;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        let mut line = &block[start..end];
+        start = end + 1;
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        bounds.clear();
+        let mut from = 0;
+        for comma in memchr::memchr_iter(b',', line) {
+            bounds.push((from, comma));
+            from = comma + 1;
+            if bounds.len() > ncols {
+                break;
+            }
+        }
+        bounds.push((from, line.len()));
+        if bounds.len() != ncols {
+            sink.wrong_column_count();
+            continue;
+        }
+        fields.clear();
+        for &w in wanted {
+            let (a, b) = bounds[w];
+            fields.push(&line[a..b]);
+        }
+        sink.row(&fields);
+    }
+}
+
+/// Parses a block that holds quoted fields, with the `csv` crate.
+fn parse_quoted<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut S) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match r.read_byte_record(&mut rec) {
+            Ok(true) => {
+                if rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty) {
+                    continue;
+                }
+                if rec.len() != ncols {
+                    sink.wrong_column_count();
+                    continue;
+                }
+                let fields: Vec<&[u8]> = wanted.iter().map(|&w| &rec[w]).collect();
+                sink.row(&fields);
+            }
+            Ok(false) => break,
+            Err(_) => sink.wrong_column_count(),
+        }
+    }
+}
+
+/// Text read as "no value", as pandas reads it by default.
+pub fn is_missing(v: &[u8]) -> bool {
+    matches!(
+        v.trim_ascii(),
+        b"" | b"NA"
+            | b"N/A"
+            | b"n/a"
+            | b"NaN"
+            | b"nan"
+            | b"-NaN"
+            | b"-nan"
+            | b"null"
+            | b"NULL"
+            | b"None"
+            | b"<NA>"
+            | b"#N/A"
+            | b"#NA"
+    )
+}
+
+/// A number, or None for text that is not one.
+pub fn number(v: &[u8]) -> Option<f64> {
+    let t = std::str::from_utf8(v.trim_ascii()).ok()?;
+    t.parse::<f64>().ok()
+}
+
+/// A scratch directory removed when dropped.
+#[derive(Debug)]
+pub struct Scratch {
+    pub dir: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(label: &str) -> std::io::Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("aims-{label}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Scratch { dir })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Rows {
+        rows: Vec<Vec<String>>,
+        wrong: u64,
+    }
+
+    impl Sink for Rows {
+        fn row(&mut self, fields: &[&[u8]]) {
+            self.rows.push(
+                fields
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+            );
+        }
+        fn wrong_column_count(&mut self) {
+            self.wrong += 1;
+        }
+        fn merge(&mut self, other: Self) {
+            self.rows.extend(other.rows);
+            self.wrong += other.wrong;
+        }
+    }
+
+    fn write(name: &str, text: &[u8]) -> (Scratch, PathBuf) {
+        let s = Scratch::new("table-test").unwrap();
+        let p = s.dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        (s, p)
+    }
+
+    fn read_all(text: &[u8], cols: &[&str], threads: usize) -> Rows {
+        let (_s, p) = write("t.csv", text);
+        let h = Header::read(&p).unwrap();
+        let pos = h.positions(cols).unwrap();
+        let (mut rows, info) = scan(&h, &pos, threads, Rows::default, &|_| {}).unwrap();
+        assert!(info.bytes > 0 || text.is_empty());
+        rows.rows.sort();
+        rows
+    }
+
+    #[test]
+    fn plain_and_quoted_rows_give_the_same_fields() {
+        let plain = b"a,b,c\n1,x,2\n3,y,4\r\n\n5,z,6";
+        let quoted = b"a,b,c\n1,\"x\",2\n3,y,4\r\n\n\"5\",z,6\n";
+        for text in [&plain[..], &quoted[..]] {
+            let r = read_all(text, &["c", "a"], 2);
+            assert_eq!(r.rows, vec![vec!["2", "1"], vec!["4", "3"], vec!["6", "5"]]);
+            assert_eq!(r.wrong, 0);
+        }
+    }
+
+    #[test]
+    fn a_quoted_newline_stays_in_its_field() {
+        let r = read_all(
+            b"note,v\n\"two\nlines, and a comma\",1\nplain,2\n",
+            &["v", "note"],
+            1,
+        );
+        assert_eq!(
+            r.rows,
+            vec![vec!["1", "two\nlines, and a comma"], vec!["2", "plain"]]
+        );
+    }
+
+    #[test]
+    fn rows_with_the_wrong_number_of_fields_are_counted() {
+        let r = read_all(b"a,b\n1,2\n1\n1,2,3\n4,5\n", &["b"], 2);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.wrong, 2);
+        let r = read_all(b"a,b\n1,2\n\"1\"\n\"1\",2,3\n4,5\n", &["b"], 1);
+        assert_eq!((r.rows.len(), r.wrong), (2, 2));
+    }
+
+    #[test]
+    fn big_files_are_cut_at_record_boundaries() {
+        // More than one block, with quoted newlines right across the cuts.
+        let mut text = b"id,text,n\n".to_vec();
+        let mut expect = 0u64;
+        for i in 0..400_000u64 {
+            if i % 7 == 0 {
+                text.extend_from_slice(format!("{i},\"a\nb,\"\"c\"\"\",{i}\n").as_bytes());
+            } else {
+                text.extend_from_slice(format!("{i},plain text here,{i}\n").as_bytes());
+            }
+            expect += i;
+        }
+        assert!(text.len() > 2 * BLOCK);
+        let r = read_all(&text, &["id", "n", "text"], 2);
+        assert_eq!(r.wrong, 0);
+        assert_eq!(r.rows.len(), 400_000);
+        let mut sum = 0u64;
+        for row in &r.rows {
+            assert_eq!(row[0], row[1]);
+            sum += row[0].parse::<u64>().unwrap();
+            let i: u64 = row[0].parse().unwrap();
+            let t = if i % 7 == 0 {
+                "a\nb,\"c\""
+            } else {
+                "plain text here"
+            };
+            assert_eq!(row[2], t);
+        }
+        assert_eq!(sum, expect);
+    }
+
+    #[test]
+    fn a_missing_column_is_named_before_any_work() {
+        let (_s, p) = write("t.csv", b"label,prediction\n1,0\n");
+        let h = Header::read(&p).unwrap();
+        let e = h.positions(&["label", "sex"]).unwrap_err().to_string();
+        assert!(e.contains("no column \"sex\""), "{e}");
+        assert!(e.contains("label, prediction"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_file_is_a_clear_error() {
+        let (_s, p) = write("t.csv", b"");
+        let e = Header::read(&p).unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn missing_values_read_as_pandas_reads_them() {
+        for v in ["", " ", "NA", "NaN", "nan", "null", "None", "N/A"] {
+            assert!(is_missing(v.as_bytes()), "{v:?}");
+        }
+        for v in ["0", "a", "none", "NAN", "-"] {
+            assert!(!is_missing(v.as_bytes()), "{v:?}");
+        }
+        assert_eq!(number(b" 1.5 "), Some(1.5));
+        assert_eq!(number(b"1e3"), Some(1000.0));
+        assert_eq!(number(b"x"), None);
+        assert_eq!(number(&[0xff, 0x31]), None);
+    }
+}
