@@ -3,9 +3,12 @@
 //! The statistics are plain functions over counts and sorted columns (no
 //! I/O); `table` streams CSV and Parquet files into them.
 
+pub mod drift;
+pub mod drift_log;
 pub mod fairness;
 pub mod fairness_log;
 pub mod ks;
+pub mod radix;
 pub mod report;
 pub mod sum;
 pub mod table;
