@@ -108,7 +108,7 @@ fn file_stream(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn push(
+pub(crate) async fn push(
     remote: &ServerArgs,
     workspace: &str,
     controls: &[String],

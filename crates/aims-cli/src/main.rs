@@ -27,6 +27,8 @@ mod evidence;
 mod impact;
 mod import;
 mod metrics;
+mod monitor;
+mod monitor_push;
 mod pack;
 mod progress;
 mod readiness;
@@ -173,6 +175,11 @@ enum Command {
     /// file) to a server, `aims metrics list` where each stands
     #[command(subcommand)]
     Metrics(metrics::MetricsCmd),
+    /// Monitoring analytics from prediction logs: `aims monitor fairness`
+    /// (group fairness, fairlearn's definitions) and `aims monitor drift`
+    /// (PSI, Jensen–Shannon, KS, Wasserstein), optionally pushed to a server
+    #[command(subcommand)]
+    Monitor(monitor::MonitorCmd),
     /// Internal and external audits: list, show
     #[command(subcommand)]
     Audits(check_cli::KindCmd),
@@ -583,6 +590,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Metrics(cmd @ metrics::MetricsCmd::Push { .. }) = cli.command {
         return metrics::push(cmd).await;
     }
+    // Monitoring reads files and perhaps pushes to a server: no database here.
+    if let Command::Monitor(cmd) = cli.command {
+        return monitor::run(cmd).await;
+    }
     let adopt = matches!(cli.command, Command::Audit(AuditCmd::Seal));
     let store = open_store(&s, adopt).await?;
     let app = App::new(store.clone(), AppConfig::default())
@@ -612,6 +623,7 @@ async fn admin(app: &App, op: &Principal, command: Command) -> Result<ExitCode, 
         Command::Report(cmd) => return report::run(app, op, cmd).await,
         Command::Webhooks(cmd) => return webhooks::run(app, op, cmd).await,
         Command::Metrics(cmd) => return metrics::run(app, op, cmd).await,
+        Command::Monitor(cmd) => return monitor::run(cmd).await,
         Command::Audits(cmd) => return check_cli::run_kind(app, op, "audits", cmd).await,
         Command::Nc(cmd) => return check_cli::run_kind(app, op, "nonconformities", cmd).await,
         Command::Review(cmd) => return check_cli::review(app, op, cmd).await,

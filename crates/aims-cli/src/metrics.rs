@@ -54,7 +54,11 @@ pub enum MetricsCmd {
 }
 
 /// The API's answer to a GET, or its problem's detail.
-async fn get(client: &reqwest::Client, remote: &ServerArgs, url: &str) -> Result<Value, String> {
+pub(crate) async fn get(
+    client: &reqwest::Client,
+    remote: &ServerArgs,
+    url: &str,
+) -> Result<Value, String> {
     let resp = client
         .get(url)
         .bearer_auth(&remote.token)
@@ -74,7 +78,7 @@ async fn get(client: &reqwest::Client, remote: &ServerArgs, url: &str) -> Result
 
 /// The id of the record of `kind` named `name` (or with that id),
 /// optionally linked to `linked`.
-async fn find(
+pub(crate) async fn find(
     client: &reqwest::Client,
     remote: &ServerArgs,
     workspace: &str,
