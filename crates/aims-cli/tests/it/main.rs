@@ -23,6 +23,7 @@ mod history;
 mod impacts;
 mod import;
 mod intake;
+mod monitor;
 mod operations;
 mod page_matrix;
 mod readiness;
