@@ -13,7 +13,7 @@ use crate::radix;
 use crate::report::{Input, Span, TIME_COLUMNS};
 use crate::table::{self, Header, Scratch, Sink, TableError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -159,7 +159,7 @@ struct DriftSink<'a> {
     slots: &'a [Slot],
     time: bool,
     nums: Vec<Vec<Spill>>,
-    cats: Vec<HashMap<Vec<u8>, u64>>,
+    cats: Vec<crate::table::FxMap<u64>>,
     values: Vec<ColumnValues>,
     integer: Vec<bool>,
     rows: u64,
@@ -266,7 +266,7 @@ fn looks_numeric<'a>(values: impl Iterator<Item = &'a str>) -> Option<bool> {
 struct Scanned {
     input: Input,
     nums: Vec<Vec<Spill>>,
-    cats: Vec<HashMap<Vec<u8>, u64>>,
+    cats: Vec<crate::table::FxMap<u64>>,
     values: Vec<ColumnValues>,
     integer: Vec<bool>,
 }
@@ -312,7 +312,7 @@ fn scan_one(
                     }]
                 })
                 .collect(),
-            cats: vec![HashMap::new(); ncat],
+            cats: vec![Default::default(); ncat],
             values: vec![ColumnValues::default(); slots.len()],
             integer: vec![true; slots.len()],
             rows: 0,
@@ -335,7 +335,7 @@ fn scan_one(
     Ok(Scanned {
         input: Input {
             file: h.path.display().to_string(),
-            format: "csv",
+            format: h.format(),
             bytes: info.bytes,
             rows: sink.rows,
             rows_used: sink.rows - sink.wrong,
@@ -349,16 +349,16 @@ fn scan_one(
     })
 }
 
-/// A numeric column's values from every worker, sorted.
-fn sorted(parts: Vec<Spill>) -> std::io::Result<Vec<f64>> {
-    let mut all = Vec::new();
+/// A numeric column's values from every worker (`count` in all), sorted.
+fn sorted(parts: Vec<Spill>, count: u64, scratch: &mut Vec<u64>) -> std::io::Result<Vec<f64>> {
+    let mut all = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     for p in parts {
         p.load(&mut all)?;
     }
-    Ok(radix::sort(all))
+    Ok(radix::sort(all, scratch))
 }
 
-fn counts(map: HashMap<Vec<u8>, u64>) -> BTreeMap<String, u64> {
+fn counts(map: crate::table::FxMap<u64>) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     for (k, n) in map {
         *out.entry(String::from_utf8_lossy(&k).into_owned())
@@ -450,6 +450,7 @@ pub fn drift(
     let (mut rnums, mut cnums) = (r.nums.into_iter(), c.nums.into_iter());
     let (mut rcats, mut ccats) = (r.cats.into_iter(), c.cats.into_iter());
     let mut out = Vec::new();
+    let (mut rscratch, mut cscratch) = (Vec::new(), Vec::new());
     for (k, column) in columns.iter().enumerate() {
         let (rv, cv) = (r.values[k], c.values[k]);
         let (kind, binned, ordered, many) = match slots[k] {
@@ -458,9 +459,10 @@ pub fn drift(
                     rnums.next().unwrap_or_default(),
                     cnums.next().unwrap_or_default(),
                 );
+                let (rs, cs) = (&mut rscratch, &mut cscratch);
                 let (a, b) = std::thread::scope(|s| {
-                    let h = s.spawn(|| sorted(rp));
-                    let b = sorted(cp);
+                    let h = s.spawn(move || sorted(rp, rv.values, rs));
+                    let b = sorted(cp, cv.values, cs);
                     (h.join().unwrap_or_else(|_| Ok(Vec::new())), b)
                 });
                 let (a, b) = (a.map_err(io)?, b.map_err(io)?);

@@ -6,7 +6,7 @@ use crate::fairness::{groupings, Counts, GroupMetrics, Grouping};
 use crate::report::{Input, Span, TIME_COLUMNS};
 use crate::table::{self, Header, Sink, TableError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What to read from the log.
@@ -108,7 +108,7 @@ struct FairSink<'a> {
     groups: usize,
     score: bool,
     time: bool,
-    counts: HashMap<Vec<u8>, Counts>,
+    counts: crate::table::FxMap<Counts>,
     rejected: [u64; REASONS.len()],
     rows: u64,
     span: Span,
@@ -221,7 +221,7 @@ pub fn fairness(
         groups: args.sensitive.len(),
         score: args.score.is_some(),
         time: time.is_some(),
-        counts: HashMap::new(),
+        counts: Default::default(),
         rejected: [0; REASONS.len()],
         rows: 0,
         span: Span::default(),
@@ -246,7 +246,7 @@ pub fn fairness(
         kind: "fairness",
         input: Input {
             file: args.predictions.display().to_string(),
-            format: "csv",
+            format: header.format(),
             bytes: info.bytes,
             rows: sink.rows,
             rows_used: overall.count(),

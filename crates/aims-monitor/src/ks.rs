@@ -20,6 +20,13 @@
 //!     two-sided distribution at the effective size ([`kstwo_sf`]).
 //!   - The p-value is clipped to `[0, 1]`.
 //!
+//! Cost, as in scipy: the statistic is one linear pass. The exact p-value
+//! for unequal sizes walks the lattice column by column, up to
+//! `max(n1,n2) * (min(n1,n2)+1)` steps when the statistic is large (about
+//! 10^8 at 10 000 vs 9 999); for equal sizes it is linear. The asymptotic
+//! p-value is cheap except in the tail (`en·d² >= 2.2`) for effective sizes
+//! `140 < en <= 10^6`, where scipy's `smirnov` sums up to `en` terms.
+//!
 //! Inputs must be sorted ascending; NaN-free. An empty sample or a NaN
 //! gives statistic and p-value NaN (scipy raises for empty samples and
 //! propagates NaN); unsorted input gives a meaningless but finite result.
@@ -246,5 +253,7 @@ fn outer_prob_inside(m: i64, n: i64, g: i64, h: i64) -> f64 {
             }
         }
     }
-    a.get((maxj - minj - 1) as usize).copied().unwrap_or(f64::NAN)
+    a.get((maxj - minj - 1) as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
 }

@@ -12,3 +12,4 @@ pub mod radix;
 pub mod report;
 pub mod sum;
 pub mod table;
+pub mod parquet_file;

@@ -22,8 +22,9 @@ fn unkey(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
-/// Sorts `values` ascending. They must not be NaN.
-pub fn sort(values: Vec<f64>) -> Vec<f64> {
+/// Sorts `values` ascending. They must not be NaN. `scratch` is working
+/// space, kept by the caller to be reused for the next column.
+pub fn sort(values: Vec<f64>, scratch: &mut Vec<u64>) -> Vec<f64> {
     if values.len() < 256 {
         let mut v = values;
         v.sort_unstable_by(f64::total_cmp);
@@ -37,7 +38,9 @@ pub fn sort(values: Vec<f64>) -> Vec<f64> {
         }
     }
     let n = keys.len();
-    let mut other = vec![0u64; n];
+    let mut other = std::mem::take(scratch);
+    other.clear();
+    other.resize(n, 0);
     for (p, c) in counts.iter_mut().enumerate() {
         if c.iter().any(|&x| x == n) {
             continue;
@@ -56,7 +59,7 @@ pub fn sort(values: Vec<f64>) -> Vec<f64> {
         }
         std::mem::swap(&mut keys, &mut other);
     }
-    drop(other);
+    *scratch = other;
     keys.into_iter().map(unkey).collect()
 }
 
@@ -112,7 +115,7 @@ mod tests {
                 .collect();
             let mut want = xs.clone();
             want.sort_by(f64::total_cmp);
-            let got = sort(xs);
+            let got = sort(xs, &mut Vec::new());
             assert_eq!(got.len(), want.len());
             assert!(
                 got.iter()
@@ -125,7 +128,7 @@ mod tests {
 
     #[test]
     fn constant_columns_skip_every_pass() {
-        let got = sort(vec![2.5; 10_000]);
+        let got = sort(vec![2.5; 10_000], &mut vec![7; 3]);
         assert!(got.iter().all(|&x| x == 2.5));
         assert_eq!(got.len(), 10_000);
     }

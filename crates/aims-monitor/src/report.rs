@@ -54,11 +54,18 @@ pub struct Span {
     pub to: Option<Vec<u8>>,
 }
 
+/// Whether `a` comes before `b`: as numbers when both are (epoch seconds),
+/// else as text (ISO 8601 sorts as text).
 fn earlier(a: &[u8], b: &[u8]) -> bool {
-    match (crate::table::number(a), crate::table::number(b)) {
-        (Some(x), Some(y)) => x < y,
-        _ => a < b,
+    let numeric = |v: &[u8]| {
+        v.first().is_some_and(|c| c.is_ascii_digit() || *c == b'-') && !v.contains(&b':')
+    };
+    if numeric(a) && numeric(b) {
+        if let (Some(x), Some(y)) = (crate::table::number(a), crate::table::number(b)) {
+            return x < y;
+        }
     }
+    a < b
 }
 
 impl Span {
@@ -67,10 +74,11 @@ impl Span {
         if v.is_empty() {
             return;
         }
-        if self.from.as_deref().is_none_or(|f| earlier(v, f)) {
+        // Most rows fall between the two: equal text needs no parsing.
+        if self.from.as_deref().is_none_or(|f| v != f && earlier(v, f)) {
             self.from = Some(v.to_vec());
         }
-        if self.to.as_deref().is_none_or(|t| earlier(t, v)) {
+        if self.to.as_deref().is_none_or(|t| v != t && earlier(t, v)) {
             self.to = Some(v.to_vec());
         }
     }

@@ -42,13 +42,25 @@ pub struct Header {
     pub columns: Vec<String>,
     /// The first rows (at most `SAMPLE_ROWS`), every field as text.
     pub sample: Vec<Vec<String>>,
-    /// Where the rows start.
+    /// Where the rows start (CSV).
     data_offset: u64,
+    /// A Parquet file rather than CSV.
+    pub parquet: bool,
 }
 
 impl Header {
-    /// Reads the header and the sample rows of a CSV file.
+    /// Reads the header and the sample rows of a CSV or Parquet file.
     pub fn read(path: &Path) -> Result<Header, TableError> {
+        if crate::parquet_file::is_parquet(path) {
+            let (columns, sample) = crate::parquet_file::header(path, SAMPLE_ROWS)?;
+            return Ok(Header {
+                path: path.to_owned(),
+                columns,
+                sample,
+                data_offset: 0,
+                parquet: true,
+            });
+        }
         let io = |source| TableError::Io {
             path: path.to_owned(),
             source,
@@ -89,6 +101,7 @@ impl Header {
             columns,
             sample,
             data_offset,
+            parquet: false,
         })
     }
 
@@ -107,6 +120,15 @@ impl Header {
                     })
             })
             .collect()
+    }
+
+    /// "csv" or "parquet".
+    pub fn format(&self) -> &'static str {
+        if self.parquet {
+            "parquet"
+        } else {
+            "csv"
+        }
     }
 
     /// The sample's values of column `i`.
@@ -146,6 +168,10 @@ pub fn scan<S: Sink>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(S, ScanInfo), TableError> {
     let path = &header.path;
+    if header.parquet {
+        let (sink, bytes) = crate::parquet_file::scan(path, wanted, threads, &make, progress)?;
+        return Ok((sink, ScanInfo { bytes }));
+    }
     let io = |source| TableError::Io {
         path: path.clone(),
         source,
@@ -156,11 +182,14 @@ pub fn scan<S: Sink>(
     let threads = threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(threads + 1);
     let rx = Mutex::new(rx);
+    // Parsed blocks come back to be filled again: no fresh pages to zero.
+    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let make = &make;
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 let rx = &rx;
+                let pool = &pool;
                 s.spawn(move || {
                     let mut sink = make();
                     loop {
@@ -169,7 +198,12 @@ pub fn scan<S: Sink>(
                             Err(_) => break,
                         };
                         match next {
-                            Ok(block) => parse_block(&block, ncols, wanted, &mut sink),
+                            Ok(block) => {
+                                parse_block(&block, ncols, wanted, &mut sink);
+                                if let Ok(mut p) = pool.lock() {
+                                    p.push(block);
+                                }
+                            }
                             Err(_) => break,
                         }
                     }
@@ -177,7 +211,7 @@ pub fn scan<S: Sink>(
                 })
             })
             .collect();
-        let read = feed(&mut file, &tx, progress);
+        let read = feed(&mut file, &tx, &pool, progress);
         drop(tx);
         let mut merged: Option<S> = None;
         for w in workers {
@@ -202,41 +236,40 @@ pub fn scan<S: Sink>(
 fn feed(
     file: &mut File,
     tx: &mpsc::SyncSender<Vec<u8>>,
+    pool: &Mutex<Vec<Vec<u8>>>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<u64> {
+    let fresh = || {
+        pool.lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .map(|mut b| {
+                b.clear();
+                b
+            })
+            .unwrap_or_else(|| Vec::with_capacity(BLOCK))
+    };
     let mut total = 0u64;
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut buf: Vec<u8> = fresh();
     let mut want = BLOCK;
     loop {
         let start = buf.len();
-        buf.resize(want.max(start + 1), 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            let n = match file.read(&mut buf[filled..]) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if n == 0 {
-                break;
-            }
-            filled += n;
-        }
-        total += (filled - start) as u64;
-        let eof = filled < buf.len();
-        buf.truncate(filled);
+        let room = want.max(start + 1) - start;
+        // read_to_end fills the spare capacity without zeroing it first.
+        let n = (&mut *file).take(room as u64).read_to_end(&mut buf)?;
+        total += n as u64;
         progress(total);
-        if eof {
-            if !buf.is_empty() && tx.send(buf).is_err() {
-                return Ok(total);
+        if n < room {
+            if !buf.is_empty() {
+                let _ = tx.send(buf);
             }
             return Ok(total);
         }
         match record_end(&buf) {
             Some(end) => {
-                let rest = buf.split_off(end + 1);
-                let mut next = Vec::with_capacity(BLOCK.max(rest.len() * 2));
-                next.extend_from_slice(&rest);
+                let mut next = fresh();
+                next.extend_from_slice(&buf[end + 1..]);
+                buf.truncate(end + 1);
                 let block = std::mem::replace(&mut buf, next);
                 if tx.send(block).is_err() {
                     return Ok(total);
@@ -274,37 +307,42 @@ fn parse_block<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut
     }
     let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(ncols + 1);
     let mut fields: Vec<&[u8]> = Vec::with_capacity(wanted.len());
-    let mut start = 0;
-    while start < block.len() {
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
-        let mut line = &block[start..end];
-        start = end + 1;
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
+    let mut field_start = 0;
+    let mut emit = |bounds: &mut Vec<(usize, usize)>, line_end: usize, field_start: usize| {
+        let mut end = line_end;
+        if end > field_start && block[end - 1] == b'\r' {
+            end -= 1;
         }
-        if line.is_empty() {
-            continue;
+        if bounds.len() <= ncols {
+            bounds.push((field_start, end));
         }
-        bounds.clear();
-        let mut from = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            bounds.push((from, comma));
-            from = comma + 1;
-            if bounds.len() > ncols {
-                break;
+        let empty = bounds.len() == 1 && bounds[0].0 == bounds[0].1;
+        if !empty {
+            if bounds.len() != ncols {
+                sink.wrong_column_count();
+            } else {
+                fields.clear();
+                for &w in wanted {
+                    let (a, b) = bounds[w];
+                    fields.push(&block[a..b]);
+                }
+                sink.row(&fields);
             }
         }
-        bounds.push((from, line.len()));
-        if bounds.len() != ncols {
-            sink.wrong_column_count();
-            continue;
+        bounds.clear();
+    };
+    for pos in memchr::memchr2_iter(b',', b'\n', block) {
+        if block[pos] == b',' {
+            if bounds.len() <= ncols {
+                bounds.push((field_start, pos));
+            }
+        } else {
+            emit(&mut bounds, pos, field_start);
         }
-        fields.clear();
-        for &w in wanted {
-            let (a, b) = bounds[w];
-            fields.push(&line[a..b]);
-        }
-        sink.row(&fields);
+        field_start = pos + 1;
+    }
+    if field_start < block.len() {
+        emit(&mut bounds, block.len(), field_start);
     }
 }
 
@@ -356,9 +394,44 @@ pub fn is_missing(v: &[u8]) -> bool {
 
 /// A number, or None for text that is not one.
 pub fn number(v: &[u8]) -> Option<f64> {
-    let t = std::str::from_utf8(v.trim_ascii()).ok()?;
-    t.parse::<f64>().ok()
+    let t = v.trim_ascii();
+    // The whole text must be the number (fast-float2 stops at the first
+    // character that is not part of one).
+    match fast_float2::parse_partial::<f64, _>(t) {
+        Ok((x, n)) if n == t.len() && !t.is_empty() => Some(x),
+        _ => None,
+    }
 }
+
+/// A fast hash for the short keys (groups, categories) a log repeats
+/// millions of times; the keys are the user's own data, not an attacker's.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A HashMap keyed by bytes with `FxHasher`.
+pub type FxMap<V> = std::collections::HashMap<Vec<u8>, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// A scratch directory removed when dropped.
 #[derive(Debug)]

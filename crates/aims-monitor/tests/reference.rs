@@ -332,3 +332,41 @@ fn drift_equals_evidently_and_scipy() {
         }
     }
 }
+
+#[test]
+fn parquet_logs_give_what_the_same_csv_gives() {
+    // fairness.parquet and reference.parquet are the CSV fixtures written by
+    // polars (zstd and snappy, small row groups; ts as a millisecond
+    // timestamp, empty cells as nulls): see the fixtures' README.
+    let csv = fairness(&fairness_args(fixtures().join("fairness.csv"), &["sex", "race"]), &|_, _| {})
+        .unwrap();
+    let pq = fairness(&fairness_args(fixtures().join("fairness.parquet"), &["sex", "race"]), &|_, _| {})
+        .unwrap();
+    assert_eq!(pq.input.format, "parquet");
+    assert_eq!(pq.input.rows, 300);
+    assert_eq!(pq.groupings, csv.groupings);
+    assert_eq!(pq.overall, csv.overall);
+    assert_eq!(pq.input.time_range, csv.input.time_range);
+    let args = |reference: &str| DriftArgs {
+        reference: fixtures().join(reference),
+        current: fixtures().join("current.csv"),
+        columns: None,
+        categorical: vec!["cat".into()],
+        stattest: None,
+        threshold: None,
+        time: None,
+        threads: 2,
+    };
+    let a = drift(&args("reference.csv"), &|_, _| {}).unwrap();
+    let b = drift(&args("reference.parquet"), &|_, _| {}).unwrap();
+    assert_eq!(b.reference.format, "parquet");
+    assert_eq!(a.columns, b.columns);
+    // A file that only starts like Parquet is a clear error, not a panic.
+    let dir = std::env::temp_dir().join(format!("aims-monitor-pq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.parquet");
+    std::fs::write(&broken, b"PAR1 then nothing a reader can use").unwrap();
+    let e = fairness(&fairness_args(broken, &["sex"]), &|_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("not a readable Parquet file"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,6 +9,7 @@
 use std::f64::consts::LN_2;
 
 /// `log(2**-1075)`, cephes' `MINLOG`.
+#[allow(clippy::excessive_precision)]
 const MINLOG: f64 = -7.451_332_191_019_412_076_235E2;
 /// n above this uses the Miller-style approximation instead of the sum.
 const SMIRNOV_MAX_COMPUTE_N: i64 = 1_000_000;
@@ -275,6 +276,7 @@ fn pow2_scaled_d(a: Dd, m: i64) -> (Dd, i64) {
             max_expt = (next_power_of_2(-(SM_MAX_EXPONENT as f64) / lg2y + 1.0) / 2.0) as i64;
         }
     }
+    // (`max_expt <= 0` cannot happen; it only keeps `m / max_expt` total.)
     if m <= max_expt || max_expt <= 0 {
         let (ans, e) = pow_d(y, m).frexp();
         return (ans, e + m * ye);
