@@ -28,6 +28,7 @@ mod journals;
 mod kept;
 mod links;
 mod metrics;
+mod monitoring_reports;
 mod nonconformities;
 mod pack;
 mod password;
@@ -80,6 +81,9 @@ pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
 pub use links::{LinkView, LinkedRecord};
 pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
+pub use monitoring_reports::{
+    LatestMonitoring, LatestReport, MonitoringFiled, REPORTS_LIST_MAX, REPORT_MAX_BYTES,
+};
 pub use pack::{pack_public_key_hex, pack_seed_at, PackOptions, PackReport};
 pub use people::Person;
 pub use questionnaires::{Questionnaire, SendQuestionnaire, Sent, ToAnswer};

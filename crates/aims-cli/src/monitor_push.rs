@@ -169,6 +169,26 @@ pub async fn push(
         }
         pushed.push(json!({"metric": title, "id": id, "value": v.value, "level": body["level"], "raised": body["raised"]}));
     }
+    // The report itself, for the system's monitoring section and the API.
+    let url = format!(
+        "{}/api/v1/workspaces/{workspace}/systems/{system_id}/monitoring",
+        remote.base()
+    );
+    let resp = client
+        .post(&url)
+        .bearer_auth(&remote.token)
+        .json(report)
+        .send()
+        .await
+        .map_err(|e| format!("cannot push to {}: {}", remote.base(), describe(&e)))?;
+    let status = resp.status();
+    let stored: serde_json::Value = resp.json().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(format!(
+            "the server refused the report ({status}): {}",
+            stored["detail"].as_str().unwrap_or("no details")
+        ));
+    }
     // The report as evidence on A.6.2.6, for the system.
     let scratch = aims_monitor::table::Scratch::new("monitor-push").map_err(|e| e.to_string())?;
     let file = scratch.dir.join(format!("{what}-report.json"));
@@ -189,7 +209,7 @@ pub async fn push(
         remote,
         workspace,
         &["A.6.2.6".to_owned()],
-        &[system_id.clone()],
+        std::slice::from_ref(&system_id),
         covers(input),
         None,
         Some(title),

@@ -16,6 +16,7 @@ pub mod impact;
 pub mod incident;
 pub mod journal;
 pub mod metric;
+pub mod monitoring;
 pub mod nonconformity;
 pub mod par;
 pub mod questionnaire;

@@ -69,13 +69,23 @@ pub fn header(path: &Path, limit: usize) -> Result<(Vec<String>, Vec<Vec<String>
 
 /// The projection of `wanted` top-level columns (each once, in file order)
 /// and, for each wanted column, its place in a projected row.
-fn projection(reader: &SerializedFileReader<File>, wanted: &[usize]) -> Result<(Type, Vec<usize>), String> {
-    let root = reader.metadata().file_metadata().schema_descr_ptr().root_schema_ptr();
+fn projection(
+    reader: &SerializedFileReader<File>,
+    wanted: &[usize],
+) -> Result<(Type, Vec<usize>), String> {
+    let root = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr_ptr()
+        .root_schema_ptr();
     let fields = root.get_fields();
     let mut keep: Vec<usize> = wanted.to_vec();
     keep.sort_unstable();
     keep.dedup();
-    let chosen: Vec<Arc<Type>> = keep.iter().filter_map(|&i| fields.get(i).cloned()).collect();
+    let chosen: Vec<Arc<Type>> = keep
+        .iter()
+        .filter_map(|&i| fields.get(i).cloned())
+        .collect();
     let proj = Type::group_type_builder(root.name())
         .with_fields(chosen)
         .build()
@@ -109,7 +119,8 @@ pub fn scan<S: Sink>(
                 let done = &done;
                 s.spawn(move || -> Result<S, TableError> {
                     let reader = open(path)?;
-                    let (proj, places) = projection(&reader, wanted).map_err(|e| format_error(path, e))?;
+                    let (proj, places) =
+                        projection(&reader, wanted).map_err(|e| format_error(path, e))?;
                     let mut sink = make();
                     let mut text = String::new();
                     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -196,7 +207,12 @@ fn write_field(out: &mut String, f: &Field) {
             Ok(())
         }
         Field::TimestampMicros(us) => {
-            civil(out, us.div_euclid(1_000_000), us.rem_euclid(1_000_000) as u32, 6);
+            civil(
+                out,
+                us.div_euclid(1_000_000),
+                us.rem_euclid(1_000_000) as u32,
+                6,
+            );
             Ok(())
         }
         other => write!(out, "{other}"),
@@ -222,7 +238,13 @@ fn civil(out: &mut String, secs: i64, fraction: u32, digits: usize) {
     if digits == 0 {
         return;
     }
-    let _ = write!(out, "T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
+    let _ = write!(
+        out,
+        "T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
     if fraction > 0 {
         let _ = write!(out, ".{fraction:0digits$}");
     }
@@ -260,7 +282,10 @@ mod tests {
             (Field::Double(1e-7), "0.0000001"),
             (Field::Str("a,b".into()), "a,b"),
             (Field::Date(20_454), "2026-01-01"),
-            (Field::TimestampMillis(1_767_225_600_250), "2026-01-01T00:00:00.250Z"),
+            (
+                Field::TimestampMillis(1_767_225_600_250),
+                "2026-01-01T00:00:00.250Z",
+            ),
         ] {
             s.clear();
             write_field(&mut s, &f);

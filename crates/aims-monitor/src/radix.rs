@@ -42,7 +42,7 @@ pub fn sort(values: Vec<f64>, scratch: &mut Vec<u64>) -> Vec<f64> {
     other.clear();
     other.resize(n, 0);
     for (p, c) in counts.iter_mut().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue;
         }
         let mut at = 0;

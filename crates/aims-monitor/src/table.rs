@@ -540,7 +540,7 @@ mod tests {
         let mut text = b"id,text,n\n".to_vec();
         let mut expect = 0u64;
         for i in 0..400_000u64 {
-            if i % 7 == 0 {
+            if i.is_multiple_of(7) {
                 text.extend_from_slice(format!("{i},\"a\nb,\"\"c\"\"\",{i}\n").as_bytes());
             } else {
                 text.extend_from_slice(format!("{i},plain text here,{i}\n").as_bytes());
@@ -556,7 +556,7 @@ mod tests {
             assert_eq!(row[0], row[1]);
             sum += row[0].parse::<u64>().unwrap();
             let i: u64 = row[0].parse().unwrap();
-            let t = if i % 7 == 0 {
+            let t = if i.is_multiple_of(7) {
                 "a\nb,\"c\""
             } else {
                 "plain text here"

@@ -2,6 +2,8 @@
 //! 0.7 and scipy 1.17 computed on the same files
 //! (`scripts/monitor-reference.py` made the fixtures; see their README).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_monitor::drift::{Bins, StatTest};
 use aims_monitor::drift_log::{drift, DriftArgs};
 use aims_monitor::fairness::{Grouping, Spread};
@@ -338,10 +340,16 @@ fn parquet_logs_give_what_the_same_csv_gives() {
     // fairness.parquet and reference.parquet are the CSV fixtures written by
     // polars (zstd and snappy, small row groups; ts as a millisecond
     // timestamp, empty cells as nulls): see the fixtures' README.
-    let csv = fairness(&fairness_args(fixtures().join("fairness.csv"), &["sex", "race"]), &|_, _| {})
-        .unwrap();
-    let pq = fairness(&fairness_args(fixtures().join("fairness.parquet"), &["sex", "race"]), &|_, _| {})
-        .unwrap();
+    let csv = fairness(
+        &fairness_args(fixtures().join("fairness.csv"), &["sex", "race"]),
+        &|_, _| {},
+    )
+    .unwrap();
+    let pq = fairness(
+        &fairness_args(fixtures().join("fairness.parquet"), &["sex", "race"]),
+        &|_, _| {},
+    )
+    .unwrap();
     assert_eq!(pq.input.format, "parquet");
     assert_eq!(pq.input.rows, 300);
     assert_eq!(pq.groupings, csv.groupings);

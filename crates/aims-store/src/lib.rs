@@ -20,6 +20,7 @@ mod intake;
 mod journals;
 mod kind_reads;
 mod measurements;
+mod monitoring_reports;
 mod questionnaires;
 mod readiness;
 mod records;
@@ -48,6 +49,7 @@ pub use identity::{MemberRow, NewToken, NewUser, SessionRow, TokenRow, UserRow, 
 pub use intake::IntakeLinkRow;
 pub use journals::EntryRow;
 pub use measurements::{MeasurementRow, MetricStateRow};
+pub use monitoring_reports::{MonitoringReportMeta, MonitoringReportRow};
 pub use questionnaires::{questionnaire_duty, QuestionnaireRow};
 pub use records::{
     LinkRow, ListItem, NewLink, Page, Record, RecordFilter, RecordJson, RecordRow, Sort,

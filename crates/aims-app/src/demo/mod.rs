@@ -17,6 +17,7 @@ const RECORDS: &str = include_str!("records.json");
 
 mod check;
 mod impact;
+mod monitoring;
 mod operations;
 mod risks;
 mod soa;
@@ -158,6 +159,7 @@ impl App {
             self.load_demo_soa(&scope, owner.as_deref()).await?;
         report.operations_added = self.load_demo_operations(&scope, owner.as_deref()).await?;
         report.check_added = self.load_demo_check(&scope, owner.as_deref()).await?;
+        report.check_added += self.load_demo_monitoring(&scope).await?;
         Ok(report)
     }
 }

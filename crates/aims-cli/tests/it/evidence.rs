@@ -41,7 +41,7 @@ fn blob_count(t: &TestApp) -> usize {
     crate::helpers::blob_files(t)
 }
 
-fn soa_line(soa: &Value, control: &str) -> Value {
+pub(crate) fn soa_line(soa: &Value, control: &str) -> Value {
     soa["current"]["lines"]
         .as_array()
         .unwrap()

@@ -24,6 +24,7 @@ mod impacts;
 mod import;
 mod intake;
 mod monitor;
+mod monitoring_reports;
 mod operations;
 mod page_matrix;
 mod readiness;

@@ -77,7 +77,10 @@ async fn a_pushed_fairness_gap_past_critical_is_a_breach_and_its_report_evidence
     .await;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(out["report"]["groupings"][0]["demographic_parity_difference"], 0.5);
+    assert_eq!(
+        out["report"]["groupings"][0]["demographic_parity_difference"],
+        0.5
+    );
     let pushed = &out["pushed"]["measurements"][0];
     assert_eq!(pushed["metric"], "Demographic parity difference", "{out}");
     assert_eq!(pushed["level"], "critical", "{out}");
@@ -88,7 +91,13 @@ async fn a_pushed_fairness_gap_past_critical_is_a_breach_and_its_report_evidence
     // The metric is in breach, measured at the log's last moment.
     let (_, status) = c.get(&format!("/metrics/{}/status", id(&m))).await;
     assert_eq!(status["level"], "critical", "{status}");
-    let (_, manager) = member_session(&t, "mia@example.org", "acme", aims_app::domain::Role::Manager).await;
+    let (manager, _) = member_session(
+        &t,
+        "mia@example.org",
+        "acme",
+        aims_app::domain::Role::Manager,
+    )
+    .await;
     let html = manager
         .get(t.url("/w/acme"))
         .send()
@@ -99,28 +108,39 @@ async fn a_pushed_fairness_gap_past_critical_is_a_breach_and_its_report_evidence
         .unwrap();
     let breaches = html.split("No metric in breach").next().unwrap_or("");
     assert!(
-        breaches.contains(&format!("/metrics/{}\">Demographic parity difference</a>", id(&m))),
+        breaches.contains(&format!(
+            "/metrics/{}\">Demographic parity difference</a>",
+            id(&m)
+        )),
         "the dashboard lists the breach: {html}"
     );
+
+    // The report is kept for the system: the API and its page show it.
+    let (s, mon) = c.get(&format!("/systems/{}/monitoring", id(&sys))).await;
+    assert_eq!(s, 200, "{mon}");
+    assert_eq!(
+        mon["latest"]["fairness"]["report"]["groupings"][0]["demographic_parity_difference"], 0.5,
+        "{mon}"
+    );
+    assert!(mon["latest"]["drift"].is_null());
 
     // The report is evidence on A.6.2.6 for the system, covering the log's day.
     let ev = out["pushed"]["evidence"]["id"].as_str().unwrap();
     let (s, item) = c.get(&format!("/evidence/{ev}")).await;
     assert_eq!(s, 200, "{item}");
-    assert_eq!(item["fields"]["covers_from"], day.as_str(), "{item}");
-    assert_eq!(item["fields"]["covers_to"], day.as_str());
-    let titles: Vec<&str> = item["for_records"]
-        .as_array()
+    assert_eq!(item["covers_from"], day.as_str(), "{item}");
+    assert_eq!(item["covers_to"], day.as_str());
+    assert!(item["title"]
+        .as_str()
         .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap_or(""))
-        .collect();
-    assert!(titles.iter().any(|t| t.contains("A.6.2.6") || t.contains("monitoring")), "{titles:?}");
-    assert!(titles.contains(&"Loan scoring"), "{titles:?}");
-    assert_eq!(item["files"][0]["file_name"], "fairness-report.json");
+        .starts_with("Fairness report: predictions.csv"));
+    // It counts as evidence on A.6.2.6, for the system.
+    let (_, soa) = c.get("/soa").await;
+    let line = crate::evidence::soa_line(&soa, "iso42001:A.6.2.6");
+    assert_eq!(line["evidence"]["current"], 1, "{line}");
+    assert_eq!(line["systems"], json!(["Loan scoring"]), "{line}");
     t.stop().await;
 }
-
 #[tokio::test]
 async fn malformed_rows_are_counted_and_a_missing_column_stops_before_any_work() {
     let t = TestApp::new().await;
@@ -164,7 +184,12 @@ async fn malformed_rows_are_counted_and_a_missing_column_stops_before_any_work()
     assert!(text.contains("set aside: empty_group 1"), "{text}");
     assert!(text.contains("demographic parity"), "{text}");
     // A column that is not there: a clear error, nothing computed.
-    let o = t.run_cli(&args("group,region").iter().map(String::as_str).collect::<Vec<_>>());
+    let o = t.run_cli(
+        &args("group,region")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no column \"region\""), "{err}");
@@ -183,7 +208,11 @@ async fn drift_names_the_columns_that_moved() {
         let ch = ["web", "app", "branch"][i % 3];
         rs.push_str(&format!("{i},{},{ch},{}\n", (i % 100) as f64 * 1.5, i % 50));
         let ch = if i % 2 == 0 { "web" } else { "phone" };
-        cs.push_str(&format!("{i},{},{ch},{}\n", (i % 100) as f64 * 1.5 + 40.0, i % 50));
+        cs.push_str(&format!(
+            "{i},{},{ch},{}\n",
+            (i % 100) as f64 * 1.5 + 40.0,
+            i % 50
+        ));
     }
     std::fs::write(&r, rs).unwrap();
     std::fs::write(&c, cs).unwrap();

@@ -173,6 +173,19 @@ async fn prepare(t: &TestApp, path: &str) -> (String, Vec<(String, String)>) {
             String::new()
         };
         let url = url.replace(&system, &id).replace("{link}", &link);
+        // A system's page with its monitoring section filled: the latest
+        // fairness and drift reports.
+        if kind.name == "systems" && path == "/w/{ws}/inventory/{id}" {
+            for report in [
+                crate::monitoring_reports::fairness_report(),
+                crate::monitoring_reports::drift_report(),
+            ] {
+                t.app
+                    .record_monitoring_report(&acme, &id, &report.to_string())
+                    .await
+                    .unwrap();
+            }
+        }
         // An audit with its checklist: the first item.
         let url = if path.contains("/checklist/{item}") {
             let items = t

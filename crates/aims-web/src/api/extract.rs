@@ -14,33 +14,62 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported media type",
-                "Send the body as JSON with 'Content-Type: application/json'.",
-            ));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-            let status = rej.status();
-            if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    "Payload too large",
-                    format!("The body is larger than {} bytes.", crate::MAX_BODY_BYTES),
-                )
-            } else {
-                ApiError::bad_request(None, "The request body could not be read.")
-            }
-        })?;
+        let bytes = json_bytes(req, state, crate::MAX_BODY_BYTES).await?;
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// A JSON object body as it was sent, for bodies stored verbatim, after
+/// the same checks as [`ApiJson`] (media type, syntax, duplicate keys,
+/// control characters, an object). Its route sets the body limit to `MAX`
+/// bytes (`DefaultBodyLimit::max(MAX)`), which a 413 names.
+pub struct ApiJsonText<const MAX: usize>(pub String);
+
+impl<S: Send + Sync, const MAX: usize> FromRequest<S> for ApiJsonText<MAX> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = json_bytes(req, state, MAX).await?;
+        parse_json::<serde_json::Value>(&bytes)?;
+        // Read as JSON, so it is UTF-8.
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::bad_request(None, "The body is not UTF-8."))?;
+        Ok(ApiJsonText(text))
+    }
+}
+
+/// The body of a request that says it is JSON, at most `limit` bytes (the
+/// limit the route's `DefaultBodyLimit` sets).
+async fn json_bytes<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+        ));
+    }
+    Bytes::from_request(req, state).await.map_err(|rej| {
+        let status = rej.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                "Payload too large",
+                format!("The body is larger than {limit} bytes."),
+            )
+        } else {
+            ApiError::bad_request(None, "The request body could not be read.")
+        }
+    })
 }
 
 /// Syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the

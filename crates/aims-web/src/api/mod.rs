@@ -14,6 +14,7 @@ mod history;
 mod impacts;
 mod journals;
 mod metrics;
+mod monitoring;
 pub(crate) mod pack;
 mod questionnaires;
 mod readiness;
@@ -34,7 +35,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-pub use extract::{ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiJsonText, ApiQuery};
 pub use records::record_json;
 
 #[derive(OpenApi)]
@@ -86,6 +87,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::routes())
         .merge(questionnaires::routes())
         .merge(metrics::routes())
+        .merge(monitoring::routes())
         .merge(findings::routes())
         .merge(audits::routes())
         .merge(reviews::routes())

@@ -82,13 +82,36 @@ pub(super) async fn load(
     })
 }
 
-const W: f64 = 720.0;
-const H: f64 = 240.0;
-const PAD: f64 = 44.0;
+/// Where and how big a chart is drawn: its element ids start with `id`
+/// (unique on the page), `title` names it for screen readers.
+pub struct Frame<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub class: &'a str,
+    pub width: f64,
+    pub height: f64,
+    pub pad: f64,
+}
+
+/// A metric's own chart, on its page.
+pub const FULL: Frame<'static> = Frame {
+    id: "metric",
+    title: "Values over time",
+    class: "metric-chart",
+    width: 720.0,
+    height: 240.0,
+    pad: 44.0,
+};
 
 /// The chart as SVG: the series, the warning and critical thresholds
 /// dashed, each breaching point marked by its level; `None` without points.
 pub fn chart_svg(c: &Chart) -> Option<String> {
+    chart_svg_in(c, &FULL)
+}
+
+/// [`chart_svg`] drawn in `frame`.
+pub fn chart_svg_in(c: &Chart, frame: &Frame<'_>) -> Option<String> {
+    let (w, h, pad) = (frame.width, frame.height, frame.pad);
     let first = c.points.first()?;
     let (t0, t1) = (c.from.min(first.at), c.to.max(c.points.last()?.at));
     let mut lo = c
@@ -112,22 +135,27 @@ pub fn chart_svg(c: &Chart) -> Option<String> {
         hi = lo + 1.0;
     }
     let span = (t1 - t0).max(1) as f64;
-    let x = |t: i64| PAD + (t - t0) as f64 / span * (W - 2.0 * PAD);
-    let y = |v: f64| H - PAD - (v - lo) / (hi - lo) * (H - 2.0 * PAD);
+    let x = |t: i64| pad + (t - t0) as f64 / span * (w - 2.0 * pad);
+    let y = |v: f64| h - pad - (v - lo) / (hi - lo) * (h - 2.0 * pad);
     let unit = super::record_extras::esc(&c.unit);
+    let (id, frame_class) = (
+        super::record_extras::esc(frame.id),
+        super::record_extras::esc(frame.class),
+    );
+    let title = super::record_extras::esc(frame.title);
     let breaches = c.points.iter().filter(|p| p.level.is_breach()).count();
     let mut svg = String::with_capacity(c.points.len() * 16 + 1024);
     let _ = write!(
         svg,
-        "<svg class=\"chart metric-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"metric-title metric-desc\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"metric-title\">Values over time</title><desc id=\"metric-desc\">{} values from {} to {}, lowest {lo} {unit}, highest {hi} {unit}; {breaches} points at or past a threshold.</desc>",
+        "<svg class=\"chart {frame_class}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{} values from {} to {}, lowest {lo} {unit}, highest {hi} {unit}; {breaches} points at or past a threshold.</desc>",
         c.count,
         &format_instant(t0)[..10],
         &format_instant(t1)[..10],
     );
-    let (b, r) = (H - PAD, W - PAD);
+    let (b, r) = (h - pad, w - pad);
     let _ = write!(
         svg,
-        "<line x1=\"{PAD}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"axis\"/><text x=\"{PAD}\" y=\"{ty}\" class=\"tick\">{}</text><text x=\"{r}\" y=\"{ty}\" class=\"tick\" text-anchor=\"end\">{}</text><text x=\"4\" y=\"{yh:.1}\" class=\"tick\">{}</text><text x=\"4\" y=\"{yl:.1}\" class=\"tick\">{}</text>",
+        "<line x1=\"{pad}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"axis\"/><text x=\"{pad}\" y=\"{ty}\" class=\"tick\">{}</text><text x=\"{r}\" y=\"{ty}\" class=\"tick\" text-anchor=\"end\">{}</text><text x=\"4\" y=\"{yh:.1}\" class=\"tick\">{}</text><text x=\"4\" y=\"{yl:.1}\" class=\"tick\">{}</text>",
         super::day(&format_instant(t0)[..10]),
         super::day(&format_instant(t1)[..10]),
         short(hi),
@@ -143,7 +171,7 @@ pub fn chart_svg(c: &Chart) -> Option<String> {
         if let Some(t) = t {
             let _ = write!(
                 svg,
-                "<line x1=\"{PAD}\" y1=\"{yt:.1}\" x2=\"{r}\" y2=\"{yt:.1}\" class=\"{class}\"/><text x=\"{r}\" y=\"{ly:.1}\" class=\"tick\" text-anchor=\"end\">{name} {t}</text>",
+                "<line x1=\"{pad}\" y1=\"{yt:.1}\" x2=\"{r}\" y2=\"{yt:.1}\" class=\"{class}\"/><text x=\"{r}\" y=\"{ly:.1}\" class=\"tick\" text-anchor=\"end\">{name} {t}</text>",
                 yt = y(t),
                 ly = y(t) - 4.0,
             );

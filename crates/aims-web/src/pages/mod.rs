@@ -15,6 +15,7 @@ mod import;
 mod intake;
 pub(crate) mod journals;
 pub(crate) mod metrics;
+pub(crate) mod monitoring;
 mod people;
 pub(crate) mod questionnaires;
 pub(crate) mod readiness;
@@ -483,6 +484,14 @@ impl From<Event> for EventView {
                     )
                 })
                 .unwrap_or_default()
+        } else if e.action == "monitoring_report" {
+            change["summary"].as_str().map_or_else(String::new, |s| {
+                let kind = match change["kind"].as_str() {
+                    Some("drift") => "Drift",
+                    _ => "Fairness",
+                };
+                format!("{kind} report: {s}")
+            })
         } else if e.action == "classify" {
             let tier = |v: &serde_json::Value| v.as_str().unwrap_or("none").replace('_', " ");
             match &change["risk_tier"] {

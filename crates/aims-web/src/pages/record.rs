@@ -252,6 +252,9 @@ async fn view_in(
     if kind.name == aims_domain::record::METRICS.name {
         extras.metric = Some(super::metrics::load(s, scope, id, range).await?);
     }
+    if kind.name == "systems" {
+        extras.monitoring = Some(super::monitoring::load(s, scope, &record).await?);
+    }
     if kind.name == aims_domain::record::REVIEWS.name {
         extras.review = Some(s.app.review_inputs(scope, id).await?);
     }

@@ -30,6 +30,8 @@ pub struct Extras {
     pub assessments: Vec<(String, String, aims_app::ImpactStatus)>,
     /// A metric's standing and chart (loaded by the page).
     pub metric: Option<super::metrics::MetricView>,
+    /// A system's monitoring results and metric trends (loaded by the page).
+    pub monitoring: Option<super::monitoring::MonitoringView>,
     /// A management review's inputs (loaded by the page).
     pub review: Option<aims_app::ReviewInputs>,
     /// Whether a finding may be raised as a nonconformity from its page.
@@ -199,6 +201,7 @@ pub fn extras(
         questionnaires: None,
         assessments: vec![],
         metric: None,
+        monitoring: None,
         review: None,
         can_raise: false,
         checklist: None,
