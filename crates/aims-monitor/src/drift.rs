@@ -239,12 +239,22 @@ pub fn histogram_sorted(values: &[f64], edges: &[f64]) -> Vec<u64> {
     starts.windows(2).map(|w| (w[1] - w[0]) as u64).collect()
 }
 
-/// The number of distinct values of a sorted column.
-pub fn distinct(sorted: &[f64]) -> usize {
+/// The number of distinct values of a sorted column, counted up to
+/// `cap + 1` (a long column stops being read once it has more than `cap`).
+pub fn distinct(sorted: &[f64], cap: usize) -> usize {
     if sorted.is_empty() {
         return 0;
     }
-    1 + sorted.windows(2).filter(|w| w[0] != w[1]).count()
+    let mut n = 1;
+    for w in sorted.windows(2) {
+        if w[0] != w[1] {
+            n += 1;
+            if n > cap {
+                break;
+            }
+        }
+    }
+    n
 }
 
 /// One bin per value of either sorted sample: the values and each
@@ -277,7 +287,7 @@ pub fn value_counts(reference: &[f64], current: &[f64]) -> (Vec<f64>, Vec<u64>, 
 /// Binned distances of a numeric column, both samples sorted.
 pub fn binned_numeric(reference: &[f64], current: &[f64], integer: bool) -> Binned {
     let (nr, nc) = (reference.len() as u64, current.len() as u64);
-    let (bins, rc, cc) = if distinct(reference) > MAX_VALUE_BINS {
+    let (bins, rc, cc) = if distinct(reference, MAX_VALUE_BINS) > MAX_VALUE_BINS {
         let lo = reference[0].min(current.first().copied().unwrap_or(f64::INFINITY));
         let hi = reference[reference.len() - 1]
             .max(current.last().copied().unwrap_or(f64::NEG_INFINITY));

@@ -15,12 +15,12 @@ use crate::table::{self, Header, Scratch, Sink, TableError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Values a worker keeps in memory per column before spilling them.
-const SPILL_AT: usize = 1 << 20;
+const SPILL_AT: usize = 1 << 18;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -96,8 +96,10 @@ enum Slot {
 /// A numeric column's values from one worker: in memory, then in a file.
 struct Spill {
     buf: Vec<f64>,
+    /// The bytes of `buf` as they are written.
+    bytes: Vec<u8>,
     path: PathBuf,
-    file: Option<BufWriter<File>>,
+    file: Option<File>,
 }
 
 impl Spill {
@@ -112,22 +114,19 @@ impl Spill {
     fn flush(&mut self) -> std::io::Result<()> {
         let file = match &mut self.file {
             Some(f) => f,
-            None => self
-                .file
-                .insert(BufWriter::with_capacity(1 << 20, File::create(&self.path)?)),
+            None => self.file.insert(File::create(&self.path)?),
         };
-        for v in &self.buf {
-            file.write_all(&v.to_le_bytes())?;
-        }
+        self.bytes.clear();
+        self.bytes
+            .extend(self.buf.iter().flat_map(|v| v.to_le_bytes()));
+        file.write_all(&self.bytes)?;
         self.buf.clear();
         Ok(())
     }
 
     /// Appends every value to `out`.
     fn load(self, out: &mut Vec<f64>) -> std::io::Result<()> {
-        if let Some(w) = self.file {
-            let mut f = w.into_inner().map_err(|e| e.into_error())?;
-            f.flush()?;
+        if let Some(f) = self.file {
             drop(f);
             let mut f = File::open(&self.path)?;
             let mut chunk = vec![0u8; 1 << 20];
@@ -307,6 +306,7 @@ fn scan_one(
                 .map(|i| {
                     vec![Spill {
                         buf: Vec::new(),
+                        bytes: Vec::new(),
                         path: scratch.dir.join(format!("{tag}-{i}-{w}.f64")),
                         file: None,
                     }]
@@ -381,6 +381,72 @@ fn more_distinct_than(a: &[f64], b: &[f64], limit: usize) -> bool {
     false
 }
 
+/// One column's values from both logs, waiting to be compared.
+enum Job {
+    Num(Vec<Spill>, Vec<Spill>),
+    Cat(crate::table::FxMap<u64>, crate::table::FxMap<u64>),
+}
+
+/// What the scan counted of one column.
+#[derive(Clone, Copy)]
+struct Samples {
+    reference: ColumnValues,
+    current: ColumnValues,
+    /// Every value of both logs an integer.
+    integer: bool,
+}
+
+/// Compares one column of the two logs.
+fn compare(
+    args: &DriftArgs,
+    column: &str,
+    samples: Samples,
+    job: Job,
+    radix_scratch: &mut Vec<u64>,
+) -> std::io::Result<ColumnDrift> {
+    let (rv, cv) = (samples.reference, samples.current);
+    let (kind, binned, ordered, many) = match job {
+        Job::Num(rp, cp) => {
+            let a = sorted(rp, rv.values, radix_scratch)?;
+            let b = sorted(cp, cv.values, radix_scratch)?;
+            let both = !a.is_empty() && !b.is_empty();
+            let binned = both.then(|| drift::binned_numeric(&a, &b, samples.integer));
+            let ordered = both.then(|| drift::ordered(&a, &b));
+            ("numeric", binned, ordered, more_distinct_than(&a, &b, 5))
+        }
+        Job::Cat(rc, cc) => {
+            let (a, b) = (counts(rc), counts(cc));
+            let binned =
+                (!a.is_empty() && !b.is_empty()).then(|| drift::binned_categorical(&a, &b));
+            ("categorical", binned, None, false)
+        }
+    };
+    let auto = StatTest::auto(kind == "numeric", rv.values, if many { 6 } else { 0 });
+    let mut test = args.stattest.unwrap_or(auto);
+    if ordered.is_none() && matches!(test, StatTest::Wasserstein | StatTest::Ks) {
+        test = StatTest::JensenShannon;
+    }
+    let threshold = args.threshold.unwrap_or(test.default_threshold());
+    let score = match test {
+        StatTest::Psi => binned.as_ref().map_or(f64::NAN, |b| b.psi),
+        StatTest::JensenShannon => binned.as_ref().map_or(f64::NAN, |b| b.jensenshannon),
+        StatTest::Wasserstein => ordered.map_or(f64::NAN, |o| o.wasserstein_norm),
+        StatTest::Ks => ordered.map_or(f64::NAN, |o| o.ks_pvalue),
+    };
+    Ok(ColumnDrift {
+        column: column.to_owned(),
+        kind,
+        reference: rv,
+        current: cv,
+        binned,
+        ordered,
+        stattest: test,
+        threshold,
+        score,
+        drifted: !score.is_nan() && test.drifted(score, threshold),
+    })
+}
+
 /// Compares the two logs; `progress` is told the bytes read of both.
 pub fn drift(
     args: &DriftArgs,
@@ -443,70 +509,71 @@ pub fn drift(
         "c",
         &|b| progress(rsize + b, total),
     )?;
-    let io = |source| TableError::Io {
-        path: scratch.dir.clone(),
-        source,
-    };
+    // One column at a time per worker, each worker sorting both samples of
+    // its column then computing the statistics: memory stays bounded by
+    // `threads` numeric columns while every core works.
     let (mut rnums, mut cnums) = (r.nums.into_iter(), c.nums.into_iter());
     let (mut rcats, mut ccats) = (r.cats.into_iter(), c.cats.into_iter());
-    let mut out = Vec::new();
-    let (mut rscratch, mut cscratch) = (Vec::new(), Vec::new());
-    for (k, column) in columns.iter().enumerate() {
-        let (rv, cv) = (r.values[k], c.values[k]);
-        let (kind, binned, ordered, many) = match slots[k] {
-            Slot::Num(_) => {
-                let (rp, cp) = (
+    let mut jobs: Vec<(usize, Job)> = slots
+        .iter()
+        .enumerate()
+        .map(|(k, slot)| {
+            let job = match slot {
+                Slot::Num(_) => Job::Num(
                     rnums.next().unwrap_or_default(),
                     cnums.next().unwrap_or_default(),
-                );
-                let (rs, cs) = (&mut rscratch, &mut cscratch);
-                let (a, b) = std::thread::scope(|s| {
-                    let h = s.spawn(move || sorted(rp, rv.values, rs));
-                    let b = sorted(cp, cv.values, cs);
-                    (h.join().unwrap_or_else(|_| Ok(Vec::new())), b)
-                });
-                let (a, b) = (a.map_err(io)?, b.map_err(io)?);
-                let both = !a.is_empty() && !b.is_empty();
-                let integer = r.integer[k] && c.integer[k];
-                let binned = both.then(|| drift::binned_numeric(&a, &b, integer));
-                let ordered = both.then(|| drift::ordered(&a, &b));
-                ("numeric", binned, ordered, more_distinct_than(&a, &b, 5))
-            }
-            Slot::Cat(_) => {
-                let (a, b) = (
-                    counts(rcats.next().unwrap_or_default()),
-                    counts(ccats.next().unwrap_or_default()),
-                );
-                let binned =
-                    (!a.is_empty() && !b.is_empty()).then(|| drift::binned_categorical(&a, &b));
-                ("categorical", binned, None, false)
-            }
-        };
-        let auto = StatTest::auto(kind == "numeric", rv.values, if many { 6 } else { 0 });
-        let mut test = args.stattest.unwrap_or(auto);
-        if ordered.is_none() && matches!(test, StatTest::Wasserstein | StatTest::Ks) {
-            test = StatTest::JensenShannon;
+                ),
+                Slot::Cat(_) => Job::Cat(
+                    rcats.next().unwrap_or_default(),
+                    ccats.next().unwrap_or_default(),
+                ),
+            };
+            (k, job)
+        })
+        .collect();
+    // The heavy numeric columns first; popped from the end.
+    jobs.sort_by_key(|(k, job)| (matches!(job, Job::Num(..)), std::cmp::Reverse(*k)));
+    let jobs = std::sync::Mutex::new(jobs);
+    let done = std::sync::Mutex::new(Vec::with_capacity(columns.len()));
+    let (rvalues, cvalues) = (&r.values, &c.values);
+    let (rint, cint) = (&r.integer, &c.integer);
+    std::thread::scope(|s| {
+        for _ in 0..args.threads.max(1) {
+            s.spawn(|| {
+                let mut radix_scratch = Vec::new();
+                loop {
+                    let next = jobs.lock().ok().and_then(|mut j| j.pop());
+                    let Some((k, job)) = next else { break };
+                    let samples = Samples {
+                        reference: rvalues[k],
+                        current: cvalues[k],
+                        integer: rint[k] && cint[k],
+                    };
+                    let result = compare(args, &columns[k], samples, job, &mut radix_scratch);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((k, result));
+                    }
+                }
+            });
         }
-        let threshold = args.threshold.unwrap_or(test.default_threshold());
-        let score = match test {
-            StatTest::Psi => binned.as_ref().map_or(f64::NAN, |b| b.psi),
-            StatTest::JensenShannon => binned.as_ref().map_or(f64::NAN, |b| b.jensenshannon),
-            StatTest::Wasserstein => ordered.map_or(f64::NAN, |o| o.wasserstein_norm),
-            StatTest::Ks => ordered.map_or(f64::NAN, |o| o.ks_pvalue),
-        };
-        out.push(ColumnDrift {
-            column: column.clone(),
-            kind,
-            reference: rv,
-            current: cv,
-            binned,
-            ordered,
-            stattest: test,
-            threshold,
-            score,
-            drifted: !score.is_nan() && test.drifted(score, threshold),
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    if done.len() != columns.len() {
+        return Err(TableError::Format {
+            path: scratch.dir.clone(),
+            detail: "a worker stopped unexpectedly".into(),
         });
     }
+    done.sort_by_key(|(k, _)| *k);
+    let out = done
+        .into_iter()
+        .map(|(_, r)| {
+            r.map_err(|source| TableError::Io {
+                path: scratch.dir.clone(),
+                source,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let drifted_columns = out.iter().filter(|c| c.drifted).count();
     Ok(DriftReport {
         kind: "drift",
@@ -620,6 +687,7 @@ mod tests {
         let s = Scratch::new("drift-test").unwrap();
         let mut sp = Spill {
             buf: Vec::new(),
+            bytes: Vec::new(),
             path: s.dir.join("x.f64"),
             file: None,
         };

@@ -97,9 +97,12 @@ fn value_bins_merge_both_samples() {
     assert_eq!(k, vec![0.0, 1.0, 2.0, 4.0, 5.0]);
     assert_eq!(r, vec![0, 2, 1, 1, 0]);
     assert_eq!(c, vec![1, 0, 2, 0, 1]);
-    assert_eq!(distinct(&[1.0, 1.0, 2.0]), 2);
-    assert_eq!(distinct(&[]), 0);
-    assert_eq!(distinct(&[-0.0, 0.0]), 1);
+    assert_eq!(distinct(&[1.0, 1.0, 2.0], 20), 2);
+    assert_eq!(distinct(&[], 20), 0);
+    assert_eq!(distinct(&[-0.0, 0.0], 20), 1);
+    assert_eq!(distinct(&[1.0, 2.0, 3.0, 4.0], 2), 3);
+    assert_eq!(distinct(&[1.0, 2.0, 3.0, 4.0], 3), 4);
+    assert_eq!(distinct(&[1.0, 2.0, 2.0, 3.0], 3), 3);
 }
 
 #[test]
