@@ -9,7 +9,7 @@
 //! of both files (16 bytes a value while it sorts), not by the whole log.
 
 use crate::drift::{self, Binned, Ordered, StatTest};
-use crate::radix;
+use crate::float_sort;
 use crate::report::{Input, Span, TIME_COLUMNS};
 use crate::table::{self, Header, Scratch, Sink, TableError};
 use serde::Serialize;
@@ -350,12 +350,12 @@ fn scan_one(
 }
 
 /// A numeric column's values from every worker (`count` in all), sorted.
-fn sorted(parts: Vec<Spill>, count: u64, scratch: &mut Vec<u64>) -> std::io::Result<Vec<f64>> {
+fn sorted(parts: Vec<Spill>, count: u64) -> std::io::Result<Vec<f64>> {
     let mut all = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     for p in parts {
         p.load(&mut all)?;
     }
-    Ok(radix::sort(all, scratch))
+    Ok(float_sort::sort(all))
 }
 
 fn counts(map: crate::table::FxMap<u64>) -> BTreeMap<String, u64> {
@@ -402,13 +402,12 @@ fn compare(
     column: &str,
     samples: Samples,
     job: Job,
-    radix_scratch: &mut Vec<u64>,
 ) -> std::io::Result<ColumnDrift> {
     let (rv, cv) = (samples.reference, samples.current);
     let (kind, binned, ordered, many) = match job {
         Job::Num(rp, cp) => {
-            let a = sorted(rp, rv.values, radix_scratch)?;
-            let b = sorted(cp, cv.values, radix_scratch)?;
+            let a = sorted(rp, rv.values)?;
+            let b = sorted(cp, cv.values)?;
             let both = !a.is_empty() && !b.is_empty();
             let binned = both.then(|| drift::binned_numeric(&a, &b, samples.integer));
             let ordered = both.then(|| drift::ordered(&a, &b));
@@ -540,7 +539,6 @@ pub fn drift(
     std::thread::scope(|s| {
         for _ in 0..args.threads.max(1) {
             s.spawn(|| {
-                let mut radix_scratch = Vec::new();
                 loop {
                     let next = jobs.lock().ok().and_then(|mut j| j.pop());
                     let Some((k, job)) = next else { break };
@@ -549,7 +547,7 @@ pub fn drift(
                         current: cvalues[k],
                         integer: rint[k] && cint[k],
                     };
-                    let result = compare(args, &columns[k], samples, job, &mut radix_scratch);
+                    let result = compare(args, &columns[k], samples, job);
                     if let Ok(mut d) = done.lock() {
                         d.push((k, result));
                     }

@@ -9,7 +9,7 @@ pub mod fairness;
 pub mod fairness_log;
 pub mod ks;
 pub mod parquet_file;
-pub mod radix;
+pub mod float_sort;
 pub mod report;
 pub mod sum;
 pub mod table;

@@ -395,12 +395,51 @@ pub fn is_missing(v: &[u8]) -> bool {
 /// A number, or None for text that is not one.
 pub fn number(v: &[u8]) -> Option<f64> {
     let t = v.trim_ascii();
+    if let Some(x) = plain_decimal(t) {
+        return Some(x);
+    }
     // The whole text must be the number (fast-float2 stops at the first
     // character that is not part of one).
     match fast_float2::parse_partial::<f64, _>(t) {
         Ok((x, n)) if n == t.len() && !t.is_empty() => Some(x),
         _ => None,
     }
+}
+
+/// The common case of a log's numbers, read without the general parser:
+/// an optional sign, at most 15 significant digits around an optional
+/// decimal point, at most 22 after it, no exponent. Its digits are then an integer below 2^53 and the divisor
+/// a power of ten below 10^22, both exact in a double, so one division is
+/// correctly rounded (Clinger's fast path) and gives the general parser's
+/// value. None for anything else, which the general parser then reads.
+fn plain_decimal(t: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match t.first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    // `count` is of significant digits: leading zeros are not.
+    let (mut mantissa, mut count, mut seen, mut fraction) = (0u64, 0usize, false, None);
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if count < 15 => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += usize::from(mantissa != 0);
+                seen = true;
+            }
+            b'.' if fraction.is_none() => fraction = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    if !seen {
+        return None;
+    }
+    let x = mantissa as f64 / *POW10.get(fraction.unwrap_or(0))?;
+    Some(if negative { -x } else { x })
 }
 
 /// A fast hash for the short keys (groups, categories) a log repeats
@@ -580,6 +619,58 @@ mod tests {
         let (_s, p) = write("t.csv", b"");
         let e = Header::read(&p).unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let general = |t: &str| match fast_float2::parse_partial::<f64, _>(t) {
+            Ok((x, n)) if n == t.len() => Some(x),
+            _ => None,
+        };
+        let mut texts: Vec<String> = [
+            "0", "-0", "+0", "1", "+5", "-12.345678", "1.", ".5", "-.5", "0.1", "0.3",
+            "123456789012345", "12345678901234.5", "0.000000000000001", "-0.0000000000000000000001", "00000000000000000000007.5",
+            "999999999999999", "1.79769313486231",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut s = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            let digits = (s % 15 + 1) as usize;
+            let point = (s >> 8) as usize % (digits + 2);
+            let mut t = String::new();
+            if s & (1 << 40) != 0 {
+                t.push('-');
+            }
+            let mut d = s >> 20;
+            for i in 0..digits {
+                if i == point {
+                    t.push('.');
+                }
+                t.push(char::from(b'0' + (d % 10) as u8));
+                d = d / 10 + (s >> (i % 50));
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            let fast = plain_decimal(t.as_bytes());
+            assert!(fast.is_some(), "{t}");
+            assert_eq!(fast.map(f64::to_bits), general(t).map(f64::to_bits), "{t}");
+        }
+        // Left to the general parser: too many digits, exponents, text.
+        for t in [
+            "1234567890123456", "0.1234567890123456", "1e5", "1.5E-3", "-", ".", "", "1.2.3",
+            "0x10", "inf", "NaN", "1,5", "١",
+        ] {
+            assert_eq!(plain_decimal(t.as_bytes()), None, "{t}");
+        }
+        assert_eq!(number(b"1234567890123456789"), Some(1_234_567_890_123_456_789.0));
+        assert_eq!(number(b" 2.5e1 "), Some(25.0));
+        assert_eq!(number(b"1.2.3"), None);
     }
 
     #[test]

@@ -1,11 +1,10 @@
-//! Sorting a column of floats: least-significant-digit radix sort on the
-//! floats' order-preserving bit patterns, 11 bits a pass, passes whose
-//! digit is the same for every value skipped. Several times faster than a
-//! comparison sort on the ten-million-value columns drift works on.
-
-const BITS: u32 = 11;
-const BUCKETS: usize = 1 << BITS;
-const PASSES: usize = 64_usize.div_ceil(BITS as usize);
+//! Sorting a column of floats: each float mapped to an integer whose
+//! unsigned order is the floats' numeric order, the integers sorted with
+//! the standard library's unstable sort, then mapped back. On this machine
+//! that sorts ten million values in about half the time of an 11-bit
+//! least-significant-digit radix sort (whose scattered stores miss the
+//! cache) and faster than a comparison sort on the floats themselves, with
+//! no second buffer.
 
 /// The float's bits, mapped so that unsigned order is numeric order
 /// (NaN excluded; −0 sorts just before +0).
@@ -22,44 +21,10 @@ fn unkey(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
-/// Sorts `values` ascending. They must not be NaN. `scratch` is working
-/// space, kept by the caller to be reused for the next column.
-pub fn sort(values: Vec<f64>, scratch: &mut Vec<u64>) -> Vec<f64> {
-    if values.len() < 256 {
-        let mut v = values;
-        v.sort_unstable_by(f64::total_cmp);
-        return v;
-    }
+/// Sorts `values` ascending. They must not be NaN.
+pub fn sort(values: Vec<f64>) -> Vec<f64> {
     let mut keys: Vec<u64> = values.into_iter().map(key).collect();
-    let mut counts = vec![[0usize; BUCKETS]; PASSES];
-    for &k in &keys {
-        for (p, c) in counts.iter_mut().enumerate() {
-            c[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
-        }
-    }
-    let n = keys.len();
-    let mut other = std::mem::take(scratch);
-    other.clear();
-    other.resize(n, 0);
-    for (p, c) in counts.iter_mut().enumerate() {
-        if c.contains(&n) {
-            continue;
-        }
-        let mut at = 0;
-        for slot in c.iter_mut() {
-            let here = *slot;
-            *slot = at;
-            at += here;
-        }
-        let shift = p as u32 * BITS;
-        for &k in &keys {
-            let d = ((k >> shift) as usize) & (BUCKETS - 1);
-            other[c[d]] = k;
-            c[d] += 1;
-        }
-        std::mem::swap(&mut keys, &mut other);
-    }
-    *scratch = other;
+    keys.sort_unstable();
     keys.into_iter().map(unkey).collect()
 }
 
@@ -115,7 +80,7 @@ mod tests {
                 .collect();
             let mut want = xs.clone();
             want.sort_by(f64::total_cmp);
-            let got = sort(xs, &mut Vec::new());
+            let got = sort(xs);
             assert_eq!(got.len(), want.len());
             assert!(
                 got.iter()
@@ -127,8 +92,8 @@ mod tests {
     }
 
     #[test]
-    fn constant_columns_skip_every_pass() {
-        let got = sort(vec![2.5; 10_000], &mut vec![7; 3]);
+    fn constant_columns_stay_whole() {
+        let got = sort(vec![2.5; 10_000]);
         assert!(got.iter().all(|&x| x == 2.5));
         assert_eq!(got.len(), 10_000);
     }
