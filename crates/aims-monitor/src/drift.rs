@@ -12,7 +12,7 @@
 //! `ks_2samp`; Wasserstein is scipy's `wasserstein_distance` over the
 //! reference's standard deviation (population, at least 0.001).
 
-use crate::ks::{ks_2samp_sorted, KsMethod};
+use crate::ks::{ecdf_walk, ks_2samp_of_walk, KsMethod};
 use crate::sum::Sum;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -347,34 +347,7 @@ fn binned(bins: Bins, rc: &[u64], nr: u64, cc: &[u64], nc: u64) -> Binned {
 /// scipy's `wasserstein_distance` of two sorted samples: the area between
 /// their empirical distribution functions.
 pub fn wasserstein_sorted(u: &[f64], v: &[f64]) -> f64 {
-    if u.is_empty() || v.is_empty() {
-        return f64::NAN;
-    }
-    let (nu, nv) = (u.len() as f64, v.len() as f64);
-    let (mut i, mut j) = (0, 0);
-    let mut area = Sum::new();
-    let mut prev: Option<f64> = None;
-    loop {
-        let x = match (u.get(i), v.get(j)) {
-            (Some(&a), Some(&b)) => a.min(b),
-            (Some(&a), None) => a,
-            (None, Some(&b)) => b,
-            (None, None) => break,
-        };
-        if let Some(p) = prev {
-            // The distribution functions as they stood before x.
-            let d = (i as f64 / nu - j as f64 / nv).abs();
-            area.add(d * (x - p));
-        }
-        while u.get(i) == Some(&x) {
-            i += 1;
-        }
-        while v.get(j) == Some(&x) {
-            j += 1;
-        }
-        prev = Some(x);
-    }
-    area.value()
+    ecdf_walk(u, v).map_or(f64::NAN, |w| w.area)
 }
 
 /// The population standard deviation (numpy's `std`, ddof 0), two-pass.
@@ -387,13 +360,14 @@ pub fn std_dev(xs: &[f64]) -> f64 {
 
 /// KS and the normalised Wasserstein distance of two sorted samples.
 pub fn ordered(reference: &[f64], current: &[f64]) -> Ordered {
-    let ks = ks_2samp_sorted(reference, current);
+    let walk = ecdf_walk(reference, current);
+    let ks = ks_2samp_of_walk(reference.len(), current.len(), walk);
     let norm = std_dev(reference).max(0.001);
     Ordered {
         ks_statistic: ks.statistic,
         ks_pvalue: ks.pvalue,
         ks_method: ks.method,
-        wasserstein_norm: wasserstein_sorted(reference, current) / norm,
+        wasserstein_norm: walk.map_or(f64::NAN, |w| w.area) / norm,
     }
 }
 

@@ -538,19 +538,17 @@ pub fn drift(
     let (rint, cint) = (&r.integer, &c.integer);
     std::thread::scope(|s| {
         for _ in 0..args.threads.max(1) {
-            s.spawn(|| {
-                loop {
-                    let next = jobs.lock().ok().and_then(|mut j| j.pop());
-                    let Some((k, job)) = next else { break };
-                    let samples = Samples {
-                        reference: rvalues[k],
-                        current: cvalues[k],
-                        integer: rint[k] && cint[k],
-                    };
-                    let result = compare(args, &columns[k], samples, job);
-                    if let Ok(mut d) = done.lock() {
-                        d.push((k, result));
-                    }
+            s.spawn(|| loop {
+                let next = jobs.lock().ok().and_then(|mut j| j.pop());
+                let Some((k, job)) = next else { break };
+                let samples = Samples {
+                    reference: rvalues[k],
+                    current: cvalues[k],
+                    integer: rint[k] && cint[k],
+                };
+                let result = compare(args, &columns[k], samples, job);
+                if let Ok(mut d) = done.lock() {
+                    d.push((k, result));
                 }
             });
         }

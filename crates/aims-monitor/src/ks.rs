@@ -61,7 +61,12 @@ pub const MAX_AUTO_N: usize = 10_000;
 
 /// `scipy.stats.ks_2samp(a, b)` for columns already sorted ascending.
 pub fn ks_2samp_sorted(a: &[f64], b: &[f64]) -> KsResult {
-    let (n1, n2) = (a.len(), b.len());
+    ks_2samp_of_walk(a.len(), b.len(), ecdf_walk(a, b))
+}
+
+/// `ks_2samp` for samples of `n1` and `n2` values whose [`ecdf_walk`]
+/// is `walk`.
+pub fn ks_2samp_of_walk(n1: usize, n2: usize, walk: Option<EcdfWalk>) -> KsResult {
     let method = if n1.max(n2) <= MAX_AUTO_N {
         KsMethod::Exact
     } else {
@@ -72,10 +77,7 @@ pub fn ks_2samp_sorted(a: &[f64], b: &[f64]) -> KsResult {
         pvalue: f64::NAN,
         method,
     };
-    if n1 == 0 || n2 == 0 || a.iter().chain(b).any(|v| v.is_nan()) {
-        return nan;
-    }
-    let Some(mut d) = statistic(a, b) else {
+    let Some(mut d) = walk.filter(|_| n1 > 0 && n2 > 0).map(|w| w.ks_statistic) else {
         return nan;
     };
     if method == KsMethod::Exact {
@@ -101,16 +103,34 @@ pub fn ks_2samp_sorted(a: &[f64], b: &[f64]) -> KsResult {
     }
 }
 
-/// The largest ECDF distance, by a merge walk over both sorted samples.
-/// The difference `i/n1 - j/n2` is taken at every distinct value once all
-/// copies of it are counted on both sides, exactly the set of differences
-/// scipy's `searchsorted(side='right')` over the pooled data produces.
-/// `None` only when the walk cannot advance (NaN).
-fn statistic(a: &[f64], b: &[f64]) -> Option<f64> {
+/// What one merge walk over two sorted samples finds of their empirical
+/// distribution functions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EcdfWalk {
+    /// The largest distance between them, as `ks_2samp` takes it.
+    pub ks_statistic: f64,
+    /// The area between them: scipy's `wasserstein_distance`.
+    pub area: f64,
+}
+
+/// One merge walk over both sorted samples. The difference `i/n1 - j/n2`
+/// is taken at every distinct value once all copies of it are counted on
+/// both sides, exactly the set of differences scipy's
+/// `searchsorted(side='right')` over the pooled data produces; the area
+/// adds each difference times the step to the next distinct value, as
+/// `wasserstein_distance` does (compensated). `None` when a sample is
+/// empty or holds NaN (the walk cannot advance past it).
+pub fn ecdf_walk(a: &[f64], b: &[f64]) -> Option<EcdfWalk> {
     let (n1, n2) = (a.len(), b.len());
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
     let (n1f, n2f) = (n1 as f64, n2 as f64);
     let (mut i, mut j) = (0_usize, 0_usize);
     let (mut max_diff, mut min_diff) = (0.0_f64, 0.0_f64);
+    let mut area = crate::sum::Sum::new();
+    // The previous distinct value and the difference once it was counted.
+    let mut prev: Option<(f64, f64)> = None;
     loop {
         let v = match (a.get(i), b.get(j)) {
             (Some(&x), Some(&y)) => {
@@ -134,6 +154,9 @@ fn statistic(a: &[f64], b: &[f64]) -> Option<f64> {
         if i == i0 && j == j0 {
             return None;
         }
+        if let Some((p, d)) = prev {
+            area.add(d.abs() * (v - p));
+        }
         let diff = i as f64 / n1f - j as f64 / n2f;
         if diff > max_diff {
             max_diff = diff;
@@ -141,10 +164,14 @@ fn statistic(a: &[f64], b: &[f64]) -> Option<f64> {
         if diff < min_diff {
             min_diff = diff;
         }
+        prev = Some((v, diff));
     }
     // scipy: minS = clip(-min, 0, 1); d = minS if minS > maxS else maxS.
     let min_s = (-min_diff).clamp(0.0, 1.0);
-    Some(if min_s > max_diff { min_s } else { max_diff })
+    Some(EcdfWalk {
+        ks_statistic: if min_s > max_diff { min_s } else { max_diff },
+        area: area.value(),
+    })
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {

@@ -87,6 +87,8 @@ fn wasserstein_and_std_match_scipy_and_numpy() {
     assert!((w - 0.6666666666666667).abs() < 1e-15, "{w}");
     assert_eq!(wasserstein_sorted(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
     assert!(wasserstein_sorted(&[], &[1.0]).is_nan());
+    assert!(wasserstein_sorted(&[1.0, f64::NAN], &[2.0]).is_nan());
+    assert!(wasserstein_sorted(&[1.0], &[f64::NAN]).is_nan());
     assert_eq!(std_dev(&[1.0, 2.0, 3.0, 4.0]), 1.118033988749895);
     assert_eq!(std_dev(&[7.0; 5]), 0.0);
 }
