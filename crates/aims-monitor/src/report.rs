@@ -50,22 +50,57 @@ pub struct TimeRange {
 /// compare as numbers, other text (ISO 8601) as text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Span {
-    pub from: Option<Vec<u8>>,
-    pub to: Option<Vec<u8>>,
+    pub from: Option<End>,
+    pub to: Option<End>,
+}
+
+/// One end of a [`Span`]: the text, and its value when it is a number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct End {
+    pub text: Vec<u8>,
+    number: Option<f64>,
+}
+
+impl End {
+    fn set(&mut self, v: &[u8]) {
+        self.text.clear();
+        self.text.extend_from_slice(v);
+        self.number = as_number(v);
+    }
+
+    fn new(v: &[u8]) -> End {
+        let mut e = End::default();
+        e.set(v);
+        e
+    }
+}
+
+/// A time's value when it is a number (epoch seconds): a digit or minus
+/// first, no colon, and a number throughout.
+fn as_number(v: &[u8]) -> Option<f64> {
+    let numeric = v.first().is_some_and(|c| c.is_ascii_digit() || *c == b'-') && !v.contains(&b':');
+    numeric.then(|| crate::table::number(v)).flatten()
 }
 
 /// Whether `a` comes before `b`: as numbers when both are (epoch seconds),
-/// else as text (ISO 8601 sorts as text).
-fn earlier(a: &[u8], b: &[u8]) -> bool {
-    let numeric = |v: &[u8]| {
-        v.first().is_some_and(|c| c.is_ascii_digit() || *c == b'-') && !v.contains(&b':')
-    };
-    if numeric(a) && numeric(b) {
-        if let (Some(x), Some(y)) = (crate::table::number(a), crate::table::number(b)) {
+/// else as text (ISO 8601 sorts as text). `b`'s value is known already.
+fn earlier(a: &[u8], b: &End) -> bool {
+    if let Some(y) = b.number {
+        if let Some(x) = as_number(a) {
             return x < y;
         }
     }
-    a < b
+    a < b.text.as_slice()
+}
+
+/// Whether `b` comes after `a`, `a`'s value known already.
+fn later(b: &[u8], a: &End) -> bool {
+    if let Some(x) = a.number {
+        if let Some(y) = as_number(b) {
+            return x < y;
+        }
+    }
+    a.text.as_slice() < b
 }
 
 impl Span {
@@ -75,25 +110,29 @@ impl Span {
             return;
         }
         // Most rows fall between the two: equal text needs no parsing.
-        if self.from.as_deref().is_none_or(|f| v != f && earlier(v, f)) {
-            self.from = Some(v.to_vec());
+        match &mut self.from {
+            Some(f) if v != f.text && earlier(v, f) => f.set(v),
+            Some(_) => {}
+            None => self.from = Some(End::new(v)),
         }
-        if self.to.as_deref().is_none_or(|t| v != t && earlier(t, v)) {
-            self.to = Some(v.to_vec());
+        match &mut self.to {
+            Some(t) if v != t.text && later(v, t) => t.set(v),
+            Some(_) => {}
+            None => self.to = Some(End::new(v)),
         }
     }
 
     pub fn merge(&mut self, o: &Span) {
-        for v in [&o.from, &o.to].into_iter().flatten() {
-            self.see(v);
+        for e in [&o.from, &o.to].into_iter().flatten() {
+            self.see(&e.text);
         }
     }
 
     pub fn range(&self, column: &str) -> Option<TimeRange> {
         Some(TimeRange {
             column: column.to_owned(),
-            from: String::from_utf8_lossy(self.from.as_deref()?).into_owned(),
-            to: String::from_utf8_lossy(self.to.as_deref()?).into_owned(),
+            from: String::from_utf8_lossy(&self.from.as_ref()?.text).into_owned(),
+            to: String::from_utf8_lossy(&self.to.as_ref()?.text).into_owned(),
         })
     }
 }
