@@ -331,8 +331,8 @@ fn parse_block<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut
         }
         bounds.clear();
     };
-    for pos in Separators::new(block) {
-        if block[pos] == b',' {
+    for (pos, newline) in Separators::new(block) {
+        if !newline {
             if bounds.len() <= ncols {
                 bounds.push((field_start, pos));
             }
@@ -346,19 +346,18 @@ fn parse_block<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut
     }
 }
 
-/// The positions of every comma and newline of a block, in order: eight
-/// bytes at a time, each byte compared at once by bit arithmetic on a
-/// 64-bit word (separators are every few bytes, too dense for `memchr`,
-/// which restarts its search after each one).
+/// The positions of every comma and newline of a block, in order, each
+/// with whether it is a newline: eight bytes at a time, each byte compared
+/// at once by bit arithmetic on a 64-bit word (separators are every few
+/// bytes, too dense for `memchr`, which restarts its search after each).
 struct Separators<'a> {
-    words: std::slice::ChunksExact<'a, u8>,
-    /// The bytes after the last whole word, zero-padded (zero is neither
-    /// separator); None once read.
-    tail: Option<[u8; 8]>,
-    /// Where the word the mask holds starts.
-    base: usize,
-    /// A high bit for each separator byte of that word not yet returned.
+    block: &'a [u8],
+    /// Where the next word starts.
+    next: usize,
+    /// A high bit for each separator byte of the word read last that is
+    /// not yet returned, and for each newline among them.
     mask: u64,
+    newlines: u64,
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -373,33 +372,51 @@ fn bytes_equal(w: u64, b: u8) -> u64 {
 
 impl<'a> Separators<'a> {
     fn new(block: &'a [u8]) -> Self {
-        let words = block.chunks_exact(8);
-        let mut tail = [0u8; 8];
-        tail[..words.remainder().len()].copy_from_slice(words.remainder());
         Separators {
-            words,
-            tail: Some(tail),
-            base: 0,
+            block,
+            next: 0,
             mask: 0,
+            newlines: 0,
         }
+    }
+
+    /// Reads the next word (the last one zero-padded: zero is neither
+    /// separator); false at the end of the block.
+    #[inline]
+    fn refill(&mut self) -> bool {
+        let word = match self.block.get(self.next..self.next + 8) {
+            Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+            None => {
+                let rest = self.block.get(self.next..).unwrap_or_default();
+                if rest.is_empty() {
+                    return false;
+                }
+                let mut tail = [0u8; 8];
+                tail[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(tail)
+            }
+        };
+        self.next += 8;
+        self.newlines = bytes_equal(word, b'\n');
+        self.mask = bytes_equal(word, b',') | self.newlines;
+        true
     }
 }
 
 impl Iterator for Separators<'_> {
-    type Item = usize;
+    type Item = (usize, bool);
 
-    fn next(&mut self) -> Option<usize> {
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, bool)> {
         while self.mask == 0 {
-            let word = match self.words.next() {
-                Some(c) => u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-                None => u64::from_le_bytes(self.tail.take()?),
-            };
-            self.base += 8;
-            self.mask = bytes_equal(word, b',') | bytes_equal(word, b'\n');
+            if !self.refill() {
+                return None;
+            }
         }
-        let at = self.base - 8 + (self.mask.trailing_zeros() / 8) as usize;
-        self.mask &= self.mask - 1;
-        Some(at)
+        let bit = self.mask & self.mask.wrapping_neg();
+        let at = self.next - 8 + (bit.trailing_zeros() / 8) as usize;
+        self.mask ^= bit;
+        Some((at, self.newlines & bit != 0))
     }
 }
 
@@ -698,7 +715,13 @@ mod tests {
             let want: Vec<usize> = (0..text.len())
                 .filter(|&i| text[i] == b',' || text[i] == b'\n')
                 .collect();
-            assert_eq!(Separators::new(&text).collect::<Vec<_>>(), want, "{text:?}");
+            let got: Vec<(usize, bool)> = Separators::new(&text).collect();
+            let newlines: Vec<bool> = want.iter().map(|&i| text[i] == b'\n').collect();
+            assert_eq!(
+                got,
+                want.into_iter().zip(newlines).collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
     }
 

@@ -161,6 +161,41 @@ fn kstwo_sf_matches_scipy() {
 }
 
 #[test]
+fn the_walk_finds_what_counting_at_every_value_finds() {
+    // Small samples with many ties within and across them, against a
+    // direct count at every pooled value.
+    let mut s = SplitMix(7);
+    for case in 0..2_000 {
+        let n1 = 1 + (s.next53() % 12) as usize;
+        let n2 = 1 + (s.next53() % 12) as usize;
+        let k = 1 + s.next53() % 8;
+        let mut draw = |n: usize| {
+            let mut v: Vec<f64> = (0..n)
+                .map(|_| (s.next53() % k) as f64 * 0.5 - 1.0)
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let (a, b) = (draw(n1), draw(n2));
+        let mut pooled: Vec<f64> = a.iter().chain(&b).copied().collect();
+        pooled.sort_by(f64::total_cmp);
+        pooled.dedup();
+        let cdf = |x: &[f64], v: f64| x.iter().filter(|&&y| y <= v).count() as f64 / x.len() as f64;
+        let diffs: Vec<f64> = pooled.iter().map(|&v| cdf(&a, v) - cdf(&b, v)).collect();
+        let d = diffs.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+        let area: f64 = pooled
+            .windows(2)
+            .zip(&diffs)
+            .map(|(w, d)| d.abs() * (w[1] - w[0]))
+            .sum();
+        let w = ecdf_walk(&a, &b).unwrap();
+        assert_eq!(w.ks_statistic, d, "case {case}: {a:?} {b:?}");
+        assert!((w.area - area).abs() <= 1e-12, "case {case}: {a:?} {b:?}");
+        assert_eq!(ecdf_walk(&b, &a).unwrap().ks_statistic, d);
+    }
+}
+
+#[test]
 fn degenerate_inputs_give_nan_without_panicking() {
     let empty = ks_2samp_sorted(&[], &[1.0]);
     assert!(empty.statistic.is_nan() && empty.pvalue.is_nan());
