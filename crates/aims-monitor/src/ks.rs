@@ -122,16 +122,38 @@ pub struct EcdfWalk {
 /// empty or holds NaN (the walk cannot advance past it).
 pub fn ecdf_walk(a: &[f64], b: &[f64]) -> Option<EcdfWalk> {
     let (n1, n2) = (a.len(), b.len());
-    if n1 == 0 || n2 == 0 || a.iter().any(|x| x.is_nan()) || b.iter().any(|x| x.is_nan()) {
+    if n1 == 0 || n2 == 0 {
         return None;
     }
     let (n1f, n2f) = (n1 as f64, n2 as f64);
+    let (mut i, mut j) = (0_usize, 0_usize);
     let (mut max_diff, mut min_diff) = (0.0_f64, 0.0_f64);
     let mut area = crate::sum::Sum::new();
     // The previous distinct value and the difference once it was counted.
     let mut prev: Option<(f64, f64)> = None;
-    // Called once all copies of `v` are counted: `i` and `j` values taken.
-    let mut counted = |v: f64, i: usize, j: usize| {
+    loop {
+        let v = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => {
+                if y < x {
+                    y
+                } else {
+                    x
+                }
+            }
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        let (i0, j0) = (i, j);
+        while i < n1 && a[i] <= v {
+            i += 1;
+        }
+        while j < n2 && b[j] <= v {
+            j += 1;
+        }
+        if i == i0 && j == j0 {
+            return None;
+        }
         if let Some((p, d)) = prev {
             area.add(d.abs() * (v - p));
         }
@@ -143,34 +165,6 @@ pub fn ecdf_walk(a: &[f64], b: &[f64]) -> Option<EcdfWalk> {
             min_diff = diff;
         }
         prev = Some((v, diff));
-    };
-    let (mut i, mut j) = (0_usize, 0_usize);
-    // One value a step, the side it comes from chosen without a branch
-    // (which side holds the next value is as good as random).
-    while i < n1 && j < n2 {
-        let (x, y) = (a[i], b[j]);
-        let from_a = x <= y;
-        let v = if from_a { x } else { y };
-        i += usize::from(from_a);
-        j += usize::from(!from_a);
-        if a.get(i) != Some(&v) && b.get(j) != Some(&v) {
-            counted(v, i, j);
-        }
-    }
-    // What is left of the one side not yet used up.
-    while i < n1 {
-        let v = a[i];
-        while i < n1 && a[i] == v {
-            i += 1;
-        }
-        counted(v, i, j);
-    }
-    while j < n2 {
-        let v = b[j];
-        while j < n2 && b[j] == v {
-            j += 1;
-        }
-        counted(v, i, j);
     }
     // scipy: minS = clip(-min, 0, 1); d = minS if minS > maxS else maxS.
     let min_s = (-min_diff).clamp(0.0, 1.0);

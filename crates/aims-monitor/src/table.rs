@@ -481,11 +481,12 @@ pub fn number(v: &[u8]) -> Option<f64> {
 }
 
 /// The common case of a log's numbers, read without the general parser:
-/// an optional sign, at most 15 significant digits around an optional
-/// decimal point, at most 22 after it, no exponent. Its digits are then an integer below 2^53 and the divisor
-/// a power of ten below 10^22, both exact in a double, so one division is
-/// correctly rounded (Clinger's fast path) and gives the general parser's
-/// value. None for anything else, which the general parser then reads.
+/// an optional sign, digits with an optional decimal point among them, no
+/// exponent, the digits an integer of at most 2^53 and at most 22 of them
+/// after the point. That integer and the power of ten are then exact in a
+/// double, so one division is correctly rounded (Clinger's fast path) and
+/// gives the general parser's value. None for anything else, which the
+/// general parser then reads.
 fn plain_decimal(t: &[u8]) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
@@ -494,24 +495,30 @@ fn plain_decimal(t: &[u8]) -> Option<f64> {
     // Signs are random in a log: no branch on them.
     let first = *t.first()?;
     let negative = first == b'-';
-    let digits = t.get(usize::from(negative || first == b'+')..)?;
-    // `count` is of significant digits: leading zeros are not.
-    let (mut mantissa, mut count, mut seen, mut fraction) = (0u64, 0usize, false, None);
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' if count < 15 => {
-                mantissa = mantissa * 10 + u64::from(c - b'0');
-                count += usize::from(mantissa != 0);
-                seen = true;
-            }
-            b'.' if fraction.is_none() => fraction = Some(digits.len() - i - 1),
-            _ => return None,
-        }
+    let d = t.get(usize::from(negative || first == b'+')..)?;
+    // Two tight loops, one branch a digit: the whole part, then the
+    // fraction. Wrapping arithmetic: more than 19 digits are turned away
+    // below, before the (then meaningless) value is used.
+    let (mut mantissa, mut i) = (0u64, 0usize);
+    while let Some(x) = d.get(i).map(|c| c.wrapping_sub(b'0')).filter(|x| *x <= 9) {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(x));
+        i += 1;
     }
-    if !seen {
+    let (mut fraction, point) = (0, d.get(i) == Some(&b'.'));
+    if point {
+        i += 1;
+        let start = i;
+        while let Some(x) = d.get(i).map(|c| c.wrapping_sub(b'0')).filter(|x| *x <= 9) {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(x));
+            i += 1;
+        }
+        fraction = i - start;
+    }
+    let digits = i - usize::from(point);
+    if i != d.len() || digits == 0 || digits > 19 || mantissa > 1 << 53 {
         return None;
     }
-    let x = mantissa as f64 / *POW10.get(fraction.unwrap_or(0))?;
+    let x = mantissa as f64 / *POW10.get(fraction)?;
     Some(if negative { -x } else { x })
 }
 
@@ -746,8 +753,8 @@ mod tests {
             "123456789012345",
             "12345678901234.5",
             "0.000000000000001",
-            "-0.0000000000000000000001",
-            "00000000000000000000007.5",
+            "-0.000000000000000001",
+            "000000000000000007.5",
             "999999999999999",
             "1.79769313486231",
         ]
@@ -782,8 +789,13 @@ mod tests {
         }
         // Left to the general parser: too many digits, exponents, text.
         for t in [
-            "1234567890123456",
-            "0.1234567890123456",
+            "12345678901234567",
+            "0.99999999999999999",
+            "9007199254740.993",
+            "00000000000000000000001",
+            "-0.0000000000000000000001",
+            "1234567890123456789012345",
+            "0.00000000000000000000001",
             "1e5",
             "1.5E-3",
             "-",
