@@ -466,12 +466,18 @@ pub fn is_missing(v: &[u8]) -> bool {
     )
 }
 
-/// A number, or None for text that is not one.
+/// A number, or None for text that is not one. Small enough to be inlined
+/// where rows are read; the general parser, with its large stack frame, is
+/// called only for what the fast path leaves.
+#[inline]
 pub fn number(v: &[u8]) -> Option<f64> {
     let t = v.trim_ascii();
-    if let Some(x) = plain_decimal(t) {
-        return Some(x);
-    }
+    plain_decimal(t).or_else(|| general_number(t))
+}
+
+#[cold]
+#[inline(never)]
+fn general_number(t: &[u8]) -> Option<f64> {
     // The whole text must be the number (fast-float2 stops at the first
     // character that is not part of one).
     match fast_float2::parse_partial::<f64, _>(t) {
@@ -487,6 +493,7 @@ pub fn number(v: &[u8]) -> Option<f64> {
 /// double, so one division is correctly rounded (Clinger's fast path) and
 /// gives the general parser's value. None for anything else, which the
 /// general parser then reads.
+#[inline]
 fn plain_decimal(t: &[u8]) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
