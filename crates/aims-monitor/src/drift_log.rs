@@ -4,9 +4,10 @@
 //! Categorical columns are counted as they stream by. Numeric columns need
 //! every value sorted for the exact Kolmogorov–Smirnov and Wasserstein
 //! statistics: the values are spilled to scratch files as they are read
-//! (in-memory below a million values per worker), then each column is
-//! loaded and sorted on its own — memory is bounded by one numeric column
-//! of both files (16 bytes a value while it sorts), not by the whole log.
+//! (64 KiB of them kept per column and worker before a write); then each
+//! worker takes one column at a time, loads and sorts it — memory is
+//! bounded by one numeric column of both files per worker (16 bytes a
+//! value), not by the whole log.
 
 use crate::drift::{self, Binned, Ordered, StatTest};
 use crate::float_sort;
@@ -19,9 +20,9 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Values a worker keeps in memory per column before spilling them.
-const SPILL_AT: usize = 1 << 18;
-
+/// Bytes of values a worker keeps per column before spilling them: small
+/// enough that the buffers of every column stay in the core's cache.
+const SPILL_AT: usize = 64 << 10;
 /// What to compare.
 #[derive(Debug, Clone)]
 pub struct DriftArgs {
@@ -93,18 +94,25 @@ enum Slot {
     Cat(usize),
 }
 
-/// A numeric column's values from one worker: in memory, then in a file.
+/// A numeric column's values from one worker: in memory, then in a file
+/// (little-endian bytes either way, so spilling is one write).
 struct Spill {
-    buf: Vec<f64>,
-    /// The bytes of `buf` as they are written.
-    bytes: Vec<u8>,
+    buf: Vec<u8>,
     path: PathBuf,
     file: Option<File>,
 }
 
 impl Spill {
+    fn new(path: PathBuf) -> Spill {
+        Spill {
+            buf: Vec::with_capacity(SPILL_AT),
+            path,
+            file: None,
+        }
+    }
+
     fn push(&mut self, x: f64) -> std::io::Result<()> {
-        self.buf.push(x);
+        self.buf.extend_from_slice(&x.to_le_bytes());
         if self.buf.len() >= SPILL_AT {
             self.flush()?;
         }
@@ -116,16 +124,20 @@ impl Spill {
             Some(f) => f,
             None => self.file.insert(File::create(&self.path)?),
         };
-        self.bytes.clear();
-        self.bytes
-            .extend(self.buf.iter().flat_map(|v| v.to_le_bytes()));
-        file.write_all(&self.bytes)?;
+        file.write_all(&self.buf)?;
         self.buf.clear();
         Ok(())
     }
 
     /// Appends every value to `out`.
     fn load(self, out: &mut Vec<f64>) -> std::io::Result<()> {
+        let values = |bytes: &[u8], out: &mut Vec<f64>| {
+            out.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
+            );
+        };
         if let Some(f) = self.file {
             drop(f);
             let mut f = File::open(&self.path)?;
@@ -138,18 +150,14 @@ impl Spill {
                         k => n += k,
                     }
                 }
-                out.extend(
-                    chunk[..n - n % 8].chunks_exact(8).map(|b| {
-                        f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-                    }),
-                );
+                values(&chunk[..n - n % 8], out);
                 if n < chunk.len() {
                     break;
                 }
             }
             std::fs::remove_file(&self.path)?;
         }
-        out.extend_from_slice(&self.buf);
+        values(&self.buf, out);
         Ok(())
     }
 }
@@ -303,14 +311,7 @@ fn scan_one(
             slots,
             time: time.is_some(),
             nums: (0..nnum)
-                .map(|i| {
-                    vec![Spill {
-                        buf: Vec::new(),
-                        bytes: Vec::new(),
-                        path: scratch.dir.join(format!("{tag}-{i}-{w}.f64")),
-                        file: None,
-                    }]
-                })
+                .map(|i| vec![Spill::new(scratch.dir.join(format!("{tag}-{i}-{w}.f64")))])
                 .collect(),
             cats: vec![Default::default(); ncat],
             values: vec![ColumnValues::default(); slots.len()],
@@ -350,12 +351,15 @@ fn scan_one(
 }
 
 /// A numeric column's values from every worker (`count` in all), sorted.
-fn sorted(parts: Vec<Spill>, count: u64) -> std::io::Result<Vec<f64>> {
-    let mut all = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+/// `buf` is the worker's buffer from its last column, filled again (fresh
+/// memory would be zeroed page by page by the kernel first).
+fn sorted(parts: Vec<Spill>, count: u64, mut buf: Vec<f64>) -> std::io::Result<Vec<f64>> {
+    buf.clear();
+    buf.reserve(usize::try_from(count).unwrap_or(0));
     for p in parts {
-        p.load(&mut all)?;
+        p.load(&mut buf)?;
     }
-    Ok(float_sort::sort(all))
+    Ok(float_sort::sort(buf))
 }
 
 fn counts(map: crate::table::FxMap<u64>) -> BTreeMap<String, u64> {
@@ -402,16 +406,19 @@ fn compare(
     column: &str,
     samples: Samples,
     job: Job,
+    bufs: &mut [Vec<f64>; 2],
 ) -> std::io::Result<ColumnDrift> {
     let (rv, cv) = (samples.reference, samples.current);
     let (kind, binned, ordered, many) = match job {
         Job::Num(rp, cp) => {
-            let a = sorted(rp, rv.values)?;
-            let b = sorted(cp, cv.values)?;
+            let a = sorted(rp, rv.values, std::mem::take(&mut bufs[0]))?;
+            let b = sorted(cp, cv.values, std::mem::take(&mut bufs[1]))?;
             let both = !a.is_empty() && !b.is_empty();
             let binned = both.then(|| drift::binned_numeric(&a, &b, samples.integer));
             let ordered = both.then(|| drift::ordered(&a, &b));
-            ("numeric", binned, ordered, more_distinct_than(&a, &b, 5))
+            let many = more_distinct_than(&a, &b, 5);
+            *bufs = [a, b];
+            ("numeric", binned, ordered, many)
         }
         Job::Cat(rc, cc) => {
             let (a, b) = (counts(rc), counts(cc));
@@ -538,17 +545,20 @@ pub fn drift(
     let (rint, cint) = (&r.integer, &c.integer);
     std::thread::scope(|s| {
         for _ in 0..args.threads.max(1) {
-            s.spawn(|| loop {
-                let next = jobs.lock().ok().and_then(|mut j| j.pop());
-                let Some((k, job)) = next else { break };
-                let samples = Samples {
-                    reference: rvalues[k],
-                    current: cvalues[k],
-                    integer: rint[k] && cint[k],
-                };
-                let result = compare(args, &columns[k], samples, job);
-                if let Ok(mut d) = done.lock() {
-                    d.push((k, result));
+            s.spawn(|| {
+                let mut bufs = [Vec::new(), Vec::new()];
+                loop {
+                    let next = jobs.lock().ok().and_then(|mut j| j.pop());
+                    let Some((k, job)) = next else { break };
+                    let samples = Samples {
+                        reference: rvalues[k],
+                        current: cvalues[k],
+                        integer: rint[k] && cint[k],
+                    };
+                    let result = compare(args, &columns[k], samples, job, &mut bufs);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((k, result));
+                    }
                 }
             });
         }
@@ -681,18 +691,15 @@ mod tests {
     #[test]
     fn spilled_values_come_back_whole() {
         let s = Scratch::new("drift-test").unwrap();
-        let mut sp = Spill {
-            buf: Vec::new(),
-            bytes: Vec::new(),
-            path: s.dir.join("x.f64"),
-            file: None,
-        };
-        for i in 0..(SPILL_AT * 2 + 10) {
+        let mut sp = Spill::new(s.dir.join("x.f64"));
+        let n = SPILL_AT / 8 * 2 + 10;
+        for i in 0..n {
             sp.push(i as f64).unwrap();
         }
+        assert!(s.dir.join("x.f64").exists());
         let mut out = Vec::new();
         sp.load(&mut out).unwrap();
-        assert_eq!(out.len(), SPILL_AT * 2 + 10);
+        assert_eq!(out.len(), n);
         assert!(out.iter().enumerate().all(|(i, &x)| x == i as f64));
         assert!(!s.dir.join("x.f64").exists());
     }
