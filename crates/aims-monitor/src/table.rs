@@ -180,7 +180,8 @@ pub fn scan<S: Sink>(
     file.seek(SeekFrom::Start(header.data_offset)).map_err(io)?;
     let ncols = header.columns.len();
     let threads = threads.max(1);
-    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(threads + 1);
+    // Each block goes with whether it holds a quote (looked for once).
+    let (tx, rx) = mpsc::sync_channel::<(Vec<u8>, bool)>(threads + 1);
     let rx = Mutex::new(rx);
     // Parsed blocks come back to be filled again: no fresh pages to zero.
     let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
@@ -198,8 +199,12 @@ pub fn scan<S: Sink>(
                             Err(_) => break,
                         };
                         match next {
-                            Ok(block) => {
-                                parse_block(&block, ncols, wanted, &mut sink);
+                            Ok((block, quotes)) => {
+                                if quotes {
+                                    parse_quoted(&block, ncols, wanted, &mut sink);
+                                } else {
+                                    parse_block(&block, ncols, wanted, &mut sink);
+                                }
                                 if let Ok(mut p) = pool.lock() {
                                     p.push(block);
                                 }
@@ -235,7 +240,7 @@ pub fn scan<S: Sink>(
 /// Reads the file in blocks cut after a record's end and sends them on.
 fn feed(
     file: &mut File,
-    tx: &mpsc::SyncSender<Vec<u8>>,
+    tx: &mpsc::SyncSender<(Vec<u8>, bool)>,
     pool: &Mutex<Vec<Vec<u8>>>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<u64> {
@@ -261,17 +266,21 @@ fn feed(
         progress(total);
         if n < room {
             if !buf.is_empty() {
-                let _ = tx.send(buf);
+                let quotes = memchr::memchr(b'"', &buf).is_some();
+                let _ = tx.send((buf, quotes));
             }
             return Ok(total);
         }
-        match record_end(&buf) {
+        let quotes = memchr::memchr(b'"', &buf).is_some();
+        match record_end(&buf, quotes) {
             Some(end) => {
                 let mut next = fresh();
                 next.extend_from_slice(&buf[end + 1..]);
                 buf.truncate(end + 1);
                 let block = std::mem::replace(&mut buf, next);
-                if tx.send(block).is_err() {
+                // A quote only in the part carried over is harmless: the
+                // block is then read by the quoting parser, to the same rows.
+                if tx.send((block, quotes)).is_err() {
                     return Ok(total);
                 }
                 want = BLOCK.max(buf.len() + BLOCK / 2);
@@ -283,9 +292,10 @@ fn feed(
 }
 
 /// The position of the last newline that ends a record: outside quotes,
-/// counting from the start of `buf` (which starts a record).
-fn record_end(buf: &[u8]) -> Option<usize> {
-    if memchr::memchr(b'"', buf).is_none() {
+/// counting from the start of `buf` (which starts a record); `quotes` is
+/// whether `buf` holds any.
+fn record_end(buf: &[u8], quotes: bool) -> Option<usize> {
+    if !quotes {
         return memchr::memrchr(b'\n', buf);
     }
     let mut quoted = false;
@@ -300,11 +310,8 @@ fn record_end(buf: &[u8]) -> Option<usize> {
     last
 }
 
-/// Parses one block of whole records.
+/// Parses one block of whole records that holds no quote.
 fn parse_block<S: Sink>(block: &[u8], ncols: usize, wanted: &[usize], sink: &mut S) {
-    if memchr::memchr(b'"', block).is_some() {
-        return parse_quoted(block, ncols, wanted, sink);
-    }
     let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(ncols + 1);
     let mut fields: Vec<&[u8]> = Vec::with_capacity(wanted.len());
     let mut field_start = 0;
