@@ -6,8 +6,9 @@
 //! statistics: the values are spilled to scratch files as they are read
 //! (64 KiB of them kept per column and worker before a write); then each
 //! worker takes one column at a time, loads and sorts it — memory is
-//! bounded by one numeric column of both files per worker (16 bytes a
-//! value), not by the whole log.
+//! bounded by one numeric column of both files per worker (8 bytes a value,
+//! sorted in place), with only as many workers as fit in 512 MiB (at least
+//! one), not by the whole log.
 
 use crate::drift::{self, Binned, Ordered, StatTest};
 use crate::float_sort;
@@ -95,11 +96,14 @@ enum Slot {
 }
 
 /// A numeric column's values from one worker: in memory, then in a file
-/// (little-endian bytes either way, so spilling is one write).
+/// (little-endian bytes either way, so spilling is one write). The file is
+/// opened for each write and closed again: a log with many numeric columns
+/// read by many workers would otherwise hold a file open per column,
+/// worker and log, and could reach the process's limit.
 struct Spill {
     buf: Vec<u8>,
     path: PathBuf,
-    file: Option<File>,
+    spilled: bool,
 }
 
 impl Spill {
@@ -107,7 +111,7 @@ impl Spill {
         Spill {
             buf: Vec::with_capacity(SPILL_AT),
             path,
-            file: None,
+            spilled: false,
         }
     }
 
@@ -120,11 +124,12 @@ impl Spill {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        let file = match &mut self.file {
-            Some(f) => f,
-            None => self.file.insert(File::create(&self.path)?),
-        };
-        file.write_all(&self.buf)?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?
+            .write_all(&self.buf)?;
+        self.spilled = true;
         self.buf.clear();
         Ok(())
     }
@@ -138,8 +143,7 @@ impl Spill {
                     .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
             );
         };
-        if let Some(f) = self.file {
-            drop(f);
+        if self.spilled {
             let mut f = File::open(&self.path)?;
             let mut chunk = vec![0u8; 1 << 20];
             loop {
@@ -385,6 +389,20 @@ fn more_distinct_than(a: &[f64], b: &[f64], limit: usize) -> bool {
     false
 }
 
+/// Memory the workers comparing columns may hold at once: each holds one
+/// numeric column of both logs (8 bytes a value, sorted in place).
+const SORT_MEMORY: u64 = 512 << 20;
+
+/// How many workers compare columns: `threads`, but no more than fit in
+/// [`SORT_MEMORY`] with `largest` values (both logs) each, and at least one
+/// (a column bigger than that is still compared, by one worker).
+fn compare_workers(threads: usize, largest: u64) -> usize {
+    let fit = SORT_MEMORY / largest.saturating_mul(8).max(1);
+    threads
+        .min(usize::try_from(fit).unwrap_or(usize::MAX))
+        .max(1)
+}
+
 /// One column's values from both logs, waiting to be compared.
 enum Job {
     Num(Vec<Spill>, Vec<Spill>),
@@ -539,12 +557,18 @@ pub fn drift(
         .collect();
     // The heavy numeric columns first; popped from the end.
     jobs.sort_by_key(|(k, job)| (matches!(job, Job::Num(..)), std::cmp::Reverse(*k)));
+    let largest = (0..columns.len())
+        .filter(|&k| matches!(slots[k], Slot::Num(_)))
+        .map(|k| r.values[k].values + c.values[k].values)
+        .max()
+        .unwrap_or(0);
+    let workers = compare_workers(args.threads, largest);
     let jobs = std::sync::Mutex::new(jobs);
     let done = std::sync::Mutex::new(Vec::with_capacity(columns.len()));
     let (rvalues, cvalues) = (&r.values, &c.values);
     let (rint, cint) = (&r.integer, &c.integer);
     std::thread::scope(|s| {
-        for _ in 0..args.threads.max(1) {
+        for _ in 0..workers {
             s.spawn(|| {
                 let mut bufs = [Vec::new(), Vec::new()];
                 loop {
@@ -686,6 +710,22 @@ mod tests {
         a.columns = Some(vec!["a".into(), "zz".into()]);
         let e = drift(&a, &|_, _| {}).unwrap_err().to_string();
         assert!(e.contains("no column \"zz\""), "{e}");
+    }
+
+    #[test]
+    fn workers_comparing_columns_fit_in_the_sort_memory() {
+        // 10M + 10M values: 160 MB a worker, three fit.
+        assert_eq!(compare_workers(2, 20_000_000), 2);
+        assert_eq!(compare_workers(64, 20_000_000), 3);
+        // Exactly one worker's worth, and a column too big for any: one.
+        assert_eq!(compare_workers(8, SORT_MEMORY / 8), 1);
+        assert_eq!(compare_workers(8, SORT_MEMORY / 8 + 1), 1);
+        assert_eq!(compare_workers(8, SORT_MEMORY / 16), 2);
+        assert_eq!(compare_workers(8, 200_000_000), 1);
+        // Small or no numeric columns: every thread; never zero.
+        assert_eq!(compare_workers(8, 1_000), 8);
+        assert_eq!(compare_workers(8, 0), 8);
+        assert_eq!(compare_workers(0, 1_000), 1);
     }
 
     #[test]

@@ -278,8 +278,10 @@ fn feed(
                 next.extend_from_slice(&buf[end + 1..]);
                 buf.truncate(end + 1);
                 let block = std::mem::replace(&mut buf, next);
-                // A quote only in the part carried over is harmless: the
-                // block is then read by the quoting parser, to the same rows.
+                // A quote only in the part carried over sends the block to
+                // the quoting parser (the `csv` crate), which reads plain
+                // rows the same way (save a lone carriage return, which it
+                // takes for a line end, as it does in any quoted block).
                 if tx.send((block, quotes)).is_err() {
                     return Ok(total);
                 }
