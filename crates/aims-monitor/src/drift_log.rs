@@ -96,21 +96,30 @@ enum Slot {
 }
 
 /// A numeric column's values from one worker: in memory, then in a file
-/// (little-endian bytes either way, so spilling is one write). The file is
-/// opened for each write and closed again: a log with many numeric columns
-/// read by many workers would otherwise hold a file open per column,
-/// worker and log, and could reach the process's limit.
+/// (little-endian bytes either way, so spilling is one write). The file
+/// stays open between writes when few are open at once
+/// ([`OPEN_SPILLS`]); else it is opened for each write and closed, so that
+/// a log with many numeric columns read by many workers never reaches the
+/// process's limit of open files.
 struct Spill {
     buf: Vec<u8>,
     path: PathBuf,
+    file: Option<File>,
+    keep_open: bool,
     spilled: bool,
 }
 
+/// How many spill files may stay open at once (numeric columns × workers ×
+/// the two logs); past that, each write opens and closes its file.
+const OPEN_SPILLS: usize = 256;
+
 impl Spill {
-    fn new(path: PathBuf) -> Spill {
+    fn new(path: PathBuf, keep_open: bool) -> Spill {
         Spill {
             buf: Vec::with_capacity(SPILL_AT),
             path,
+            file: None,
+            keep_open,
             spilled: false,
         }
     }
@@ -124,11 +133,17 @@ impl Spill {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?
-            .write_all(&self.buf)?;
+        let mut file = match self.file.take() {
+            Some(f) => f,
+            None => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)?,
+        };
+        file.write_all(&self.buf)?;
+        if self.keep_open {
+            self.file = Some(file);
+        }
         self.spilled = true;
         self.buf.clear();
         Ok(())
@@ -144,6 +159,7 @@ impl Spill {
             );
         };
         if self.spilled {
+            drop(self.file);
             let mut f = File::open(&self.path)?;
             let mut chunk = vec![0u8; 1 << 20];
             loop {
@@ -308,6 +324,8 @@ fn scan_one(
     let positions = h.positions(&wanted)?;
     let nnum = slots.iter().filter(|s| matches!(s, Slot::Num(_))).count();
     let ncat = slots.len() - nnum;
+    // The other log's files are open too while this one is read.
+    let keep_open = nnum.saturating_mul(threads.max(1)).saturating_mul(2) <= OPEN_SPILLS;
     let worker = AtomicUsize::new(0);
     let make = || {
         let w = worker.fetch_add(1, Ordering::Relaxed);
@@ -315,7 +333,10 @@ fn scan_one(
             slots,
             time: time.is_some(),
             nums: (0..nnum)
-                .map(|i| vec![Spill::new(scratch.dir.join(format!("{tag}-{i}-{w}.f64")))])
+                .map(|i| {
+                    let path = scratch.dir.join(format!("{tag}-{i}-{w}.f64"));
+                    vec![Spill::new(path, keep_open)]
+                })
                 .collect(),
             cats: vec![Default::default(); ncat],
             values: vec![ColumnValues::default(); slots.len()],
@@ -731,17 +752,20 @@ mod tests {
     #[test]
     fn spilled_values_come_back_whole() {
         let s = Scratch::new("drift-test").unwrap();
-        let mut sp = Spill::new(s.dir.join("x.f64"));
-        let n = SPILL_AT / 8 * 2 + 10;
-        for i in 0..n {
-            sp.push(i as f64).unwrap();
+        for keep_open in [true, false] {
+            let mut sp = Spill::new(s.dir.join("x.f64"), keep_open);
+            let n = SPILL_AT / 8 * 2 + 10;
+            for i in 0..n {
+                sp.push(i as f64).unwrap();
+            }
+            assert!(s.dir.join("x.f64").exists());
+            assert_eq!(sp.file.is_some(), keep_open);
+            let mut out = Vec::new();
+            sp.load(&mut out).unwrap();
+            assert_eq!(out.len(), n);
+            assert!(out.iter().enumerate().all(|(i, &x)| x == i as f64));
+            assert!(!s.dir.join("x.f64").exists());
         }
-        assert!(s.dir.join("x.f64").exists());
-        let mut out = Vec::new();
-        sp.load(&mut out).unwrap();
-        assert_eq!(out.len(), n);
-        assert!(out.iter().enumerate().all(|(i, &x)| x == i as f64));
-        assert!(!s.dir.join("x.f64").exists());
     }
 
     #[test]
