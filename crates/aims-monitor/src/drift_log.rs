@@ -585,36 +585,37 @@ pub fn drift(
         .unwrap_or(0);
     let workers = compare_workers(args.threads, largest);
     let jobs = std::sync::Mutex::new(jobs);
-    let done = std::sync::Mutex::new(Vec::with_capacity(columns.len()));
     let (rvalues, cvalues) = (&r.values, &c.values);
     let (rint, cint) = (&r.integer, &c.integer);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                let mut bufs = [Vec::new(), Vec::new()];
-                loop {
-                    let next = jobs.lock().ok().and_then(|mut j| j.pop());
-                    let Some((k, job)) = next else { break };
-                    let samples = Samples {
-                        reference: rvalues[k],
-                        current: cvalues[k],
-                        integer: rint[k] && cint[k],
-                    };
-                    let result = compare(args, &columns[k], samples, job, &mut bufs);
-                    if let Ok(mut d) = done.lock() {
-                        d.push((k, result));
+    // Each worker returns what it compared; one that panicked lost its
+    // columns, which is said rather than reported on part of the log.
+    let finished: Result<Vec<_>, _> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let (mut bufs, mut out) = ([Vec::new(), Vec::new()], Vec::new());
+                    while let Some((k, job)) = jobs.lock().ok().and_then(|mut j| j.pop()) {
+                        let samples = Samples {
+                            reference: rvalues[k],
+                            current: cvalues[k],
+                            integer: rint[k] && cint[k],
+                        };
+                        out.push((k, compare(args, &columns[k], samples, job, &mut bufs)));
                     }
-                }
-            });
-        }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
     });
-    let mut done = done.into_inner().unwrap_or_default();
-    if done.len() != columns.len() {
-        return Err(TableError::Format {
+    let mut done: Vec<_> = finished
+        .map_err(|_| TableError::Format {
             path: scratch.dir.clone(),
             detail: "a worker stopped unexpectedly".into(),
-        });
-    }
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
     done.sort_by_key(|(k, _)| *k);
     let out = done
         .into_iter()

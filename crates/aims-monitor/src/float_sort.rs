@@ -59,12 +59,7 @@ mod tests {
     fn sorts_like_a_comparison_sort() {
         // A xorshift stream: wide magnitudes, both signs, many ties.
         let mut s = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut next = || crate::xorshift(&mut s);
         for n in [0usize, 1, 255, 256, 1000, 100_000] {
             let xs: Vec<f64> = (0..n)
                 .map(|i| {

@@ -13,3 +13,12 @@ pub mod parquet_file;
 pub mod report;
 pub mod sum;
 pub mod table;
+
+/// The tests' seeded stream of pseudo-random numbers (xorshift64).
+#[cfg(test)]
+pub(crate) fn xorshift(s: &mut u64) -> u64 {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    *s
+}

@@ -2,6 +2,7 @@
 //! the input files and the rows set aside, with the reason for each.
 
 use serde::{Serialize, Serializer};
+use std::cmp::Ordering::{Greater, Less};
 use std::collections::BTreeMap;
 
 /// A float as JSON: null when it is not finite.
@@ -82,25 +83,15 @@ fn as_number(v: &[u8]) -> Option<f64> {
     numeric.then(|| crate::table::number(v)).flatten()
 }
 
-/// Whether `a` comes before `b`: as numbers when both are (epoch seconds),
-/// else as text (ISO 8601 sorts as text). `b`'s value is known already.
-fn earlier(a: &[u8], b: &End) -> bool {
-    if let Some(y) = b.number {
-        if let Some(x) = as_number(a) {
-            return x < y;
-        }
+/// How `v` orders against an end already kept: as numbers when both are
+/// (epoch seconds), else as text (ISO 8601 sorts as text). None only for
+/// numbers that do not compare (NaN).
+fn order(v: &[u8], end: &End) -> Option<std::cmp::Ordering> {
+    // `v` is parsed only when the end is a number: ISO times never are.
+    match end.number.and_then(|y| as_number(v).map(|x| (x, y))) {
+        Some((x, y)) => x.partial_cmp(&y),
+        None => Some(v.cmp(&end.text)),
     }
-    a < b.text.as_slice()
-}
-
-/// Whether `b` comes after `a`, `a`'s value known already.
-fn later(b: &[u8], a: &End) -> bool {
-    if let Some(x) = a.number {
-        if let Some(y) = as_number(b) {
-            return x < y;
-        }
-    }
-    a.text.as_slice() < b
 }
 
 impl Span {
@@ -111,12 +102,12 @@ impl Span {
         }
         // Most rows fall between the two: equal text needs no parsing.
         match &mut self.from {
-            Some(f) if v != f.text && earlier(v, f) => f.set(v),
+            Some(f) if v != f.text && order(v, f) == Some(Less) => f.set(v),
             Some(_) => {}
             None => self.from = Some(End::new(v)),
         }
         match &mut self.to {
-            Some(t) if v != t.text && later(v, t) => t.set(v),
+            Some(t) if v != t.text && order(v, t) == Some(Greater) => t.set(v),
             Some(_) => {}
             None => self.to = Some(End::new(v)),
         }

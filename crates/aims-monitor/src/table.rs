@@ -515,20 +515,21 @@ fn plain_decimal(t: &[u8]) -> Option<f64> {
     // Two tight loops, one branch a digit: the whole part, then the
     // fraction. Wrapping arithmetic: more than 19 digits are turned away
     // below, before the (then meaningless) value is used.
-    let (mut mantissa, mut i) = (0u64, 0usize);
-    while let Some(x) = d.get(i).map(|c| c.wrapping_sub(b'0')).filter(|x| *x <= 9) {
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(x));
-        i += 1;
-    }
-    let (mut fraction, point) = (0, d.get(i) == Some(&b'.'));
-    if point {
-        i += 1;
-        let start = i;
+    let mut mantissa = 0u64;
+    // Reads digits from `i` into the mantissa; where they stop.
+    let mut digits_from = |mut i: usize| {
         while let Some(x) = d.get(i).map(|c| c.wrapping_sub(b'0')).filter(|x| *x <= 9) {
             mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(x));
             i += 1;
         }
-        fraction = i - start;
+        i
+    };
+    let mut i = digits_from(0);
+    let (mut fraction, point) = (0, d.get(i) == Some(&b'.'));
+    if point {
+        let end = digits_from(i + 1);
+        fraction = end - (i + 1);
+        i = end;
     }
     let digits = i - usize::from(point);
     if i != d.len() || digits == 0 || digits > 19 || mantissa > 1 << 53 {
@@ -724,9 +725,7 @@ mod tests {
         for len in 0..200 {
             text.clear();
             for _ in 0..len {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
+                crate::xorshift(&mut s);
                 // Separators, their neighbours in the byte table, and the
                 // bytes the bit arithmetic could confuse with them.
                 text.push(
@@ -779,9 +778,7 @@ mod tests {
         .collect();
         let mut s = 0x2545_F491_4F6C_DD1Du64;
         for _ in 0..20_000 {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
+            crate::xorshift(&mut s);
             let digits = (s % 15 + 1) as usize;
             let point = (s >> 8) as usize % (digits + 2);
             let mut t = String::new();
