@@ -28,9 +28,6 @@ pub struct EvidenceFile {
 
 const COLS: &str = "id, workspace_id, evidence_id, number, sha256, size, file_name, media_type, source, ci, created_at, created_by";
 
-/// A rejected evidence item's index row (its facet token, checked by a test).
-const REJECTED: &str = "facets LIKE '% review_status=rejected %'";
-
 /// How many of the evidence items for one record share what their standing
 /// depends on (`aims_domain::evidence::standing`): rejected or not, and past
 /// their validity on the day asked about or not. A record has at most four
@@ -90,44 +87,20 @@ impl Conn<'_> {
 
     /// The workspace's `evidence_for` links counted per target in at most
     /// four groups (see [`EvidenceGroup`]), judged against `today`
-    /// (`YYYY-MM-DD`). The few items that are not current (rejected, or
-    /// valid until a day before `today`) are found through their own rows
-    /// (the review status in `record_index`, the date in `record_duties`'
-    /// date index) and grouped with their targets; every other link is
-    /// counted per target in one ordered pass over the relation's index and
-    /// makes the last group. No step joins every link to the item it is from:
-    /// at 50,000 items that join was most of the cost.
+    /// (`YYYY-MM-DD`). Read from `evidence_counts`, which triggers keep as
+    /// links, review statuses and validity dates change (migration 0025):
+    /// one row per target, flag and day, however many items there are.
     pub async fn evidence_groups(
         &mut self,
         workspace_id: &str,
         today: &str,
     ) -> Result<Vec<EvidenceGroup>> {
-        // By `from_id` alone (an item's links are of its workspace): with the
-        // workspace named too, SQLite, which has no statistics, preferred
-        // `record_links_by_relation` (two columns matched, covering) and read
-        // every link of the workspace once per item.
-        let links = self.links_row_by_row("l", "l.from_id = x.id AND l.relation = 'evidence_for'");
-        // An item both rejected and stale is one row of `x`: its flags merged.
-        let sql = format!(
-            "WITH odd AS (
-               SELECT l.to_id AS target_id, x.review_status, MIN(x.valid_until) AS valid_until, COUNT(*) AS items
-               FROM (SELECT id, MAX(review_status) AS review_status, MAX(valid_until) AS valid_until
-                     FROM (SELECT id, 'rejected' AS review_status, NULL AS valid_until FROM record_index
-                           WHERE workspace_id = $1 AND kind = 'evidence' AND {REJECTED}
-                           UNION ALL
-                           SELECT record_id, '', due_on FROM record_duties
-                           WHERE workspace_id = $1 AND kind = 'evidence' AND duty = 'valid_until' AND due_on < $2) e
-                     GROUP BY id) x
-               {links}
-               GROUP BY l.to_id, x.review_status, x.valid_until IS NULL)
-             SELECT target_id, review_status, valid_until, items FROM odd
-             UNION ALL
-             SELECT t.to_id, '', NULL,
-                    t.items - CAST(COALESCE((SELECT SUM(o.items) FROM odd o WHERE o.target_id = t.to_id), 0) AS BIGINT)
-             FROM (SELECT to_id, COUNT(*) AS items FROM record_links
-                   WHERE relation = 'evidence_for' AND workspace_id = $1 GROUP BY to_id) t"
-        );
-        let groups: Vec<EvidenceGroup> = on_conn!(self, c => sqlx::query_as(&sql)
+        let sql = "SELECT target_id, CASE WHEN rejected = 1 THEN 'rejected' ELSE '' END AS review_status,
+                          MIN(CASE WHEN valid_until <> '' AND valid_until < $2 THEN valid_until END) AS valid_until,
+                          CAST(SUM(items) AS BIGINT) AS items
+                   FROM evidence_counts WHERE workspace_id = $1
+                   GROUP BY target_id, rejected, CASE WHEN valid_until <> '' AND valid_until < $2 THEN 1 ELSE 0 END";
+        let groups: Vec<EvidenceGroup> = on_conn!(self, c => sqlx::query_as(sql)
             .bind(workspace_id).bind(today).fetch_all(&mut **c).await)?;
         Ok(groups.into_iter().filter(|g| g.items > 0).collect())
     }
@@ -179,9 +152,19 @@ impl Conn<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// The triggers that keep `evidence_counts` know a rejected item by its
+    /// facet token, written out in their SQL.
     #[test]
-    fn the_rejected_test_matches_the_facet_token() {
+    fn the_counts_triggers_match_the_rejected_facet_token() {
         let token = crate::records::facet_token("review_status", "rejected");
-        assert_eq!(super::REJECTED, format!("facets LIKE '%{token}%'"));
+        let pattern = format!("LIKE '%{token}%'");
+        for sql in [
+            include_str!("../migrations/sqlite/0025_evidence_counts.sql"),
+            include_str!("../migrations/postgres/0025_evidence_counts.sql"),
+        ] {
+            let likes = sql.matches("LIKE '").count();
+            assert!(likes > 5, "{likes}");
+            assert_eq!(sql.matches(&pattern).count(), likes);
+        }
     }
 }

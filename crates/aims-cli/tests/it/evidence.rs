@@ -555,13 +555,42 @@ async fn evidence_is_kept_for_a_clause_requirement_too() {
     t.stop().await;
 }
 
+/// One evidence item of the test below as the test made it.
+struct Item {
+    id: String,
+    review: Option<&'static str>,
+    date: Option<&'static str>,
+    /// `(control, link id)` of its links to controls.
+    controls: Vec<(&'static str, String)>,
+}
+
+/// Each control's counts as the domain judges the items on `today`.
+fn expected(
+    items: &[Item],
+    today: &str,
+) -> std::collections::HashMap<&'static str, aims_domain::evidence::Counts> {
+    let mut expect: std::collections::HashMap<_, aims_domain::evidence::Counts> =
+        Default::default();
+    for i in items {
+        for (control, _) in &i.controls {
+            expect
+                .entry(*control)
+                .or_default()
+                .add(aims_domain::evidence::standing(i.review, i.date, today));
+        }
+    }
+    expect
+}
+
 /// The SoA counts each control's evidence as the domain judges every item
 /// on its own: each review status with each validity (none, past, the day
 /// before, today, later), an item rejected and past its validity at once,
-/// items for two controls, for a control and a system, for a risk only.
+/// items for two controls, for a control and a system, for a risk only —
+/// and still after reviews, validity dates set, moved and cleared, links
+/// removed and items deleted (the counts are kept as they change).
 #[tokio::test]
 async fn the_soa_counts_every_item_as_the_domain_judges_it() {
-    use aims_domain::evidence::{standing, Counts};
+    use aims_domain::evidence::Counts;
     let t = TestApp::new().await;
     let c = Caller::new(&t, "manager").await;
     let (_, system) = c.post("/systems", json!({"name": "Fraud model"})).await;
@@ -577,7 +606,7 @@ async fn the_soa_counts_every_item_as_the_domain_judges_it() {
         Some("2027-06-30"),
     ];
     let reviews = [None, Some("submitted"), Some("accepted"), Some("rejected")];
-    let mut expect: std::collections::HashMap<&str, Counts> = Default::default();
+    let mut items = Vec::new();
     let mut covered = std::collections::BTreeSet::new();
     let mut n = 0;
     for date in dates {
@@ -595,22 +624,14 @@ async fn the_soa_counts_every_item_as_the_domain_judges_it() {
             assert_eq!(item["review_status"].as_str(), review, "{item}");
             let mut targets = vec![];
             if n % 7 != 6 {
-                targets.push(json!(controls[n % 3]));
-                expect
-                    .entry(controls[n % 3])
-                    .or_default()
-                    .add(standing(review, date, today));
+                targets.push((Some(controls[n % 3]), json!(controls[n % 3])));
             }
             if n % 4 == 0 {
                 let other = controls[(n + 1) % 3];
-                targets.push(json!(other));
-                expect
-                    .entry(other)
-                    .or_default()
-                    .add(standing(review, date, today));
+                targets.push((Some(other), json!(other)));
             }
             if n % 5 == 0 {
-                targets.push(system["id"].clone());
+                targets.push((None, system["id"].clone()));
                 if n % 7 != 6 {
                     covered.insert(controls[n % 3]);
                 }
@@ -619,9 +640,10 @@ async fn the_soa_counts_every_item_as_the_domain_judges_it() {
                 }
             }
             if n % 7 == 6 {
-                targets.push(risk["id"].clone());
+                targets.push((None, risk["id"].clone()));
             }
-            for to in targets {
+            let mut linked = vec![];
+            for (control, to) in targets {
                 let (s, v) = c
                     .post(
                         &format!("/evidence/{id}/links"),
@@ -629,38 +651,121 @@ async fn the_soa_counts_every_item_as_the_domain_judges_it() {
                     )
                     .await;
                 assert_eq!(s, 201, "{v}");
+                if let Some(control) = control {
+                    linked.push((control, v["id"].as_str().unwrap().to_owned()));
+                }
             }
+            items.push(Item {
+                id,
+                review,
+                date,
+                controls: linked,
+            });
             n += 1;
         }
     }
     let app = t.app.clone().with_clock(Arc::new(aims_app::FixedClock(
         (std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_798_804_800)).into(),
     )));
-    let (v, _) = app.soa(&t.scope("acme").await).await.unwrap();
-    for l in &v.lines {
-        let want = expect
-            .get(l.row.control.as_str())
-            .copied()
-            .unwrap_or_default();
-        assert_eq!(l.facts.evidence, want, "{}", l.row.control);
-        assert_eq!(l.needs_evidence, want.current == 0, "{}", l.row.control);
-        let systems: &[&str] = if covered.contains(l.row.control.as_str()) {
-            &["Fraud model"]
-        } else {
-            &[]
-        };
-        assert_eq!(l.facts.systems, systems, "{}", l.row.control);
+    let check = |items: &[Item], systems_too: bool| {
+        let expect = expected(items, today);
+        let app = app.clone();
+        let covered = covered.clone();
+        let ws = t.scope("acme");
+        async move {
+            let (v, _) = app.soa(&ws.await).await.unwrap();
+            for l in &v.lines {
+                let want = expect
+                    .get(l.row.control.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                assert_eq!(l.facts.evidence, want, "{}", l.row.control);
+                assert_eq!(l.needs_evidence, want.current == 0, "{}", l.row.control);
+                if systems_too {
+                    let systems: &[&str] = if covered.contains(l.row.control.as_str()) {
+                        &["Fraud model"]
+                    } else {
+                        &[]
+                    };
+                    assert_eq!(l.facts.systems, systems, "{}", l.row.control);
+                }
+            }
+            // Every kind of group occurs, rejected and stale at once included.
+            let all = expect.values().fold(Counts::default(), |mut a, c| {
+                a.current += c.current;
+                a.stale += c.stale;
+                a.rejected += c.rejected;
+                a
+            });
+            assert!(
+                all.current > 0 && all.stale > 0 && all.rejected > 0,
+                "{all:?}"
+            );
+        }
+    };
+    check(&items, true).await;
+    // Reviews cross `rejected` both ways, validity dates are set, moved and
+    // cleared, a link goes, items are deleted: the counts follow.
+    for (k, i) in items.iter_mut().enumerate() {
+        let (_, now) = c.get(&format!("/evidence/{}", i.id)).await;
+        let mut change = json!({"version": now["version"]});
+        match k % 4 {
+            0 => {
+                let review = if i.review == Some("rejected") {
+                    "accepted"
+                } else {
+                    "rejected"
+                };
+                change["review_status"] = json!(review);
+                i.review = Some(review);
+            }
+            1 => {
+                let date = if i.date.is_some() {
+                    None
+                } else {
+                    Some("2020-06-01")
+                };
+                change["valid_until"] = json!(date);
+                i.date = date;
+            }
+            2 => {
+                let date = if i.date == Some("2030-01-01") {
+                    "2026-01-01"
+                } else {
+                    "2030-01-01"
+                };
+                change["valid_until"] = json!(date);
+                i.date = Some(date);
+            }
+            _ => continue,
+        }
+        let (s, v) = c.put(&format!("/evidence/{}", i.id), change).await;
+        assert_eq!(s, 200, "{v}");
     }
-    // Every kind of group occurs, rejected and stale at once included.
-    let all = expect.values().fold(Counts::default(), |mut a, c| {
-        a.current += c.current;
-        a.stale += c.stale;
-        a.rejected += c.rejected;
-        a
-    });
-    assert!(
-        all.current > 0 && all.stale > 0 && all.rejected > 0,
-        "{all:?}"
-    );
+    let unlinked = items.iter_mut().find(|i| !i.controls.is_empty()).unwrap();
+    let (_, link) = unlinked.controls.pop().unwrap();
+    let r = t
+        .call(
+            reqwest::Method::DELETE,
+            &format!("{WS}/evidence/{}/links/{link}", unlinked.id),
+            Some(&c.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 204, "{}", r.text);
+    let gone: Vec<String> = [3, 7, 11].iter().map(|&k| items[k].id.clone()).collect();
+    for id in &gone {
+        let r = t
+            .call(
+                reqwest::Method::DELETE,
+                &format!("{WS}/evidence/{id}"),
+                Some(&c.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 204, "{}", r.text);
+    }
+    items.retain(|i| !gone.contains(&i.id));
+    check(&items, false).await;
     t.stop().await;
 }
