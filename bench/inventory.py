@@ -283,7 +283,8 @@ class TimedOut(Exception):
 class Bench:
     def __init__(self, a, binary, db, port, work):
         self.a, self.binary, self.db, self.port, self.work = a, binary, db, port, work
-        self.env = dict({k: v for k, v in os.environ.items() if not k.startswith("AIMS_")}, AIMS_LOG="warn")
+        self.env = dict({k: v for k, v in os.environ.items() if not k.startswith("AIMS_")},
+                        AIMS_LOG=os.environ.get("BENCH_AIMS_LOG", "warn"))
         self.tokens = {}
         self.pid = None
 
@@ -517,6 +518,13 @@ class Bench:
         return out
 
 
+def server_log():
+    """Where the server's log goes: the file named by BENCH_SERVER_LOG (with BENCH_AIMS_LOG as its
+    AIMS_LOG, e.g. `warn,aims_app=debug` for the phases of a read), else nowhere."""
+    path = os.environ.get("BENCH_SERVER_LOG")
+    return open(path, "ab") if path else subprocess.DEVNULL
+
+
 def psql(url, sql):
     r = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
@@ -654,7 +662,7 @@ def main():
         port = free_port()
         bench = Bench(a, binary, db, port, work)
         srv = subprocess.Popen([binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=bench.env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=server_log())
         t0 = time.perf_counter()
         while True:
             try:

@@ -326,7 +326,7 @@ def main():
         bench = ReadinessBench(a, binary, db, port, work)
         bench.touches, bench.versions = 0, {}
         srv = subprocess.Popen([binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=bench.env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=inv.server_log())
         t0 = time.perf_counter()
         while True:
             try:

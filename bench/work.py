@@ -520,7 +520,7 @@ def main():
         port = inv.free_port()
         bench = WorkBench(a, binary, db, port, work)
         srv = subprocess.Popen([binary, *db, "serve", "--listen", f"127.0.0.1:{port}"], env=bench.env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=inv.server_log())
         t0 = time.perf_counter()
         while True:
             try:

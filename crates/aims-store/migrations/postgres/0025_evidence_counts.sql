@@ -114,6 +114,10 @@ BEGIN
     ELSE
         ws := NEW.workspace_id; item := NEW.id;
     END IF;
+    -- A new item's index row is written before any of its links.
+    IF NOT EXISTS (SELECT 1 FROM record_links WHERE from_id = item AND relation = 'evidence_for') THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     IF TG_OP <> 'INSERT' AND OLD.kind = 'evidence' AND OLD.facets LIKE '% review_status=rejected %' THEN
         was := 1;
     END IF;
@@ -149,6 +153,10 @@ BEGIN
         ws := OLD.workspace_id; item := OLD.record_id;
     ELSE
         ws := NEW.workspace_id; item := NEW.record_id;
+    END IF;
+    -- A new item's duties are written before any of its links.
+    IF NOT EXISTS (SELECT 1 FROM record_links WHERE from_id = item AND relation = 'evidence_for') THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP <> 'INSERT' AND OLD.kind = 'evidence' AND OLD.duty = 'valid_until' THEN
         was := OLD.due_on;

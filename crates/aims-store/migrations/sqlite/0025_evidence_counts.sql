@@ -11,9 +11,11 @@
 -- Triggers keep it: a link added or removed counts its item in the item's
 -- state at that moment; an item's review status crossing `rejected`, or its
 -- validity set, moved or cleared, moves each of its links from the old state
--- to the new one. Each trigger reads the other two inputs as they are, so the
--- counts stay right in whatever order a delete's cascades run. No foreign key
--- to the workspace: a trigger may add a row while a cascade runs.
+-- to the new one (only for an item that has such links: a new item's index
+-- row and duties, written before any link, cost one index probe). Each
+-- trigger reads the other two inputs as they are, so the counts stay right
+-- in whatever order a delete's cascades run. No foreign key to the
+-- workspace: a trigger may add a row while a cascade runs.
 CREATE TABLE evidence_counts (
     workspace_id TEXT NOT NULL,
     target_id    TEXT NOT NULL,
@@ -73,6 +75,7 @@ END;
 -- with its index row): each of its links moves to the other flag.
 CREATE TRIGGER evidence_counts_rejected_set AFTER INSERT ON record_index
 WHEN NEW.kind = 'evidence' AND NEW.facets LIKE '% review_status=rejected %'
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = NEW.id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = NEW.workspace_id AND rejected = 0
@@ -97,6 +100,7 @@ END;
 CREATE TRIGGER evidence_counts_rejected_changed AFTER UPDATE OF facets ON record_index
 WHEN NEW.kind = 'evidence'
  AND (OLD.facets LIKE '% review_status=rejected %') <> (NEW.facets LIKE '% review_status=rejected %')
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = NEW.id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = NEW.workspace_id AND rejected = (OLD.facets LIKE '% review_status=rejected %')
@@ -120,6 +124,7 @@ END;
 
 CREATE TRIGGER evidence_counts_rejected_removed AFTER DELETE ON record_index
 WHEN OLD.kind = 'evidence' AND OLD.facets LIKE '% review_status=rejected %'
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = OLD.id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = OLD.workspace_id AND rejected = 1
@@ -145,6 +150,7 @@ END;
 -- new day ('' for none).
 CREATE TRIGGER evidence_counts_validity_set AFTER INSERT ON record_duties
 WHEN NEW.kind = 'evidence' AND NEW.duty = 'valid_until'
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = NEW.record_id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = NEW.workspace_id AND valid_until = ''
@@ -170,7 +176,8 @@ BEGIN
 END;
 
 CREATE TRIGGER evidence_counts_validity_changed AFTER UPDATE ON record_duties
-WHEN (OLD.kind = 'evidence' AND OLD.duty = 'valid_until') OR (NEW.kind = 'evidence' AND NEW.duty = 'valid_until')
+WHEN ((OLD.kind = 'evidence' AND OLD.duty = 'valid_until') OR (NEW.kind = 'evidence' AND NEW.duty = 'valid_until'))
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = OLD.record_id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = OLD.workspace_id
@@ -199,6 +206,7 @@ END;
 
 CREATE TRIGGER evidence_counts_validity_removed AFTER DELETE ON record_duties
 WHEN OLD.kind = 'evidence' AND OLD.duty = 'valid_until'
+ AND EXISTS (SELECT 1 FROM record_links WHERE from_id = OLD.record_id AND relation = 'evidence_for')
 BEGIN
     UPDATE evidence_counts SET items = items - 1
     WHERE workspace_id = OLD.workspace_id AND valid_until = OLD.due_on
