@@ -295,11 +295,11 @@ impl App {
                 )
             })
             .collect();
-        // Only the fields readiness reads, picked out by the database.
+        // Only the two facets readiness reads, from the records' index rows.
         let risk_rows = {
             let mut c = self.store.conn().await?;
             c.conn()
-                .field_texts(wid, risks_kind.record_type, &["inherent_band", "treatment"])
+                .facet_texts(wid, risks_kind.record_type, &["inherent_band", "treatment"])
                 .await?
         };
         for r in risk_rows {

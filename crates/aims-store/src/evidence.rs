@@ -156,7 +156,7 @@ mod tests {
     /// facet token, written out in their SQL.
     #[test]
     fn the_counts_triggers_match_the_rejected_facet_token() {
-        let token = crate::records::facet_token("review_status", "rejected");
+        let token = crate::facets::facet_token("review_status", "rejected");
         let pattern = format!("LIKE '%{token}%'");
         for sql in [
             include_str!("../migrations/sqlite/0025_evidence_counts.sql"),

@@ -14,6 +14,7 @@ mod conn;
 mod digest;
 mod documents;
 mod evidence;
+mod facets;
 mod history;
 mod identity;
 mod intake;

@@ -3,6 +3,7 @@
 //! derived from the kind's declaration on every write.
 
 use crate::conn::{on_conn, Conn};
+use crate::facets::{facet_token, facets_text, merge_facets};
 use crate::{Result, StoreError};
 use aims_domain::par::par_map;
 use aims_domain::record::{kind_by_record_type, Fields, Kind};
@@ -250,40 +251,6 @@ pub(crate) fn placeholders(conn: &Conn<'_>, rows: usize, cols: usize) -> String 
 
 fn fields_json(fields: &Fields) -> Result<String> {
     serde_json::to_string(fields).map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))
-}
-
-/// ` field=value ` as it sits in `record_index.facets` (a value's spaces and
-/// percent signs escaped), so a filter is one substring test of whole tokens.
-pub(crate) fn facet_token(field: &str, value: &str) -> String {
-    let value = value.replace('%', "%25").replace(' ', "%20");
-    format!(" {field}={value} ")
-}
-
-/// The facets column for `facets`: ` a=1 b=2 ` (two spaces when empty).
-fn facets_text<'a>(facets: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut text = String::from(" ");
-    for (field, value) in facets {
-        text.push_str(facet_token(field, value).trim_start());
-    }
-    if text.len() == 1 {
-        text.push(' ');
-    }
-    text
-}
-
-/// `stored` without the facets whose field `replaced` names, plus `new`.
-fn merge_facets(stored: &str, replaced: impl Fn(&str) -> bool, new: &[(&str, String)]) -> String {
-    let kept: Vec<(String, String)> = stored
-        .split(' ')
-        .filter_map(|t| t.split_once('='))
-        .filter(|(field, _)| !replaced(field))
-        .map(|(f, v)| (f.to_owned(), v.replace("%20", " ").replace("%25", "%")))
-        .collect();
-    facets_text(
-        kept.iter()
-            .map(|(f, v)| (f.as_str(), v.as_str()))
-            .chain(new.iter().map(|(f, v)| (*f, v.as_str()))),
-    )
 }
 
 /// A new record's stored JSON and index values.
@@ -771,33 +738,6 @@ impl Conn<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn facets_are_whole_tokens_with_spaces_and_percent_escaped() {
-        assert_eq!(facets_text([]), "  ");
-        assert_eq!(
-            facets_text([("roles", "ai_customer"), ("note", "50% off")]),
-            " roles=ai_customer note=50%25%20off "
-        );
-        let text = facets_text([("roles", "ai_customer"), ("in_scope", "true")]);
-        assert!(text.contains(&facet_token("roles", "ai_customer")));
-        assert!(text.contains(&facet_token("in_scope", "true")));
-        // A value is never matched by a prefix of another.
-        assert!(!text.contains(&facet_token("roles", "ai")));
-        assert!(!text.contains(&facet_token("in_scope", "tru")));
-    }
-
-    #[test]
-    fn merging_replaces_only_the_named_fields() {
-        let stored = " roles=ai_customer eu_ai_act_tier=high_risk note=a%20b ";
-        let merged = merge_facets(stored, |f| f == "roles", &[("roles", "ai_provider".into())]);
-        assert_eq!(
-            merged,
-            " eu_ai_act_tier=high_risk note=a%20b roles=ai_provider "
-        );
-        assert_eq!(merge_facets("", |_| true, &[]), "  ");
-        assert_eq!(merge_facets(stored, |_| true, &[]), "  ");
-    }
 
     #[test]
     fn a_page_sent_as_json_reads_back_every_column() {

@@ -200,90 +200,42 @@ impl Conn<'_> {
     }
 }
 
-/// A record with a few of its fields as text (see [`Conn::field_texts`]).
+/// A record with a few of its facets as text (see [`Conn::facet_texts`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldTexts {
     pub id: String,
     pub title: String,
     pub owner_id: Option<String>,
-    /// In the order asked; `None` when absent or null (other values as JSON).
+    /// In the order asked; `None` when the record has no such facet.
     pub values: Vec<Option<String>>,
 }
 
 impl Conn<'_> {
-    /// Every record of a kind with the named fields only, ordered by id:
-    /// the database picks the fields out, so neither the whole JSON nor its
-    /// parsing crosses over (what readiness reads of 20,000 risks).
-    /// `fields` are field names (`a-z` and `_`).
-    pub async fn field_texts(
+    /// Every record of a kind with the named facets (fields its index row
+    /// holds: a choice, key, flag or member; the first value of a multiple
+    /// choice), ordered by id. Read from the narrow index rows joined to
+    /// each record's title and owner, so no record's JSON is read or parsed
+    /// (what readiness reads of 20,000 risks).
+    pub async fn facet_texts(
         &mut self,
         workspace_id: &str,
         record_type: &str,
         fields: &[&str],
     ) -> Result<Vec<FieldTexts>> {
-        if let Some(bad) = fields
-            .iter()
-            .find(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-        {
-            return Err(crate::StoreError::Database(sqlx::Error::Protocol(format!(
-                "not a field name: {bad}"
-            ))));
-        }
-        let rows: Vec<(String, String, Option<String>, String)> = match self {
-            Conn::Sqlite(c) => {
-                let picks: Vec<String> = (0..fields.len())
-                    .map(|n| format!("json_extract(fields, ${})", n + 3))
-                    .collect();
-                let sql = format!(
-                    "SELECT id, title, owner_id, json_array({}) FROM records
-                     WHERE workspace_id = $1 AND kind = $2 ORDER BY id",
-                    picks.join(", ")
-                );
-                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
-                for f in fields {
-                    q = q.bind(format!("$.{f}"));
-                }
-                q.fetch_all(&mut **c).await?
-            }
-            Conn::Postgres(c) => {
-                // Each record's text parsed once, into the named keys as
-                // text (as the heat map's counts do); the names were checked.
-                let columns: Vec<String> = fields.iter().map(|f| format!("{f} text")).collect();
-                let picks: Vec<String> = fields.iter().map(|f| format!("t.{f}")).collect();
-                let sql = format!(
-                    "SELECT r.id, r.title, r.owner_id, json_build_array({})::text
-                     FROM records r, json_to_record(r.fields::json) AS t({})
-                     WHERE r.workspace_id = $1 AND r.kind = $2 ORDER BY r.id",
-                    picks.join(", "),
-                    columns.join(", ")
-                );
-                sqlx::query_as(&sql)
-                    .bind(workspace_id)
-                    .bind(record_type)
-                    .fetch_all(&mut **c)
-                    .await?
-            }
-        };
+        let rows: Vec<(String, String, Option<String>, String)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT i.id, r.title, r.owner_id, i.facets FROM record_index i JOIN records r ON r.id = i.id
+             WHERE i.workspace_id = $1 AND i.kind = $2 ORDER BY i.id")
+            .bind(workspace_id).bind(record_type).fetch_all(&mut **c).await)?;
         Ok(rows
             .into_iter()
-            .map(|(id, title, owner_id, values)| {
-                let parsed: Vec<serde_json::Value> =
-                    serde_json::from_str(&values).unwrap_or_default();
-                let mut values: Vec<Option<String>> = parsed
-                    .into_iter()
-                    .map(|v| match v {
-                        serde_json::Value::Null => None,
-                        serde_json::Value::String(s) => Some(s),
-                        other => Some(other.to_string()),
-                    })
-                    .collect();
-                values.resize(fields.len(), None);
-                FieldTexts {
-                    id,
-                    title,
-                    owner_id,
-                    values,
-                }
+            .map(|(id, title, owner_id, facets)| FieldTexts {
+                values: fields
+                    .iter()
+                    .map(|f| crate::facets::facet_value(&facets, f))
+                    .collect(),
+                id,
+                title,
+                owner_id,
             })
             .collect())
     }
