@@ -116,6 +116,18 @@ macro_rules! on_conn {
 }
 pub(crate) use on_conn;
 
+/// Rows a SQLite query sent as one value, `json_group_array(json_array(…))`.
+/// sqlx hands each SQLite row over from its worker thread on its own (a
+/// channel send and a wake-up, some microseconds a row), so a read of tens of
+/// thousands of rows sends them as one JSON text instead.
+pub(crate) fn json_rows<T: serde::de::DeserializeOwned>(text: &str) -> crate::Result<Vec<T>> {
+    serde_json::from_str(text).map_err(|e| {
+        crate::StoreError::Database(sqlx::Error::Decode(
+            format!("rows sent as JSON do not read back: {e}").into(),
+        ))
+    })
+}
+
 /// A connection borrowed from the pool for a few reads.
 pub enum PoolConn {
     Sqlite(PoolConnection<Sqlite>),

@@ -30,9 +30,27 @@ impl Conn<'_> {
         let Some(kind) = kind_literal(record_type) else {
             return Ok(vec![]);
         };
-        let sql =
-            format!("SELECT id, title FROM records WHERE workspace_id = $1 AND kind = {kind}");
-        Ok(on_conn!(self, c => sqlx::query_as(&sql).bind(workspace_id).fetch_all(&mut **c).await)?)
+        let from = format!("FROM records WHERE workspace_id = $1 AND kind = {kind}");
+        match self {
+            // One value for all (`json_rows`): a workspace may hold 20,000 risks.
+            Conn::Sqlite(c) => {
+                let sql = format!(
+                    "SELECT COALESCE(json_group_array(json_array(id, title)), '[]') {from}"
+                );
+                let text: String = sqlx::query_scalar(&sql)
+                    .bind(workspace_id)
+                    .fetch_one(&mut **c)
+                    .await?;
+                crate::conn::json_rows(&text)
+            }
+            Conn::Postgres(c) => {
+                let sql = format!("SELECT id, title {from}");
+                Ok(sqlx::query_as(&sql)
+                    .bind(workspace_id)
+                    .fetch_all(&mut **c)
+                    .await?)
+            }
+        }
     }
 
     /// Every record of one kind, oldest first (for a kind a workspace holds

@@ -222,10 +222,33 @@ impl Conn<'_> {
         record_type: &str,
         fields: &[&str],
     ) -> Result<Vec<FieldTexts>> {
-        let rows: Vec<(String, String, Option<String>, String)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT i.id, r.title, r.owner_id, i.facets FROM record_index i JOIN records r ON r.id = i.id
-             WHERE i.workspace_id = $1 AND i.kind = $2 ORDER BY i.id")
-            .bind(workspace_id).bind(record_type).fetch_all(&mut **c).await)?;
+        const FROM: &str = "FROM record_index i JOIN records r ON r.id = i.id
+                            WHERE i.workspace_id = $1 AND i.kind = $2";
+        let rows: Vec<(String, String, Option<String>, String)> = match self {
+            Conn::Sqlite(c) => {
+                let sql = format!(
+                    "SELECT COALESCE(json_group_array(json_array(i.id, r.title, r.owner_id, i.facets)), '[]') {FROM}"
+                );
+                let text: String = sqlx::query_scalar(&sql)
+                    .bind(workspace_id)
+                    .bind(record_type)
+                    .fetch_one(&mut **c)
+                    .await?;
+                let mut rows: Vec<(String, String, Option<String>, String)> =
+                    crate::conn::json_rows(&text)?;
+                rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                rows
+            }
+            Conn::Postgres(c) => {
+                let sql =
+                    format!("SELECT i.id, r.title, r.owner_id, i.facets {FROM} ORDER BY i.id");
+                sqlx::query_as(&sql)
+                    .bind(workspace_id)
+                    .bind(record_type)
+                    .fetch_all(&mut **c)
+                    .await?
+            }
+        };
         Ok(rows
             .into_iter()
             .map(|(id, title, owner_id, facets)| FieldTexts {
