@@ -697,9 +697,29 @@ impl Conn<'_> {
         workspace_id: &str,
         relation: &str,
     ) -> Result<Vec<(String, String)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT from_id, to_id FROM record_links WHERE relation = $2 AND workspace_id = $1")
-            .bind(workspace_id).bind(relation).fetch_all(&mut **c).await)?)
+        const FROM: &str = "FROM record_links WHERE relation = $2 AND workspace_id = $1";
+        match self {
+            // One value for all (`json_rows`): a relation may hold thousands.
+            Conn::Sqlite(c) => {
+                let sql = format!(
+                    "SELECT COALESCE(json_group_array(json_array(from_id, to_id)), '[]') {FROM}"
+                );
+                let text: String = sqlx::query_scalar(&sql)
+                    .bind(workspace_id)
+                    .bind(relation)
+                    .fetch_one(&mut **c)
+                    .await?;
+                crate::conn::json_rows(&text)
+            }
+            Conn::Postgres(c) => {
+                let sql = format!("SELECT from_id, to_id {FROM}");
+                Ok(sqlx::query_as(&sql)
+                    .bind(workspace_id)
+                    .bind(relation)
+                    .fetch_all(&mut **c)
+                    .await?)
+            }
+        }
     }
 
     /// Every link of one relation in a workspace, as `(to_id, from record's title)`:

@@ -744,26 +744,14 @@ async fn the_soa_counts_every_item_as_the_domain_judges_it() {
     }
     let unlinked = items.iter_mut().find(|i| !i.controls.is_empty()).unwrap();
     let (_, link) = unlinked.controls.pop().unwrap();
-    let r = t
-        .call(
-            reqwest::Method::DELETE,
-            &format!("{WS}/evidence/{}/links/{link}", unlinked.id),
-            Some(&c.token),
-            None,
-        )
+    let (s, v) = c
+        .delete(&format!("/evidence/{}/links/{link}", unlinked.id))
         .await;
-    assert_eq!(r.status.as_u16(), 204, "{}", r.text);
+    assert_eq!(s, 204, "{v}");
     let gone: Vec<String> = [3, 7, 11].iter().map(|&k| items[k].id.clone()).collect();
     for id in &gone {
-        let r = t
-            .call(
-                reqwest::Method::DELETE,
-                &format!("{WS}/evidence/{id}"),
-                Some(&c.token),
-                None,
-            )
-            .await;
-        assert_eq!(r.status.as_u16(), 204, "{}", r.text);
+        let (s, v) = c.delete(&format!("/evidence/{id}")).await;
+        assert_eq!(s, 204, "{v}");
     }
     items.retain(|i| !gone.contains(&i.id));
     check(&items, false).await;

@@ -617,6 +617,10 @@ impl Caller<'_> {
     pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
         self.send(Method::PUT, path, Some(body)).await
     }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(Method::DELETE, path, None).await
+    }
 }
 
 /// How many evidence files the server keeps on disk.
