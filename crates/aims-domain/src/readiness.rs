@@ -29,6 +29,7 @@ mod tests_rules;
 
 use crate::evidence::Counts;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a check is about, and where it is fixed: a path under the
@@ -239,32 +240,55 @@ pub struct Snapshot {
     pub trainings: Vec<DatedFact>,
 }
 
-/// The outcome of one check.
+/// The outcome of one check. It borrows what it can from the snapshot:
+/// a big workspace has a check per risk and rule, and only the failed ones
+/// become [`Gap`]s with their own copies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
+pub struct Check<'a> {
     pub passed: bool,
     /// What it is about, and where it is fixed.
-    pub subject: Subject,
+    pub subject: Cow<'a, Subject>,
     /// What is missing, said when it fails.
-    pub missing: String,
+    pub missing: Cow<'a, str>,
     /// Ids of the AI systems it counts for.
-    pub systems: Vec<String>,
+    pub systems: Cow<'a, [String]>,
 }
 
-impl Check {
+/// A check's subject: the snapshot's own record, or one made for the check.
+pub trait IntoSubject<'a> {
+    fn into_subject(self) -> Cow<'a, Subject>;
+}
+
+impl<'a> IntoSubject<'a> for &'a Subject {
+    fn into_subject(self) -> Cow<'a, Subject> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a> IntoSubject<'a> for Subject {
+    fn into_subject(self) -> Cow<'a, Subject> {
+        Cow::Owned(self)
+    }
+}
+
+impl<'a> Check<'a> {
     /// A check of `subject`: passed, else `missing`.
-    pub fn of(passed: bool, subject: Subject, missing: impl Into<String>) -> Check {
+    pub fn of(
+        passed: bool,
+        subject: impl IntoSubject<'a>,
+        missing: impl Into<Cow<'a, str>>,
+    ) -> Check<'a> {
         Check {
             passed,
-            subject,
+            subject: subject.into_subject(),
             missing: missing.into(),
-            systems: Vec::new(),
+            systems: Cow::Borrowed(&[]),
         }
     }
 
     /// The same check, counted for a system too.
-    pub fn for_systems(mut self, systems: &[String]) -> Check {
-        self.systems = systems.to_vec();
+    pub fn for_systems(mut self, systems: &'a [String]) -> Check<'a> {
+        self.systems = Cow::Borrowed(systems);
         self
     }
 }
@@ -371,11 +395,11 @@ fn id_order(id: &str) -> Vec<u32> {
         .collect()
 }
 
-struct Outcome {
+struct Outcome<'a> {
     rule: &'static str,
     why: &'static str,
     requirement: String,
-    checks: Vec<Check>,
+    checks: Vec<Check<'a>>,
 }
 
 /// Reads the snapshot: every rule, every score, every gap.
@@ -479,7 +503,10 @@ pub fn assess(s: &Snapshot) -> Readiness {
             scored(&sys.id, sys.record.title.clone(), score, passed, checks)
         })
         .collect();
-    let mut gaps: Vec<Gap> = Vec::new();
+    // Gaps go largest gain first, then clauses before Annex A in numeric
+    // order, then by title; each requirement's place is worked out once.
+    let places = requirement_places(outcomes.iter().map(|o| o.requirement.as_str()));
+    let mut keyed: Vec<(usize, Gap)> = Vec::new();
     for o in &outcomes {
         let rules_here = by_requirement
             .get(o.requirement.as_str())
@@ -488,27 +515,30 @@ pub fn assess(s: &Snapshot) -> Readiness {
             continue;
         }
         let per_check = 100.0 / (o.checks.len() * rules_here * requirement_count) as f64;
+        let place = places.get(o.requirement.as_str()).copied().unwrap_or(0);
+        let requirement_title = title(&o.requirement);
         for c in o.checks.iter().filter(|c| !c.passed) {
-            gaps.push(Gap {
-                rule: o.rule,
-                requirement: o.requirement.clone(),
-                requirement_title: title(&o.requirement),
-                missing: c.missing.clone(),
-                why: o.why,
-                subject: c.subject.clone(),
-                gain: per_check,
-            });
+            keyed.push((
+                place,
+                Gap {
+                    rule: o.rule,
+                    requirement: o.requirement.clone(),
+                    requirement_title: requirement_title.clone(),
+                    missing: c.missing.to_string(),
+                    why: o.why,
+                    subject: c.subject.clone().into_owned(),
+                    gain: per_check,
+                },
+            ));
         }
     }
-    gaps.sort_by(|a, b| {
+    keyed.sort_by(|(pa, a), (pb, b)| {
         b.gain
             .total_cmp(&a.gain)
-            .then_with(|| {
-                (a.requirement.starts_with("A."), id_order(&a.requirement))
-                    .cmp(&(b.requirement.starts_with("A."), id_order(&b.requirement)))
-            })
+            .then(pa.cmp(pb))
             .then_with(|| a.subject.title.cmp(&b.subject.title))
     });
+    let gaps: Vec<Gap> = keyed.into_iter().map(|(_, g)| g).collect();
     let rules = outcomes
         .iter()
         .map(|o| RuleResult {
@@ -531,7 +561,27 @@ pub fn assess(s: &Snapshot) -> Readiness {
     }
 }
 
-fn share(checks: &[Check]) -> Option<f64> {
+/// Each requirement's place in the order clauses, then Annex A, each in
+/// numeric order; requirements that order the same share a place.
+fn requirement_places<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut keys: Vec<((bool, Vec<u32>), &str)> = ids
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .map(|id| ((id.starts_with("A."), id_order(id)), id))
+        .collect();
+    keys.sort();
+    let mut places = HashMap::new();
+    let mut place = 0;
+    for (i, (key, id)) in keys.iter().enumerate() {
+        if i > 0 && keys[i - 1].0 != *key {
+            place = i;
+        }
+        places.insert(*id, place);
+    }
+    places
+}
+
+fn share(checks: &[Check<'_>]) -> Option<f64> {
     if checks.is_empty() {
         None
     } else {
@@ -539,7 +589,7 @@ fn share(checks: &[Check]) -> Option<f64> {
     }
 }
 
-fn counts<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> (usize, usize) {
+fn counts<'a, 's: 'a>(outcomes: impl Iterator<Item = &'a Outcome<'s>>) -> (usize, usize) {
     outcomes
         .flat_map(|o| &o.checks)
         .fold((0, 0), |(p, n), c| (p + usize::from(c.passed), n + 1))
@@ -558,7 +608,7 @@ fn scored(id: &str, title: String, score: f64, passed: usize, checks: usize) -> 
 
 /// Each high-risk system's obligations: ready when every control the
 /// crosswalk maps the article to is included and passes all its checks.
-fn eu_readiness(s: &Snapshot, outcomes: &[Outcome]) -> Vec<EuReadiness> {
+fn eu_readiness(s: &Snapshot, outcomes: &[Outcome<'_>]) -> Vec<EuReadiness> {
     let control_ok = |id: &str| {
         s.controls.iter().any(|c| c.id == id)
             && outcomes

@@ -14,7 +14,7 @@ pub struct Rule {
     pub checks: &'static str,
     /// Why it matters, in our words.
     pub why: &'static str,
-    pub run: fn(&Snapshot) -> Vec<Check>,
+    pub run: fn(&Snapshot) -> Vec<Check<'_>>,
 }
 
 /// A rule applied to every included Annex A control.
@@ -22,11 +22,11 @@ pub struct ControlRule {
     pub id: &'static str,
     pub checks: &'static str,
     pub why: &'static str,
-    pub run: fn(&ControlFact) -> Check,
+    pub run: fn(&ControlFact) -> Check<'_>,
 }
 
 /// One check that there is at least one of something.
-fn at_least_one(count: usize, path: &str, what: &str) -> Vec<Check> {
+fn at_least_one(count: usize, path: &str, what: &str) -> Vec<Check<'static>> {
     vec![Check::of(
         count > 0,
         Subject::new(path, what),
@@ -45,7 +45,7 @@ fn year_ago(today: &str) -> String {
 }
 
 /// Open dated work past its day: each item a check.
-fn on_time(items: &[DatedFact], today: &str, done: &[&str], late: &str) -> Vec<Check> {
+fn on_time<'a>(items: &'a [DatedFact], today: &str, done: &[&str], late: &str) -> Vec<Check<'a>> {
     items
         .iter()
         .filter(|i| !done.contains(&i.status.as_str()))
@@ -56,24 +56,20 @@ fn on_time(items: &[DatedFact], today: &str, done: &[&str], late: &str) -> Vec<C
                 .as_deref()
                 .and_then(|d| days_between(d, today))
                 .unwrap_or(0);
-            Check::of(
-                !overdue,
-                i.record.clone(),
-                format!("{late} {days} days ago"),
-            )
+            Check::of(!overdue, &i.record, format!("{late} {days} days ago"))
         })
         .collect()
 }
 
-fn context_issues(s: &Snapshot) -> Vec<Check> {
+fn context_issues(s: &Snapshot) -> Vec<Check<'_>> {
     at_least_one(s.context_issues, "context", "context issues")
 }
 
-fn interested_parties(s: &Snapshot) -> Vec<Check> {
+fn interested_parties(s: &Snapshot) -> Vec<Check<'_>> {
     at_least_one(s.interested_parties, "parties", "interested parties")
 }
 
-fn scope_approved(s: &Snapshot) -> Vec<Check> {
+fn scope_approved(s: &Snapshot) -> Vec<Check<'_>> {
     if s.scopes.is_empty() {
         return at_least_one(0, "scopes", "scope statement");
     }
@@ -82,20 +78,20 @@ fn scope_approved(s: &Snapshot) -> Vec<Check> {
         .map(|sc| {
             Check::of(
                 sc.approved,
-                sc.record.clone(),
+                &sc.record,
                 "The scope statement is not approved as it stands",
             )
         })
         .collect()
 }
 
-fn systems_scoped(s: &Snapshot) -> Vec<Check> {
+fn systems_scoped(s: &Snapshot) -> Vec<Check<'_>> {
     s.systems
         .iter()
         .map(|sys| {
             Check::of(
                 sys.in_scope.is_some(),
-                sys.record.clone(),
+                &sys.record,
                 "Not yet decided whether it is in the AIMS's scope",
             )
             .for_systems(std::slice::from_ref(&sys.id))
@@ -103,7 +99,7 @@ fn systems_scoped(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn ai_policy(s: &Snapshot) -> Vec<Check> {
+fn ai_policy(s: &Snapshot) -> Vec<Check<'_>> {
     let published = s
         .documents
         .iter()
@@ -115,7 +111,7 @@ fn ai_policy(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn roles_assigned(s: &Snapshot) -> Vec<Check> {
+fn roles_assigned(s: &Snapshot) -> Vec<Check<'_>> {
     if s.responsibilities.is_empty() {
         return at_least_one(0, "responsibilities", "responsibilities");
     }
@@ -137,12 +133,12 @@ fn in_scope(s: &Snapshot) -> impl Iterator<Item = &super::SystemFact> {
     s.systems.iter().filter(|sys| sys.in_scope != Some(false))
 }
 
-fn systems_risk_assessed(s: &Snapshot) -> Vec<Check> {
+fn systems_risk_assessed(s: &Snapshot) -> Vec<Check<'_>> {
     in_scope(s)
         .map(|sys| {
             Check::of(
                 sys.risks > 0,
-                sys.record.clone(),
+                &sys.record,
                 "No risk is recorded for this system",
             )
             .for_systems(std::slice::from_ref(&sys.id))
@@ -150,23 +146,20 @@ fn systems_risk_assessed(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn risks_scored(s: &Snapshot) -> Vec<Check> {
+fn risks_scored(s: &Snapshot) -> Vec<Check<'_>> {
     s.risks
         .iter()
-        .map(|r| {
-            Check::of(r.assessed, r.record.clone(), "The risk is not scored")
-                .for_systems(&r.systems)
-        })
+        .map(|r| Check::of(r.assessed, &r.record, "The risk is not scored").for_systems(&r.systems))
         .collect()
 }
 
-fn treatment_chosen(s: &Snapshot) -> Vec<Check> {
+fn treatment_chosen(s: &Snapshot) -> Vec<Check<'_>> {
     s.risks
         .iter()
         .map(|r| {
             Check::of(
                 !r.treatment.is_empty(),
-                r.record.clone(),
+                &r.record,
                 "No treatment option is chosen",
             )
             .for_systems(&r.systems)
@@ -174,7 +167,7 @@ fn treatment_chosen(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn treatments_on_track(s: &Snapshot) -> Vec<Check> {
+fn treatments_on_track(s: &Snapshot) -> Vec<Check<'_>> {
     s.risks
         .iter()
         .filter(|r| matches!(r.treatment.as_str(), "modify" | "avoid" | "share"))
@@ -184,17 +177,13 @@ fn treatments_on_track(s: &Snapshot) -> Vec<Check> {
             } else {
                 format!("{} treatment action(s) overdue", r.actions_overdue)
             };
-            Check::of(
-                r.actions > 0 && r.actions_overdue == 0,
-                r.record.clone(),
-                missing,
-            )
-            .for_systems(&r.systems)
+            Check::of(r.actions > 0 && r.actions_overdue == 0, &r.record, missing)
+                .for_systems(&r.systems)
         })
         .collect()
 }
 
-fn acceptances_valid(s: &Snapshot) -> Vec<Check> {
+fn acceptances_valid(s: &Snapshot) -> Vec<Check<'_>> {
     s.risks
         .iter()
         .filter(|r| r.treatment == "retain")
@@ -203,13 +192,12 @@ fn acceptances_valid(s: &Snapshot) -> Vec<Check> {
                 None => "Retained without a recorded acceptance",
                 Some(_) => "Its acceptance has expired or no longer fits the risk",
             };
-            Check::of(r.acceptance_valid == Some(true), r.record.clone(), missing)
-                .for_systems(&r.systems)
+            Check::of(r.acceptance_valid == Some(true), &r.record, missing).for_systems(&r.systems)
         })
         .collect()
 }
 
-fn soa_complete(s: &Snapshot) -> Vec<Check> {
+fn soa_complete(s: &Snapshot) -> Vec<Check<'_>> {
     let soa = &s.soa;
     let missing = if !soa.saved {
         "No Statement of Applicability is saved yet".to_owned()
@@ -226,7 +214,7 @@ fn soa_complete(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn soa_approved(s: &Snapshot) -> Vec<Check> {
+fn soa_approved(s: &Snapshot) -> Vec<Check<'_>> {
     vec![Check::of(
         s.soa.saved && s.soa.approved,
         Subject::new("soa", "Statement of Applicability"),
@@ -234,7 +222,7 @@ fn soa_approved(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn impact_assessed(s: &Snapshot) -> Vec<Check> {
+fn impact_assessed(s: &Snapshot) -> Vec<Check<'_>> {
     in_scope(s)
         .map(|sys| {
             Check::of(
@@ -250,7 +238,7 @@ fn impact_assessed(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn objectives_set(s: &Snapshot) -> Vec<Check> {
+fn objectives_set(s: &Snapshot) -> Vec<Check<'_>> {
     if s.objectives.is_empty() {
         return at_least_one(0, "objectives", "AI objectives");
     }
@@ -272,7 +260,7 @@ fn objectives_set(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn trainings_current(s: &Snapshot) -> Vec<Check> {
+fn trainings_current(s: &Snapshot) -> Vec<Check<'_>> {
     if s.trainings.is_empty() {
         return at_least_one(0, "trainings", "training records");
     }
@@ -289,23 +277,17 @@ fn trainings_current(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn documents_approved(s: &Snapshot) -> Vec<Check> {
+fn documents_approved(s: &Snapshot) -> Vec<Check<'_>> {
     if s.documents.is_empty() {
         return at_least_one(0, "documents", "documents");
     }
     s.documents
         .iter()
-        .map(|d| {
-            Check::of(
-                d.published,
-                d.record.clone(),
-                "No approved version is published",
-            )
-        })
+        .map(|d| Check::of(d.published, &d.record, "No approved version is published"))
         .collect()
 }
 
-fn documents_reviewed(s: &Snapshot) -> Vec<Check> {
+fn documents_reviewed(s: &Snapshot) -> Vec<Check<'_>> {
     s.documents
         .iter()
         .filter(|d| d.published)
@@ -319,7 +301,7 @@ fn documents_reviewed(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn systems_classified(s: &Snapshot) -> Vec<Check> {
+fn systems_classified(s: &Snapshot) -> Vec<Check<'_>> {
     in_scope(s)
         .map(|sys| {
             Check::of(
@@ -335,12 +317,12 @@ fn systems_classified(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn systems_owned(s: &Snapshot) -> Vec<Check> {
+fn systems_owned(s: &Snapshot) -> Vec<Check<'_>> {
     in_scope(s)
         .map(|sys| {
             Check::of(
                 sys.record.owner.is_some(),
-                sys.record.clone(),
+                &sys.record,
                 "Nobody owns this system",
             )
             .for_systems(std::slice::from_ref(&sys.id))
@@ -348,32 +330,32 @@ fn systems_owned(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn metrics_defined(s: &Snapshot) -> Vec<Check> {
+fn metrics_defined(s: &Snapshot) -> Vec<Check<'_>> {
     at_least_one(s.metrics.len(), "metrics", "metrics")
 }
 
-fn metrics_reporting(s: &Snapshot) -> Vec<Check> {
+fn metrics_reporting(s: &Snapshot) -> Vec<Check<'_>> {
     s.metrics
         .iter()
-        .map(|m| Check::of(!m.stale, m.record.clone(), "No value since one was due"))
+        .map(|m| Check::of(!m.stale, &m.record, "No value since one was due"))
         .collect()
 }
 
-fn metrics_within(s: &Snapshot) -> Vec<Check> {
+fn metrics_within(s: &Snapshot) -> Vec<Check<'_>> {
     s.metrics
         .iter()
         .map(|m| {
             let level = m.breach.as_deref().unwrap_or("");
             Check::of(
                 m.breach.is_none(),
-                m.record.clone(),
+                &m.record,
                 format!("Outside its thresholds ({level})"),
             )
         })
         .collect()
 }
 
-fn audit_held(s: &Snapshot) -> Vec<Check> {
+fn audit_held(s: &Snapshot) -> Vec<Check<'_>> {
     let since = year_ago(&s.today);
     let held = s.audits.iter().any(|a| {
         matches!(a.audit_type.as_str(), "" | "internal")
@@ -390,7 +372,7 @@ fn audit_held(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn audits_on_schedule(s: &Snapshot) -> Vec<Check> {
+fn audits_on_schedule(s: &Snapshot) -> Vec<Check<'_>> {
     s.audits
         .iter()
         .filter(|a| a.status == "planned")
@@ -405,7 +387,7 @@ fn audits_on_schedule(s: &Snapshot) -> Vec<Check> {
 }
 
 /// The programme covers its universe at least as fast as its cycle runs.
-fn programme_coverage(s: &Snapshot) -> Vec<Check> {
+fn programme_coverage(s: &Snapshot) -> Vec<Check<'_>> {
     let p = &s.programme;
     if p.total == 0 {
         return Vec::new();
@@ -426,7 +408,7 @@ fn programme_coverage(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn review_held(s: &Snapshot) -> Vec<Check> {
+fn review_held(s: &Snapshot) -> Vec<Check<'_>> {
     let since = year_ago(&s.today);
     let held = s.reviews.iter().any(|r| {
         r.status == "signed_off" && r.held_on.as_deref().is_some_and(|d| d >= since.as_str())
@@ -438,7 +420,7 @@ fn review_held(s: &Snapshot) -> Vec<Check> {
     )]
 }
 
-fn reviews_on_time(s: &Snapshot) -> Vec<Check> {
+fn reviews_on_time(s: &Snapshot) -> Vec<Check<'_>> {
     s.reviews
         .iter()
         .filter(|r| matches!(r.status.as_str(), "" | "scheduled"))
@@ -452,7 +434,7 @@ fn reviews_on_time(s: &Snapshot) -> Vec<Check> {
         .collect()
 }
 
-fn nonconformities_on_time(s: &Snapshot) -> Vec<Check> {
+fn nonconformities_on_time(s: &Snapshot) -> Vec<Check<'_>> {
     on_time(
         &s.nonconformities,
         &s.today,
@@ -461,7 +443,7 @@ fn nonconformities_on_time(s: &Snapshot) -> Vec<Check> {
     )
 }
 
-fn corrective_actions_on_time(s: &Snapshot) -> Vec<Check> {
+fn corrective_actions_on_time(s: &Snapshot) -> Vec<Check<'_>> {
     on_time(
         &s.corrective_actions,
         &s.today,
@@ -689,12 +671,12 @@ fn control_subject(c: &ControlFact) -> Subject {
         .unwrap_or_else(|| Subject::new("soa", format!("{} {}", c.id, c.title)))
 }
 
-fn control_owned(c: &ControlFact) -> Check {
+fn control_owned(c: &ControlFact) -> Check<'_> {
     let owned = c.record.as_ref().is_some_and(|r| r.owner.is_some());
     Check::of(owned, control_subject(c), "Nobody owns this control")
 }
 
-fn control_implemented(c: &ControlFact) -> Check {
+fn control_implemented(c: &ControlFact) -> Check<'_> {
     let status = if c.implementation_status.is_empty() {
         "not recorded"
     } else {
@@ -707,7 +689,7 @@ fn control_implemented(c: &ControlFact) -> Check {
     )
 }
 
-fn control_evidenced(c: &ControlFact) -> Check {
+fn control_evidenced(c: &ControlFact) -> Check<'_> {
     let e = &c.evidence;
     let missing = if e.stale + e.rejected > 0 {
         format!(

@@ -260,15 +260,16 @@ fn subjects_and_checks_are_built_as_said() {
         c,
         Check {
             passed: false,
-            subject: s.clone(),
+            subject: Cow::Owned(s.clone()),
             missing: "Missing".into(),
-            systems: Vec::new(),
+            systems: Cow::Borrowed(&[]),
         }
     );
-    let c = c.for_systems(&strings(&["a", "b"]));
+    let ab = strings(&["a", "b"]);
+    let c = c.for_systems(&ab);
     assert_eq!(c.systems, strings(&["a", "b"]));
     assert!(!c.passed);
-    assert_eq!(c.subject, s);
+    assert_eq!(*c.subject, s);
     assert_eq!(c.missing, "Missing");
     assert!(Check::of(true, Subject::default(), "").passed);
 }

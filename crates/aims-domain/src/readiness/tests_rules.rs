@@ -7,7 +7,7 @@ const TOMORROW: &str = "2026-06-16";
 const OWNER: &str = "owner@example.com";
 
 /// Runs the clause rule `id` on `s`.
-fn run(id: &str, s: &Snapshot) -> Vec<Check> {
+fn run<'a>(id: &str, s: &'a Snapshot) -> Vec<Check<'a>> {
     let rule = RULES
         .iter()
         .find(|r| r.id == id)
@@ -16,7 +16,7 @@ fn run(id: &str, s: &Snapshot) -> Vec<Check> {
 }
 
 /// Runs the control rule `id` on `c`.
-fn run_control(id: &str, c: &ControlFact) -> Check {
+fn run_control<'a>(id: &str, c: &'a ControlFact) -> Check<'a> {
     let rule = CONTROL_RULES
         .iter()
         .find(|r| r.id == id)
@@ -49,22 +49,22 @@ fn passes(checks: &[Check]) -> Vec<bool> {
 }
 
 /// The subjects' titles, in order.
-fn titles(checks: &[Check]) -> Vec<&str> {
+fn titles<'a>(checks: &'a [Check<'_>]) -> Vec<&'a str> {
     checks.iter().map(|c| c.subject.title.as_str()).collect()
 }
 
 /// The missing texts of the failed checks, in order.
-fn failures(checks: &[Check]) -> Vec<&str> {
+fn failures<'a>(checks: &'a [Check<'_>]) -> Vec<&'a str> {
     checks
         .iter()
         .filter(|c| !c.passed)
-        .map(|c| c.missing.as_str())
+        .map(|c| c.missing.as_ref())
         .collect()
 }
 
 /// The system ids of each check, in order.
 fn systems_of(checks: &[Check]) -> Vec<Vec<String>> {
-    checks.iter().map(|c| c.systems.clone()).collect()
+    checks.iter().map(|c| c.systems.to_vec()).collect()
 }
 
 /// The only check of `checks`.
@@ -240,8 +240,8 @@ fn scope_approved_needs_a_statement_and_checks_each() {
     ];
     let checks = run("scope_approved", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[0].subject, owned("scopes/main", "Main scope"));
-    assert_eq!(checks[1].subject, rec("scopes/lab", "Lab scope"));
+    assert_eq!(*checks[0].subject, owned("scopes/main", "Main scope"));
+    assert_eq!(*checks[1].subject, rec("scopes/lab", "Lab scope"));
     assert_eq!(
         failures(&checks),
         ["The scope statement is not approved as it stands"]
@@ -264,7 +264,7 @@ fn systems_scoped_needs_a_decision_for_every_system() {
     let checks = run("systems_scoped", &s);
     assert_eq!(passes(&checks), [true, true, false]);
     assert_eq!(titles(&checks), ["System a", "System b", "System c"]);
-    assert_eq!(checks[2].subject, s.systems[2].record);
+    assert_eq!(*checks[2].subject, s.systems[2].record);
     assert_eq!(
         systems_of(&checks),
         [strings(&["a"]), strings(&["b"]), strings(&["c"])]
@@ -302,7 +302,7 @@ fn ai_policy_needs_a_published_policy() {
     ];
     let c = only(run("ai_policy", &s));
     assert!(!c.passed, "an unpublished policy and a published procedure");
-    assert_eq!(c.subject, expected_subject);
+    assert_eq!(*c.subject, expected_subject);
     s.documents[0].published = true;
     assert!(only(run("ai_policy", &s)).passed);
 }
@@ -324,8 +324,8 @@ fn roles_assigned_needs_responsibilities_each_with_an_owner() {
     ];
     let checks = run("roles_assigned", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[0].subject, s.responsibilities[0]);
-    assert_eq!(checks[1].subject, s.responsibilities[1]);
+    assert_eq!(*checks[0].subject, s.responsibilities[0]);
+    assert_eq!(*checks[1].subject, s.responsibilities[1]);
     assert_eq!(
         failures(&checks),
         ["Nobody is accountable for this activity"]
@@ -354,7 +354,7 @@ fn systems_risk_assessed_checks_systems_in_scope_or_undecided() {
         systems_of(&checks),
         [strings(&["a"]), strings(&["b"]), strings(&["d"])]
     );
-    assert_eq!(checks[1].subject, s.systems[1].record);
+    assert_eq!(*checks[1].subject, s.systems[1].record);
     assert_eq!(
         failures(&checks),
         [
@@ -379,7 +379,7 @@ fn risks_scored_checks_every_risk_for_its_systems() {
     let checks = run("risks_scored", &s);
     assert_eq!(passes(&checks), [true, false]);
     assert_eq!(titles(&checks), ["Bias", "Drift"]);
-    assert_eq!(checks[1].subject, s.risks[1].record);
+    assert_eq!(*checks[1].subject, s.risks[1].record);
     assert_eq!(systems_of(&checks), [strings(&["a", "b"]), Vec::new()]);
     assert_eq!(failures(&checks), ["The risk is not scored"]);
 }
@@ -394,7 +394,7 @@ fn treatment_chosen_needs_an_option() {
     ];
     let checks = run("treatment_chosen", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[1].subject, s.risks[1].record);
+    assert_eq!(*checks[1].subject, s.risks[1].record);
     assert_eq!(systems_of(&checks), [strings(&["a"]), strings(&["b", "c"])]);
     assert_eq!(failures(&checks), ["No treatment option is chosen"]);
 }
@@ -444,7 +444,7 @@ fn treatments_on_track_needs_actions_and_none_overdue_for_modify_avoid_share() {
             strings(&["f"])
         ]
     );
-    assert_eq!(checks[1].subject, s.risks[1].record);
+    assert_eq!(*checks[1].subject, s.risks[1].record);
 }
 
 #[test]
@@ -473,7 +473,7 @@ fn acceptances_valid_needs_a_valid_acceptance_for_retained_risks() {
         systems_of(&checks),
         [strings(&["a"]), strings(&["b"]), Vec::new()]
     );
-    assert_eq!(checks[2].subject, s.risks[2].record);
+    assert_eq!(*checks[2].subject, s.risks[2].record);
 }
 
 #[test]
@@ -496,7 +496,7 @@ fn soa_complete_needs_a_saved_statement_with_nothing_open() {
     };
     let whole = only(run("soa_complete", &s));
     assert!(whole.passed);
-    assert_eq!(whole.subject, subject);
+    assert_eq!(*whole.subject, subject);
     for (undecided, unjustified, flagged, text) in [
         (
             1,
@@ -533,7 +533,7 @@ fn soa_complete_needs_a_saved_statement_with_nothing_open() {
         let c = only(run("soa_complete", &s));
         assert!(!c.passed, "{text}");
         assert_eq!(c.missing, text);
-        assert_eq!(c.subject, subject);
+        assert_eq!(*c.subject, subject);
     }
     s.soa = SoaFact {
         saved: false,
@@ -566,7 +566,7 @@ fn soa_approved_needs_a_saved_and_approved_statement() {
         };
         let c = only(run("soa_approved", &s));
         assert_eq!(c.passed, passed, "saved {saved}, approved {approved}");
-        assert_eq!(c.subject, subject);
+        assert_eq!(*c.subject, subject);
         assert_eq!(
             c.missing,
             "The latest Statement of Applicability is not approved"
@@ -589,7 +589,7 @@ fn impact_assessed_points_at_the_systems_impact_page() {
     let checks = run("impact_assessed", &s);
     assert_eq!(passes(&checks), [true, false]);
     assert_eq!(
-        checks[1].subject,
+        *checks[1].subject,
         Subject {
             path: "inventory/b/impact".into(),
             title: "System b".into(),
@@ -685,7 +685,7 @@ fn objectives_set_needs_objectives_each_owned_and_on_time() {
             "Past its due date and not achieved"
         ]
     );
-    assert_eq!(checks[2].subject, s.objectives[2].record);
+    assert_eq!(*checks[2].subject, s.objectives[2].record);
 }
 
 // ---------------------------------------------------------------- clause 7
@@ -727,7 +727,7 @@ fn trainings_current_needs_records_none_expired() {
             "Expired: it no longer counts"
         ]
     );
-    assert_eq!(checks[0].subject, s.trainings[0].record);
+    assert_eq!(*checks[0].subject, s.trainings[0].record);
 }
 
 #[test]
@@ -757,7 +757,7 @@ fn documents_approved_needs_documents_each_published() {
     ];
     let checks = run("documents_approved", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[1].subject, s.documents[1].record);
+    assert_eq!(*checks[1].subject, s.documents[1].record);
     assert_eq!(failures(&checks), ["No approved version is published"]);
 }
 
@@ -785,7 +785,7 @@ fn documents_reviewed_checks_published_documents_review_dates() {
     );
     assert_eq!(passes(&checks), [false, true, true, true]);
     assert_eq!(failures(&checks), ["Its review date has passed"]);
-    assert_eq!(checks[0].subject, s.documents[0].record);
+    assert_eq!(*checks[0].subject, s.documents[0].record);
 }
 
 // ---------------------------------------------------------------- clause 8
@@ -803,7 +803,7 @@ fn systems_classified_points_at_the_classification_page() {
     let checks = run("systems_classified", &s);
     assert_eq!(passes(&checks), [true, false]);
     assert_eq!(
-        checks[1].subject,
+        *checks[1].subject,
         Subject {
             path: "inventory/b/classification".into(),
             title: "System b".into(),
@@ -830,7 +830,7 @@ fn systems_owned_needs_an_owner_for_systems_in_scope() {
     s.systems = vec![a, b, c];
     let checks = run("systems_owned", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[1].subject, s.systems[1].record);
+    assert_eq!(*checks[1].subject, s.systems[1].record);
     assert_eq!(failures(&checks), ["Nobody owns this system"]);
     assert_eq!(systems_of(&checks), [strings(&["a"]), strings(&["b"])]);
 }
@@ -870,7 +870,7 @@ fn metrics_reporting_fails_stale_metrics() {
     ];
     let checks = run("metrics_reporting", &s);
     assert_eq!(passes(&checks), [true, false]);
-    assert_eq!(checks[1].subject, s.metrics[1].record);
+    assert_eq!(*checks[1].subject, s.metrics[1].record);
     assert_eq!(failures(&checks), ["No value since one was due"]);
 }
 
@@ -897,7 +897,7 @@ fn metrics_within_fails_breaches_naming_the_level() {
     ];
     let checks = run("metrics_within", &s);
     assert_eq!(passes(&checks), [true, false, false]);
-    assert_eq!(checks[1].subject, s.metrics[1].record);
+    assert_eq!(*checks[1].subject, s.metrics[1].record);
     assert_eq!(
         failures(&checks),
         [
@@ -979,7 +979,7 @@ fn audit_held_needs_a_completed_audit_within_a_year() {
         s.audits = audits;
         let c = only(run("audit_held", &s));
         assert_eq!(c.passed, held, "{why}");
-        assert_eq!(c.subject, Subject::new("audits", "Internal audit"));
+        assert_eq!(*c.subject, Subject::new("audits", "Internal audit"));
     }
 }
 
@@ -1012,7 +1012,7 @@ fn audits_on_schedule_checks_planned_audits_start_dates() {
     let checks = run("audits_on_schedule", &s);
     assert_eq!(titles(&checks), ["Late", "Today", "Later", "Undated"]);
     assert_eq!(passes(&checks), [false, true, true, true]);
-    assert_eq!(checks[0].subject, s.audits[0].record);
+    assert_eq!(*checks[0].subject, s.audits[0].record);
     assert_eq!(
         failures(&checks),
         ["Planned to start already and not started"]
@@ -1119,7 +1119,7 @@ fn programme_coverage_keeps_pace_with_the_cycle() {
         assert_eq!(c.passed, passed, "{today}: {missing}");
         assert_eq!(c.missing, missing);
         assert_eq!(
-            c.subject,
+            *c.subject,
             Subject::new("audit-programme", "Audit programme")
         );
         assert!(c.systems.is_empty());
@@ -1203,7 +1203,7 @@ fn review_held_needs_a_signed_off_review_within_a_year() {
         s.reviews = reviews;
         let c = only(run("review_held", &s));
         assert_eq!(c.passed, held, "{why}");
-        assert_eq!(c.subject, subject);
+        assert_eq!(*c.subject, subject);
     }
 }
 
@@ -1226,7 +1226,7 @@ fn reviews_on_time_checks_scheduled_reviews() {
         ["Unsaid late", "Scheduled late", "Today", "Later", "Undated"]
     );
     assert_eq!(passes(&checks), [false, false, true, true, true]);
-    assert_eq!(checks[1].subject, s.reviews[1].record);
+    assert_eq!(*checks[1].subject, s.reviews[1].record);
     assert_eq!(
         failures(&checks),
         [
@@ -1264,7 +1264,7 @@ fn nonconformities_on_time_checks_open_ones_and_counts_the_days() {
             "Actions were due 1 days ago"
         ]
     );
-    assert_eq!(checks[0].subject, s.nonconformities[0].record);
+    assert_eq!(*checks[0].subject, s.nonconformities[0].record);
     assert!(checks.iter().all(|c| c.systems.is_empty()));
 }
 
@@ -1287,7 +1287,7 @@ fn corrective_actions_on_time_skips_done_and_cancelled() {
         failures(&checks),
         ["Was due 30 days ago", "Was due 2 days ago"]
     );
-    assert_eq!(checks[0].subject, s.corrective_actions[0].record);
+    assert_eq!(*checks[0].subject, s.corrective_actions[0].record);
 }
 
 // ---------------------------------------------------------------- controls
@@ -1298,12 +1298,12 @@ fn control_rules_fall_back_to_the_soa_row_without_a_record() {
     c.record = None;
     let fallback = Subject::new("soa", "A.6.2.4 AI system design");
     for rule in CONTROL_RULES {
-        assert_eq!((rule.run)(&c).subject, fallback, "{}", rule.id);
+        assert_eq!(*(rule.run)(&c).subject, fallback, "{}", rule.id);
     }
     let with_record = control("A.6.2.4");
     for rule in CONTROL_RULES {
         assert_eq!(
-            (rule.run)(&with_record).subject,
+            *(rule.run)(&with_record).subject,
             owned("controls/A.6.2.4", "A.6.2.4 design"),
             "{}",
             rule.id
@@ -1336,7 +1336,7 @@ fn control_implemented_names_the_status() {
     let mut c = control("A.6.2.4");
     let done = run_control("control_implemented", &c);
     assert!(done.passed);
-    assert_eq!(done.subject, c.record.clone().unwrap_or_default());
+    assert_eq!(*done.subject, c.record.clone().unwrap_or_default());
     for (status, missing) in [
         ("in_progress", "Not implemented (status: in progress)"),
         ("", "Not implemented (status: not recorded)"),
@@ -1393,7 +1393,7 @@ fn control_evidenced_needs_current_evidence() {
         if let Some(missing) = missing {
             assert_eq!(check.missing, missing);
         }
-        assert_eq!(check.subject, c.record.clone().unwrap_or_default());
+        assert_eq!(*check.subject, c.record.clone().unwrap_or_default());
         assert!(check.systems.is_empty());
     }
 }
