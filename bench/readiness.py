@@ -11,8 +11,10 @@ with the release binary:
      (`concerns`) and evidence spread over the Annex A controls
      (`evidence_for`), posted --link-clients at a time;
   2. GET .../readiness (JSON) and the dashboard page /w/{ws}, each first
-     --cold (10) times right after a change (one risk's description edited:
-     readiness is computed afresh), then --requests (30) times while nothing
+     --cold (10) times right after each of three changes (a risk's description
+     edited: readiness reads that risk again, the rest of the snapshot kept; a
+     risk's likelihood edited: the heat map is counted again too; a system's
+     description edited: everything is gathered afresh), then --requests (30) times while nothing
      changes (kept under the history number and the day); baseline: GET
      /healthz the same way;
   3. `aims report gap --format pdf` for the demo organisation (loaded by
@@ -97,9 +99,11 @@ class ReadinessBench(ev.EvidenceBench):
         res["risks_s"] = time.perf_counter() - t
         res["evidence"] = self.import_evidence(ws, 0, a.items, datetime.date.today())
         inv.log(f"seeded {a.systems} systems, {a.risks} risks, {a.items} evidence items")
-        systems = [i for i, _ in self.ids(ws, "systems")]
+        system_rows = self.ids(ws, "systems")
+        systems = [i for i, _ in system_rows]
         risks = self.ids(ws, "risks")
         self.risk = risks[0]
+        self.system = system_rows[0]
         rnd = random.Random(a.seed)
         half = a.links // 2
         concerns = [(risks[i % len(risks)][0], systems[i % len(systems)]) for i in range(half)]
@@ -112,34 +116,53 @@ class ReadinessBench(ev.EvidenceBench):
         inv.log(f"linked: {res['concerns']['links']} concerns, {res['evidence_links']['links']} evidence_for")
         return res
 
-    def change(self, ws):
-        """One risk's description edited: a history event, so readiness is computed afresh."""
-        rid, version = self.risk
+    # The changes made before each read "after a change": a risk's description (the
+    # snapshot kept, that risk read again; the heat map kept), a risk's likelihood (the
+    # heat map counted again too) and a system's deployment context (everything gathered afresh).
+    CHANGES = ("risk text", "risk score", "system text")
+
+    def change(self, ws, what="risk text"):
+        """One record edited: a history event, so readiness is brought up to date."""
         self.touches += 1
-        body = json.dumps({"version": version, "description": f"Reviewed again ({self.touches})."}).encode()
-        status, data, _ = self.request("PUT", f"/api/v1/workspaces/{ws}/risks/{rid}", self.tokens[ws], body,
+        if what == "system text":
+            kind, (rid, version) = "systems", self.system
+            fields = {"deployment_context": f"Reviewed again ({self.touches})."}
+        elif what == "risk score":
+            kind, (rid, version) = "risks", self.risk
+            fields = {"inherent_likelihood": 1 + self.touches % 5}
+        else:
+            kind, (rid, version) = "risks", self.risk
+            fields = {"description": f"Reviewed again ({self.touches})."}
+        body = json.dumps({"version": version, **fields}).encode()
+        status, data, _ = self.request("PUT", f"/api/v1/workspaces/{ws}/{kind}/{rid}", self.tokens[ws], body,
                                        "application/json")
         if status != 200:
-            raise RuntimeError(f"PUT risk: HTTP {status}: {data[:300]!r}")
-        self.risk = (rid, json.loads(data)["version"])
+            raise RuntimeError(f"PUT {kind}: HTTP {status}: {data[:300]!r}")
+        edited = (rid, json.loads(data)["version"])
+        if kind == "systems":
+            self.system = edited
+        else:
+            self.risk = edited
 
     def reads(self, ws):
         a, token = self.a, self.tokens[ws]
-        out = {"healthz": self.timed("/healthz", a.requests)}
-        cold = {"readiness": [], "dashboard": []}
-        for _ in range(a.cold):
-            for k, path, kw in [("readiness", f"/api/v1/workspaces/{ws}/readiness", {"token": token}),
-                                ("dashboard", f"/w/{ws}", {"cookie": self.cookie})]:
-                self.change(ws)
-                status, data, dt = self.get(path, **kw)
-                if status != 200:
-                    raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
-                cold[k].append(dt)
-                if k == "readiness":
-                    out["score"] = json.loads(data)["overall"]["percent"]
-                    out["gaps"] = len(json.loads(data)["gaps"])
-        out["cold"] = {k: {"median_ms": statistics.median(v) * 1000, "max_ms": max(v) * 1000}
-                       for k, v in cold.items()}
+        out = {"healthz": self.timed("/healthz", a.requests), "cold_by_change": {}}
+        for what in self.CHANGES:
+            cold = {"readiness": [], "dashboard": []}
+            for _ in range(a.cold):
+                for k, path, kw in [("readiness", f"/api/v1/workspaces/{ws}/readiness", {"token": token}),
+                                    ("dashboard", f"/w/{ws}", {"cookie": self.cookie})]:
+                    self.change(ws, what)
+                    status, data, dt = self.get(path, **kw)
+                    if status != 200:
+                        raise RuntimeError(f"GET {path}: HTTP {status}: {data[:300]!r}")
+                    cold[k].append(dt)
+                    if k == "readiness":
+                        out["score"] = json.loads(data)["overall"]["percent"]
+                        out["gaps"] = len(json.loads(data)["gaps"])
+            out["cold_by_change"][what] = {k: {"median_ms": statistics.median(v) * 1000,
+                                                "max_ms": max(v) * 1000} for k, v in cold.items()}
+        out["cold"] = out["cold_by_change"][self.CHANGES[0]]
         out["warm"] = self.timed_together({
             "readiness": (f"/api/v1/workspaces/{ws}/readiness", {"token": token}),
             "dashboard": (f"/w/{ws}", {"cookie": self.cookie})}, a.requests)
@@ -252,11 +275,16 @@ def report(backend, a, res):
     r = res["reads"]
     print(f"  score {r['score']} %, {r['gaps']:,} gaps")
     for k in ("readiness", "dashboard"):
-        cold, warm = r["cold"][k], r["warm"][k]
-        ok = cold["median_ms"] < 100 and warm["median_ms"] < 100
+        warm = r["warm"][k]
+        ok = warm["p50_ms"] < 100
         missed |= not ok
-        print(f"  {k:<10} first after a change: median {cold['median_ms']:.1f} ms (max {cold['max_ms']:.1f}); "
-              f"again: p50 {warm['p50_ms']:.1f} / p99 {warm['p99_ms']:.1f} ms  budget < 100 ms: {inv.verdict(ok)}")
+        print(f"  {k:<10} read again while nothing changes: p50 {warm['p50_ms']:.1f} / p99 {warm['p99_ms']:.1f} ms"
+              f"  budget < 100 ms: {inv.verdict(ok)}")
+        for what, cold in r["cold_by_change"].items():
+            ok = cold[k]["median_ms"] < 100
+            missed |= not ok
+            print(f"  {k:<10} first after a {what} edit: median {cold[k]['median_ms']:.1f} ms "
+                  f"(max {cold[k]['max_ms']:.1f})  budget < 100 ms: {inv.verdict(ok)}")
     print(f"  baseline /healthz p50 {r['healthz']['x']['p50_ms']:.2f} ms" if "x" in r["healthz"]
           else f"  baseline /healthz p50 {r['healthz']['p50_ms']:.2f} ms")
     if "pack" in res:

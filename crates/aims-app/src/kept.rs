@@ -27,11 +27,76 @@ impl<K: PartialEq, T> Kept<K, T> {
             .map(|(_, v)| Arc::clone(v))
     }
 
+    /// Whatever is kept for `workspace_id`, with the key it is kept under
+    /// (for results brought up to date from what changed since).
+    pub(crate) fn latest(&self, workspace_id: &str) -> Option<(K, Arc<T>)>
+    where
+        K: Clone,
+    {
+        let kept = self.kept.lock().ok()?;
+        kept.get(workspace_id)
+            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+    }
+
     /// Keeps `value` for `workspace_id` under `key`, replacing what was kept.
     pub(crate) fn put(&self, workspace_id: &str, key: K, value: Arc<T>) {
         if let Ok(mut kept) = self.kept.lock() {
             kept.insert(workspace_id.to_owned(), (key, value));
         }
+    }
+}
+
+/// A record's edit since a kept result: its id and each changed field's
+/// `[old, new]` values (the history event's change).
+pub(crate) struct Edit {
+    pub record_type: String,
+    pub id: String,
+    pub change: serde_json::Map<String, serde_json::Value>,
+}
+
+/// At most this many changes since a kept result are applied to it; more,
+/// and the result is worked out afresh.
+const EDITS_LIMIT: i64 = 64;
+
+impl crate::App {
+    /// The edits of records of the `record_types` made in the workspace after
+    /// history number `seq`, oldest first, when nothing else happened since
+    /// (no other kind changed, nothing created, deleted, linked or approved)
+    /// and there are few: a kept result that depends on nothing else can be
+    /// brought up to date from them. `None`: work it out afresh.
+    pub(crate) async fn edits_since(
+        &self,
+        workspace_id: &str,
+        seq: Option<i64>,
+        record_types: &[&str],
+    ) -> crate::Result<Option<Vec<Edit>>> {
+        let Some(seq) = seq else {
+            return Ok(None);
+        };
+        let changes = {
+            let mut c = self.store.conn().await?;
+            c.conn()
+                .history_changes_since(workspace_id, seq, EDITS_LIMIT + 1)
+                .await?
+        };
+        if changes.len() > usize::try_from(EDITS_LIMIT).unwrap_or(0) {
+            return Ok(None);
+        }
+        let mut edits = Vec::with_capacity(changes.len());
+        for (action, kind, id, change) in changes {
+            if action != "update" || !record_types.contains(&kind.as_str()) {
+                return Ok(None);
+            }
+            let Ok(serde_json::Value::Object(change)) = serde_json::from_str(&change) else {
+                return Ok(None);
+            };
+            edits.push(Edit {
+                record_type: kind,
+                id,
+                change,
+            });
+        }
+        Ok(Some(edits))
     }
 }
 
@@ -56,5 +121,8 @@ mod tests {
         );
         k.put("w", (Some(2), "d".into()), Arc::new(8));
         assert!(k.get("w", &(Some(1), "d".into())).is_none(), "replaced");
+        let (key, value) = k.latest("w").expect("kept");
+        assert_eq!((key, *value), ((Some(2), "d".to_owned()), 8));
+        assert!(k.latest("v").is_none());
     }
 }

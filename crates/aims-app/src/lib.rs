@@ -170,6 +170,7 @@ pub struct App {
     heat_maps: Arc<risks::HeatMapCache>,
     soa_facts: Arc<soa_facts::SoaFactsCache>,
     readiness_kept: Arc<readiness::ReadinessCache>,
+    readiness_base: Arc<readiness::SnapshotCache>,
     /// Where the pack signing key is kept (created on first use).
     pack_key_file: Option<std::path::PathBuf>,
     /// Packs made for downloads at once (each writes a whole copy to disk).
@@ -198,6 +199,7 @@ impl App {
             heat_maps: Arc::default(),
             soa_facts: Arc::default(),
             readiness_kept: Arc::default(),
+            readiness_base: Arc::default(),
             pack_key_file: None,
             pack_builds: Arc::new(tokio::sync::Semaphore::new(2)),
             blobs: None,

@@ -25,8 +25,17 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+/// The kind of a risk's treatment actions.
+const ACTIONS: &str = "risk-actions";
+
 /// Each workspace's readiness, kept under its latest history number and the day.
 pub(crate) type ReadinessCache = crate::kept::Kept<(Option<i64>, String), Readiness>;
+
+/// The snapshot each workspace's readiness was last judged on, under the
+/// history number read before it was gathered and the day: after a change
+/// that only edited risks, those risks are read again and the rest of the
+/// big parts (every risk, every system) is taken from it.
+pub(crate) type SnapshotCache = crate::kept::Kept<(Option<i64>, String), Snapshot>;
 
 /// One day's overall score, for the trend.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,10 +104,15 @@ impl App {
         if let Some(hit) = self.readiness_kept.get(&ws.workspace.id, &key) {
             return Ok(hit);
         }
-        let snapshot = self.readiness_snapshot(ws).await?;
+        let snapshot = match self.edited_since_kept(ws, &key).await? {
+            Some((base, edited)) => self.gather(ws, Some((&base, &edited))).await?,
+            None => self.gather(ws, None).await?,
+        };
         let mut lap = Lap::new("readiness");
         let readiness = Arc::new(assess(&snapshot));
         lap.mark("assess");
+        self.readiness_base
+            .put(&ws.workspace.id, key.clone(), Arc::new(snapshot));
         {
             let mut c = self.store.conn().await?;
             c.conn()
@@ -133,11 +147,56 @@ impl App {
 
     /// Everything readiness reads, as of today.
     pub async fn readiness_snapshot(&self, ws: &Scope) -> Result<Snapshot> {
+        self.gather(ws, None).await
+    }
+
+    /// The risks and systems edited since the snapshot kept for the
+    /// workspace, with that snapshot, when nothing else changed since (the
+    /// day neither): a record's update writes only its own row, and a risk's
+    /// or a system's fields feed only its own fact and the statement's
+    /// (gathered afresh anyway). `None`: gather everything.
+    async fn edited_since_kept(
+        &self,
+        ws: &Scope,
+        key: &(Option<i64>, String),
+    ) -> Result<Option<(Arc<Snapshot>, Edited)>> {
+        let Some(((seq, day), base)) = self.readiness_base.latest(&ws.workspace.id) else {
+            return Ok(None);
+        };
+        if day != key.1 || key.0 < seq {
+            return Ok(None);
+        }
+        let risks = crate::risks::risks_kind().record_type;
+        let systems = crate::systems_kind().record_type;
+        let Some(edits) = self
+            .edits_since(&ws.workspace.id, seq, &[risks, systems])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut edited = Edited::default();
+        for e in edits {
+            if e.record_type == risks {
+                edited.risks.push(e.id);
+            } else {
+                edited.systems.push(e.id);
+            }
+        }
+        for ids in [&mut edited.risks, &mut edited.systems] {
+            ids.sort();
+            ids.dedup();
+        }
+        Ok(Some((base, edited)))
+    }
+
+    /// Gathers the snapshot; with `reuse`, the systems and risks come from
+    /// a kept snapshot with the edited ones read again.
+    async fn gather(&self, ws: &Scope, reuse: Option<(&Snapshot, &Edited)>) -> Result<Snapshot> {
         let mut lap = Lap::new("readiness snapshot");
         let catalog = self.catalog().await?;
         let today = self.today();
         let wid = &ws.workspace.id;
-        let (members, concerns, treated_by, doc_versions, classifications) = {
+        let (members, doc_versions) = {
             let mut c = self.store.conn().await?;
             let mut conn = c.conn();
             let members: HashMap<String, String> = conn
@@ -148,13 +207,10 @@ impl App {
                 .collect();
             (
                 members,
-                conn.links_by_relation(wid, "concerns").await?,
-                conn.links_by_relation(wid, "treated_by").await?,
                 conn.versions_of_workspace(Versioned::Document, wid).await?,
-                conn.classifications_latest_of_workspace(wid).await?,
             )
         };
-        lap.mark("links");
+        lap.mark("members, document versions");
         let read = Reader { members: &members };
         let every = crate::ListRequest::default();
         let all = |k: &'static Kind| self.all_records(ws, k, &every);
@@ -222,109 +278,6 @@ impl App {
         self.readiness_soa(ws, &mut s).await?;
 
         lap.mark("soa");
-        // Systems: scope, classification, impact assessment, risks, obligations.
-        let systems_kind = crate::systems_kind();
-        let impacts: HashMap<String, crate::ImpactStatus> = self
-            .impact_statuses(ws)
-            .await?
-            .into_iter()
-            .map(|i| (i.system_id.clone(), i))
-            .collect();
-        let mut risks_of_system: HashMap<&str, usize> = HashMap::new();
-        let mut systems_of_risk: HashMap<&str, Vec<String>> = HashMap::new();
-        for (risk, system) in &concerns {
-            *risks_of_system.entry(system).or_default() += 1;
-            systems_of_risk
-                .entry(risk)
-                .or_default()
-                .push(system.clone());
-        }
-        let mut articles_of: HashMap<&str, Vec<u32>> = HashMap::new();
-        for row in &classifications {
-            if let Ok(c) =
-                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
-            {
-                articles_of.insert(row.system_id.as_str(), c.obligation_articles);
-            }
-        }
-        for r in all(systems_kind).await? {
-            let impact = impacts.get(&r.id);
-            let in_scope = match r.fields.get("in_scope") {
-                Some(Value::Bool(b)) => Some(*b),
-                _ => None,
-            };
-            s.systems.push(SystemFact {
-                id: r.id.clone(),
-                record: read.record(systems_kind, &r),
-                in_scope,
-                tier: impact.and_then(|i| i.eu_ai_act_tier.clone()),
-                risks: risks_of_system.get(r.id.as_str()).copied().unwrap_or(0),
-                impact_current: impact.is_some_and(|i| !i.needs_assessment()),
-                impact_note: impact.map_or_else(|| "never assessed".to_owned(), impact_note),
-                obligations: articles_of
-                    .get(r.id.as_str())
-                    .map(|a| obligations(&catalog, a))
-                    .unwrap_or_default(),
-            });
-        }
-
-        lap.mark("systems");
-        // Risks: scored, treated, accepted.
-        let risks_kind = crate::risks::risks_kind();
-        let actions_kind = kind_of("risk-actions");
-        let actions: HashMap<String, (String, Option<String>)> = all(actions_kind)
-            .await?
-            .into_iter()
-            .map(|a| {
-                let status = text(&a.fields, "status").to_owned();
-                (a.id, (status, date(&a.fields, "due")))
-            })
-            .collect();
-        let mut actions_of: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (risk, action) in &treated_by {
-            actions_of.entry(risk).or_default().push(action);
-        }
-        let acceptances: HashMap<String, bool> = self
-            .risk_acceptance_statuses(ws)
-            .await?
-            .into_iter()
-            .map(|(id, (_, status))| {
-                (
-                    id,
-                    matches!(status, aims_domain::risk::AcceptanceStatus::Valid),
-                )
-            })
-            .collect();
-        // Only the two facets readiness reads, from the records' index rows.
-        let risk_rows = {
-            let mut c = self.store.conn().await?;
-            c.conn()
-                .facet_texts(wid, risks_kind.record_type, &["inherent_band", "treatment"])
-                .await?
-        };
-        for r in risk_rows {
-            let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
-            let overdue = mine
-                .iter()
-                .filter_map(|a| actions.get(*a))
-                .filter(|(status, due)| {
-                    !matches!(status.as_str(), "done" | "cancelled")
-                        && due.as_deref().is_some_and(|d| d < today.as_str())
-                })
-                .count();
-            let band = r.values[0].as_deref().unwrap_or("");
-            s.risks.push(RiskFact {
-                record: read.subject(risks_kind, &r.id, &r.title, r.owner_id.as_deref()),
-                assessed: !band.is_empty() && band != "not_assessed",
-                treatment: r.values[1].clone().unwrap_or_default(),
-                actions: mine.iter().filter(|a| actions.contains_key(**a)).count(),
-                actions_overdue: overdue,
-                acceptance_valid: acceptances.get(&r.id).copied(),
-                systems: systems_of_risk.remove(r.id.as_str()).unwrap_or_default(),
-            });
-        }
-
-        lap.mark("risks");
         s.metrics = self
             .metric_standings(ws)
             .await?
@@ -380,7 +333,268 @@ impl App {
             .map(|r| read.dated(&TRAININGS, r, "expires_on"))
             .collect();
         lap.mark("programme, reviews, nonconformities, trainings");
+
+        match reuse {
+            Some((base, edited)) => {
+                s.systems = base.systems.clone();
+                for id in &edited.systems {
+                    let fresh = self
+                        .system_facts(ws, &read, &catalog, Some(id))
+                        .await?
+                        .pop();
+                    replace(&mut s.systems, |f| f.id == *id, fresh);
+                }
+                s.risks = base.risks.clone();
+                let page = crate::risks::risks_kind().page;
+                for id in &edited.risks {
+                    let path = format!("{page}/{id}");
+                    let fresh = self.risk_facts(ws, &read, Some(id)).await?.pop();
+                    replace(&mut s.risks, |f| f.record.path == path, fresh);
+                }
+                lap.mark("risks and systems edited since");
+            }
+            None => {
+                s.systems = self.system_facts(ws, &read, &catalog, None).await?;
+                lap.mark("systems");
+                s.risks = self.risk_facts(ws, &read, None).await?;
+                lap.mark("risks");
+            }
+        }
         Ok(s)
+    }
+
+    /// Systems' facts: scope, classification, impact assessment, risks,
+    /// obligations. Every system (in the register's order), or with `only`
+    /// just that one (none when it is gone).
+    async fn system_facts(
+        &self,
+        ws: &Scope,
+        read: &Reader<'_>,
+        catalog: &Catalog,
+        only: Option<&str>,
+    ) -> Result<Vec<SystemFact>> {
+        let wid = &ws.workspace.id;
+        let systems_kind = crate::systems_kind();
+        let (systems, concerns, classifications, impacts) = match only {
+            None => {
+                let (concerns, classifications) = {
+                    let mut c = self.store.conn().await?;
+                    let mut conn = c.conn();
+                    (
+                        conn.links_by_relation(wid, "concerns").await?,
+                        conn.classifications_latest_of_workspace(wid).await?,
+                    )
+                };
+                let impacts = self.impact_statuses(ws).await?;
+                let every = crate::ListRequest::default();
+                let systems = self.all_records(ws, systems_kind, &every).await?;
+                (systems, concerns, classifications, impacts)
+            }
+            Some(id) => {
+                let mut c = self.store.conn().await?;
+                let Some(system) = c
+                    .conn()
+                    .record_get(wid, systems_kind.record_type, id)
+                    .await?
+                else {
+                    return Ok(Vec::new());
+                };
+                let concerns: Vec<(String, String)> = c
+                    .conn()
+                    .links_of(wid, id)
+                    .await?
+                    .into_iter()
+                    .filter(|l| l.relation == "concerns" && l.to_id == id)
+                    .map(|l| (l.from_id, l.to_id))
+                    .collect();
+                let classifications = c
+                    .conn()
+                    .classification_latest(wid, id)
+                    .await?
+                    .into_iter()
+                    .collect();
+                drop(c);
+                let impact = match self.impact_assessment(ws, id).await {
+                    // Deleted since it was read: it is gone next time.
+                    Err(crate::AppError::NotFound(_)) => return Ok(Vec::new()),
+                    other => other?.0,
+                };
+                (vec![system], concerns, classifications, vec![impact])
+            }
+        };
+        let impacts: HashMap<String, crate::ImpactStatus> = impacts
+            .into_iter()
+            .map(|i| (i.system_id.clone(), i))
+            .collect();
+        let mut risks_of_system: HashMap<&str, usize> = HashMap::new();
+        for (_, system) in &concerns {
+            *risks_of_system.entry(system).or_default() += 1;
+        }
+        let mut articles_of: HashMap<&str, Vec<u32>> = HashMap::new();
+        for row in &classifications {
+            if let Ok(c) =
+                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
+            {
+                articles_of.insert(row.system_id.as_str(), c.obligation_articles);
+            }
+        }
+        Ok(systems
+            .iter()
+            .map(|r| {
+                let impact = impacts.get(&r.id);
+                let in_scope = match r.fields.get("in_scope") {
+                    Some(Value::Bool(b)) => Some(*b),
+                    _ => None,
+                };
+                SystemFact {
+                    id: r.id.clone(),
+                    record: read.record(systems_kind, r),
+                    in_scope,
+                    tier: impact.and_then(|i| i.eu_ai_act_tier.clone()),
+                    risks: risks_of_system.get(r.id.as_str()).copied().unwrap_or(0),
+                    impact_current: impact.is_some_and(|i| !i.needs_assessment()),
+                    impact_note: impact.map_or_else(|| "never assessed".to_owned(), impact_note),
+                    obligations: articles_of
+                        .get(r.id.as_str())
+                        .map(|a| obligations(catalog, a))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    /// Risks' facts: scored, treated, accepted, the systems they concern.
+    /// Every risk (ordered by id), or with `only` just that one (none when
+    /// it is gone), read through its own links.
+    async fn risk_facts(
+        &self,
+        ws: &Scope,
+        read: &Reader<'_>,
+        only: Option<&str>,
+    ) -> Result<Vec<RiskFact>> {
+        let wid = &ws.workspace.id;
+        let today = self.today();
+        let risks_kind = crate::risks::risks_kind();
+        let actions_kind = kind(ACTIONS).unwrap_or(&aims_domain::record::KINDS[0]);
+        // Only the two facets readiness reads, from the records' index rows.
+        let (rows, treated_by, concerns) = {
+            let mut c = self.store.conn().await?;
+            let mut conn = c.conn();
+            let rows = conn
+                .facet_texts(
+                    wid,
+                    risks_kind.record_type,
+                    &["inherent_band", "treatment"],
+                    only,
+                )
+                .await?;
+            match only {
+                None => (
+                    rows,
+                    conn.links_by_relation(wid, "treated_by").await?,
+                    conn.links_by_relation(wid, "concerns").await?,
+                ),
+                Some(id) => {
+                    let links = conn.links_of(wid, id).await?;
+                    let from = |relation: &str| -> Vec<(String, String)> {
+                        links
+                            .iter()
+                            .filter(|l| l.relation == relation && l.from_id == id)
+                            .map(|l| (l.from_id.clone(), l.to_id.clone()))
+                            .collect()
+                    };
+                    (rows, from("treated_by"), from("concerns"))
+                }
+            }
+        };
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let actions: HashMap<String, (String, Option<String>)> = match only {
+            None => {
+                self.all_records(ws, actions_kind, &Default::default())
+                    .await?
+            }
+            Some(_) => {
+                let mut c = self.store.conn().await?;
+                let mut found = Vec::new();
+                for (_, action) in &treated_by {
+                    if let Some(a) = c
+                        .conn()
+                        .record_get(wid, actions_kind.record_type, action)
+                        .await?
+                    {
+                        found.push(a);
+                    }
+                }
+                found
+            }
+        }
+        .into_iter()
+        .map(|a| {
+            let status = text(&a.fields, "status").to_owned();
+            (a.id, (status, date(&a.fields, "due")))
+        })
+        .collect();
+        let mut actions_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (risk, action) in &treated_by {
+            actions_of.entry(risk).or_default().push(action);
+        }
+        let mut systems_of_risk: HashMap<&str, Vec<String>> = HashMap::new();
+        for (risk, system) in &concerns {
+            systems_of_risk
+                .entry(risk)
+                .or_default()
+                .push(system.clone());
+        }
+        let valid = |status: &aims_domain::risk::AcceptanceStatus| {
+            matches!(status, aims_domain::risk::AcceptanceStatus::Valid)
+        };
+        let acceptances: HashMap<String, bool> = match only {
+            None => self
+                .risk_acceptance_statuses(ws)
+                .await?
+                .into_iter()
+                .map(|(id, (_, status))| (id, valid(&status)))
+                .collect(),
+            Some(id) => match self.risk_acceptances(ws, id).await {
+                // Deleted since its row was read: it is gone next time.
+                Err(crate::AppError::NotFound(_)) => HashMap::new(),
+                other => other?
+                    .first()
+                    .map(|newest| (id.to_owned(), valid(&newest.status)))
+                    .into_iter()
+                    .collect(),
+            },
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
+                let overdue = mine
+                    .iter()
+                    .filter_map(|a| actions.get(*a))
+                    .filter(|(status, due)| {
+                        !matches!(status.as_str(), "done" | "cancelled")
+                            && due.as_deref().is_some_and(|d| d < today.as_str())
+                    })
+                    .count();
+                let band = r.values[0].as_deref().unwrap_or("");
+                RiskFact {
+                    record: read.subject(risks_kind, &r.id, &r.title, r.owner_id.as_deref()),
+                    assessed: !band.is_empty() && band != "not_assessed",
+                    treatment: r.values[1].clone().unwrap_or_default(),
+                    actions: mine.iter().filter(|a| actions.contains_key(**a)).count(),
+                    actions_overdue: overdue,
+                    acceptance_valid: acceptances.get(&r.id).copied(),
+                    systems: {
+                        let mut ids = systems_of_risk.remove(r.id.as_str()).unwrap_or_default();
+                        ids.sort_unstable();
+                        ids
+                    },
+                }
+            })
+            .collect())
     }
 
     /// The statement as it stands and its Annex A controls not excluded,
@@ -434,6 +648,28 @@ impl App {
             });
         }
         Ok(())
+    }
+}
+
+/// The risks and systems edited since a kept snapshot (ids, each once).
+#[derive(Default)]
+struct Edited {
+    risks: Vec<String>,
+    systems: Vec<String>,
+}
+
+/// Puts `fresh` in place of the fact `is` finds, or drops that fact when
+/// the record is gone. An edit creates nothing, so a fact not found stays
+/// out (a snapshot gathered after the record was deleted and made again
+/// already holds it).
+fn replace<T>(facts: &mut Vec<T>, is: impl Fn(&T) -> bool, fresh: Option<T>) {
+    if let Some(at) = facts.iter().position(is) {
+        match fresh {
+            Some(f) => facts[at] = f,
+            None => {
+                facts.remove(at);
+            }
+        }
     }
 }
 

@@ -261,6 +261,32 @@ impl App {
         if let Some(hit) = self.heat_maps.get(&ws.workspace.id, &seq) {
             return Ok((*hit).clone());
         }
+        // Risks edited since the kept map without touching a likelihood or
+        // an impact (their text, owner, treatment), and systems edited, leave
+        // it as it is.
+        if let Some((kept_seq, kept)) = self.heat_maps.latest(&ws.workspace.id) {
+            let levels = Which::ALL.map(|which| {
+                let [l, i, _, _] = field_names(which);
+                [l, i]
+            });
+            let untouched = self
+                .edits_since(
+                    &ws.workspace.id,
+                    kept_seq,
+                    &[risks_kind().record_type, crate::systems_kind().record_type],
+                )
+                .await?
+                .is_some_and(|edits| {
+                    edits
+                        .iter()
+                        .all(|e| levels.iter().flatten().all(|f| !e.change.contains_key(*f)))
+                });
+            if untouched && kept_seq <= seq {
+                self.heat_maps
+                    .put(&ws.workspace.id, seq, std::sync::Arc::clone(&kept));
+                return Ok((*kept).clone());
+            }
+        }
         let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
         // Counted by the database in one scan, every assessment at once.
         let pairs = Which::ALL.map(|which| {

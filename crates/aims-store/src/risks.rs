@@ -216,24 +216,31 @@ impl Conn<'_> {
     /// choice), ordered by id. Read from the narrow index rows joined to
     /// each record's title and owner, so no record's JSON is read or parsed
     /// (what readiness reads of 20,000 risks).
+    /// With `only`, just that record (none when it is not of the kind).
     pub async fn facet_texts(
         &mut self,
         workspace_id: &str,
         record_type: &str,
         fields: &[&str],
+        only: Option<&str>,
     ) -> Result<Vec<FieldTexts>> {
-        const FROM: &str = "FROM record_index i JOIN records r ON r.id = i.id
-                            WHERE i.workspace_id = $1 AND i.kind = $2";
+        let from = format!(
+            "FROM record_index i JOIN records r ON r.id = i.id
+             WHERE i.workspace_id = $1 AND i.kind = $2{}",
+            if only.is_some() { " AND i.id = $3" } else { "" }
+        );
         let rows: Vec<(String, String, Option<String>, String)> = match self {
             Conn::Sqlite(c) => {
                 let sql = format!(
-                    "SELECT COALESCE(json_group_array(json_array(i.id, r.title, r.owner_id, i.facets)), '[]') {FROM}"
+                    "SELECT COALESCE(json_group_array(json_array(i.id, r.title, r.owner_id, i.facets)), '[]') {from}"
                 );
-                let text: String = sqlx::query_scalar(&sql)
+                let mut q = sqlx::query_scalar(&sql)
                     .bind(workspace_id)
-                    .bind(record_type)
-                    .fetch_one(&mut **c)
-                    .await?;
+                    .bind(record_type);
+                if let Some(id) = only {
+                    q = q.bind(id);
+                }
+                let text: String = q.fetch_one(&mut **c).await?;
                 let mut rows: Vec<(String, String, Option<String>, String)> =
                     crate::conn::json_rows(&text)?;
                 rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -241,12 +248,12 @@ impl Conn<'_> {
             }
             Conn::Postgres(c) => {
                 let sql =
-                    format!("SELECT i.id, r.title, r.owner_id, i.facets {FROM} ORDER BY i.id");
-                sqlx::query_as(&sql)
-                    .bind(workspace_id)
-                    .bind(record_type)
-                    .fetch_all(&mut **c)
-                    .await?
+                    format!("SELECT i.id, r.title, r.owner_id, i.facets {from} ORDER BY i.id");
+                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
+                if let Some(id) = only {
+                    q = q.bind(id);
+                }
+                q.fetch_all(&mut **c).await?
             }
         };
         Ok(rows

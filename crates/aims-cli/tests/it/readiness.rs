@@ -438,3 +438,170 @@ async fn risks_are_read_for_their_score_treatment_and_owner() {
         "{gaps:?}"
     );
 }
+
+/// After a change that only edited risks or systems, readiness reads those
+/// again and takes every other risk and system from the snapshot it kept:
+/// the reading must be the one gathered afresh, whatever the edit touched
+/// (score, treatment, title, owner, an acceptance it voids, scope).
+#[tokio::test]
+async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() {
+    use crate::helpers::Caller;
+    let t = TestApp::new().await;
+    let manager = Caller::new(&t, "manager").await;
+    let c = Caller::new(&t, "contributor").await;
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    let (_, sys) = c
+        .post(
+            "/systems",
+            json!({"name": "Triage bot", "purpose": "Sorts tickets"}),
+        )
+        .await;
+    let (_, other) = c
+        .post(
+            "/systems",
+            json!({"name": "Scorer", "purpose": "Scores leads"}),
+        )
+        .await;
+    let mut risks = Vec::new();
+    for (n, body) in [
+        json!({"title": "Bare risk"}),
+        json!({"title": "Prompt injection", "inherent_likelihood": 4, "inherent_impact": 4,
+               "residual_likelihood": 2, "residual_impact": 2, "treatment": "retain"}),
+        json!({"title": "Drift", "inherent_likelihood": 2, "inherent_impact": 3, "treatment": "modify"}),
+        json!({"title": "Leakage", "treatment": "avoid", "owner": "ada@example.org"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (s, r) = c.post("/risks", body).await;
+        assert_eq!(s, 201, "{r}");
+        let to = if n % 2 == 0 { id(&sys) } else { id(&other) };
+        let (s, _) = c
+            .post(&format!("/risks/{}/links", id(&r)), json!({"relation": "concerns", "to": to}))
+            .await;
+        assert_eq!(s, 201);
+        risks.push(id(&r));
+    }
+    let (_, action) = c
+        .post(
+            "/risk-actions",
+            json!({"title": "Retrain monthly", "due": "2001-01-01"}),
+        )
+        .await;
+    let (s, _) = c
+        .post(
+            &format!("/risks/{}/links", risks[2]),
+            json!({"relation": "treated_by", "to": id(&action)}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, a) = manager
+        .post(
+            &format!("/risks/{}/acceptance", risks[1]),
+            json!({"version": 1, "reason": "Filters in place", "expires_on": "2999-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{a}");
+
+    let scope = t.scope("acme").await;
+    let fresh = || async {
+        let s = t.app.readiness_snapshot(&scope).await.unwrap();
+        serde_json::to_value(aims_app::domain::readiness::assess(&s)).unwrap()
+    };
+    let (_, first) = c.get("/readiness").await;
+    assert_eq!(first, fresh().await);
+    let gaps_of = |r: &Value, risk: &str| -> Vec<String> {
+        let path = format!("risks/{risk}");
+        let mut v: Vec<String> = r["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["subject"]["path"] == path.as_str())
+            .map(|g| g["rule"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        gaps_of(&first, &risks[0]),
+        ["risks_scored", "treatment_chosen"]
+    );
+    assert!(gaps_of(&first, &risks[1]).is_empty(), "accepted: {first}");
+
+    // Each step edits risks only; the reading after it is compared with one
+    // gathered afresh, and with what the user should see.
+    let (s, r0) = c
+        .put(&format!("/risks/{}", risks[0]),
+             json!({"version": 1, "inherent_likelihood": 3, "inherent_impact": 3, "treatment": "share"}))
+        .await;
+    assert_eq!(s, 200, "{r0}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert_eq!(gaps_of(&now, &risks[0]), ["treatments_on_track"]);
+
+    // A material change voids the acceptance; the risk's title changes too.
+    let (s, r1) = c
+        .put(
+            &format!("/risks/{}", risks[1]),
+            json!({"version": 1, "title": "Prompt injection (chat)", "residual_likelihood": 4}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r1}");
+    let (s, r3) = c
+        .put(
+            &format!("/risks/{}", risks[3]),
+            json!({"version": 1, "owner": "", "treatment": ""}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r3}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert_eq!(gaps_of(&now, &risks[1]), ["acceptances_valid"]);
+    assert!(now.to_string().contains("Prompt injection (chat)"));
+    assert_eq!(
+        gaps_of(&now, &risks[3]),
+        ["risks_scored", "treatment_chosen"]
+    );
+
+    // Systems edited: out of scope, renamed.
+    let (s, e) = c
+        .put(
+            &format!("/systems/{}", id(&other)),
+            json!({"version": 1, "in_scope": false, "name": "Lead scorer"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert!(now.to_string().contains("Lead scorer"));
+    assert!(
+        !now["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["subject"]["path"] == format!("inventory/{}", id(&other)).as_str()),
+        "out of scope: {now}"
+    );
+
+    // Something else changes (a link): gathered afresh; then risks again.
+    let (s, _) = c
+        .post(
+            &format!("/risks/{}/links", risks[3]),
+            json!({"relation": "concerns", "to": id(&sys)}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    let (s, r2) = c
+        .put(
+            &format!("/risks/{}", risks[2]),
+            json!({"version": 1, "treatment": "retain"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r2}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert_eq!(gaps_of(&now, &risks[2]), ["acceptances_valid"]);
+    t.stop().await;
+}

@@ -259,6 +259,43 @@ async fn scores_come_from_the_method_and_a_method_change_rescores_every_risk() {
         (map["inherent"][3][2].clone(), map["total"].clone()),
         (json!(1), json!(4))
     );
+    // An edit that moves no likelihood or impact leaves the counts as they
+    // are (the kept map serves); one that does moves its risk at once.
+    let path = format!("/risks/{}", bias["id"].as_str().unwrap());
+    let (_, now) = contributor.get(&path).await;
+    let (s, edited) = contributor
+        .put(
+            &path,
+            json!({"version": now["version"], "description": "Seen in reviews"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{edited}");
+    assert_eq!(contributor.get("/risks/heatmap").await.1, map);
+    let (s, edited) = contributor
+        .put(
+            &path,
+            json!({"version": edited["version"], "inherent_likelihood": 1}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, moved) = contributor.get("/risks/heatmap").await;
+    assert_eq!(
+        (
+            moved["inherent"][3][2].clone(),
+            moved["inherent"][0][2].clone(),
+            moved["total"].clone()
+        ),
+        (json!(0), json!(1), json!(4)),
+        "{moved}"
+    );
+    let (s, _) = contributor
+        .put(
+            &path,
+            json!({"version": edited["version"], "inherent_likelihood": 4}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(contributor.get("/risks/heatmap").await.1, map);
 
     // The pages draw the same counts from the same method version.
     let (browser, _) = crate::helpers::sign_in(

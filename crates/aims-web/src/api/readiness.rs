@@ -32,8 +32,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn readiness(
     State(s): State<AppState>,
     InWorkspace(ws): InWorkspace,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(*s.app.readiness(&ws).await?)))
+) -> Result<Json<Shared>, ApiError> {
+    Ok(Json(Shared(s.app.readiness(&ws).await?)))
+}
+
+/// The kept reading, written straight out: a big workspace's gaps are
+/// megabytes of JSON, and no intermediate tree is built for them.
+pub struct Shared(std::sync::Arc<aims_domain::readiness::Readiness>);
+
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
