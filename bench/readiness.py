@@ -329,7 +329,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--json", metavar="FILE", default=None)
-    ap.add_argument("--keep", action="store_true", help="keep the data dir (SQLite) and print where")
+    ap.add_argument("--keep", action="store_true", help="keep the data dir (SQLite) or the database (PostgreSQL) and print where")
     a = ap.parse_args()
     binary = a.binary or inv.default_binary()
     if not os.access(binary, os.X_OK):
@@ -383,7 +383,9 @@ def main():
             srv.terminate()
             try: srv.wait(timeout=10)
             except subprocess.TimeoutExpired: srv.kill(); srv.wait()
-        if name:
+        if name and a.keep:
+            inv.log(f"kept database {name}")
+        elif name:
             try:
                 inv.psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:

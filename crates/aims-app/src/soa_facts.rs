@@ -46,7 +46,7 @@ pub struct ControlFacts {
 }
 
 /// Everything the SoA reads, keyed by catalogue reference.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SoaFacts {
     pub controls: Vec<CatalogControl>,
     pub facts: HashMap<String, ControlFacts>,
@@ -109,20 +109,73 @@ impl App {
         // The catalogue first: it takes a connection of its own, and holding
         // one while waiting for another stalls the pool under load.
         let catalog = self.catalog().await?;
-        let mut c = self.store.conn().await?;
         // Read before gathering: a change committed meanwhile leaves a newer
         // number than the one the facts are kept under, never an older one.
-        let key = (
-            c.conn().history_last_seq(&ws.workspace.id).await?,
-            self.now()[..10].to_owned(),
-        );
+        let key = {
+            let mut c = self.store.conn().await?;
+            (
+                c.conn().history_last_seq(&ws.workspace.id).await?,
+                self.now()[..10].to_owned(),
+            )
+        };
         if let Some(hit) = self.soa_facts.get(&ws.workspace.id, &key) {
             return Ok(hit);
         }
-        let facts = std::sync::Arc::new(self.soa_facts(&mut c.conn(), &catalog, ws).await?);
+        let facts = match self.soa_facts_edited(ws, &key).await? {
+            Some(facts) => facts,
+            None => {
+                let mut c = self.store.conn().await?;
+                self.soa_facts(&mut c.conn(), &catalog, ws).await?
+            }
+        };
+        let facts = std::sync::Arc::new(facts);
         self.soa_facts
             .put(&ws.workspace.id, key, std::sync::Arc::clone(&facts));
         Ok(facts)
+    }
+
+    /// The kept facts brought up to date, when every change since them is
+    /// an edit of risks or systems (`App::edits_since`) that renames no
+    /// system: such an edit changes nothing here but a risk's title, read
+    /// again. `None`: gather them afresh.
+    async fn soa_facts_edited(
+        &self,
+        ws: &Scope,
+        key: &(Option<i64>, String),
+    ) -> Result<Option<SoaFacts>> {
+        let wid = &ws.workspace.id;
+        let Some(((seq, day), kept)) = self.soa_facts.latest(wid) else {
+            return Ok(None);
+        };
+        if day != key.1 || key.0 < seq {
+            return Ok(None);
+        }
+        let systems = crate::systems_kind();
+        let Some(edits) = self
+            .edits_since(wid, seq, &[RISKS.record_type, systems.record_type])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut renamed = Vec::new();
+        for e in edits {
+            if e.record_type != RISKS.record_type {
+                if e.change.contains_key(systems.title_field().name) {
+                    return Ok(None);
+                }
+            } else if e.change.contains_key(RISKS.title_field().name) {
+                renamed.push(e.id);
+            }
+        }
+        let mut facts = (*kept).clone();
+        let mut c = self.store.conn().await?;
+        for id in renamed {
+            match c.conn().record_get(wid, RISKS.record_type, &id).await? {
+                Some(r) => facts.risk_titles.insert(id, r.title),
+                None => facts.risk_titles.remove(&id),
+            };
+        }
+        Ok(Some(facts))
     }
 
     /// Gathers the SoA's facts on `conn`, judging evidence on `today`.

@@ -53,6 +53,21 @@ impl Conn<'_> {
         }
     }
 
+    /// How many records of one kind the workspace holds. Through the index
+    /// rows' primary key: with the kind bound, PostgreSQL's generic plan
+    /// counted the whole table in parallel (15 ms at 120,000 records, for
+    /// a kind the workspace holds none of).
+    pub async fn records_count(&mut self, workspace_id: &str, record_type: &str) -> Result<i64> {
+        let Some(kind) = kind_literal(record_type) else {
+            return Ok(0);
+        };
+        let sql =
+            format!("SELECT COUNT(*) FROM record_index WHERE workspace_id = $1 AND kind = {kind}");
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar(&sql).bind(workspace_id).fetch_one(&mut **c).await)?,
+        )
+    }
+
     /// Every record of one kind, oldest first (for a kind a workspace holds
     /// a few of; lists page through `records_list`).
     pub async fn records_of_kind(

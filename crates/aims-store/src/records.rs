@@ -626,13 +626,6 @@ impl Conn<'_> {
         Ok(())
     }
 
-    pub async fn records_count(&mut self, workspace_id: &str, record_type: &str) -> Result<i64> {
-        Ok(
-            on_conn!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM record_index WHERE workspace_id = $1 AND kind = $2")
-            .bind(workspace_id).bind(record_type).fetch_one(&mut **c).await)?,
-        )
-    }
-
     /// Recomputes title, search text, owner, facets and duties of every record
     /// from its fields, once, when a migration asked for it.
     pub(crate) async fn records_reindex(&mut self) -> Result<u64> {

@@ -103,6 +103,28 @@ async fn an_soa_is_approved_only_when_justified_and_then_never_changes() {
     assert_eq!(line["decision"], "included");
     assert_eq!(line["risk_titles"], json!(["Biased credit decisions"]));
     assert_eq!(line["needs_evidence"], true, "no evidence yet");
+    // Renaming the risk shows at once (the kept facts take the edit), and
+    // so does a rename after an edit that renamed nothing.
+    for (body, title) in [
+        (
+            json!({"version": 1, "title": "Biased credit scores"}),
+            "Biased credit scores",
+        ),
+        (
+            json!({"version": 2, "description": "Seen in the audit"}),
+            "Biased credit scores",
+        ),
+        (
+            json!({"version": 3, "title": "Biased credit decisions"}),
+            "Biased credit decisions",
+        ),
+    ] {
+        let (s, r) = contributor.put(&format!("/risks/{risk}"), body).await;
+        assert_eq!(s, 200, "{r}");
+        let (_, soa) = auditor.get("/soa").await;
+        let line = row(&soa["current"], "iso42001:A.6.2.4");
+        assert_eq!(line["risk_titles"], json!([title]));
+    }
     // An auditor reads but never writes.
     let (s, _) = auditor.put("/soa", json!({})).await;
     assert_eq!(s, 403);
