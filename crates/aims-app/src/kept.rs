@@ -49,6 +49,8 @@ impl<K: PartialEq, T> Kept<K, T> {
 /// A record's edit since a kept result: its id and each changed field's
 /// `[old, new]` values (the history event's change).
 pub(crate) struct Edit {
+    /// Its history event's number.
+    pub seq: i64,
     pub record_type: String,
     pub id: String,
     pub change: serde_json::Map<String, serde_json::Value>,
@@ -83,7 +85,7 @@ impl crate::App {
             return Ok(None);
         }
         let mut edits = Vec::with_capacity(changes.len());
-        for (action, kind, id, change) in changes {
+        for (seq, action, kind, id, change) in changes {
             if action != "update" || !record_types.contains(&kind.as_str()) {
                 return Ok(None);
             }
@@ -91,6 +93,7 @@ impl crate::App {
                 return Ok(None);
             };
             edits.push(Edit {
+                seq,
                 record_type: kind,
                 id,
                 change,

@@ -19,6 +19,7 @@ mod documents;
 mod error;
 mod evidence;
 mod evidence_reuse;
+mod heat_map;
 mod history;
 mod impacts;
 mod import;
@@ -167,7 +168,7 @@ pub struct App {
     pub config: AppConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
     hashing: Arc<auth::Hashing>,
-    heat_maps: Arc<risks::HeatMapCache>,
+    heat_maps: Arc<heat_map::HeatMapCache>,
     soa_facts: Arc<soa_facts::SoaFactsCache>,
     readiness_kept: Arc<readiness::ReadinessCache>,
     readiness_base: Arc<readiness::SnapshotCache>,

@@ -7,10 +7,10 @@
 use crate::records::{all_pages, record_of_kind};
 use crate::{new_id, App, AppError, Result, Scope};
 use aims_domain::record::Kind;
-use aims_domain::risk::fields::{assessments_of, field_names, heat_counts_grouped, rescore_fields};
+use aims_domain::risk::fields::{assessments_of, rescore_fields};
 use aims_domain::risk::{
-    accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Assessment, Decision,
-    MaterialState, RescoreReport, RiskMethod, TreatmentOption, Which,
+    accept, acceptance_status, rescore, Acceptance, AcceptanceStatus, Decision, MaterialState,
+    RescoreReport, RiskMethod, TreatmentOption,
 };
 use aims_domain::validation::{has_control_chars, is_record_id};
 use aims_domain::{Action, Role};
@@ -249,89 +249,6 @@ impl App {
             report,
             rescored,
         })
-    }
-
-    /// The heat map of every risk of the workspace under the method in force.
-    pub async fn risk_heat_map(&self, ws: &Scope) -> Result<(MethodVersion, HeatMap)> {
-        ws.require(Action::Read)?;
-        let mut c = self.store.conn().await?;
-        // Read before counting: a change committed meanwhile leaves a newer
-        // number than the one the counts are kept under, never an older one.
-        let seq = c.conn().history_last_seq(&ws.workspace.id).await?;
-        if let Some(hit) = self.heat_maps.get(&ws.workspace.id, &seq) {
-            return Ok((*hit).clone());
-        }
-        // Risks edited since the kept map without touching a likelihood or
-        // an impact (their text, owner, treatment), and systems edited, leave
-        // it as it is.
-        if let Some((kept_seq, kept)) = self.heat_maps.latest(&ws.workspace.id) {
-            let levels = Which::ALL.map(|which| {
-                let [l, i, _, _] = field_names(which);
-                [l, i]
-            });
-            let untouched = self
-                .edits_since(
-                    &ws.workspace.id,
-                    kept_seq,
-                    &[risks_kind().record_type, crate::systems_kind().record_type],
-                )
-                .await?
-                .is_some_and(|edits| {
-                    edits
-                        .iter()
-                        .all(|e| levels.iter().flatten().all(|f| !e.change.contains_key(*f)))
-                });
-            if untouched && kept_seq <= seq {
-                self.heat_maps
-                    .put(&ws.workspace.id, seq, std::sync::Arc::clone(&kept));
-                return Ok((*kept).clone());
-            }
-        }
-        let method = self.method_in(&mut c.conn(), &ws.workspace.id).await?;
-        // Counted by the database in one scan, every assessment at once.
-        let pairs = Which::ALL.map(|which| {
-            let [l, i, _, _] = field_names(which);
-            (l, i)
-        });
-        let counted = c
-            .conn()
-            .level_counts(&ws.workspace.id, risks_kind().record_type, &pairs)
-            .await?;
-        let mut groups = vec![];
-        for (which, rows) in Which::ALL.into_iter().zip(counted) {
-            for (l, i, n) in rows {
-                let level = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
-                let assessment = Assessment {
-                    likelihood: level(l),
-                    impact: level(i),
-                };
-                groups.push((which, assessment, u32::try_from(n).unwrap_or(u32::MAX)));
-            }
-        }
-        let total = groups
-            .iter()
-            .filter(|g| g.0 == Which::Inherent)
-            .map(|g| g.2)
-            .sum();
-        let [inherent, current, residual] = heat_counts_grouped(&method.method, groups);
-        let map = HeatMap {
-            method_version: method.version,
-            not_assessed: [
-                inherent.not_assessed,
-                current.not_assessed,
-                residual.not_assessed,
-            ],
-            inherent: inherent.counts,
-            current: current.counts,
-            residual: residual.counts,
-            total,
-        };
-        self.heat_maps.put(
-            &ws.workspace.id,
-            seq,
-            std::sync::Arc::new((method.clone(), map.clone())),
-        );
-        Ok((method, map))
     }
 
     /// A risk's acceptances, newest first, the first judged as of today
@@ -600,9 +517,3 @@ pub fn method_table(m: &MethodVersion) -> aims_export::Table {
         rows,
     }
 }
-
-/// The latest heat map of each workspace, kept under the sequence number of
-/// the workspace's latest history event when it was counted: every change
-/// to a risk or to the method appends an event, so a map is reused only
-/// while nothing changed (each replica keeps its own; none can be stale).
-pub(crate) type HeatMapCache = crate::kept::Kept<Option<i64>, (MethodVersion, HeatMap)>;

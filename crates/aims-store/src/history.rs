@@ -120,16 +120,16 @@ impl Conn<'_> {
     }
 
     /// What changed in a workspace after `after_seq`, oldest first, at most
-    /// `limit` events: `(action, record_type, record_id, change)` (what a
-    /// kept result needs to bring itself up to date).
+    /// `limit` events: `(seq, action, record_type, record_id, change)` (what
+    /// a kept result needs to bring itself up to date).
     pub async fn history_changes_since(
         &mut self,
         workspace_id: &str,
         after_seq: i64,
         limit: i64,
-    ) -> Result<Vec<(String, String, String, String)>> {
+    ) -> Result<Vec<(i64, String, String, String, String)>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT action, record_type, record_id, change FROM history_events
+            "SELECT seq, action, record_type, record_id, change FROM history_events
              WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
             .bind(workspace_id).bind(after_seq).bind(limit).fetch_all(&mut **c).await)?)
     }
