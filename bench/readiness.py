@@ -11,10 +11,13 @@ with the release binary:
      (`concerns`) and evidence spread over the Annex A controls
      (`evidence_for`), posted --link-clients at a time;
   2. GET .../readiness (JSON) and the dashboard page /w/{ws}, each first
-     --cold (10) times right after each of three changes (a risk's description
-     edited: readiness reads that risk again, the rest of the snapshot kept; a
-     risk's likelihood edited: the heat map is counted again too; a system's
-     description edited: everything is gathered afresh), then --requests (30) times while nothing
+     --cold (10) times right after each of five changes: a risk's description
+     edited (that risk read again, the rest of the snapshot and the heat map
+     kept), a risk's likelihood edited (the heat map moves that risk too), a
+     system's deployment context edited (that system read again), a
+     `concerns` link added (its two ends read again), and a risk created
+     (everything gathered afresh: a change of another sort); then
+     --requests (30) times while nothing
      changes (kept under the history number and the day); baseline: GET
      /healthz the same way;
   3. `aims report gap --format pdf` for the demo organisation (loaded by
@@ -104,6 +107,8 @@ class ReadinessBench(ev.EvidenceBench):
         risks = self.ids(ws, "risks")
         self.risk = risks[0]
         self.system = system_rows[0]
+        # Pairs no seeding link uses (those pair the first --links / 2 risks).
+        self.fresh_links = iter([(risks[-1 - k][0], systems[k % len(systems)]) for k in range(len(risks) // 2)])
         rnd = random.Random(a.seed)
         half = a.links // 2
         concerns = [(risks[i % len(risks)][0], systems[i % len(systems)]) for i in range(half)]
@@ -116,14 +121,27 @@ class ReadinessBench(ev.EvidenceBench):
         inv.log(f"linked: {res['concerns']['links']} concerns, {res['evidence_links']['links']} evidence_for")
         return res
 
-    # The changes made before each read "after a change": a risk's description (the
-    # snapshot kept, that risk read again; the heat map kept), a risk's likelihood (the
-    # heat map counted again too) and a system's deployment context (everything gathered afresh).
-    CHANGES = ("risk text", "risk score", "system text")
+    # The changes made before each read "after a change" (see the module's text).
+    CHANGES = ("risk text", "risk score", "system text", "new link", "new risk")
 
     def change(self, ws, what="risk text"):
-        """One record edited: a history event, so readiness is brought up to date."""
+        """One record edited (or linked): a history event, so readiness is brought up to date."""
         self.touches += 1
+        if what == "new risk":
+            body = json.dumps({"title": f"Risk added while reading ({self.touches})"}).encode()
+            status, data, _ = self.request("POST", f"/api/v1/workspaces/{ws}/risks", self.tokens[ws],
+                                           body, "application/json")
+            if status != 201:
+                raise RuntimeError(f"POST risk: HTTP {status}: {data[:300]!r}")
+            return
+        if what == "new link":
+            rid, system = next(self.fresh_links)
+            body = json.dumps({"relation": "concerns", "to": system}).encode()
+            status, data, _ = self.request("POST", f"/api/v1/workspaces/{ws}/risks/{rid}/links", self.tokens[ws],
+                                           body, "application/json")
+            if status != 201:
+                raise RuntimeError(f"POST link: HTTP {status}: {data[:300]!r}")
+            return
         if what == "system text":
             kind, (rid, version) = "systems", self.system
             fields = {"deployment_context": f"Reviewed again ({self.touches})."}
@@ -283,7 +301,8 @@ def report(backend, a, res):
         for what, cold in r["cold_by_change"].items():
             ok = cold[k]["median_ms"] < 100
             missed |= not ok
-            print(f"  {k:<10} first after a {what} edit: median {cold[k]['median_ms']:.1f} ms "
+            print(f"  {k:<10} first after a {what}{'' if what.startswith('new') else ' edit'}: "
+                  f"median {cold[k]['median_ms']:.1f} ms "
                   f"(max {cold[k]['max_ms']:.1f})  budget < 100 ms: {inv.verdict(ok)}")
     print(f"  baseline /healthz p50 {r['healthz']['x']['p50_ms']:.2f} ms" if "x" in r["healthz"]
           else f"  baseline /healthz p50 {r['healthz']['p50_ms']:.2f} ms")

@@ -143,7 +143,7 @@ impl App {
     }
 
     /// The kept map brought up to date when every change since it is an edit
-    /// of risks or systems (`App::edits_since`): each risk whose likelihood
+    /// of risks or systems or a link (`App::edits_since`): each risk whose likelihood
     /// or impact moved leaves the cell it was in (its levels before the
     /// first of those edits, from the history) for the one it is in now.
     /// With the history number it is exact for; `None`: count afresh.
@@ -155,10 +155,15 @@ impl App {
     ) -> Result<Option<(Option<i64>, KeptHeatMap)>> {
         let wid = &ws.workspace.id;
         let risks = risks_kind().record_type;
-        let Some(edits) = self
-            .edits_since(wid, kept_seq, &[risks, crate::systems_kind().record_type])
-            .await?
-        else {
+        // Links and systems never move a risk on the map.
+        let edits_or_links = |action: &str, record_type: &str| {
+            matches!(action, "link" | "unlink")
+                || crate::kept::edits_of(&[risks, crate::systems_kind().record_type])(
+                    action,
+                    record_type,
+                )
+        };
+        let Some(edits) = self.edits_since(wid, kept_seq, edits_or_links).await? else {
             return Ok(None);
         };
         let at = edits.last().map(|e| Some(e.seq)).unwrap_or(kept_seq);
@@ -171,7 +176,10 @@ impl App {
             .collect();
         // Each moved risk's levels before the first edit that moved them.
         let mut before: HashMap<&str, Map<String, Value>> = HashMap::new();
-        for e in edits.iter().filter(|e| e.record_type == risks) {
+        for e in edits
+            .iter()
+            .filter(|e| e.action == "update" && e.record_type == risks)
+        {
             for f in &level_fields {
                 if let Some(old) = e.change.get(*f).and_then(|pair| pair.get(0)) {
                     before

@@ -46,14 +46,35 @@ impl<K: PartialEq, T> Kept<K, T> {
     }
 }
 
-/// A record's edit since a kept result: its id and each changed field's
-/// `[old, new]` values (the history event's change).
+/// A change since a kept result: a record's edit (`update`, with each
+/// changed field's `[old, new]` values) or a link made or removed (`link`
+/// with `to`, `unlink` with `other`: the record at the other end).
 pub(crate) struct Edit {
     /// Its history event's number.
     pub seq: i64,
+    pub action: String,
     pub record_type: String,
     pub id: String,
     pub change: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Edit {
+    /// The records a link event joins or parts (none for an edit).
+    pub(crate) fn linked(&self) -> Vec<&str> {
+        let other = match self.action.as_str() {
+            "link" => "to",
+            "unlink" => "other",
+            _ => return Vec::new(),
+        };
+        std::iter::once(self.id.as_str())
+            .chain(self.change.get(other).and_then(serde_json::Value::as_str))
+            .collect()
+    }
+}
+
+/// Edits of records of `record_types` (`update` events).
+pub(crate) fn edits_of<'a>(record_types: &'a [&'a str]) -> impl Fn(&str, &str) -> bool + 'a {
+    move |action, record_type| action == "update" && record_types.contains(&record_type)
 }
 
 /// At most this many changes since a kept result are applied to it; more,
@@ -61,16 +82,15 @@ pub(crate) struct Edit {
 const EDITS_LIMIT: i64 = 64;
 
 impl crate::App {
-    /// The edits of records of the `record_types` made in the workspace after
-    /// history number `seq`, oldest first, when nothing else happened since
-    /// (no other kind changed, nothing created, deleted, linked or approved)
-    /// and there are few: a kept result that depends on nothing else can be
-    /// brought up to date from them. `None`: work it out afresh.
+    /// The changes made in the workspace after history number `seq`, oldest
+    /// first, when every one is of a sort `accept(action, record_type)`
+    /// takes and there are few: a kept result that depends on nothing else
+    /// can be brought up to date from them. `None`: work it out afresh.
     pub(crate) async fn edits_since(
         &self,
         workspace_id: &str,
         seq: Option<i64>,
-        record_types: &[&str],
+        accept: impl Fn(&str, &str) -> bool,
     ) -> crate::Result<Option<Vec<Edit>>> {
         let Some(seq) = seq else {
             return Ok(None);
@@ -85,8 +105,8 @@ impl crate::App {
             return Ok(None);
         }
         let mut edits = Vec::with_capacity(changes.len());
-        for (seq, action, kind, id, change) in changes {
-            if action != "update" || !record_types.contains(&kind.as_str()) {
+        for (seq, action, record_type, id, change) in changes {
+            if !accept(&action, &record_type) {
                 return Ok(None);
             }
             let Ok(serde_json::Value::Object(change)) = serde_json::from_str(&change) else {
@@ -94,7 +114,8 @@ impl crate::App {
             };
             edits.push(Edit {
                 seq,
-                record_type: kind,
+                action,
+                record_type,
                 id,
                 change,
             });

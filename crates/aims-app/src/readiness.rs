@@ -150,11 +150,13 @@ impl App {
         self.gather(ws, None).await
     }
 
-    /// The risks and systems edited since the snapshot kept for the
-    /// workspace, with that snapshot, when nothing else changed since (the
-    /// day neither): a record's update writes only its own row, and a risk's
-    /// or a system's fields feed only its own fact and the statement's
-    /// (gathered afresh anyway). `None`: gather everything.
+    /// The risks and systems edited or linked since the snapshot kept for
+    /// the workspace, with that snapshot, when nothing else changed since
+    /// (the day neither): a record's update writes only its own row, and a
+    /// risk's or a system's fields feed only its own fact and the
+    /// statement's (gathered afresh anyway); a link feeds only the facts of
+    /// its two ends (a risk's systems and actions, a system's risks).
+    /// `None`: gather everything.
     async fn edited_since_kept(
         &self,
         ws: &Scope,
@@ -168,18 +170,29 @@ impl App {
         }
         let risks = crate::risks::risks_kind().record_type;
         let systems = crate::systems_kind().record_type;
+        let edits_or_links = |action: &str, record_type: &str| {
+            matches!(action, "link" | "unlink")
+                || crate::kept::edits_of(&[risks, systems])(action, record_type)
+        };
         let Some(edits) = self
-            .edits_since(&ws.workspace.id, seq, &[risks, systems])
+            .edits_since(&ws.workspace.id, seq, edits_or_links)
             .await?
         else {
             return Ok(None);
         };
         let mut edited = Edited::default();
-        for e in edits {
-            if e.record_type == risks {
-                edited.risks.push(e.id);
+        for e in &edits {
+            let linked = e.linked();
+            if !linked.is_empty() {
+                // Either end may be a risk or a system: each is looked for in both.
+                for id in linked {
+                    edited.risks.push(id.to_owned());
+                    edited.systems.push(id.to_owned());
+                }
+            } else if e.record_type == risks {
+                edited.risks.push(e.id.clone());
             } else {
-                edited.systems.push(e.id);
+                edited.systems.push(e.id.clone());
             }
         }
         for ids in [&mut edited.risks, &mut edited.systems] {
@@ -338,6 +351,9 @@ impl App {
             Some((base, edited)) => {
                 s.systems = base.systems.clone();
                 for id in &edited.systems {
+                    if !s.systems.iter().any(|f| f.id == *id) {
+                        continue; // not a system (a link's other end)
+                    }
                     let fresh = self
                         .system_facts(ws, &read, &catalog, Some(id))
                         .await?
@@ -348,6 +364,9 @@ impl App {
                 let page = crate::risks::risks_kind().page;
                 for id in &edited.risks {
                     let path = format!("{page}/{id}");
+                    if !s.risks.iter().any(|f| f.record.path == path) {
+                        continue; // not a risk (a link's other end)
+                    }
                     let fresh = self.risk_facts(ws, &read, Some(id)).await?.pop();
                     replace(&mut s.risks, |f| f.record.path == path, fresh);
                 }
@@ -651,7 +670,8 @@ impl App {
     }
 }
 
-/// The risks and systems edited since a kept snapshot (ids, each once).
+/// The risks and systems edited or linked since a kept snapshot (ids, each
+/// once; a link's ends are in both lists, and read again where they are found).
 #[derive(Default)]
 struct Edited {
     risks: Vec<String>,

@@ -152,7 +152,11 @@ impl App {
         }
         let systems = crate::systems_kind();
         let Some(edits) = self
-            .edits_since(wid, seq, &[RISKS.record_type, systems.record_type])
+            .edits_since(
+                wid,
+                seq,
+                crate::kept::edits_of(&[RISKS.record_type, systems.record_type]),
+            )
             .await?
         else {
             return Ok(None);

@@ -583,13 +583,42 @@ async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() 
         "out of scope: {now}"
     );
 
-    // Something else changes (a link): gathered afresh; then risks again.
-    let (s, _) = c
+    // Links made and removed: both ends read again (a risk's systems and
+    // actions, a system's risks).
+    let (s, link) = c
         .post(
             &format!("/risks/{}/links", risks[3]),
             json!({"relation": "concerns", "to": id(&sys)}),
         )
         .await;
+    assert_eq!(s, 201, "{link}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    let (s, _) = c
+        .post(
+            &format!("/risks/{}/links", risks[0]),
+            json!({"relation": "treated_by", "to": id(&action)}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = c
+        .delete(&format!(
+            "/systems/{}/links/{}",
+            id(&sys),
+            link["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(s, 204);
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert_eq!(
+        gaps_of(&now, &risks[0]),
+        ["treatments_on_track"],
+        "its action is overdue: {now}"
+    );
+
+    // Something else changes (a new risk): gathered afresh; then risks again.
+    let (s, _) = c.post("/risks", json!({"title": "Late risk"})).await;
     assert_eq!(s, 201);
     let (_, now) = c.get("/readiness").await;
     assert_eq!(now, fresh().await);
