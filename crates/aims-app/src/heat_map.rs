@@ -69,6 +69,14 @@ fn rated(method: MethodVersion, groups: Vec<(Which, Assessment, u32)>, exact: bo
     }
 }
 
+/// Counts one more risk at `to` in `which`'s groups.
+fn added(groups: &mut Vec<(Which, Assessment, u32)>, which: Which, to: Assessment) {
+    match groups.iter_mut().find(|g| g.0 == which && g.1 == to) {
+        Some(g) => g.2 += 1,
+        None => groups.push((which, to, 1)),
+    }
+}
+
 /// Moves one risk's count from `from` to `to` in `which`'s groups; `None`
 /// when `from` holds no risk (the counts do not match the edits).
 fn moved(
@@ -81,10 +89,7 @@ fn moved(
         .iter()
         .position(|g| g.0 == which && g.1 == from && g.2 > 0)?;
     groups[at].2 -= 1;
-    match groups.iter_mut().find(|g| g.0 == which && g.1 == to) {
-        Some(g) => g.2 += 1,
-        None => groups.push((which, to, 1)),
-    }
+    added(groups, which, to);
     Some(())
 }
 
@@ -142,8 +147,9 @@ impl App {
         Ok(out)
     }
 
-    /// The kept map brought up to date when every change since it is an edit
-    /// of risks or systems or a link (`App::edits_since`): each risk whose likelihood
+    /// The kept map brought up to date when every change since it creates
+    /// or edits risks, edits systems or links records (`App::edits_since`):
+    /// each new risk is counted in its cell, and each risk whose likelihood
     /// or impact moved leaves the cell it was in (its levels before the
     /// first of those edits, from the history) for the one it is in now.
     /// With the history number it is exact for; `None`: count afresh.
@@ -155,15 +161,14 @@ impl App {
     ) -> Result<Option<(Option<i64>, KeptHeatMap)>> {
         let wid = &ws.workspace.id;
         let risks = risks_kind().record_type;
-        // Links and systems never move a risk on the map.
-        let edits_or_links = |action: &str, record_type: &str| {
-            matches!(action, "link" | "unlink")
-                || crate::kept::edits_of(&[risks, crate::systems_kind().record_type])(
-                    action,
-                    record_type,
-                )
+        // Links and systems never move a risk on the map; a new risk joins it.
+        let accepted = |action: &str, record_type: &str| match action {
+            "link" | "unlink" => true,
+            "create" => record_type == risks,
+            "update" => record_type == risks || record_type == crate::systems_kind().record_type,
+            _ => false,
         };
-        let Some(edits) = self.edits_since(wid, kept_seq, edits_or_links).await? else {
+        let Some(edits) = self.edits_since(wid, kept_seq, accepted).await? else {
             return Ok(None);
         };
         let at = edits.last().map(|e| Some(e.seq)).unwrap_or(kept_seq);
@@ -174,11 +179,19 @@ impl App {
                 [l, i]
             })
             .collect();
-        // Each moved risk's levels before the first edit that moved them.
-        let mut before: HashMap<&str, Map<String, Value>> = HashMap::new();
+        // Each new risk, and each moved risk's levels before the first edit
+        // that moved them (a new risk's edits are in what it is now).
+        let created: Vec<&str> = edits
+            .iter()
+            .filter(|e| e.action == "create")
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut before: HashMap<&str, Map<String, Value>> =
+            created.iter().map(|id| (*id, Map::new())).collect();
         for e in edits
             .iter()
             .filter(|e| e.action == "update" && e.record_type == risks)
+            .filter(|e| !created.contains(&e.id.as_str()))
         {
             for f in &level_fields {
                 if let Some(old) = e.change.get(*f).and_then(|pair| pair.get(0)) {
@@ -232,7 +245,9 @@ impl App {
                     likelihood: l1,
                     impact: i1,
                 };
-                if from != to && moved(&mut groups, which, from, to).is_none() {
+                if created.contains(id) {
+                    added(&mut groups, which, to);
+                } else if from != to && moved(&mut groups, which, from, to).is_none() {
                     return Ok(None);
                 }
             }

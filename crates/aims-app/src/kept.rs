@@ -46,9 +46,10 @@ impl<K: PartialEq, T> Kept<K, T> {
     }
 }
 
-/// A change since a kept result: a record's edit (`update`, with each
-/// changed field's `[old, new]` values) or a link made or removed (`link`
-/// with `to`, `unlink` with `other`: the record at the other end).
+/// A change since a kept result: a record created (`create`, with its
+/// fields) or edited (`update`, with each changed field's `[old, new]`
+/// values), or a link made or removed (`link` with `to`, `unlink` with
+/// `other`: the record at the other end).
 pub(crate) struct Edit {
     /// Its history event's number.
     pub seq: i64,
@@ -70,11 +71,6 @@ impl Edit {
             .chain(self.change.get(other).and_then(serde_json::Value::as_str))
             .collect()
     }
-}
-
-/// Edits of records of `record_types` (`update` events).
-pub(crate) fn edits_of<'a>(record_types: &'a [&'a str]) -> impl Fn(&str, &str) -> bool + 'a {
-    move |action, record_type| action == "update" && record_types.contains(&record_type)
 }
 
 /// At most this many changes since a kept result are applied to it; more,

@@ -150,13 +150,13 @@ impl App {
         self.gather(ws, None).await
     }
 
-    /// The risks and systems edited or linked since the snapshot kept for
-    /// the workspace, with that snapshot, when nothing else changed since
-    /// (the day neither): a record's update writes only its own row, and a
-    /// risk's or a system's fields feed only its own fact and the
-    /// statement's (gathered afresh anyway); a link feeds only the facts of
-    /// its two ends (a risk's systems and actions, a system's risks).
-    /// `None`: gather everything.
+    /// The risks and systems created, edited or linked since the snapshot
+    /// kept for the workspace, with that snapshot, when nothing else changed
+    /// since (the day neither): creating or updating a record writes only
+    /// its own rows, and a risk's or a system's fields feed only its own
+    /// fact and the statement's (gathered afresh anyway); a link feeds only
+    /// the facts of its two ends (a risk's systems and actions, a system's
+    /// risks). `None`: gather everything.
     async fn edited_since_kept(
         &self,
         ws: &Scope,
@@ -170,32 +170,26 @@ impl App {
         }
         let risks = crate::risks::risks_kind().record_type;
         let systems = crate::systems_kind().record_type;
-        let edits_or_links = |action: &str, record_type: &str| {
-            matches!(action, "link" | "unlink")
-                || crate::kept::edits_of(&[risks, systems])(action, record_type)
+        let accepted = |action: &str, record_type: &str| match action {
+            "link" | "unlink" => true,
+            "create" | "update" => record_type == risks || record_type == systems,
+            _ => false,
         };
-        let Some(edits) = self
-            .edits_since(&ws.workspace.id, seq, edits_or_links)
-            .await?
-        else {
+        let Some(edits) = self.edits_since(&ws.workspace.id, seq, accepted).await? else {
             return Ok(None);
         };
         let mut edited = Edited::default();
         for e in &edits {
             let linked = e.linked();
             if !linked.is_empty() {
-                // Either end may be a risk or a system: each is looked for in both.
-                for id in linked {
-                    edited.risks.push(id.to_owned());
-                    edited.systems.push(id.to_owned());
-                }
+                edited.linked.extend(linked.into_iter().map(str::to_owned));
             } else if e.record_type == risks {
                 edited.risks.push(e.id.clone());
             } else {
                 edited.systems.push(e.id.clone());
             }
         }
-        for ids in [&mut edited.risks, &mut edited.systems] {
+        for ids in [&mut edited.risks, &mut edited.systems, &mut edited.linked] {
             ids.sort();
             ids.dedup();
         }
@@ -350,25 +344,38 @@ impl App {
         match reuse {
             Some((base, edited)) => {
                 s.systems = base.systems.clone();
-                for id in &edited.systems {
-                    if !s.systems.iter().any(|f| f.id == *id) {
-                        continue; // not a system (a link's other end)
-                    }
+                s.risks = base.risks.clone();
+                let page = crate::risks::risks_kind().page;
+                let path = |id: &str| format!("{page}/{id}");
+                let is_system = |s: &Snapshot, id: &str| s.systems.iter().any(|f| f.id == id);
+                let is_risk = |s: &Snapshot, p: &str| s.risks.iter().any(|f| f.record.path == p);
+                let systems = edited.systems.iter().chain(
+                    edited
+                        .linked
+                        .iter()
+                        .filter(|id| is_system(&s, id) && !edited.systems.contains(id)),
+                );
+                let systems: Vec<&String> = systems.collect();
+                for id in systems {
                     let fresh = self
                         .system_facts(ws, &read, &catalog, Some(id))
                         .await?
                         .pop();
-                    replace(&mut s.systems, |f| f.id == *id, fresh);
+                    upsert(&mut s.systems, |f| &f.id, id, fresh);
                 }
-                s.risks = base.risks.clone();
-                let page = crate::risks::risks_kind().page;
-                for id in &edited.risks {
-                    let path = format!("{page}/{id}");
-                    if !s.risks.iter().any(|f| f.record.path == path) {
-                        continue; // not a risk (a link's other end)
-                    }
+                let risks: Vec<&String> = edited
+                    .risks
+                    .iter()
+                    .chain(
+                        edited
+                            .linked
+                            .iter()
+                            .filter(|id| is_risk(&s, &path(id)) && !edited.risks.contains(id)),
+                    )
+                    .collect();
+                for id in risks {
                     let fresh = self.risk_facts(ws, &read, Some(id)).await?.pop();
-                    replace(&mut s.risks, |f| f.record.path == path, fresh);
+                    upsert(&mut s.risks, |f| &f.record.path, &path(id), fresh);
                 }
                 lap.mark("risks and systems edited since");
             }
@@ -670,26 +677,32 @@ impl App {
     }
 }
 
-/// The risks and systems edited or linked since a kept snapshot (ids, each
-/// once; a link's ends are in both lists, and read again where they are found).
+/// The risks and systems created, edited or linked since a kept snapshot
+/// (ids, each once).
 #[derive(Default)]
 struct Edited {
+    /// Created or edited: read again, in place or in order.
     risks: Vec<String>,
     systems: Vec<String>,
+    /// A link's ends: read again where they are a risk or a system.
+    linked: Vec<String>,
 }
 
-/// Puts `fresh` in place of the fact `is` finds, or drops that fact when
-/// the record is gone. An edit creates nothing, so a fact not found stays
-/// out (a snapshot gathered after the record was deleted and made again
-/// already holds it).
-fn replace<T>(facts: &mut Vec<T>, is: impl Fn(&T) -> bool, fresh: Option<T>) {
-    if let Some(at) = facts.iter().position(is) {
-        match fresh {
-            Some(f) => facts[at] = f,
-            None => {
-                facts.remove(at);
-            }
+/// Puts `fresh` in place of the fact at `key`, or in order among facts kept
+/// in `key` order when there is none (a record created), or drops the fact
+/// when the record is gone.
+fn upsert<T>(facts: &mut Vec<T>, key: impl Fn(&T) -> &str, at: &str, fresh: Option<T>) {
+    let found = facts.iter().position(|f| key(f) == at);
+    match (found, fresh) {
+        (Some(i), Some(f)) => facts[i] = f,
+        (Some(i), None) => {
+            facts.remove(i);
         }
+        (None, Some(f)) => {
+            let i = facts.partition_point(|g| key(g) < at);
+            facts.insert(i, f);
+        }
+        (None, None) => {}
     }
 }
 

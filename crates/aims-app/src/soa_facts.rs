@@ -134,9 +134,9 @@ impl App {
         Ok(facts)
     }
 
-    /// The kept facts brought up to date, when every change since them is
-    /// an edit of risks or systems (`App::edits_since`) that renames no
-    /// system: such an edit changes nothing here but a risk's title, read
+    /// The kept facts brought up to date, when every change since them
+    /// creates or edits risks or systems (`App::edits_since`) and renames no
+    /// system: such a change touches nothing here but a risk's title, read
     /// again. `None`: gather them afresh.
     async fn soa_facts_edited(
         &self,
@@ -152,11 +152,10 @@ impl App {
         }
         let systems = crate::systems_kind();
         let Some(edits) = self
-            .edits_since(
-                wid,
-                seq,
-                crate::kept::edits_of(&[RISKS.record_type, systems.record_type]),
-            )
+            .edits_since(wid, seq, |action, record_type| {
+                matches!(action, "create" | "update")
+                    && (record_type == RISKS.record_type || record_type == systems.record_type)
+            })
             .await?
         else {
             return Ok(None);
@@ -164,10 +163,12 @@ impl App {
         let mut renamed = Vec::new();
         for e in edits {
             if e.record_type != RISKS.record_type {
-                if e.change.contains_key(systems.title_field().name) {
+                // A new system is linked to nothing yet; a renamed one is
+                // named in the controls' coverage.
+                if e.action == "update" && e.change.contains_key(systems.title_field().name) {
                     return Ok(None);
                 }
-            } else if e.change.contains_key(RISKS.title_field().name) {
+            } else if e.action == "create" || e.change.contains_key(RISKS.title_field().name) {
                 renamed.push(e.id);
             }
         }

@@ -439,10 +439,11 @@ async fn risks_are_read_for_their_score_treatment_and_owner() {
     );
 }
 
-/// After a change that only edited risks or systems, readiness reads those
-/// again and takes every other risk and system from the snapshot it kept:
-/// the reading must be the one gathered afresh, whatever the edit touched
-/// (score, treatment, title, owner, an acceptance it voids, scope).
+/// After changes that only created, edited or linked risks or systems,
+/// readiness reads those again and takes every other risk and system from
+/// the snapshot it kept: the reading must be the one gathered afresh,
+/// whatever the change touched (score, treatment, title, owner, an
+/// acceptance it voids, scope, links, new records).
 #[tokio::test]
 async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() {
     use crate::helpers::Caller;
@@ -617,11 +618,29 @@ async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() 
         "its action is overdue: {now}"
     );
 
-    // Something else changes (a new risk): gathered afresh; then risks again.
-    let (s, _) = c.post("/risks", json!({"title": "Late risk"})).await;
+    // Records created: read and put in their place.
+    let (s, late) = c.post("/risks", json!({"title": "Late risk"})).await;
+    assert_eq!(s, 201);
+    let (s, _) = c
+        .post(
+            "/systems",
+            json!({"name": "Late system", "purpose": "Arrives last"}),
+        )
+        .await;
     assert_eq!(s, 201);
     let (_, now) = c.get("/readiness").await;
     assert_eq!(now, fresh().await);
+    assert_eq!(
+        gaps_of(&now, &id(&late)),
+        ["risks_scored", "treatment_chosen"]
+    );
+
+    // Something else changes (a risk deleted): gathered afresh; then risks again.
+    let (s, _) = manager.delete(&format!("/risks/{}", id(&late))).await;
+    assert_eq!(s, 204);
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert!(gaps_of(&now, &id(&late)).is_empty());
     let (s, r2) = c
         .put(
             &format!("/risks/{}", risks[2]),
