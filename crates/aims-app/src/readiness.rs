@@ -503,6 +503,7 @@ impl App {
         let risks_kind = crate::risks::risks_kind();
         let actions_kind = kind(ACTIONS).unwrap_or(&aims_domain::record::KINDS[0]);
         // Only the two facets readiness reads, from the records' index rows.
+        let mut lap = Lap::new("risk facts");
         let (rows, treated_by, concerns) = {
             let mut c = self.store.conn().await?;
             let mut conn = c.conn();
@@ -533,6 +534,7 @@ impl App {
                 }
             }
         };
+        lap.mark("index rows, links");
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -593,7 +595,8 @@ impl App {
                     .collect(),
             },
         };
-        Ok(rows
+        lap.mark("actions, acceptances");
+        let facts = rows
             .into_iter()
             .map(|r| {
                 let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
@@ -620,7 +623,9 @@ impl App {
                     },
                 }
             })
-            .collect())
+            .collect();
+        lap.mark("facts");
+        Ok(facts)
     }
 
     /// The statement as it stands and its Annex A controls not excluded,
