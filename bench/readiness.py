@@ -124,43 +124,31 @@ class ReadinessBench(ev.EvidenceBench):
     # The changes made before each read "after a change" (see the module's text).
     CHANGES = ("risk text", "risk score", "system text", "new link", "new risk")
 
+    def send(self, ws, method, path, fields, expect):
+        """A JSON request under the workspace's API; the answer's JSON."""
+        status, data, _ = self.request(method, f"/api/v1/workspaces/{ws}/{path}", self.tokens[ws],
+                                       json.dumps(fields).encode(), "application/json")
+        if status != expect:
+            raise RuntimeError(f"{method} {path}: HTTP {status}: {data[:300]!r}")
+        return json.loads(data)
+
     def change(self, ws, what="risk text"):
-        """One record edited (or linked): a history event, so readiness is brought up to date."""
+        """One record edited, created or linked: a history event, so readiness is brought up to date."""
         self.touches += 1
         if what == "new risk":
-            body = json.dumps({"title": f"Risk added while reading ({self.touches})"}).encode()
-            status, data, _ = self.request("POST", f"/api/v1/workspaces/{ws}/risks", self.tokens[ws],
-                                           body, "application/json")
-            if status != 201:
-                raise RuntimeError(f"POST risk: HTTP {status}: {data[:300]!r}")
-            return
-        if what == "new link":
+            self.send(ws, "POST", "risks", {"title": f"Risk added while reading ({self.touches})"}, 201)
+        elif what == "new link":
             rid, system = next(self.fresh_links)
-            body = json.dumps({"relation": "concerns", "to": system}).encode()
-            status, data, _ = self.request("POST", f"/api/v1/workspaces/{ws}/risks/{rid}/links", self.tokens[ws],
-                                           body, "application/json")
-            if status != 201:
-                raise RuntimeError(f"POST link: HTTP {status}: {data[:300]!r}")
-            return
-        if what == "system text":
-            kind, (rid, version) = "systems", self.system
-            fields = {"deployment_context": f"Reviewed again ({self.touches})."}
-        elif what == "risk score":
-            kind, (rid, version) = "risks", self.risk
-            fields = {"inherent_likelihood": 1 + self.touches % 5}
+            self.send(ws, "POST", f"risks/{rid}/links", {"relation": "concerns", "to": system}, 201)
+        elif what == "system text":
+            rid, version = self.system
+            fields = {"version": version, "deployment_context": f"Reviewed again ({self.touches})."}
+            self.system = (rid, self.send(ws, "PUT", f"systems/{rid}", fields, 200)["version"])
         else:
-            kind, (rid, version) = "risks", self.risk
-            fields = {"description": f"Reviewed again ({self.touches})."}
-        body = json.dumps({"version": version, **fields}).encode()
-        status, data, _ = self.request("PUT", f"/api/v1/workspaces/{ws}/{kind}/{rid}", self.tokens[ws], body,
-                                       "application/json")
-        if status != 200:
-            raise RuntimeError(f"PUT {kind}: HTTP {status}: {data[:300]!r}")
-        edited = (rid, json.loads(data)["version"])
-        if kind == "systems":
-            self.system = edited
-        else:
-            self.risk = edited
+            rid, version = self.risk
+            fields = {"inherent_likelihood": 1 + self.touches % 5} if what == "risk score" \
+                else {"description": f"Reviewed again ({self.touches})."}
+            self.risk = (rid, self.send(ws, "PUT", f"risks/{rid}", {"version": version, **fields}, 200)["version"])
 
     def reads(self, ws):
         a, token = self.a, self.tokens[ws]

@@ -36,6 +36,7 @@ mod password;
 mod people;
 mod questionnaires;
 mod readiness;
+mod readiness_facts;
 mod readiness_report;
 mod records;
 mod report_kinds;

@@ -9,9 +9,8 @@ use crate::soa::SOA_FRAMEWORK;
 use crate::{App, Result, Scope};
 use aims_catalog::Catalog;
 use aims_domain::readiness::{
-    assess, AuditFact, ControlFact, DatedFact, DocumentFact, MetricFact, ObjectiveFact, Obligation,
-    ProgrammeFact, Readiness, Record, ReviewFact, RiskFact, ScopeFact, Snapshot, SoaFact, Subject,
-    SystemFact,
+    assess, AuditFact, ControlFact, DatedFact, DocumentFact, MetricFact, ObjectiveFact,
+    ProgrammeFact, Readiness, Record, ReviewFact, ScopeFact, Snapshot, SoaFact, Subject,
 };
 use aims_domain::record::{
     kind, Fields, Kind, AUDITS, CONTROLS, CORRECTIVE_ACTIONS, DOCUMENTS, NONCONFORMITIES,
@@ -25,16 +24,13 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-/// The kind of a risk's treatment actions.
-const ACTIONS: &str = "risk-actions";
-
 /// Each workspace's readiness, kept under its latest history number and the day.
 pub(crate) type ReadinessCache = crate::kept::Kept<(Option<i64>, String), Readiness>;
 
 /// The snapshot each workspace's readiness was last judged on, under the
-/// history number read before it was gathered and the day: after a change
-/// that only edited risks, those risks are read again and the rest of the
-/// big parts (every risk, every system) is taken from it.
+/// history number read before it was gathered and the day: after changes
+/// that only created, edited or linked risks and systems, those are read
+/// again and every other risk and system is taken from it.
 pub(crate) type SnapshotCache = crate::kept::Kept<(Option<i64>, String), Snapshot>;
 
 /// One day's overall score, for the trend.
@@ -44,11 +40,11 @@ pub struct ReadinessDay {
     pub percent: u8,
 }
 
-fn text<'a>(f: &'a Fields, name: &str) -> &'a str {
+pub(crate) fn text<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-fn date(f: &Fields, name: &str) -> Option<String> {
+pub(crate) fn date(f: &Fields, name: &str) -> Option<String> {
     Some(text(f, name))
         .filter(|d| !d.is_empty())
         .map(str::to_owned)
@@ -66,16 +62,22 @@ fn titles(catalog: &Catalog) -> BTreeMap<String, String> {
 }
 
 /// Reads records as readiness sees them: path, title, owner's e-mail.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     members: &'a HashMap<String, String>,
 }
 
 impl Reader<'_> {
-    fn record(&self, kind: &Kind, r: &RecordRow) -> Record {
+    pub(crate) fn record(&self, kind: &Kind, r: &RecordRow) -> Record {
         self.subject(kind, &r.id, &r.title, r.owner_id.as_deref())
     }
 
-    fn subject(&self, kind: &Kind, id: &str, title: &str, owner_id: Option<&str>) -> Record {
+    pub(crate) fn subject(
+        &self,
+        kind: &Kind,
+        id: &str,
+        title: &str,
+        owner_id: Option<&str>,
+    ) -> Record {
         Subject::new(format!("{}/{id}", kind.page), title.to_owned()).owned(
             owner_id
                 .and_then(|o| self.members.get(o))
@@ -389,245 +391,6 @@ impl App {
         Ok(s)
     }
 
-    /// Systems' facts: scope, classification, impact assessment, risks,
-    /// obligations. Every system (in the register's order), or with `only`
-    /// just that one (none when it is gone).
-    async fn system_facts(
-        &self,
-        ws: &Scope,
-        read: &Reader<'_>,
-        catalog: &Catalog,
-        only: Option<&str>,
-    ) -> Result<Vec<SystemFact>> {
-        let wid = &ws.workspace.id;
-        let systems_kind = crate::systems_kind();
-        let (systems, concerns, classifications, impacts) = match only {
-            None => {
-                let (concerns, classifications) = {
-                    let mut c = self.store.conn().await?;
-                    let mut conn = c.conn();
-                    (
-                        conn.links_by_relation(wid, "concerns").await?,
-                        conn.classifications_latest_of_workspace(wid).await?,
-                    )
-                };
-                let impacts = self.impact_statuses(ws).await?;
-                let every = crate::ListRequest::default();
-                let systems = self.all_records(ws, systems_kind, &every).await?;
-                (systems, concerns, classifications, impacts)
-            }
-            Some(id) => {
-                let mut c = self.store.conn().await?;
-                let Some(system) = c
-                    .conn()
-                    .record_get(wid, systems_kind.record_type, id)
-                    .await?
-                else {
-                    return Ok(Vec::new());
-                };
-                let concerns: Vec<(String, String)> = c
-                    .conn()
-                    .links_of(wid, id)
-                    .await?
-                    .into_iter()
-                    .filter(|l| l.relation == "concerns" && l.to_id == id)
-                    .map(|l| (l.from_id, l.to_id))
-                    .collect();
-                let classifications = c
-                    .conn()
-                    .classification_latest(wid, id)
-                    .await?
-                    .into_iter()
-                    .collect();
-                drop(c);
-                let impact = match self.impact_assessment(ws, id).await {
-                    // Deleted since it was read: it is gone next time.
-                    Err(crate::AppError::NotFound(_)) => return Ok(Vec::new()),
-                    other => other?.0,
-                };
-                (vec![system], concerns, classifications, vec![impact])
-            }
-        };
-        let impacts: HashMap<String, crate::ImpactStatus> = impacts
-            .into_iter()
-            .map(|i| (i.system_id.clone(), i))
-            .collect();
-        let mut risks_of_system: HashMap<&str, usize> = HashMap::new();
-        for (_, system) in &concerns {
-            *risks_of_system.entry(system).or_default() += 1;
-        }
-        let mut articles_of: HashMap<&str, Vec<u32>> = HashMap::new();
-        for row in &classifications {
-            if let Ok(c) =
-                serde_json::from_str::<aims_domain::eu_ai_act::Classification>(&row.result)
-            {
-                articles_of.insert(row.system_id.as_str(), c.obligation_articles);
-            }
-        }
-        Ok(systems
-            .iter()
-            .map(|r| {
-                let impact = impacts.get(&r.id);
-                let in_scope = match r.fields.get("in_scope") {
-                    Some(Value::Bool(b)) => Some(*b),
-                    _ => None,
-                };
-                SystemFact {
-                    id: r.id.clone(),
-                    record: read.record(systems_kind, r),
-                    in_scope,
-                    tier: impact.and_then(|i| i.eu_ai_act_tier.clone()),
-                    risks: risks_of_system.get(r.id.as_str()).copied().unwrap_or(0),
-                    impact_current: impact.is_some_and(|i| !i.needs_assessment()),
-                    impact_note: impact.map_or_else(|| "never assessed".to_owned(), impact_note),
-                    obligations: articles_of
-                        .get(r.id.as_str())
-                        .map(|a| obligations(catalog, a))
-                        .unwrap_or_default(),
-                }
-            })
-            .collect())
-    }
-
-    /// Risks' facts: scored, treated, accepted, the systems they concern.
-    /// Every risk (ordered by id), or with `only` just that one (none when
-    /// it is gone), read through its own links.
-    async fn risk_facts(
-        &self,
-        ws: &Scope,
-        read: &Reader<'_>,
-        only: Option<&str>,
-    ) -> Result<Vec<RiskFact>> {
-        let wid = &ws.workspace.id;
-        let today = self.today();
-        let risks_kind = crate::risks::risks_kind();
-        let actions_kind = kind(ACTIONS).unwrap_or(&aims_domain::record::KINDS[0]);
-        // Only the two facets readiness reads, from the records' index rows.
-        let mut lap = Lap::new("risk facts");
-        let (rows, treated_by, concerns) = {
-            let mut c = self.store.conn().await?;
-            let mut conn = c.conn();
-            let rows = conn
-                .facet_texts(
-                    wid,
-                    risks_kind.record_type,
-                    &["inherent_band", "treatment"],
-                    only,
-                )
-                .await?;
-            match only {
-                None => (
-                    rows,
-                    conn.links_by_relation(wid, "treated_by").await?,
-                    conn.links_by_relation(wid, "concerns").await?,
-                ),
-                Some(id) => {
-                    let links = conn.links_of(wid, id).await?;
-                    let from = |relation: &str| -> Vec<(String, String)> {
-                        links
-                            .iter()
-                            .filter(|l| l.relation == relation && l.from_id == id)
-                            .map(|l| (l.from_id.clone(), l.to_id.clone()))
-                            .collect()
-                    };
-                    (rows, from("treated_by"), from("concerns"))
-                }
-            }
-        };
-        lap.mark("index rows, links");
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let actions: HashMap<String, (String, Option<String>)> = match only {
-            None => {
-                self.all_records(ws, actions_kind, &Default::default())
-                    .await?
-            }
-            Some(_) => {
-                let mut c = self.store.conn().await?;
-                let mut found = Vec::new();
-                for (_, action) in &treated_by {
-                    if let Some(a) = c
-                        .conn()
-                        .record_get(wid, actions_kind.record_type, action)
-                        .await?
-                    {
-                        found.push(a);
-                    }
-                }
-                found
-            }
-        }
-        .into_iter()
-        .map(|a| {
-            let status = text(&a.fields, "status").to_owned();
-            (a.id, (status, date(&a.fields, "due")))
-        })
-        .collect();
-        let mut actions_of: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (risk, action) in &treated_by {
-            actions_of.entry(risk).or_default().push(action);
-        }
-        let mut systems_of_risk: HashMap<&str, Vec<String>> = HashMap::new();
-        for (risk, system) in &concerns {
-            systems_of_risk
-                .entry(risk)
-                .or_default()
-                .push(system.clone());
-        }
-        let valid = |status: &aims_domain::risk::AcceptanceStatus| {
-            matches!(status, aims_domain::risk::AcceptanceStatus::Valid)
-        };
-        let acceptances: HashMap<String, bool> = match only {
-            None => self
-                .risk_acceptance_statuses(ws)
-                .await?
-                .into_iter()
-                .map(|(id, (_, status))| (id, valid(&status)))
-                .collect(),
-            Some(id) => match self.risk_acceptances(ws, id).await {
-                // Deleted since its row was read: it is gone next time.
-                Err(crate::AppError::NotFound(_)) => HashMap::new(),
-                other => other?
-                    .first()
-                    .map(|newest| (id.to_owned(), valid(&newest.status)))
-                    .into_iter()
-                    .collect(),
-            },
-        };
-        lap.mark("actions, acceptances");
-        let facts = rows
-            .into_iter()
-            .map(|r| {
-                let mine = actions_of.get(r.id.as_str()).cloned().unwrap_or_default();
-                let overdue = mine
-                    .iter()
-                    .filter_map(|a| actions.get(*a))
-                    .filter(|(status, due)| {
-                        !matches!(status.as_str(), "done" | "cancelled")
-                            && due.as_deref().is_some_and(|d| d < today.as_str())
-                    })
-                    .count();
-                let band = r.values[0].as_deref().unwrap_or("");
-                RiskFact {
-                    record: read.subject(risks_kind, &r.id, &r.title, r.owner_id.as_deref()),
-                    assessed: !band.is_empty() && band != "not_assessed",
-                    treatment: r.values[1].clone().unwrap_or_default(),
-                    actions: mine.iter().filter(|a| actions.contains_key(**a)).count(),
-                    actions_overdue: overdue,
-                    acceptance_valid: acceptances.get(&r.id).copied(),
-                    systems: {
-                        let mut ids = systems_of_risk.remove(r.id.as_str()).unwrap_or_default();
-                        ids.sort_unstable();
-                        ids
-                    },
-                }
-            })
-            .collect();
-        lap.mark("facts");
-        Ok(facts)
-    }
-
     /// The statement as it stands and its Annex A controls not excluded,
     /// each with its live facts.
     async fn readiness_soa(&self, ws: &Scope, s: &mut Snapshot) -> Result<()> {
@@ -712,20 +475,20 @@ fn upsert<T>(facts: &mut Vec<T>, key: impl Fn(&T) -> &str, at: &str, fresh: Opti
 }
 
 /// Logs (at debug level) how long each phase of a long read took.
-struct Lap {
+pub(crate) struct Lap {
     what: &'static str,
     at: std::time::Instant,
 }
 
 impl Lap {
-    fn new(what: &'static str) -> Lap {
+    pub(crate) fn new(what: &'static str) -> Lap {
         Lap {
             what,
             at: std::time::Instant::now(),
         }
     }
 
-    fn mark(&mut self, phase: &str) {
+    pub(crate) fn mark(&mut self, phase: &str) {
         let now = std::time::Instant::now();
         tracing::debug!(
             what = self.what,
@@ -735,40 +498,4 @@ impl Lap {
         );
         self.at = now;
     }
-}
-
-/// Why a system's impact assessment does not count, in a few words.
-fn impact_note(i: &crate::ImpactStatus) -> String {
-    if i.approved.is_none() {
-        match i.latest {
-            None => "never assessed".into(),
-            Some(_) => "not approved yet".into(),
-        }
-    } else if i.overdue {
-        "re-assessment due".into()
-    } else if !i.reasons.is_empty() {
-        "the system changed since it was approved".into()
-    } else {
-        "current".into()
-    }
-}
-
-/// A classification's obligation articles with the Annex A controls the
-/// crosswalk maps each to.
-fn obligations(catalog: &Catalog, articles: &[u32]) -> Vec<Obligation> {
-    articles
-        .iter()
-        .map(|a| {
-            let article = format!("Art. {a}");
-            let mut controls: Vec<String> = catalog
-                .mappings_of("eu-ai-act", &article)
-                .into_iter()
-                .filter(|m| m.framework.id == SOA_FRAMEWORK && m.item.kind == "control")
-                .map(|m| m.item.id.clone())
-                .collect();
-            controls.sort();
-            controls.dedup();
-            Obligation { article, controls }
-        })
-        .collect()
 }
