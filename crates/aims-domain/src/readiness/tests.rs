@@ -711,6 +711,22 @@ fn gaps_of_equal_gain_follow_the_numeric_order_of_their_controls() {
 }
 
 #[test]
+fn requirements_take_their_place_once_and_alike_ones_share_it() {
+    let ids = [
+        "A.6.2.10", "6.1.2", "A.6.2.9", "A.x", "10.2", "A.y", "4.1", "A.6.2.9",
+    ];
+    let places = requirement_places(ids.into_iter());
+    let place = |id: &str| places[id];
+    assert_eq!(places.len(), 7, "each id once");
+    assert_eq!(
+        ["4.1", "6.1.2", "10.2", "A.6.2.9", "A.6.2.10"].map(place),
+        [0, 1, 2, 3, 4],
+        "clauses first, then Annex A, each in numeric order"
+    );
+    assert_eq!((place("A.x"), place("A.y")), (5, 5), "alike: one place");
+}
+
+#[test]
 fn a_system_scores_the_share_of_the_checks_about_it() {
     let mut s = good();
     s.systems[0].impact_current = false;
