@@ -77,6 +77,16 @@ fn added(groups: &mut Vec<(Which, Assessment, u32)>, which: Which, to: Assessmen
     }
 }
 
+/// Counts one risk less at `from` in `which`'s groups; `None` when `from`
+/// holds no risk (the counts do not match the changes).
+fn removed(groups: &mut [(Which, Assessment, u32)], which: Which, from: Assessment) -> Option<()> {
+    let g = groups
+        .iter_mut()
+        .find(|g| g.0 == which && g.1 == from && g.2 > 0)?;
+    g.2 -= 1;
+    Some(())
+}
+
 /// Moves one risk's count from `from` to `to` in `which`'s groups; `None`
 /// when `from` holds no risk (the counts do not match the edits).
 fn moved(
@@ -85,10 +95,7 @@ fn moved(
     from: Assessment,
     to: Assessment,
 ) -> Option<()> {
-    let at = groups
-        .iter()
-        .position(|g| g.0 == which && g.1 == from && g.2 > 0)?;
-    groups[at].2 -= 1;
+    removed(groups, which, from)?;
     added(groups, which, to);
     Some(())
 }
@@ -147,9 +154,10 @@ impl App {
         Ok(out)
     }
 
-    /// The kept map brought up to date when every change since it creates
-    /// or edits risks, edits systems or links records (`App::edits_since`):
-    /// each new risk is counted in its cell, and each risk whose likelihood
+    /// The kept map brought up to date when every change since it creates,
+    /// edits or deletes risks, edits or deletes systems or links records
+    /// (`App::edits_since`): each new risk is counted in its cell, each
+    /// deleted one leaves the cell it was counted in, and each risk whose likelihood
     /// or impact moved leaves the cell it was in (its levels before the
     /// first of those edits, from the history) for the one it is in now.
     /// With the history number it is exact for; `None`: count afresh.
@@ -161,11 +169,14 @@ impl App {
     ) -> Result<Option<(Option<i64>, KeptHeatMap)>> {
         let wid = &ws.workspace.id;
         let risks = risks_kind().record_type;
-        // Links and systems never move a risk on the map; a new risk joins it.
+        // Links and systems never move a risk on the map; a new risk joins
+        // it, a deleted one leaves it.
         let accepted = |action: &str, record_type: &str| match action {
             "link" | "unlink" => true,
             "create" => record_type == risks,
-            "update" => record_type == risks || record_type == crate::systems_kind().record_type,
+            "update" | "delete" => {
+                record_type == risks || record_type == crate::systems_kind().record_type
+            }
             _ => false,
         };
         let Some(edits) = self.edits_since(wid, kept_seq, accepted).await? else {
@@ -186,8 +197,22 @@ impl App {
             .filter(|e| e.action == "create")
             .map(|e| e.id.as_str())
             .collect();
-        let mut before: HashMap<&str, Map<String, Value>> =
-            created.iter().map(|id| (*id, Map::new())).collect();
+        // Each deleted risk's fields as they were when it went.
+        let mut deleted: HashMap<&str, &Map<String, Value>> = HashMap::new();
+        for e in edits
+            .iter()
+            .filter(|e| e.action == "delete" && e.record_type == risks)
+        {
+            let Some(fields) = e.change.get("fields").and_then(Value::as_object) else {
+                return Ok(None);
+            };
+            deleted.insert(e.id.as_str(), fields);
+        }
+        let mut before: HashMap<&str, Map<String, Value>> = created
+            .iter()
+            .chain(deleted.keys())
+            .map(|id| (*id, Map::new()))
+            .collect();
         for e in edits
             .iter()
             .filter(|e| e.action == "update" && e.record_type == risks)
@@ -210,7 +235,7 @@ impl App {
         }
         let mut c = self.store.conn().await?;
         let mut now = HashMap::new();
-        for id in before.keys() {
+        for id in before.keys().filter(|id| !deleted.contains_key(*id)) {
             match c.conn().record_get(wid, risks, id).await? {
                 Some(r) => now.insert(*id, r.fields),
                 None => return Ok(None),
@@ -223,7 +248,10 @@ impl App {
         drop(c);
         let mut groups = kept.groups.clone();
         for (id, old) in &before {
-            let Some(fields) = now.get(id) else {
+            if created.contains(id) && deleted.contains_key(id) {
+                continue; // made and gone since: never counted
+            }
+            let Some(fields) = now.get(id).or_else(|| deleted.get(id).copied()) else {
                 return Ok(None);
             };
             for which in Which::ALL {
@@ -245,9 +273,17 @@ impl App {
                     likelihood: l1,
                     impact: i1,
                 };
-                if created.contains(id) {
+                let counted = if deleted.contains_key(id) {
+                    removed(&mut groups, which, from)
+                } else if created.contains(id) {
                     added(&mut groups, which, to);
-                } else if from != to && moved(&mut groups, which, from, to).is_none() {
+                    Some(())
+                } else if from != to {
+                    moved(&mut groups, which, from, to)
+                } else {
+                    Some(())
+                };
+                if counted.is_none() {
                     return Ok(None);
                 }
             }

@@ -3,6 +3,7 @@
 //! appends an event, so a kept result is reused only while nothing changed:
 //! none can be stale, and each replica keeps its own.
 
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -47,9 +48,10 @@ impl<K: PartialEq, T> Kept<K, T> {
 }
 
 /// A change since a kept result: a record created (`create`, with its
-/// fields) or edited (`update`, with each changed field's `[old, new]`
-/// values), or a link made or removed (`link` with `to`, `unlink` with
-/// `other`: the record at the other end).
+/// fields), edited (`update`, with each changed field's `[old, new]`
+/// values) or deleted (`delete`, with its `fields` and the records it was
+/// `unlinked` from), or a link made or removed (`link` with `to`, `unlink`
+/// with `other`: the record at the other end).
 pub(crate) struct Edit {
     /// Its history event's number.
     pub seq: i64,
@@ -60,16 +62,33 @@ pub(crate) struct Edit {
 }
 
 impl Edit {
-    /// The records a link event joins or parts (none for an edit).
+    /// The records a link event joins or parts, or a deletion's record with
+    /// those it was linked to (none for a create or an edit).
     pub(crate) fn linked(&self) -> Vec<&str> {
-        let other = match self.action.as_str() {
-            "link" => "to",
-            "unlink" => "other",
+        let others: Vec<&str> = match self.action.as_str() {
+            "link" => self
+                .change
+                .get("to")
+                .and_then(Value::as_str)
+                .into_iter()
+                .collect(),
+            "unlink" => self
+                .change
+                .get("other")
+                .and_then(Value::as_str)
+                .into_iter()
+                .collect(),
+            "delete" => self
+                .change
+                .get("unlinked")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l.get("record").and_then(Value::as_str))
+                .collect(),
             _ => return Vec::new(),
         };
-        std::iter::once(self.id.as_str())
-            .chain(self.change.get(other).and_then(serde_json::Value::as_str))
-            .collect()
+        std::iter::once(self.id.as_str()).chain(others).collect()
     }
 }
 
@@ -105,7 +124,7 @@ impl crate::App {
             if !accept(&action, &record_type) {
                 return Ok(None);
             }
-            let Ok(serde_json::Value::Object(change)) = serde_json::from_str(&change) else {
+            let Ok(Value::Object(change)) = serde_json::from_str(&change) else {
                 return Ok(None);
             };
             edits.push(Edit {

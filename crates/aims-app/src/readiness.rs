@@ -152,13 +152,14 @@ impl App {
         self.gather(ws, None).await
     }
 
-    /// The risks and systems created, edited or linked since the snapshot
-    /// kept for the workspace, with that snapshot, when nothing else changed
-    /// since (the day neither): creating or updating a record writes only
-    /// its own rows, and a risk's or a system's fields feed only its own
-    /// fact and the statement's (gathered afresh anyway); a link feeds only
-    /// the facts of its two ends (a risk's systems and actions, a system's
-    /// risks). `None`: gather everything.
+    /// The risks and systems created, edited, deleted or linked since the
+    /// snapshot kept for the workspace, with that snapshot, when nothing
+    /// else changed since (the day neither): creating or updating a record
+    /// writes only its own rows, and a risk's or a system's fields feed only
+    /// its own fact and the statement's (gathered afresh anyway); a link
+    /// feeds only the facts of its two ends (a risk's systems and actions, a
+    /// system's risks), and a deletion removes its record's links with it.
+    /// `None`: gather everything.
     async fn edited_since_kept(
         &self,
         ws: &Scope,
@@ -174,7 +175,7 @@ impl App {
         let systems = crate::systems_kind().record_type;
         let accepted = |action: &str, record_type: &str| match action {
             "link" | "unlink" => true,
-            "create" | "update" => record_type == risks || record_type == systems,
+            "create" | "update" | "delete" => record_type == risks || record_type == systems,
             _ => false,
         };
         let Some(edits) = self.edits_since(&ws.workspace.id, seq, accepted).await? else {

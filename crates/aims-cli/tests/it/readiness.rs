@@ -621,7 +621,7 @@ async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() 
     // Records created: read and put in their place.
     let (s, late) = c.post("/risks", json!({"title": "Late risk"})).await;
     assert_eq!(s, 201);
-    let (s, _) = c
+    let (s, late_system) = c
         .post(
             "/systems",
             json!({"name": "Late system", "purpose": "Arrives last"}),
@@ -634,13 +634,54 @@ async fn readiness_after_risk_and_system_edits_is_the_reading_gathered_afresh() 
         gaps_of(&now, &id(&late)),
         ["risks_scored", "treatment_chosen"]
     );
+    let system_gaps = |r: &Value| -> Vec<String> {
+        let path = format!("inventory/{}", id(&late_system));
+        r["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["subject"]["path"] == path.as_str())
+            .map(|g| g["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(system_gaps(&now).contains(&"systems_risk_assessed".to_owned()));
+    let (s, _) = c
+        .post(
+            &format!("/risks/{}/links", id(&late)),
+            json!({"relation": "concerns", "to": id(&late_system)}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
+    assert!(!system_gaps(&now).contains(&"systems_risk_assessed".to_owned()));
 
-    // Something else changes (a risk deleted): gathered afresh; then risks again.
+    // Records deleted: gone, and what they were linked to read again (the
+    // system concerned by risks[2] counts one risk less).
     let (s, _) = manager.delete(&format!("/risks/{}", id(&late))).await;
+    assert_eq!(s, 204);
+    let (s, _) = manager.delete(&format!("/risks/{}", risks[0])).await;
     assert_eq!(s, 204);
     let (_, now) = c.get("/readiness").await;
     assert_eq!(now, fresh().await);
     assert!(gaps_of(&now, &id(&late)).is_empty());
+    assert!(gaps_of(&now, &risks[0]).is_empty());
+    assert!(
+        system_gaps(&now).contains(&"systems_risk_assessed".to_owned()),
+        "its only risk went: {now}"
+    );
+
+    // Something else changes (the treatment action done): gathered afresh;
+    // then risks again.
+    let (s, done) = c
+        .put(
+            &format!("/risk-actions/{}", id(&action)),
+            json!({"version": 1, "status": "done"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{done}");
+    let (_, now) = c.get("/readiness").await;
+    assert_eq!(now, fresh().await);
     let (s, r2) = c
         .put(
             &format!("/risks/{}", risks[2]),
