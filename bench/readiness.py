@@ -11,12 +11,12 @@ with the release binary:
      (`concerns`) and evidence spread over the Annex A controls
      (`evidence_for`), posted --link-clients at a time;
   2. GET .../readiness (JSON) and the dashboard page /w/{ws}, each first
-     --cold (10) times right after each of five changes: a risk's description
+     --cold (10) times right after each of six changes: a risk's description
      edited (that risk read again, the rest of the snapshot and the heat map
      kept), a risk's likelihood edited (the heat map moves that risk too), a
      system's deployment context edited (that system read again), a
-     `concerns` link added (its two ends read again), and a risk created
-     (everything gathered afresh: a change of another sort); then
+     `concerns` link added (its two ends read again), a risk created and a
+     risk deleted; then
      --requests (30) times while nothing
      changes (kept under the history number and the day); baseline: GET
      /healthz the same way;
@@ -107,6 +107,7 @@ class ReadinessBench(ev.EvidenceBench):
         risks = self.ids(ws, "risks")
         self.risk = risks[0]
         self.system = system_rows[0]
+        self.deletable = [r for r, _ in risks[len(risks) // 2:len(risks) // 2 + 100]]
         # Pairs no seeding link uses (those pair the first --links / 2 risks).
         self.fresh_links = iter([(risks[-1 - k][0], systems[k % len(systems)]) for k in range(len(risks) // 2)])
         rnd = random.Random(a.seed)
@@ -122,20 +123,24 @@ class ReadinessBench(ev.EvidenceBench):
         return res
 
     # The changes made before each read "after a change" (see the module's text).
-    CHANGES = ("risk text", "risk score", "system text", "new link", "new risk")
+    CHANGES = ("risk text", "risk score", "system text", "new link", "new risk", "risk deleted")
 
     def send(self, ws, method, path, fields, expect):
         """A JSON request under the workspace's API; the answer's JSON."""
-        status, data, _ = self.request(method, f"/api/v1/workspaces/{ws}/{path}", self.tokens[ws],
-                                       json.dumps(fields).encode(), "application/json")
+        body, ctype = (None, None) if fields is None else (json.dumps(fields).encode(), "application/json")
+        status, data, _ = self.request(method, f"/api/v1/workspaces/{ws}/{path}", self.tokens[ws], body, ctype)
         if status != expect:
             raise RuntimeError(f"{method} {path}: HTTP {status}: {data[:300]!r}")
-        return json.loads(data)
+        return json.loads(data) if data else None
 
     def change(self, ws, what="risk text"):
         """One record edited, created or linked: a history event, so readiness is brought up to date."""
         self.touches += 1
-        if what == "new risk":
+        if what == "risk deleted":
+            # From the far end of the list, away from the linked ones and the one edited.
+            rid = self.deletable.pop()
+            self.send(ws, "DELETE", f"risks/{rid}", None, 204)
+        elif what == "new risk":
             self.send(ws, "POST", "risks", {"title": f"Risk added while reading ({self.touches})"}, 201)
         elif what == "new link":
             rid, system = next(self.fresh_links)
@@ -289,7 +294,8 @@ def report(backend, a, res):
         for what, cold in r["cold_by_change"].items():
             ok = cold[k]["median_ms"] < 100
             missed |= not ok
-            print(f"  {k:<10} first after a {what}{'' if what.startswith('new') else ' edit'}: "
+            said = what if what.startswith("new") or what.endswith("deleted") else f"{what} edit"
+            print(f"  {k:<10} first after a {said}: "
                   f"median {cold[k]['median_ms']:.1f} ms "
                   f"(max {cold[k]['max_ms']:.1f})  budget < 100 ms: {inv.verdict(ok)}")
     print(f"  baseline /healthz p50 {r['healthz']['x']['p50_ms']:.2f} ms" if "x" in r["healthz"]
