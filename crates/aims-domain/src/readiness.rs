@@ -508,10 +508,12 @@ pub fn assess(s: &Snapshot) -> Readiness {
     let places = requirement_places(outcomes.iter().map(|o| o.requirement.as_str()));
     let mut keyed: Vec<(usize, Gap)> = Vec::new();
     for o in &outcomes {
+        // An outcome with checks counts for its requirement, so one with a
+        // failed check has a rule here and a requirement counting.
         let rules_here = by_requirement
             .get(o.requirement.as_str())
             .map_or(0, Vec::len);
-        if rules_here == 0 || requirement_count == 0 {
+        if rules_here == 0 {
             continue;
         }
         let per_check = 100.0 / (o.checks.len() * rules_here * requirement_count) as f64;
