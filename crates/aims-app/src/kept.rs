@@ -19,6 +19,20 @@ impl<K, T> Default for Kept<K, T> {
     }
 }
 
+impl<T> Kept<(Option<i64>, String), T> {
+    /// What is kept for `workspace_id` to bring up to date for `key`
+    /// (history number, day): kept the same day under a number not newer,
+    /// with that number.
+    pub(crate) fn base_for(
+        &self,
+        workspace_id: &str,
+        key: &(Option<i64>, String),
+    ) -> Option<(Option<i64>, Arc<T>)> {
+        let ((seq, day), kept) = self.latest(workspace_id)?;
+        (day == key.1 && seq <= key.0).then_some((seq, kept))
+    }
+}
+
 impl<K: PartialEq, T> Kept<K, T> {
     /// The result kept for `workspace_id` under exactly `key`.
     pub(crate) fn get(&self, workspace_id: &str, key: &K) -> Option<Arc<T>> {
@@ -163,5 +177,17 @@ mod tests {
         let (key, value) = k.latest("w").expect("kept");
         assert_eq!((key, *value), ((Some(2), "d".to_owned()), 8));
         assert!(k.latest("v").is_none());
+        let base = |seq: i64, day: &str| {
+            k.base_for("w", &(Some(seq), day.into()))
+                .map(|(s, v)| (s, *v))
+        };
+        assert_eq!(
+            base(3, "d"),
+            Some((Some(2), 8)),
+            "a newer number: brought up to date"
+        );
+        assert_eq!(base(2, "d"), Some((Some(2), 8)));
+        assert_eq!(base(1, "d"), None, "kept under a newer number");
+        assert_eq!(base(3, "e"), None, "another day");
     }
 }

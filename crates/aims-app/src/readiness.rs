@@ -165,12 +165,9 @@ impl App {
         ws: &Scope,
         key: &(Option<i64>, String),
     ) -> Result<Option<(Arc<Snapshot>, Edited)>> {
-        let Some(((seq, day), base)) = self.readiness_base.latest(&ws.workspace.id) else {
+        let Some((seq, base)) = self.readiness_base.base_for(&ws.workspace.id, key) else {
             return Ok(None);
         };
-        if day != key.1 || key.0 < seq {
-            return Ok(None);
-        }
         let risks = crate::risks::risks_kind().record_type;
         let systems = crate::systems_kind().record_type;
         let accepted = |action: &str, record_type: &str| match action {

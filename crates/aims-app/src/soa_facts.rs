@@ -144,12 +144,9 @@ impl App {
         key: &(Option<i64>, String),
     ) -> Result<Option<SoaFacts>> {
         let wid = &ws.workspace.id;
-        let Some(((seq, day), kept)) = self.soa_facts.latest(wid) else {
+        let Some((seq, kept)) = self.soa_facts.base_for(wid, key) else {
             return Ok(None);
         };
-        if day != key.1 || key.0 < seq {
-            return Ok(None);
-        }
         let systems = crate::systems_kind();
         let Some(edits) = self
             .edits_since(wid, seq, |action, record_type| {
