@@ -27,6 +27,7 @@ mod intake;
 mod interchange;
 mod journals;
 mod kept;
+mod kept_pages;
 mod links;
 mod metrics;
 mod monitoring_reports;
@@ -44,10 +45,12 @@ mod reports;
 mod reviews;
 mod risk_library;
 mod risks;
+mod search;
 mod soa;
 mod soa_bulk;
 mod soa_facts;
 mod systems;
+mod text_index;
 mod trust;
 mod versions;
 mod webhook_delivery;
@@ -81,6 +84,7 @@ pub use impacts::{ImpactStatus, ImpactVersion, IMPACT_TYPE};
 pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
+pub use kept_pages::Freshness;
 pub use links::{LinkView, LinkedRecord};
 pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
 pub use monitoring_reports::{
@@ -173,6 +177,8 @@ pub struct App {
     soa_facts: Arc<soa_facts::SoaFactsCache>,
     readiness_kept: Arc<readiness::ReadinessCache>,
     readiness_base: Arc<readiness::SnapshotCache>,
+    kept_pages: Arc<kept_pages::KeptPages>,
+    text_indexes: Arc<search::Indexes>,
     /// Where the pack signing key is kept (created on first use).
     pack_key_file: Option<std::path::PathBuf>,
     /// Packs made for downloads at once (each writes a whole copy to disk).
@@ -202,6 +208,8 @@ impl App {
             soa_facts: Arc::default(),
             readiness_kept: Arc::default(),
             readiness_base: Arc::default(),
+            kept_pages: Arc::default(),
+            text_indexes: Arc::default(),
             pack_key_file: None,
             pack_builds: Arc::new(tokio::sync::Semaphore::new(2)),
             blobs: None,

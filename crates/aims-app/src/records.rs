@@ -290,6 +290,7 @@ impl App {
     ) -> Result<Page<T>> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
+        let filter = self.narrowed(&ws.workspace.id, kind, filter).await?;
         let mut c = self.store.conn().await?;
         Ok(c.conn()
             .records_list(&ws.workspace.id, kind.record_type, &filter)
@@ -305,6 +306,7 @@ impl App {
     ) -> Result<Vec<RecordRow>> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
+        let filter = self.narrowed(&ws.workspace.id, kind, filter).await?;
         let mut c = self.store.conn().await?;
         all_pages(&mut c.conn(), &ws.workspace.id, kind, filter).await
     }
@@ -339,7 +341,7 @@ impl App {
 
     /// Checks a list request: search text of sane length, a known order, a
     /// cursor that is a record id, filters on facet fields with known values.
-    async fn list_filter(
+    pub(crate) async fn list_filter(
         &self,
         ws: &Scope,
         kind: &Kind,
@@ -480,6 +482,7 @@ impl App {
         errors.into_result()?;
         Ok(RecordFilter {
             q: q.map(str::to_owned),
+            ids: None,
             facets,
             linked,
             due_before,

@@ -152,7 +152,7 @@ pub(crate) const SELECT: &str = "SELECT r.id, r.workspace_id, r.kind, r.title, r
      FROM records r LEFT JOIN users u ON u.id = r.owner_id";
 
 /// How a list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     /// Oldest first (ids are time-ordered).
     #[default]
@@ -173,10 +173,13 @@ impl Sort {
 
 /// A list query: search text, facet filters (all must hold), order and a
 /// keyset cursor (`after`: the id of the last record of the previous page).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RecordFilter {
     /// Case-insensitive substring of the record's text fields.
     pub q: Option<String>,
+    /// Only these records (the matches of `q` a kept text index found, so
+    /// the search reads a few records instead of every record's text).
+    pub ids: Option<Vec<String>>,
     /// `(field, value)` pairs; a record must have every one.
     pub facets: Vec<(String, String)>,
     /// Only records linked to this record (either direction).
@@ -516,6 +519,16 @@ impl Conn<'_> {
             binds.push(q.to_lowercase());
             n += 1;
         }
+        if let Some(ids) = &f.ids {
+            sql.push_str(&match self {
+                Conn::Sqlite(_) => format!(" AND x.id IN (SELECT value FROM json_each(${n}))"),
+                Conn::Postgres(_) => {
+                    format!(" AND x.id IN (SELECT json_array_elements_text(CAST(${n} AS json)))")
+                }
+            });
+            binds.push(serde_json::Value::from(ids.clone()).to_string());
+            n += 1;
+        }
         for (field, value) in &f.facets {
             sql.push_str(&format!(" AND {find}(x.facets, ${n}) > 0"));
             binds.push(facet_token(field, value));
@@ -612,6 +625,45 @@ impl Conn<'_> {
             None
         };
         Ok(Page { items, next })
+    }
+
+    /// Each record of a kind with its search text, `(id, text)` (what a kept
+    /// text index is built from). With `only`, just that record (none when
+    /// it is gone or of another kind).
+    pub async fn record_search_texts(
+        &mut self,
+        workspace_id: &str,
+        record_type: &str,
+        only: Option<&str>,
+    ) -> Result<Vec<(String, String)>> {
+        let from = format!(
+            "FROM record_index WHERE workspace_id = $1 AND kind = $2{}",
+            if only.is_some() { " AND id = $3" } else { "" }
+        );
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                // As one value: row by row costs a thread hand-over each.
+                let sql = format!(
+                    "SELECT COALESCE(json_group_array(json_array(id, search_text)), '[]') {from}"
+                );
+                let mut q = sqlx::query_scalar(&sql)
+                    .bind(workspace_id)
+                    .bind(record_type);
+                if let Some(id) = only {
+                    q = q.bind(id);
+                }
+                let text: String = q.fetch_one(&mut **c).await?;
+                crate::conn::json_rows(&text)?
+            }
+            Conn::Postgres(c) => {
+                let sql = format!("SELECT id, search_text {from}");
+                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
+                if let Some(id) = only {
+                    q = q.bind(id);
+                }
+                q.fetch_all(&mut **c).await?
+            }
+        })
     }
 
     /// Refreshes the planner's statistics of the record tables after a bulk

@@ -23,6 +23,7 @@ mod history;
 mod impacts;
 mod import;
 mod intake;
+mod lists;
 mod monitor;
 mod monitoring_reports;
 mod operations;

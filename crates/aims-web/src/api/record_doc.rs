@@ -268,6 +268,9 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
             "title, created (default) or updated; prefix - for descending.",
             json!({"type": "string", "enum": ["title", "-title", "created", "-created", "updated", "-updated"]}),
         ),
+        json!({"name": "Cache-Control", "in": "header", "required": false,
+               "description": "A page asked for again while nothing in the workspace changed is sent as it was kept; `no-cache` reads and renders it again.",
+               "schema": {"type": "string"}}),
     ];
     list_params.extend(filter_params(kind));
     let mut export_params = vec![

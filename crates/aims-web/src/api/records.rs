@@ -8,7 +8,7 @@ use super::{ApiJson, ApiQuery};
 use crate::auth::{InWorkspace, LinkId, RecordId};
 use crate::error::ApiError;
 use crate::AppState;
-use aims_app::store::{RecordJson, RecordRow};
+use aims_app::store::{Page, RecordJson, RecordRow};
 use aims_app::ListRequest;
 use aims_domain::record::{FieldType, Input, Kind, KINDS};
 use axum::body::Bytes;
@@ -38,8 +38,9 @@ fn add_kind(router: OpenApiRouter<AppState>, kind: &'static Kind) -> OpenApiRout
     };
     type Q = ApiQuery<BTreeMap<String, String>>;
     type Body = ApiJson<Map<String, Value>>;
-    let collection = get(move |s: State<AppState>, w: InWorkspace, q: Q| list(kind, s, w, q))
-        .post(move |s: State<AppState>, w: InWorkspace, b: Body| create(kind, s, w, b));
+    let collection =
+        get(move |s: State<AppState>, w: InWorkspace, h: HeaderMap, q: Q| list(kind, s, w, h, q))
+            .post(move |s: State<AppState>, w: InWorkspace, b: Body| create(kind, s, w, b));
     let export_route = get(move |s: State<AppState>, w: InWorkspace, q: Q| export(kind, s, w, q));
     let one = get(move |s: State<AppState>, w: InWorkspace, id: RecordId| read(kind, s, w, id))
         .put(
@@ -261,23 +262,50 @@ async fn list(
     kind: &'static Kind,
     State(s): State<AppState>,
     InWorkspace(ws): InWorkspace,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    let render = |page: &Page<RecordJson>| {
+        let body = PageOut {
+            items: page.items.iter().map(|r| RecordJsonOut(kind, r)).collect(),
+            next: page.next.clone(),
+        };
+        serde_json::to_vec(&body).map_err(|e| aims_app::AppError::Internal(e.to_string()))
+    };
     let page = s
         .app
-        .records::<RecordJson>(&ws, kind, &list_request(q)?)
+        .rendered_page(
+            &ws,
+            kind,
+            &list_request(q)?,
+            "api-json",
+            freshness(&headers),
+            render,
+        )
         .await?;
-    let body = PageOut {
-        items: page.items.iter().map(|r| RecordJsonOut(kind, r)).collect(),
-        next: page.next.clone(),
-    };
-    let bytes = serde_json::to_vec(&body)
-        .map_err(|e| ApiError::from(aims_app::AppError::Internal(e.to_string())))?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        bytes,
+        Bytes::from_owner(page),
     )
         .into_response())
+}
+
+/// `Cache-Control: no-cache` (or `Pragma: no-cache`) asks for a page read
+/// and rendered again rather than the one kept since nothing changed.
+fn freshness(headers: &HeaderMap) -> aims_app::Freshness {
+    let no_cache = |name| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str().is_ok_and(|v| {
+                v.split(',')
+                    .any(|d| d.trim().eq_ignore_ascii_case("no-cache"))
+            })
+        })
+    };
+    if no_cache(axum::http::header::CACHE_CONTROL) || no_cache(axum::http::header::PRAGMA) {
+        aims_app::Freshness::Fresh
+    } else {
+        aims_app::Freshness::Kept
+    }
 }
 
 async fn create(
