@@ -12,11 +12,11 @@ use std::collections::HashMap;
 /// Record ids by three-byte substrings of their texts.
 #[derive(Default)]
 pub(crate) struct TextIndex {
-    /// Per slot: the record's id, its text, and whether it is still there (a
-    /// removed or replaced record leaves its slot and postings behind).
+    /// Per slot: the record's id and its text. A removed or replaced
+    /// record leaves its slot and postings behind with an empty text, which
+    /// holds no needle of three bytes.
     ids: Vec<String>,
     texts: Vec<String>,
-    live: Vec<bool>,
     slot_of: HashMap<String, u32>,
     /// Per trigram, the slots whose text holds it, ascending.
     grams: HashMap<u32, Vec<u32>>,
@@ -41,7 +41,7 @@ impl TextIndex {
         index
     }
 
-    /// Bytes of text indexed (live or not): what the index costs, roughly.
+    /// Bytes of text indexed, removed texts included: what the index costs, roughly.
     pub(crate) fn text_bytes(&self) -> usize {
         self.text_bytes
     }
@@ -62,15 +62,12 @@ impl TextIndex {
         self.slot_of.insert(id.clone(), slot);
         self.ids.push(id);
         self.texts.push(text);
-        self.live.push(true);
     }
 
     /// Takes record `id` out (nothing happens when it is not in).
     pub(crate) fn remove(&mut self, id: &str) {
         if let Some(slot) = self.slot_of.remove(id) {
-            let slot = slot as usize;
-            self.live[slot] = false;
-            self.texts[slot] = String::new();
+            self.texts[slot as usize] = String::new();
         }
     }
 
@@ -99,7 +96,7 @@ impl TextIndex {
         let mut found = Vec::new();
         for &slot in *rarest {
             let s = slot as usize;
-            if !self.live[s] || others.iter().any(|l| l.binary_search(&slot).is_err()) {
+            if others.iter().any(|l| l.binary_search(&slot).is_err()) {
                 continue;
             }
             if self.texts[s].contains(needle) {
