@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub(crate) struct Kept<K, T> {
@@ -153,9 +154,68 @@ impl crate::App {
     }
 }
 
+/// Bytes one kept result holds, counted in a total shared by every result of
+/// its sort (kept pages, text indexes) so that together they stay within a
+/// bound; given back when the result goes.
+pub(crate) struct Held {
+    bytes: AtomicUsize,
+    total: Arc<AtomicUsize>,
+}
+
+impl Held {
+    pub(crate) fn new(total: &Arc<AtomicUsize>) -> Held {
+        Held {
+            bytes: AtomicUsize::new(0),
+            total: Arc::clone(total),
+        }
+    }
+
+    /// Takes `add` more bytes while giving back `give_back` of those held,
+    /// if the total stays within `bound`; false (nothing changes) if not.
+    pub(crate) fn try_take(&self, add: usize, give_back: usize, bound: usize) -> bool {
+        let before = self.total.fetch_add(add, Ordering::Relaxed);
+        if (before + add).saturating_sub(give_back) > bound {
+            self.total.fetch_sub(add, Ordering::Relaxed);
+            return false;
+        }
+        let give_back = give_back.min(self.bytes.load(Ordering::Relaxed));
+        self.total.fetch_sub(give_back, Ordering::Relaxed);
+        self.bytes.fetch_add(add, Ordering::Relaxed);
+        self.bytes.fetch_sub(give_back, Ordering::Relaxed);
+        true
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.total
+            .fetch_sub(self.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn held_bytes_stay_within_the_bound_and_go_back_with_their_holder() {
+        let total = Arc::new(AtomicUsize::new(0));
+        let a = Held::new(&total);
+        let b = Held::new(&total);
+        assert!(a.try_take(6, 0, 10));
+        assert!(b.try_take(4, 0, 10), "exactly at the bound");
+        assert!(!b.try_take(1, 0, 10), "past it");
+        assert_eq!(total.load(Ordering::Relaxed), 10);
+        // Replacing 4 bytes by 3 or by 4 fits; by 5 does not.
+        assert!(!b.try_take(5, 4, 10));
+        assert!(b.try_take(4, 4, 10));
+        assert!(b.try_take(3, 4, 10));
+        assert_eq!(total.load(Ordering::Relaxed), 9);
+        drop(a);
+        assert_eq!(total.load(Ordering::Relaxed), 3);
+        drop(b);
+        assert_eq!(total.load(Ordering::Relaxed), 0);
+    }
 
     #[test]
     fn a_result_is_kept_only_under_its_own_key_and_workspace() {

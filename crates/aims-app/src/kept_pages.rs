@@ -10,13 +10,13 @@
 //! past [`PAGES_MAX`] pages. Pages kept under an older number are dropped when
 //! the first page under the new one is kept.
 
-use crate::kept::Kept;
+use crate::kept::{Held, Kept};
 use crate::records::ListRequest;
 use crate::{App, Result, Scope};
 use aims_domain::record::Kind;
 use aims_store::{Page, RecordFilter, RecordJson};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 /// Largest page kept (a page of 500 full records is about 450 KB).
@@ -33,19 +33,18 @@ type PageKey = (&'static str, &'static str, RecordFilter);
 /// The pages one workspace keeps under one history number.
 pub(crate) struct PageSet {
     pages: Mutex<HashMap<PageKey, Arc<[u8]>>>,
-    bytes: AtomicUsize,
-    /// Every workspace's kept bytes (this set's are taken off when it goes).
-    total: Arc<AtomicUsize>,
-}
-
-impl Drop for PageSet {
-    fn drop(&mut self) {
-        self.total
-            .fetch_sub(self.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
-    }
+    /// Their bytes, in every workspace's total.
+    held: Held,
 }
 
 impl PageSet {
+    fn new(total: &Arc<AtomicUsize>) -> PageSet {
+        PageSet {
+            pages: Mutex::default(),
+            held: Held::new(total),
+        }
+    }
+
     fn get(&self, key: &PageKey) -> Option<Arc<[u8]>> {
         self.pages.lock().ok()?.get(key).cloned()
     }
@@ -64,17 +63,9 @@ impl PageSet {
         if old.is_none() && pages.len() >= PAGES_MAX {
             return;
         }
-        let reserved = self.total.fetch_add(len, Ordering::Relaxed);
-        if (reserved + len).saturating_sub(old.unwrap_or(0)) > TOTAL_MAX_BYTES {
-            self.total.fetch_sub(len, Ordering::Relaxed);
-            return;
+        if self.held.try_take(len, old.unwrap_or(0), TOTAL_MAX_BYTES) {
+            pages.insert(key, page);
         }
-        if let Some(old) = old {
-            self.total.fetch_sub(old, Ordering::Relaxed);
-            self.bytes.fetch_sub(old, Ordering::Relaxed);
-        }
-        self.bytes.fetch_add(len, Ordering::Relaxed);
-        pages.insert(key, page);
     }
 }
 
@@ -91,11 +82,7 @@ impl KeptPages {
         if let Some(set) = self.sets.get(workspace_id, &seq) {
             return set;
         }
-        let set = Arc::new(PageSet {
-            pages: Mutex::default(),
-            bytes: AtomicUsize::new(0),
-            total: Arc::clone(&self.total),
-        });
+        let set = Arc::new(PageSet::new(&self.total));
         self.sets.put(workspace_id, seq, Arc::clone(&set));
         set
     }
@@ -103,7 +90,7 @@ impl KeptPages {
     /// Bytes kept now, over every workspace.
     #[cfg(test)]
     fn kept_bytes(&self) -> usize {
-        self.total.load(Ordering::Relaxed)
+        self.total.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -165,13 +152,10 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
 
     fn set(total: &Arc<AtomicUsize>) -> PageSet {
-        PageSet {
-            pages: Mutex::default(),
-            bytes: AtomicUsize::new(0),
-            total: Arc::clone(total),
-        }
+        PageSet::new(total)
     }
 
     fn key(q: &str) -> PageKey {

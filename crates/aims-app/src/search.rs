@@ -10,12 +10,12 @@
 //! it names, so a record the index lacks is the only way it could be wrong,
 //! and every change to a record's text appends an event naming it.
 
-use crate::kept::Kept;
+use crate::kept::{Held, Kept};
 use crate::text_index::TextIndex;
 use crate::{App, Result};
 use aims_domain::record::Kind;
 use aims_store::RecordFilter;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 /// Most records a search narrows to; more, and the page scans (its matches
@@ -28,28 +28,17 @@ const TOTAL_TEXT_BYTES: usize = 32 << 20;
 /// One workspace's index of one kind (`None`: too big to keep).
 pub(crate) struct KeptIndex {
     index: Mutex<Option<TextIndex>>,
-    bytes: AtomicUsize,
-    total: Arc<AtomicUsize>,
-}
-
-impl Drop for KeptIndex {
-    fn drop(&mut self) {
-        self.total
-            .fetch_sub(self.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
-    }
+    /// Its text's bytes, in every kept index's total.
+    held: Held,
 }
 
 impl KeptIndex {
     fn new(index: TextIndex, total: &Arc<AtomicUsize>) -> KeptIndex {
-        let len = index.text_bytes();
-        let fits = total.fetch_add(len, Ordering::Relaxed) + len <= TOTAL_TEXT_BYTES;
-        if !fits {
-            total.fetch_sub(len, Ordering::Relaxed);
-        }
+        let held = Held::new(total);
+        let fits = held.try_take(index.text_bytes(), 0, TOTAL_TEXT_BYTES);
         KeptIndex {
             index: Mutex::new(fits.then_some(index)),
-            bytes: AtomicUsize::new(if fits { len } else { 0 }),
-            total: Arc::clone(total),
+            held,
         }
     }
 
@@ -151,17 +140,17 @@ impl App {
         let Some(text_index) = guard.as_mut() else {
             return Ok(None);
         };
+        let before = text_index.text_bytes();
         for (id, text) in texts {
             match text {
                 Some(text) => text_index.put(id, text),
                 None => text_index.remove(&id),
             }
         }
-        let len = text_index.text_bytes();
-        let before = index.bytes.swap(len, Ordering::Relaxed);
+        // Counted, not bounded: it is kept already.
         index
-            .total
-            .fetch_add(len.saturating_sub(before), Ordering::Relaxed);
+            .held
+            .try_take(text_index.text_bytes(), before, usize::MAX);
         Ok(Some(edits.last().map_or(base, |e| Some(e.seq))))
     }
 }

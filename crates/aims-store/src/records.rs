@@ -650,30 +650,9 @@ impl Conn<'_> {
             "FROM record_index WHERE workspace_id = $1 AND kind = $2{}",
             if only.is_some() { " AND id = $3" } else { "" }
         );
-        Ok(match self {
-            Conn::Sqlite(c) => {
-                // As one value: row by row costs a thread hand-over each.
-                let sql = format!(
-                    "SELECT COALESCE(json_group_array(json_array(id, search_text)), '[]') {from}"
-                );
-                let mut q = sqlx::query_scalar(&sql)
-                    .bind(workspace_id)
-                    .bind(record_type);
-                if let Some(id) = only {
-                    q = q.bind(id);
-                }
-                let text: String = q.fetch_one(&mut **c).await?;
-                crate::conn::json_rows(&text)?
-            }
-            Conn::Postgres(c) => {
-                let sql = format!("SELECT id, search_text {from}");
-                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
-                if let Some(id) = only {
-                    q = q.bind(id);
-                }
-                q.fetch_all(&mut **c).await?
-            }
-        })
+        let mut binds = vec![workspace_id, record_type];
+        binds.extend(only);
+        self.rows_in_one("id, search_text", &from, &binds).await
     }
 
     /// Refreshes the planner's statistics of the record tables after a bulk

@@ -229,33 +229,12 @@ impl Conn<'_> {
              WHERE i.workspace_id = $1 AND i.kind = $2{}",
             if only.is_some() { " AND i.id = $3" } else { "" }
         );
-        let rows: Vec<(String, String, Option<String>, String)> = match self {
-            Conn::Sqlite(c) => {
-                let sql = format!(
-                    "SELECT COALESCE(json_group_array(json_array(i.id, r.title, r.owner_id, i.facets)), '[]') {from}"
-                );
-                let mut q = sqlx::query_scalar(&sql)
-                    .bind(workspace_id)
-                    .bind(record_type);
-                if let Some(id) = only {
-                    q = q.bind(id);
-                }
-                let text: String = q.fetch_one(&mut **c).await?;
-                let mut rows: Vec<(String, String, Option<String>, String)> =
-                    crate::conn::json_rows(&text)?;
-                rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                rows
-            }
-            Conn::Postgres(c) => {
-                let sql =
-                    format!("SELECT i.id, r.title, r.owner_id, i.facets {from} ORDER BY i.id");
-                let mut q = sqlx::query_as(&sql).bind(workspace_id).bind(record_type);
-                if let Some(id) = only {
-                    q = q.bind(id);
-                }
-                q.fetch_all(&mut **c).await?
-            }
-        };
+        let mut binds = vec![workspace_id, record_type];
+        binds.extend(only);
+        let mut rows: Vec<(String, String, Option<String>, String)> = self
+            .rows_in_one("i.id, r.title, r.owner_id, i.facets", &from, &binds)
+            .await?;
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(rows
             .into_iter()
             .map(|(id, title, owner_id, facets)| FieldTexts {
