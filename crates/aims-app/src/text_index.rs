@@ -28,6 +28,10 @@ fn grams(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .map(|w| (u32::from(w[0]) << 16) | (u32::from(w[1]) << 8) | u32::from(w[2]))
 }
 
+/// Slots left behind by replaced or removed records that an index keeps
+/// before it is built again (beyond as many as it holds).
+const SLACK_SLOTS: usize = 1024;
+
 /// A search whose rarest trigram is in more texts than this is left to a scan:
 /// its matches are common, so a scan stops at the first page soon anyway.
 const MOST_CANDIDATES: usize = 1024;
@@ -62,6 +66,26 @@ impl TextIndex {
         self.slot_of.insert(id.clone(), slot);
         self.ids.push(id);
         self.texts.push(text);
+        self.compact_if_sparse();
+    }
+
+    /// Builds the index again from its records when most slots are left
+    /// behind by replaced or removed ones, so that an index brought up to
+    /// date edit after edit stays the size of what it holds.
+    fn compact_if_sparse(&mut self) {
+        if self.ids.len() <= 2 * self.slot_of.len() + SLACK_SLOTS {
+            return;
+        }
+        let mut live: Vec<(u32, String, String)> = self
+            .slot_of
+            .iter()
+            .map(|(id, &slot)| {
+                let text = std::mem::take(&mut self.texts[slot as usize]);
+                (slot, id.clone(), text)
+            })
+            .collect();
+        live.sort_unstable_by_key(|(slot, _, _)| *slot);
+        *self = TextIndex::build(live.into_iter().map(|(_, id, text)| (id, text)));
     }
 
     /// Takes record `id` out (nothing happens when it is not in).
@@ -173,6 +197,21 @@ mod tests {
             fewer.find("common", usize::MAX).map(|v| v.len()),
             Some(MOST_CANDIDATES)
         );
+    }
+
+    #[test]
+    fn an_index_edited_over_and_over_stays_the_size_of_what_it_holds() {
+        let mut i = index();
+        for n in 0..10_000 {
+            i.put("a".into(), format!("credit model version {n}"));
+        }
+        i.remove("c");
+        assert!(i.ids.len() <= 2 * 3 + SLACK_SLOTS, "{} slots", i.ids.len());
+        assert_eq!(found(&i, "version 9999"), Some(vec!["a".into()]));
+        assert_eq!(found(&i, "version 9998"), Some(vec![]));
+        assert_eq!(found(&i, "recruiters"), Some(vec!["b".into()]));
+        assert_eq!(found(&i, "agricole"), Some(vec![]));
+        assert!(i.text_bytes() < 100 * (SLACK_SLOTS + 3));
     }
 
     #[test]
