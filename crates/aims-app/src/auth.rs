@@ -30,6 +30,10 @@ pub enum PrincipalKind {
         id: String,
         workspace: Box<WorkspaceRow>,
         role: Role,
+        /// The workspace's latest history number, read with the token at the
+        /// start of the request this principal was made for (a token's
+        /// principal never outlives its request).
+        history_seq: Option<i64>,
     },
     /// The operator at the command line, working on the database directly.
     Operator,
@@ -475,7 +479,9 @@ impl App {
             return Ok(None);
         }
         let mut c = self.store.conn().await?;
-        let Some((t, workspace)) = c.conn().token_with_workspace(&sha256_hex(secret)).await? else {
+        let Some((t, workspace, history_seq)) =
+            c.conn().token_with_workspace(&sha256_hex(secret)).await?
+        else {
             return Ok(None);
         };
         let Ok(role) = t.role.parse::<Role>() else {
@@ -503,6 +509,7 @@ impl App {
                 id: t.id,
                 workspace: Box::new(workspace),
                 role,
+                history_seq,
             },
             label: format!("token:{}", t.name),
         }))

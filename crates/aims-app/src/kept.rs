@@ -62,6 +62,20 @@ impl<K: PartialEq, T> Kept<K, T> {
     }
 }
 
+impl<K: PartialOrd, T> Kept<K, T> {
+    /// Keeps `value` under `key` unless what is kept for `workspace_id` is
+    /// under a newer key: a slow request that read an older history number
+    /// must not push out the result of a later one.
+    pub(crate) fn put_unless_newer(&self, workspace_id: &str, key: K, value: Arc<T>) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.get(workspace_id).is_some_and(|(k, _)| *k > key) {
+                return;
+            }
+            kept.insert(workspace_id.to_owned(), (key, value));
+        }
+    }
+}
+
 /// A change since a kept result: a record created (`create`, with its
 /// fields), edited (`update`, with each changed field's `[old, new]`
 /// values) or deleted (`delete`, with its `fields` and the records it was
@@ -249,5 +263,23 @@ mod tests {
         assert_eq!(base(2, "d"), Some((Some(2), 8)));
         assert_eq!(base(1, "d"), None, "kept under a newer number");
         assert_eq!(base(3, "e"), None, "another day");
+    }
+
+    #[test]
+    fn a_result_under_an_older_number_never_replaces_a_newer_one() {
+        let k: Kept<Option<i64>, u32> = Kept::default();
+        k.put_unless_newer("w", Some(5), Arc::new(5));
+        k.put_unless_newer("w", Some(4), Arc::new(4));
+        assert_eq!(k.get("w", &Some(5)).as_deref(), Some(&5), "older: not kept");
+        k.put_unless_newer("w", Some(5), Arc::new(55));
+        assert_eq!(
+            k.get("w", &Some(5)).as_deref(),
+            Some(&55),
+            "the same: replaced"
+        );
+        k.put_unless_newer("w", Some(6), Arc::new(6));
+        assert_eq!(k.get("w", &Some(6)).as_deref(), Some(&6), "newer: replaced");
+        k.put_unless_newer("v", None, Arc::new(0));
+        assert_eq!(k.get("v", &None).as_deref(), Some(&0), "another workspace");
     }
 }

@@ -12,7 +12,7 @@
 
 use crate::kept::{Held, Kept};
 use crate::records::ListRequest;
-use crate::{App, Result, Scope};
+use crate::{App, PrincipalKind, Result, Scope};
 use aims_domain::record::Kind;
 use aims_store::{Page, RecordFilter, RecordJson};
 use std::collections::HashMap;
@@ -30,9 +30,30 @@ pub const PAGES_MAX: usize = 4096;
 /// checked request (an owner already resolved to a member's id).
 type PageKey = (&'static str, &'static str, RecordFilter);
 
+/// A rendered page with its entity tag: a digest of its bytes, so a client
+/// that has the page already is told so (HTTP `304 Not Modified`) instead
+/// of being sent it again, however it was read.
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    pub bytes: Arc<[u8]>,
+    /// A strong HTTP entity tag, quotes included.
+    pub etag: Arc<str>,
+}
+
+impl RenderedPage {
+    pub fn new(bytes: Vec<u8>) -> RenderedPage {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(&bytes);
+        RenderedPage {
+            etag: format!("\"{}\"", hex::encode(&digest[..16])).into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
 /// The pages one workspace keeps under one history number.
 pub(crate) struct PageSet {
-    pages: Mutex<HashMap<PageKey, Arc<[u8]>>>,
+    pages: Mutex<HashMap<PageKey, RenderedPage>>,
     /// Their bytes, in every workspace's total.
     held: Held,
 }
@@ -45,21 +66,21 @@ impl PageSet {
         }
     }
 
-    fn get(&self, key: &PageKey) -> Option<Arc<[u8]>> {
+    fn get(&self, key: &PageKey) -> Option<RenderedPage> {
         self.pages.lock().ok()?.get(key).cloned()
     }
 
     /// Keeps `page` under `key` (replacing what was kept under it) when the
     /// bounds allow it.
-    fn keep(&self, key: PageKey, page: Arc<[u8]>) {
-        let len = page.len();
+    fn keep(&self, key: PageKey, page: RenderedPage) {
+        let len = page.bytes.len();
         if len > PAGE_MAX_BYTES {
             return;
         }
         let Ok(mut pages) = self.pages.lock() else {
             return;
         };
-        let old = pages.get(&key).map(|p| p.len());
+        let old = pages.get(&key).map(|p| p.bytes.len());
         if old.is_none() && pages.len() >= PAGES_MAX {
             return;
         }
@@ -77,13 +98,16 @@ pub(crate) struct KeptPages {
 }
 
 impl KeptPages {
-    /// The set kept under `seq`, made (replacing an older one) if there is none.
+    /// The set kept under `seq`, made if there is none. A new set replaces
+    /// an older one, never a newer one: a request that read an older number
+    /// renders into a set of its own, dropped when it is done.
     fn set_for(&self, workspace_id: &str, seq: Option<i64>) -> Arc<PageSet> {
         if let Some(set) = self.sets.get(workspace_id, &seq) {
             return set;
         }
         let set = Arc::new(PageSet::new(&self.total));
-        self.sets.put(workspace_id, seq, Arc::clone(&set));
+        self.sets
+            .put_unless_newer(workspace_id, seq, Arc::clone(&set));
         set
     }
 
@@ -118,16 +142,19 @@ impl App {
         as_what: &'static str,
         freshness: Freshness,
         render: impl FnOnce(&Page<RecordJson>) -> Result<Vec<u8>>,
-    ) -> Result<Arc<[u8]>> {
+    ) -> Result<RenderedPage> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
         let wid = &ws.workspace.id;
         // Read before the page: a change committed in between makes the page
         // newer than its number, never older, and the next request renders
-        // it again.
-        let seq = {
-            let mut c = self.store.conn().await?;
-            c.conn().history_last_seq(wid).await?
+        // it again. A token's lookup at the start of the request read it.
+        let seq = match &ws.principal.kind {
+            PrincipalKind::Token { history_seq, .. } => *history_seq,
+            _ => {
+                let mut c = self.store.conn().await?;
+                c.conn().history_last_seq(wid).await?
+            }
         };
         let key: PageKey = (kind.record_type, as_what, filter);
         let set = self.kept_pages.set_for(wid, seq);
@@ -136,16 +163,16 @@ impl App {
                 return Ok(page);
             }
         }
-        let filter = self.narrowed(wid, kind, key.2.clone()).await?;
+        let filter = self.narrowed_at(wid, kind, key.2.clone(), seq).await?;
         let page = {
             let mut c = self.store.conn().await?;
             c.conn()
                 .records_list::<RecordJson>(wid, kind.record_type, &filter)
                 .await?
         };
-        let bytes: Arc<[u8]> = render(&page)?.into();
-        set.keep(key, Arc::clone(&bytes));
-        Ok(bytes)
+        let page = RenderedPage::new(render(&page)?);
+        set.keep(key, page.clone());
+        Ok(page)
     }
 }
 
@@ -156,6 +183,23 @@ mod tests {
 
     fn set(total: &Arc<AtomicUsize>) -> PageSet {
         PageSet::new(total)
+    }
+
+    fn page(bytes: Vec<u8>) -> RenderedPage {
+        RenderedPage::new(bytes)
+    }
+
+    fn bytes(p: Option<RenderedPage>) -> Option<Vec<u8>> {
+        p.map(|p| p.bytes.to_vec())
+    }
+
+    #[test]
+    fn a_page_is_tagged_by_its_bytes() {
+        let a = page(b"[1]".to_vec());
+        assert_eq!(a.etag, page(b"[1]".to_vec()).etag);
+        assert_ne!(a.etag, page(b"[2]".to_vec()).etag);
+        assert_eq!(a.etag.len(), 34, "32 hex digits in quotes");
+        assert!(a.etag.starts_with('"') && a.etag.ends_with('"'));
     }
 
     fn key(q: &str) -> PageKey {
@@ -170,19 +214,19 @@ mod tests {
     fn pages_are_kept_within_bounds_and_given_back_when_their_set_goes() {
         let total = Arc::new(AtomicUsize::new(0));
         let s = set(&total);
-        s.keep(key("a"), vec![1u8; 10].into());
-        assert_eq!(s.get(&key("a")).as_deref(), Some(&[1u8; 10][..]));
+        s.keep(key("a"), page(vec![1u8; 10]));
+        assert_eq!(bytes(s.get(&key("a"))), Some(vec![1u8; 10]));
         assert!(s.get(&key("b")).is_none());
         // The same key again replaces it (a page read afresh).
-        s.keep(key("a"), vec![2u8; 20].into());
-        assert_eq!(s.get(&key("a")).as_deref(), Some(&[2u8; 20][..]));
+        s.keep(key("a"), page(vec![2u8; 20]));
+        assert_eq!(bytes(s.get(&key("a"))), Some(vec![2u8; 20]));
         assert_eq!(total.load(Ordering::Relaxed), 20);
-        s.keep(key("a"), vec![3u8; 10].into());
+        s.keep(key("a"), page(vec![3u8; 10]));
         assert_eq!(total.load(Ordering::Relaxed), 10);
         // Too big for one page, and just big enough.
-        s.keep(key("big"), vec![0u8; PAGE_MAX_BYTES + 1].into());
+        s.keep(key("big"), page(vec![0u8; PAGE_MAX_BYTES + 1]));
         assert!(s.get(&key("big")).is_none());
-        s.keep(key("max"), vec![0u8; PAGE_MAX_BYTES].into());
+        s.keep(key("max"), page(vec![0u8; PAGE_MAX_BYTES]));
         assert!(s.get(&key("max")).is_some());
         assert_eq!(total.load(Ordering::Relaxed), PAGE_MAX_BYTES + 10);
         drop(s);
@@ -193,16 +237,16 @@ mod tests {
     fn the_total_bound_holds_over_every_set() {
         let total = Arc::new(AtomicUsize::new(TOTAL_MAX_BYTES - 15));
         let s = set(&total);
-        s.keep(key("a"), vec![0u8; 15].into());
+        s.keep(key("a"), page(vec![0u8; 15]));
         assert!(s.get(&key("a")).is_some(), "exactly at the bound is kept");
-        s.keep(key("b"), vec![0u8; 1].into());
+        s.keep(key("b"), page(vec![0u8; 1]));
         assert!(s.get(&key("b")).is_none(), "past the bound is not");
         assert_eq!(total.load(Ordering::Relaxed), TOTAL_MAX_BYTES);
         // Replacing counts only the difference.
-        s.keep(key("a"), vec![0u8; 16].into());
-        assert!(s.get(&key("a")).is_some_and(|p| p.len() == 15));
-        s.keep(key("a"), vec![0u8; 5].into());
-        assert!(s.get(&key("a")).is_some_and(|p| p.len() == 5));
+        s.keep(key("a"), page(vec![0u8; 16]));
+        assert!(s.get(&key("a")).is_some_and(|p| p.bytes.len() == 15));
+        s.keep(key("a"), page(vec![0u8; 5]));
+        assert!(s.get(&key("a")).is_some_and(|p| p.bytes.len() == 5));
         assert_eq!(total.load(Ordering::Relaxed), TOTAL_MAX_BYTES - 10);
         drop(s);
         assert_eq!(total.load(Ordering::Relaxed), TOTAL_MAX_BYTES - 15);
@@ -213,13 +257,13 @@ mod tests {
         let total = Arc::new(AtomicUsize::new(0));
         let s = set(&total);
         for i in 0..PAGES_MAX {
-            s.keep(key(&i.to_string()), vec![0u8; 1].into());
+            s.keep(key(&i.to_string()), page(vec![0u8; 1]));
         }
-        s.keep(key("one more"), vec![0u8; 1].into());
+        s.keep(key("one more"), page(vec![0u8; 1]));
         assert!(s.get(&key("one more")).is_none());
         // A kept one may still be replaced.
-        s.keep(key("0"), vec![1u8; 2].into());
-        assert_eq!(s.get(&key("0")).as_deref(), Some(&[1u8; 2][..]));
+        s.keep(key("0"), page(vec![1u8; 2]));
+        assert_eq!(bytes(s.get(&key("0"))), Some(vec![1u8; 2]));
         assert_eq!(total.load(Ordering::Relaxed), PAGES_MAX + 1);
     }
 
@@ -227,7 +271,7 @@ mod tests {
     fn a_new_history_number_replaces_the_workspace_set() {
         let kp = KeptPages::default();
         let a = kp.set_for("w", Some(1));
-        a.keep(key("a"), vec![0u8; 7].into());
+        a.keep(key("a"), page(vec![0u8; 7]));
         assert!(Arc::ptr_eq(&a, &kp.set_for("w", Some(1))));
         assert_eq!(kp.kept_bytes(), 7);
         let b = kp.set_for("w", Some(2));
@@ -236,5 +280,12 @@ mod tests {
         assert_eq!(kp.kept_bytes(), 0, "the old set's bytes go with it");
         let other = kp.set_for("v", Some(1));
         assert!(!Arc::ptr_eq(&other, &b));
+        // A request that read an older number gets a set of its own.
+        let late = kp.set_for("w", Some(1));
+        late.keep(key("late"), page(vec![0u8; 3]));
+        assert!(Arc::ptr_eq(&b, &kp.set_for("w", Some(2))), "still kept");
+        assert!(kp.set_for("w", Some(1)).get(&key("late")).is_none());
+        drop(late);
+        assert_eq!(kp.kept_bytes(), 0);
     }
 }

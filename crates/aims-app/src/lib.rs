@@ -84,7 +84,7 @@ pub use impacts::{ImpactStatus, ImpactVersion, IMPACT_TYPE};
 pub use import::{ImportMode, ImportReport, RowProblem, MAX_IMPORT_FILE_BYTES};
 pub use intake::{IntakeLink, Report, Taken, PER_SENDER_PER_HOUR, REPORT_MAX};
 pub use interchange::{is_inventory_file, InventoryReport};
-pub use kept_pages::Freshness;
+pub use kept_pages::{Freshness, RenderedPage};
 pub use links::{LinkView, LinkedRecord};
 pub use metrics::{settings_of, Chart, Ingested, MeasurementIn, MetricStatus, BATCH_MAX};
 pub use monitoring_reports::{

@@ -21,8 +21,10 @@ use std::sync::{Arc, Mutex};
 /// Most records a search narrows to; more, and the page scans (its matches
 /// are common, so the scan finds a page soon).
 const MOST_MATCHES: usize = 256;
-/// Text every kept index together may hold (the index costs about five
-/// times its text); a workspace past it is searched by scanning.
+/// Text every kept index together may hold; a workspace past it is searched
+/// by scanning. Besides the text, an index holds at most one 4-byte slot
+/// number per byte of it (one per distinct trigram of each text), so up to
+/// five times this in all, plus the records' ids.
 const TOTAL_TEXT_BYTES: usize = 32 << 20;
 
 /// One workspace's index of one kind (`None`: too big to keep).
@@ -56,6 +58,12 @@ pub(crate) struct Indexes {
     total: Arc<AtomicUsize>,
 }
 
+/// Whether a kept index answers `filter`'s search: a text of three bytes or
+/// more (shorter ones hold no trigram).
+fn searches_by_index(filter: &RecordFilter) -> bool {
+    filter.q.as_deref().is_some_and(|q| q.len() >= 3)
+}
+
 impl App {
     /// `filter` narrowed to the records its search text is in, when a kept
     /// index can tell (a rare enough text of three bytes or more).
@@ -65,23 +73,43 @@ impl App {
         kind: &Kind,
         filter: RecordFilter,
     ) -> Result<RecordFilter> {
-        let Some(q) = filter.q.as_deref().filter(|q| q.len() >= 3) else {
+        if !searches_by_index(&filter) {
             return Ok(filter);
-        };
-        let needle = q.to_lowercase();
-        let index = self.text_index(workspace_id, kind).await?;
-        let ids = index.find(&needle);
-        Ok(RecordFilter { ids, ..filter })
-    }
-
-    /// The kind's index as of the workspace's latest event.
-    async fn text_index(&self, workspace_id: &str, kind: &Kind) -> Result<Arc<KeptIndex>> {
-        let indexes = &self.text_indexes;
-        let key = format!("{workspace_id}/{}", kind.record_type);
+        }
         let seq = {
             let mut c = self.store.conn().await?;
             c.conn().history_last_seq(workspace_id).await?
         };
+        self.narrowed_at(workspace_id, kind, filter, seq).await
+    }
+
+    /// [`App::narrowed`], for a caller that has read the workspace's latest
+    /// history number `seq` already.
+    pub(crate) async fn narrowed_at(
+        &self,
+        workspace_id: &str,
+        kind: &Kind,
+        filter: RecordFilter,
+        seq: Option<i64>,
+    ) -> Result<RecordFilter> {
+        if !searches_by_index(&filter) {
+            return Ok(filter);
+        }
+        let needle = filter.q.as_deref().unwrap_or_default().to_lowercase();
+        let index = self.text_index(workspace_id, kind, seq).await?;
+        let ids = index.find(&needle);
+        Ok(RecordFilter { ids, ..filter })
+    }
+
+    /// The kind's index as of history number `seq`.
+    async fn text_index(
+        &self,
+        workspace_id: &str,
+        kind: &Kind,
+        seq: Option<i64>,
+    ) -> Result<Arc<KeptIndex>> {
+        let indexes = &self.text_indexes;
+        let key = format!("{workspace_id}/{}", kind.record_type);
         if let Some(index) = indexes.kept.get(&key, &seq) {
             return Ok(index);
         }
@@ -94,7 +122,7 @@ impl App {
                 .patch_text_index(workspace_id, kind, base, &index)
                 .await?;
             if let Some(at) = patched {
-                indexes.kept.put(&key, at, Arc::clone(&index));
+                indexes.kept.put_unless_newer(&key, at, Arc::clone(&index));
                 return Ok(index);
             }
         }
@@ -107,7 +135,7 @@ impl App {
         // Kept under the number read before the texts: a change in between
         // is applied again next time, never missed.
         let index = Arc::new(KeptIndex::new(TextIndex::build(rows), &indexes.total));
-        indexes.kept.put(&key, seq, Arc::clone(&index));
+        indexes.kept.put_unless_newer(&key, seq, Arc::clone(&index));
         Ok(index)
     }
 

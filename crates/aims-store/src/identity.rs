@@ -363,12 +363,13 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// The live token with this hash and its workspace, in one query (the hot
-    /// path of every API request).
+    /// The live token with this hash, its workspace and the workspace's
+    /// latest history number, in one query (the hot path of every API
+    /// request: a kept list page is found by that number).
     pub async fn token_with_workspace(
         &mut self,
         token_hash: &str,
-    ) -> Result<Option<(TokenRow, WorkspaceRow)>> {
+    ) -> Result<Option<(TokenRow, WorkspaceRow, Option<i64>)>> {
         #[derive(sqlx::FromRow)]
         struct Joined {
             id: String,
@@ -383,10 +384,13 @@ impl Conn<'_> {
             ws_slug: String,
             ws_name: String,
             ws_created_at: String,
+            ws_seq: Option<i64>,
         }
         let row: Option<Joined> = on_conn!(self, c => sqlx::query_as(
             "SELECT t.id, t.workspace_id, t.name, t.role, t.prefix, t.created_at, t.created_by, t.last_used_at, t.revoked_at,
-                    w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at
+                    w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at,
+                    (SELECT e.seq FROM history_events e WHERE e.workspace_id = t.workspace_id
+                     ORDER BY e.seq DESC LIMIT 1) AS ws_seq
              FROM api_tokens t JOIN workspaces w ON w.id = t.workspace_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
             .bind(token_hash).fetch_optional(&mut **c).await)?;
@@ -408,7 +412,7 @@ impl Conn<'_> {
                 last_used_at: r.last_used_at,
                 revoked_at: r.revoked_at,
             };
-            (t, ws)
+            (t, ws, r.ws_seq)
         }))
     }
 

@@ -197,3 +197,77 @@ async fn no_cache_reads_the_page_again() {
     assert_eq!(get(None).await, fresh, "and keeps what it read");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_client_that_has_the_page_is_told_so_until_it_changes() {
+    let t = TestApp::new().await;
+    let ws = t.scope("acme").await;
+    let token = t.token("acme", "auditor").await;
+    let first = t
+        .app
+        .create_system(&ws, "Claims triage", "Routes claims")
+        .await
+        .unwrap();
+    let get = |if_none_match: Option<String>, cache: Option<&'static str>| {
+        let mut req = t
+            .client
+            .get(t.url(&format!("{SYSTEMS}?limit=10")))
+            .bearer_auth(&token);
+        if let Some(tag) = if_none_match {
+            req = req.header(reqwest::header::IF_NONE_MATCH, tag);
+        }
+        if let Some(c) = cache {
+            req = req.header(reqwest::header::CACHE_CONTROL, c);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            let etag = r
+                .headers()
+                .get(reqwest::header::ETAG)
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, etag, r.bytes().await.unwrap())
+        }
+    };
+    let (status, etag, body) = get(None, None).await;
+    assert_eq!(status, 200);
+    let etag = etag.expect("a page names itself");
+    assert!(!body.is_empty());
+
+    // The same page: 304, no body, the same tag; read afresh too, and named
+    // weakly or among others.
+    for (sent, cache) in [
+        (etag.clone(), None),
+        (etag.clone(), Some("no-cache")),
+        (format!("W/{etag}"), None),
+        (format!("\"other\", {etag}"), None),
+        ("*".to_owned(), None),
+    ] {
+        let (status, again, body) = get(Some(sent.clone()), cache).await;
+        assert_eq!(status, 304, "{sent} {cache:?}");
+        assert_eq!(again.as_deref(), Some(etag.as_str()));
+        assert!(body.is_empty());
+    }
+    let (status, _, _) = get(Some("\"other\"".into()), None).await;
+    assert_eq!(status, 200, "another page's tag");
+
+    // A change: the page is sent again, under a new tag.
+    t.app
+        .update_system(
+            &ws,
+            &first.id,
+            first.version,
+            "Claims router",
+            "Routes claims",
+        )
+        .await
+        .unwrap();
+    let (status, changed, body) = get(Some(etag.clone()), None).await;
+    assert_eq!(status, 200);
+    assert_ne!(changed.as_deref(), Some(etag.as_str()));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(names(&v), ["Claims router"]);
+    let (status, _, _) = get(changed, None).await;
+    assert_eq!(status, 304);
+    t.stop().await;
+}

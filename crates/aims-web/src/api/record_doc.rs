@@ -147,6 +147,16 @@ fn ok(status: u16, description: &str, schema: Option<Value>) -> (String, Value) 
     }
 }
 
+/// A list page's answer: the page, tagged with an `ETag` to send back as
+/// `If-None-Match`.
+fn page_ok(page: Value) -> (String, Value) {
+    let (status, mut answer) = ok(200, "A page of records", Some(page));
+    answer["headers"] = json!({"ETag": {
+        "description": "Names this page; sent back in If-None-Match, it gets 304 while the page is the same.",
+        "schema": {"type": "string"}}});
+    (status, answer)
+}
+
 fn schema_ref(name: String) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
@@ -271,6 +281,9 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
         json!({"name": "Cache-Control", "in": "header", "required": false,
                "description": "A page asked for again while nothing in the workspace changed is sent as it was kept; `no-cache` reads and renders it again.",
                "schema": {"type": "string"}}),
+        json!({"name": "If-None-Match", "in": "header", "required": false,
+               "description": "The `ETag` of a page the client has: while the page is the same, the answer is 304 Not Modified, without a body.",
+               "schema": {"type": "string"}}),
     ];
     list_params.extend(filter_params(kind));
     let mut export_params = vec![
@@ -308,7 +321,7 @@ pub fn paths(kind: &Kind) -> Vec<Paths> {
         (base.clone(), vec![
             ("get", Op { kind, id: "list", summary: format!("Lists {p} in pages, with filters and sorting."), requires: "read",
                 params: list_params, body: None,
-                responses: vec![ok(200, "A page of records", Some(page)), problem(400), problem(404), problem(422)] }),
+                responses: vec![page_ok(page), ok(304, "Not modified: the page named by If-None-Match is still the same", None), problem(400), problem(404), problem(422)] }),
             ("post", Op { kind, id: "create", summary: format!("Adds a {s} (managers, contributors)."), requires: "create",
                 params: vec![ws.clone()], body: Some(schema_ref(schema_name(kind, "In"))),
                 responses: vec![ok(201, "Created", Some(schema_ref(schema_name(kind, "Record")))), problem(400), problem(403), problem(404), problem(422)] }),

@@ -13,8 +13,8 @@ use aims_app::ListRequest;
 use aims_domain::record::{FieldType, Input, Kind, KINDS};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Json;
@@ -283,11 +283,32 @@ async fn list(
             render,
         )
         .await?;
+    let etag = [(
+        header::ETAG,
+        HeaderValue::from_str(&page.etag)
+            .map_err(|e| aims_app::AppError::Internal(e.to_string()))?,
+    )];
+    if has_page(&headers, &page.etag) {
+        return Ok((StatusCode::NOT_MODIFIED, etag).into_response());
+    }
     Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        Bytes::from_owner(page),
+        [(header::CONTENT_TYPE, "application/json")],
+        etag,
+        Bytes::from_owner(page.bytes),
     )
         .into_response())
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`): the client has the page
+/// already. Compared weakly, as RFC 9110 (13.1.2) asks for this header.
+fn has_page(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 /// `Cache-Control: no-cache` (or `Pragma: no-cache`) asks for a page read
@@ -301,7 +322,7 @@ fn freshness(headers: &HeaderMap) -> aims_app::Freshness {
             })
         })
     };
-    if no_cache(axum::http::header::CACHE_CONTROL) || no_cache(axum::http::header::PRAGMA) {
+    if no_cache(header::CACHE_CONTROL) || no_cache(header::PRAGMA) {
         aims_app::Freshness::Fresh
     } else {
         aims_app::Freshness::Kept
