@@ -18,7 +18,10 @@ Budgets (issue #7), each with a baseline measured in the same run:
                              send it (a page asked for again while nothing
                              changed is the one aims kept), then the same mix
                              with `Cache-Control: no-cache` (every page read
-                             and rendered again); then each query type alone
+                             and rendered again); both again from wrk when
+                             it is installed (apt-get install wrk: a compiled
+                             client that takes a tenth of a core where the
+                             Python clients take one); then each query type alone
                              (--each s, no-cache), with the CPU aims
                              spends per request, and a limit=1 page (the fixed
                              cost of a request); baseline: /healthz through
@@ -252,6 +255,55 @@ def load(port, token, plan, duration, conns, fresh=False):
     return {"types": stats, "all": summary(every, duration), "errors": dict(errors)}
 
 
+WRK_MIX = r"""
+-- The list mix for wrk: a query type at random, then one of its paths (as the Python clients pick).
+local types = {}
+local function read_plan()
+  local by = {}
+  for line in io.lines(os.getenv("AIMS_BENCH_PLAN")) do
+    local t, path = line:match("^([^\t]*)\t(.*)$")
+    if not by[t] then by[t] = {}; types[#types + 1] = by[t] end
+    table.insert(by[t], path)
+  end
+end
+read_plan()
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("AIMS_BENCH_TOKEN")
+if os.getenv("AIMS_BENCH_FRESH") == "1" then wrk.headers["Cache-Control"] = "no-cache" end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+function init(args) math.randomseed(seed or 1) end
+function request()
+  local paths = types[math.random(#types)]
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK {\"n\": %d, \"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f, \"errors\": %d}\n",
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def wrk_load(port, token, plan, duration, conns, work, fresh=False):
+    """The same mix from wrk (a compiled client, two threads): the client takes a tenth of a core
+    instead of the Python processes' one, so the figure is aims' more than the client's."""
+    plan_path, script = os.path.join(work, "wrk-plan.tsv"), os.path.join(work, "wrk-mix.lua")
+    with open(plan_path, "w") as f:
+        for t, paths in plan.items():
+            for path in paths:
+                f.write(f"{t}\t{path}\n")
+    with open(script, "w") as f:
+        f.write(WRK_MIX)
+    env = {**os.environ, "AIMS_BENCH_PLAN": plan_path, "AIMS_BENCH_TOKEN": token,
+           "AIMS_BENCH_FRESH": "1" if fresh else "0"}
+    out = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{duration:g}s", "-s", script,
+                          f"http://127.0.0.1:{port}/"], env=env, capture_output=True, text=True, check=True).stdout
+    got = json.loads(next(l for l in out.splitlines() if l.startswith("WRK "))[4:])
+    got["rps"] = got["n"] / duration
+    return got
+
+
 def summary(xs, duration):
     return {"n": len(xs), "p50": pct(xs, 50), "p99": pct(xs, 99),
             "max": max(xs) * 1000 if xs else float("nan"), "rps": len(xs) / duration}
@@ -405,11 +457,19 @@ class Bench:
         mix = self.load(token, plan, self.a.duration)
         # The same with `Cache-Control: no-cache`: every page read and rendered again.
         fresh = self.load(token, plan, self.a.duration, fresh=True)
+        wrk = {}
+        if shutil.which("wrk"):
+            for how, no_cache in [("kept", False), ("fresh", True)]:
+                s0, c0 = cpu_s(self.pid), children_cpu_s()
+                w = wrk_load(self.port, token, plan, self.a.duration, self.a.connections, self.work, no_cache)
+                w["aims_cores"] = (cpu_s(self.pid) - s0) / self.a.duration
+                w["client_cores"] = (children_cpu_s() - c0) / self.a.duration
+                wrk[how] = w
         alone = {}
         if self.a.each > 0:
             for t, paths in {**plan, **probes}.items():
                 alone[t] = self.load(token, {t: paths}, self.a.each, fresh=True)["all"]
-        return {"when": when, "mix": mix, "fresh": fresh, "alone": alone}
+        return {"when": when, "mix": mix, "fresh": fresh, "wrk": wrk, "alone": alone}
 
     def raw_load(self, path, table):
         """Baseline: the same CSV loaded by the database's own bulk path into a plain table."""
@@ -610,6 +670,12 @@ def report(a, backend, res):
                       f"{f['client_cores']:.2f} cores; others {f['other_cores']:.2f} cores")
                 if li["fresh"]["errors"]:
                     print(f"  errors: {li['fresh']['errors']}")
+            for how, label in [("kept", "the mix from wrk"), ("fresh", "the mix from wrk, no-cache")]:
+                w = li.get("wrk", {}).get(how)
+                if w:
+                    line(label, w)
+                    print(f"  {'':<36}aims {w['aims_cores']:.2f} cores; wrk {w['client_cores']:.2f} cores"
+                          + (f"; {w['errors']} errors" if w["errors"] else ""))
         h = r["healthz"]
         print(f"  {'baseline: /healthz':<36}{h['p50']:7.2f}{h['p99']:7.2f}{h['max']:7.1f}{h['rps']:7.0f}")
 
@@ -629,6 +695,10 @@ def report(a, backend, res):
             fr = li["fresh"]
             checks.append((f"  the same, every page read again (no-cache)", f"{fr['all']['p99']:.2f} ms",
                            fr["all"]["p99"] < LIST_BUDGET_P99_MS and not fr["errors"]))
+        for how, label in [("kept", "  the mix from wrk (a compiled client)"), ("fresh", "  the mix from wrk, no-cache")]:
+            w = li.get("wrk", {}).get(how)
+            if w:
+                checks.append((label, f"{w['p99']:.2f} ms", w["p99"] < LIST_BUDGET_P99_MS and not w["errors"]))
         if li["alone"]:
             worst_t, worst = max(((t, s["p99"]) for t, s in li["alone"].items() if t in mix["types"]), key=lambda x: x[1])
             checks.append((f"each query type alone, no-cache, p99 < {LIST_BUDGET_P99_MS:g} ms, {li['when']}", f"worst {worst:.2f} ms ({worst_t.strip()})",
