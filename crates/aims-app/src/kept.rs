@@ -126,6 +126,19 @@ impl Edit {
 const EDITS_LIMIT: i64 = 64;
 
 impl crate::App {
+    /// The workspace's latest history number as this request sees it: read
+    /// with the token at the request's start (a token's principal lives for
+    /// one request), else read now. Read before the result it keys, so a
+    /// change committed in between makes the result newer than its number,
+    /// never older.
+    pub(crate) async fn request_seq(&self, ws: &crate::Scope) -> crate::Result<Option<i64>> {
+        if let crate::PrincipalKind::Token { history_seq, .. } = &ws.principal.kind {
+            return Ok(*history_seq);
+        }
+        let mut c = self.store.conn().await?;
+        Ok(c.conn().history_last_seq(&ws.workspace.id).await?)
+    }
+
     /// The changes made in the workspace after history number `seq`, oldest
     /// first, when every one is of a sort `accept(action, record_type)`
     /// takes and there are few: a kept result that depends on nothing else

@@ -12,7 +12,7 @@
 
 use crate::kept::{Held, Kept};
 use crate::records::ListRequest;
-use crate::{App, PrincipalKind, Result, Scope};
+use crate::{App, Result, Scope};
 use aims_domain::record::Kind;
 use aims_store::{Page, RecordFilter, RecordJson};
 use std::collections::HashMap;
@@ -146,16 +146,7 @@ impl App {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
         let wid = &ws.workspace.id;
-        // Read before the page: a change committed in between makes the page
-        // newer than its number, never older, and the next request renders
-        // it again. A token's lookup at the start of the request read it.
-        let seq = match &ws.principal.kind {
-            PrincipalKind::Token { history_seq, .. } => *history_seq,
-            _ => {
-                let mut c = self.store.conn().await?;
-                c.conn().history_last_seq(wid).await?
-            }
-        };
+        let seq = self.request_seq(ws).await?;
         let key: PageKey = (kind.record_type, as_what, filter);
         let set = self.kept_pages.set_for(wid, seq);
         if freshness == Freshness::Kept {

@@ -290,7 +290,7 @@ impl App {
     ) -> Result<Page<T>> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
-        let filter = self.narrowed(&ws.workspace.id, kind, filter).await?;
+        let filter = self.narrowed(ws, kind, filter).await?;
         let mut c = self.store.conn().await?;
         Ok(c.conn()
             .records_list(&ws.workspace.id, kind.record_type, &filter)
@@ -306,7 +306,7 @@ impl App {
     ) -> Result<Vec<RecordRow>> {
         ws.require(kind.access.read)?;
         let filter = self.list_filter(ws, kind, req).await?;
-        let filter = self.narrowed(&ws.workspace.id, kind, filter).await?;
+        let filter = self.narrowed(ws, kind, filter).await?;
         let mut c = self.store.conn().await?;
         all_pages(&mut c.conn(), &ws.workspace.id, kind, filter).await
     }

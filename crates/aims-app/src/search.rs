@@ -12,7 +12,7 @@
 
 use crate::kept::{Held, Kept};
 use crate::text_index::TextIndex;
-use crate::{App, Result};
+use crate::{App, Result, Scope};
 use aims_domain::record::Kind;
 use aims_store::RecordFilter;
 use std::sync::atomic::AtomicUsize;
@@ -69,18 +69,15 @@ impl App {
     /// index can tell (a rare enough text of three bytes or more).
     pub(crate) async fn narrowed(
         &self,
-        workspace_id: &str,
+        ws: &Scope,
         kind: &Kind,
         filter: RecordFilter,
     ) -> Result<RecordFilter> {
         if !searches_by_index(&filter) {
             return Ok(filter);
         }
-        let seq = {
-            let mut c = self.store.conn().await?;
-            c.conn().history_last_seq(workspace_id).await?
-        };
-        self.narrowed_at(workspace_id, kind, filter, seq).await
+        let seq = self.request_seq(ws).await?;
+        self.narrowed_at(&ws.workspace.id, kind, filter, seq).await
     }
 
     /// [`App::narrowed`], for a caller that has read the workspace's latest
